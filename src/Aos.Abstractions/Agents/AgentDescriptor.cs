@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace Aos.Agents;
+
+/// <summary>
+/// Describes a registered agent: who it is, what it does and how it is configured.
+/// </summary>
+/// <remarks>Descriptors are stored durably by the registry and survive restarts.</remarks>
+[GenerateSerializer, Immutable, Alias("aos.agent-descriptor")]
+public sealed record AgentDescriptor
+{
+    /// <summary>Gets the agent's id.</summary>
+    [Id(0)] public required AgentId Id { get; init; }
+
+    /// <summary>Gets the name of the agent's type, as given by its <c>[AgentType]</c> attribute.</summary>
+    [Id(1)] public required string Type { get; init; }
+
+    /// <summary>Gets the version of the agent type the agent was registered with.</summary>
+    [Id(2)] public string Version { get; init; } = "1";
+
+    /// <summary>Gets the agent's long-term purpose, in plain words.</summary>
+    [Id(3)] public string? Purpose { get; init; }
+
+    /// <summary>Gets what the agent can do, for discovery.</summary>
+    [Id(4)] public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>Gets the topics the agent subscribes to.</summary>
+    [Id(5)] public IReadOnlyList<string> Subscriptions { get; init; } = [];
+
+    /// <summary>Gets the agent's configuration, free-form JSON values by key.</summary>
+    [Id(6)] public IReadOnlyDictionary<string, JsonElement> Config { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>Gets when the agent was registered.</summary>
+    [Id(7)] public DateTimeOffset CreatedAt { get; init; }
+}

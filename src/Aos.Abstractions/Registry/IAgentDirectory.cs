@@ -1,0 +1,58 @@
+using Aos.Agents;
+
+namespace Aos.Registry;
+
+/// <summary>
+/// Stores agent descriptors and statuses durably, indexed for discovery by type, capability, status and subscription.
+/// </summary>
+/// <remarks>
+/// The directory is the registry's backing store. It is shared by every silo of a cluster and holds no agent in memory,
+/// so a million registered agents cost disk, not memory. Implementations are thread-safe.
+/// </remarks>
+public interface IAgentDirectory
+{
+    /// <summary>Adds agents that are not registered yet, atomically: when any id exists already, nothing is added.</summary>
+    /// <param name="descriptors">The agents to add.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The ids that exist already (then nothing was added), or an empty list when every agent was added.</returns>
+    Task<IReadOnlyList<AgentId>> AddAsync(IReadOnlyList<AgentDescriptor> descriptors, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one agent, or <see langword="null"/> when it is not registered.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The agent's record, or <see langword="null"/>.</returns>
+    Task<AgentRecord?> GetAsync(AgentId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an agent.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when the agent was registered.</returns>
+    Task<bool> RemoveAsync(AgentId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists agents that match a query, one page at a time.</summary>
+    /// <param name="query">The filters and page.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The page.</returns>
+    Task<AgentPage> ListAsync(AgentQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the ids of agents whose subscriptions match a topic exactly.</summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The subscribers, ordered by id.</returns>
+    Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string topic, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an agent's status.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="status">The new status.</param>
+    /// <param name="reason">Why, for <see cref="AgentStatus.Failed"/>.</param>
+    /// <param name="silo">The silo the agent is active in, for <see cref="AgentStatus.Active"/>.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the status is durable.</returns>
+    Task SetStatusAsync(AgentId id, AgentStatus status, string? reason, string? silo, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks as sleeping every agent reported active by a silo that is not in <paramref name="liveSilos"/>.</summary>
+    /// <param name="liveSilos">The silos that are alive; agents active elsewhere were lost with their silo.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many agents were marked sleeping.</returns>
+    Task<int> ResetStaleActiveAsync(IReadOnlyCollection<string> liveSilos, CancellationToken cancellationToken = default);
+}
