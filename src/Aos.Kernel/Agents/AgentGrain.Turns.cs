@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Aos.Agents;
+using Aos.Kernel.Diagnostics;
+using Aos.Messaging;
+using Aos.Storage;
+
+namespace Aos.Kernel.Agents;
+
+internal sealed partial class AgentGrain
+{
+    private bool _wakePending = true;
+    private bool _needsRestore;
+
+    public async Task<DeliveryResult> DeliverAsync(Envelope message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var (outcome, _, error) = await RunTurnAsync(message, TurnKind.Event);
+        return new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error));
+    }
+
+    public async Task<JsonElement?> RequestAsync(Envelope request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (_, reply, error) = await RunTurnAsync(request, TurnKind.Request);
+        return error switch
+        {
+            null => reply,
+            AosException aos when aos is not TurnTimeoutException => throw aos,
+            _ => throw new AosException($"Agent '{_id}' failed to handle request '{request.Type}' ({request.Id}): {Describe(error)}"),
+        };
+    }
+
+    private async Task<(string Outcome, JsonElement? Reply, Exception? Error)> RunTurnAsync(Envelope message, TurnKind kind)
+    {
+        ThrowIfUnavailable();
+        var agentType = _descriptor!.Type;
+        var started = _timeProvider.GetTimestamp();
+        using var activity = KernelDiagnostics.ActivitySource.StartActivity("aos.agent.turn " + message.Type, ActivityKind.Internal);
+        activity?.SetTag("aos.agent.id", _id.Value);
+        activity?.SetTag("aos.agent.type", agentType);
+        activity?.SetTag("aos.message.id", message.Id);
+        activity?.SetTag("aos.message.type", message.Type);
+        Log.HandlingMessage(_logger, _id.Value, message.Type, message.Id, message.Payload?.GetRawText());
+
+        if (_needsRestore)
+        {
+            await RestoreAsync(recreateAgent: false);
+        }
+
+        var outcome = await _turnRunner.RunAsync(
+            async (attempt, cancellationToken) =>
+            {
+                if (attempt > 1)
+                {
+                    await RestoreAsync(recreateAgent: _agent is null);
+                }
+
+                _context!.BeginTurn(message);
+                return kind == TurnKind.WakeUp
+                    ? await WakeAgentAsync(message, cancellationToken)
+                    : await _agent!.HandleAsync(message, kind == TurnKind.Request, cancellationToken);
+            },
+            (attempt, exception) =>
+            {
+                KernelDiagnostics.HandlerFailures.Add(1, new KeyValuePair<string, object?>("aos.agent.type", agentType));
+                Log.HandlerAttemptFailed(_logger, _id.Value, attempt, message.Id, message.Type, exception);
+                if (exception is TurnTimeoutException)
+                {
+                    // The cut handler may still be running: cut it off from the agent's state and drop its instance.
+                    _context!.Detach();
+                    _agent = null;
+                }
+            },
+            CancellationToken.None);
+
+        string result;
+        if (outcome.Succeeded)
+        {
+            result = outcome.Result.Handled ? HistoryOutcome.Handled : HistoryOutcome.Unhandled;
+        }
+        else
+        {
+            Log.MessageFailed(_logger, _id.Value, message.Id, message.Type, outcome.Attempts, outcome.Error!);
+            await RestoreAsync(recreateAgent: _agent is null);
+            _context!.BeginTurn(message);
+            result = HistoryOutcome.Failed;
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
+        }
+
+        await CommitAsync(message, result, outcome.Attempts, outcome.Error);
+        var tags = new TagList { { "aos.agent.type", agentType }, { "aos.outcome", result } };
+        KernelDiagnostics.EventsHandled.Add(1, tags);
+        KernelDiagnostics.TurnDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
+        return (result, outcome.Result.Payload, outcome.Error);
+    }
+
+    private async Task<AgentReply> WakeAgentAsync(Envelope message, CancellationToken cancellationToken)
+    {
+        var name = message.Payload?.GetProperty("name").GetString() ?? string.Empty;
+        await _agent!.WakeUpAsync(name, cancellationToken);
+        return new AgentReply(true, null);
+    }
+
+    private async Task CommitAsync(Envelope message, string outcome, int attempts, Exception? error)
+    {
+        var state = State;
+        var now = _timeProvider.GetUtcNow();
+        state.EventsProcessed++;
+        state.LastEventAt = now;
+        if (outcome == HistoryOutcome.Failed)
+        {
+            state.EventsFailed++;
+        }
+
+        var context = _context!;
+        try
+        {
+            state.AgentStateJson = _agent is null ? state.AgentStateJson : (await _agent.SaveAsync(CancellationToken.None))?.GetRawText();
+            var writes = new List<Task>(5) { _statusWrite, AppendHistory(message, outcome, attempts, error, now) };
+            if (context.PendingMemory.Count > 0)
+            {
+                writes.Add(Append(JournalKind.Memory, context.PendingMemory.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.MemoryItem)), now, _options.MemoryLimit));
+            }
+
+            if (context.PendingDecisions.Count > 0)
+            {
+                writes.Add(Append(JournalKind.Decisions, context.PendingDecisions.Select(d => JsonSerializer.Serialize(d, KernelJsonContext.Default.DecisionRecord)), now, _options.DecisionLimit));
+            }
+
+            writes.Add(_storage.WriteStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state));
+            await Task.WhenAll(writes);
+        }
+        catch
+        {
+            // Memory no longer matches what is durable: reload before the next turn. The sender is not acknowledged.
+            _needsRestore = true;
+            throw;
+        }
+
+        _wakePending = false;
+        if (context.PendingMessages.Count > 0)
+        {
+            Dispatch([.. context.PendingMessages]);
+        }
+    }
+
+    private Task AppendHistory(Envelope message, string outcome, int attempts, Exception? error, DateTimeOffset now)
+    {
+        var payload = message.Payload is { } p && p.GetRawText() is { } text && text.Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
+        var entry = new HistoryEntry
+        {
+            MessageId = message.Id,
+            Type = message.Type,
+            Source = message.Source,
+            Outcome = outcome,
+            Error = error is null ? null : Describe(error),
+            Attempts = attempts,
+            Payload = payload,
+            Timestamp = now,
+        };
+        return Append(JournalKind.History, [JsonSerializer.Serialize(entry, KernelJsonContext.Default.HistoryEntry)], now, _options.HistoryLimit);
+    }
+
+    private Task Append(JournalKind kind, IEnumerable<string> entries, DateTimeOffset now, int keep) =>
+        _journal.AppendAsync(_id, kind, [.. entries], now, keep).AsTask();
+
+    private async Task RestoreAsync(bool recreateAgent)
+    {
+        await _storage.ReadStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state);
+        _state.State ??= new AgentState();
+        if (_wakePending)
+        {
+            State.WakeCount++;
+        }
+
+        if (recreateAgent || _context is null)
+        {
+            await CreateAgentAsync(CancellationToken.None);
+        }
+        else
+        {
+            _context.Reset(State);
+            await _agent!.LoadAsync(ParseJson(State.AgentStateJson), CancellationToken.None);
+        }
+
+        _needsRestore = false;
+    }
+
+    private static string Describe(Exception error) => error switch
+    {
+        AosException => error.Message,
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
+
+    private enum TurnKind
+    {
+        Event,
+        Request,
+        WakeUp,
+    }
+}

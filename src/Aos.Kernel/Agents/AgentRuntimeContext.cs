@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Aos.Agents;
+using Aos.Messaging;
+using Aos.Storage;
+
+namespace Aos.Kernel.Agents;
+
+/// <summary>
+/// Implements an agent's system calls over its live grain state, collecting a turn's appends and outgoing messages
+/// until the turn commits.
+/// </summary>
+internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContextStore, IAgentGoals
+{
+    private readonly IAgentJournal _journal;
+    private readonly KernelOptions _options;
+    private readonly IAgentHost _host;
+    private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
+    private AgentState _state;
+    private bool _detached;
+
+    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host)
+    {
+        Descriptor = descriptor;
+        _journal = journal;
+        _options = options;
+        TimeProvider = timeProvider;
+        _host = host;
+        _state = state;
+        Reset(state);
+    }
+
+    public AgentDescriptor Descriptor { get; }
+
+    public Envelope? CurrentMessage { get; private set; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public IAgentContextStore Store => this;
+
+    public IAgentGoals Goals => this;
+
+    /// <summary>Gets the memory items remembered in the current turn.</summary>
+    public List<MemoryItem> PendingMemory { get; } = [];
+
+    /// <summary>Gets the decisions recorded in the current turn.</summary>
+    public List<DecisionRecord> PendingDecisions { get; } = [];
+
+    /// <summary>Gets the messages sent or published in the current turn, to leave once it is durable.</summary>
+    public List<Envelope> PendingMessages { get; } = [];
+
+    IReadOnlyDictionary<string, JsonElement> IAgentContextStore.Values => _values;
+
+    IReadOnlyDictionary<string, long> IAgentContextStore.Counters => _state.Counters;
+
+    IReadOnlyList<Goal> IAgentGoals.All => _state.Goals;
+
+    /// <summary>Starts a turn (or a retry of one): forgets whatever an earlier attempt collected.</summary>
+    public void BeginTurn(Envelope? message)
+    {
+        ThrowIfDetached();
+        CurrentMessage = message;
+        PendingMemory.Clear();
+        PendingDecisions.Clear();
+        PendingMessages.Clear();
+    }
+
+    /// <summary>Points the context at a freshly loaded state, after a failed attempt was discarded.</summary>
+    public void Reset(AgentState state)
+    {
+        _state = state;
+        _values.Clear();
+        foreach (var (key, json) in state.Values)
+        {
+            _values[key] = JsonElement.Parse(json);
+        }
+    }
+
+    /// <summary>Cuts this context off from the agent instance it served, so an abandoned handler cannot change anything.</summary>
+    public void Detach() => _detached = true;
+
+    public void RecordDecision(DecisionRecord decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ThrowIfDetached();
+        PendingDecisions.Add(decision.Timestamp == default ? decision with { Timestamp = TimeProvider.GetUtcNow() } : decision);
+    }
+
+    public ValueTask SendAsync(Envelope message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfDetached();
+        if (message.Target is null)
+        {
+            throw new AosValidationException("A message sent to an agent needs a Target.") { Field = "target" };
+        }
+
+        PendingMessages.Add(message);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask PublishAsync(Envelope message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfDetached();
+        if (string.IsNullOrWhiteSpace(message.Topic))
+        {
+            throw new AosValidationException("A published message needs a Topic.") { Field = "topic" };
+        }
+
+        PendingMessages.Add(message with { Target = null });
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<JsonElement?> RequestAsync(Envelope request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfDetached();
+        if (request.Target is null)
+        {
+            throw new AosValidationException("A request needs a Target.") { Field = "target" };
+        }
+
+        return _host.RequestAsync(request, timeout, cancellationToken);
+    }
+
+    public ValueTask ScheduleWakeUpAsync(string name, TimeSpan dueTime, TimeSpan? period = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ThrowIfDetached();
+        return _host.ScheduleWakeUpAsync(name, dueTime, period, cancellationToken);
+    }
+
+    public ValueTask CancelWakeUpAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ThrowIfDetached();
+        return _host.CancelWakeUpAsync(name, cancellationToken);
+    }
+
+    private void ThrowIfDetached()
+    {
+        if (_detached)
+        {
+            throw new OperationCanceledException("This turn was cut by the turn timeout; its changes were discarded.");
+        }
+    }
+}

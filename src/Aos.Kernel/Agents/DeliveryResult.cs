@@ -1,0 +1,8 @@
+namespace Aos.Kernel.Agents;
+
+/// <summary>Represents how an agent handled an event.</summary>
+/// <param name="MessageId">The event's message id.</param>
+/// <param name="Outcome"><c>handled</c>, <c>unhandled</c> (no handler took it; it is still recorded) or <c>failed</c>.</param>
+/// <param name="Error">Why handling failed, when it did.</param>
+[GenerateSerializer, Immutable, Alias("aos.delivery-result")]
+public sealed record DeliveryResult([property: Id(0)] string MessageId, [property: Id(1)] string Outcome, [property: Id(2)] string? Error = null);

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aos.Kernel.Diagnostics;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Agent {AgentId} woke ({AgentType}).")]
+    public static partial void AgentActivated(ILogger logger, string agentId, string agentType);
+
+    [LoggerMessage(2, LogLevel.Debug, "Agent {AgentId} went to sleep: {Reason}.")]
+    public static partial void AgentDeactivated(ILogger logger, string agentId, string reason);
+
+    [LoggerMessage(3, LogLevel.Error, "Agent {AgentId} failed to load and cannot serve: {Reason}")]
+    public static partial void AgentLoadFailed(ILogger logger, string agentId, string reason, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Agent {AgentId}: attempt {Attempt} of message {MessageId} ({MessageType}) failed.")]
+    public static partial void HandlerAttemptFailed(ILogger logger, string agentId, int attempt, string messageId, string messageType, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Error, "Agent {AgentId}: message {MessageId} ({MessageType}) failed after {Attempts} attempt(s) and is recorded as failed.")]
+    public static partial void MessageFailed(ILogger logger, string agentId, string messageId, string messageType, int attempts, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "Agent {AgentId}: delivering message {MessageId} to {Target} failed.")]
+    public static partial void OutgoingDeliveryFailed(ILogger logger, string agentId, string messageId, string target, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Agent {AgentId}: recording status {Status} failed.")]
+    public static partial void StatusWriteFailed(ILogger logger, string agentId, string status, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Information, "Marked {Count} agent(s) sleeping whose silo is gone.")]
+    public static partial void StaleAgentsReset(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Trace, "Agent {AgentId} handles {MessageType} {MessageId}: {Payload}")]
+    public static partial void HandlingMessage(ILogger logger, string agentId, string messageType, string messageId, string? payload);
+}

@@ -1,0 +1,94 @@
+using Aos.Kernel.Agents;
+using Aos.Kernel.Agents.BuiltIn;
+using Aos.Kernel.Lifecycle;
+using Aos.Kernel.Models;
+using Aos.Kernel.Registry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Aos.Kernel;
+
+/// <summary>Registers the AOS kernel in an Orleans silo.</summary>
+public static class KernelServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the kernel: agent grains, the registry, the agent client, the built-in agent types (<c>echo</c>,
+    /// <c>purpose</c>, <c>chat</c>) and the kernel and model options bound from configuration.
+    /// </summary>
+    /// <remarks>The silo must also have an <see cref="Aos.Registry.IAgentDirectory"/>, an <see cref="Aos.Storage.IAgentJournal"/>, a grain storage named <see cref="AosStorageNames.GrainStorage"/> and a reminder service.</remarks>
+    /// <param name="services">The silo's services.</param>
+    /// <param name="configuration">The configuration to bind <c>Aos:Kernel</c> and <c>Aos:Models:Default</c> from.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddAosKernel(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<KernelOptions>().Bind(configuration.GetSection(KernelOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KernelOptions>, KernelOptionsValidator>());
+        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.DefaultSectionName));
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<KernelOptions>>((collection, kernel) =>
+        {
+            var idle = kernel.Value.IdleTimeout;
+            collection.ClassSpecificCollectionAge[typeof(AgentGrain).FullName!] = idle;
+            if (collection.CollectionQuantum >= idle)
+            {
+                // Orleans checks for idle grains once per quantum; it must be shorter than the idle timeout.
+                collection.CollectionQuantum = idle / 2;
+            }
+        });
+        services.AddOptions<SiloMessagingOptions>().Configure<IOptions<KernelOptions>>((messaging, kernel) =>
+        {
+            // A grain call must outlive a full turn: every attempt, the backoff between them, and the commit.
+            var turn = (kernel.Value.TurnTimeout * kernel.Value.MaxAttempts) + TimeSpan.FromSeconds(30);
+            if (messaging.ResponseTimeout < turn)
+            {
+                messaging.ResponseTimeout = turn;
+            }
+        });
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DefaultChatClientProvider>();
+        services.TryAddSingleton(sp => new AgentTypeCatalog(sp.GetServices<AgentTypeInfo>()));
+        services.TryAddSingleton<AgentRegistry>();
+        services.TryAddSingleton<AgentClient>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleStatusReconciler>();
+
+        services.AddAgent<EchoAgent>();
+        services.AddAgent<PurposeAgent>();
+        services.AddSingleton(AgentTypeCatalog.Describe(
+            typeof(ChatAgent),
+            (sp, _) => sp.GetRequiredService<DefaultChatClientProvider>().EnsureConfigured()));
+        return services;
+    }
+
+    /// <summary>Registers an agent type marked with <see cref="Aos.Agents.AgentTypeAttribute"/>.</summary>
+    /// <typeparam name="TAgent">The agent class.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddAgent<TAgent>(this IServiceCollection services)
+        where TAgent : Aos.Agents.Agent
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(AgentTypeCatalog.Describe(typeof(TAgent)));
+        return services;
+    }
+
+    /// <summary>Registers every agent type marked with <see cref="Aos.Agents.AgentTypeAttribute"/> in an assembly.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="assembly">The assembly to search.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddAgentsFromAssembly(this IServiceCollection services, System.Reflection.Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var type in AgentTypeCatalog.Discover(assembly))
+        {
+            services.AddSingleton(type);
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace Aos.Kernel.Registry;
+
+/// <summary>Represents a request to register an agent.</summary>
+public sealed record AgentRegistration
+{
+    /// <summary>Gets the agent's id: 1 to 128 characters from <c>[A-Za-z0-9._-]</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the agent type's name.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Gets the agent's long-term purpose.</summary>
+    public string? Purpose { get; init; }
+
+    /// <summary>Gets what the agent can do, for discovery.</summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Gets the topics the agent subscribes to.</summary>
+    public IReadOnlyList<string>? Subscriptions { get; init; }
+
+    /// <summary>Gets the agent's configuration.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Config { get; init; }
+}
