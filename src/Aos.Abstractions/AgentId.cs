@@ -7,6 +7,7 @@ namespace Aos;
 /// </summary>
 /// <remarks>Ids are case-sensitive and compared ordinally. Construct one with <see cref="Parse"/> or <c>TryParse</c>.</remarks>
 [GenerateSerializer, Immutable, Alias("aos.agent-id")]
+[System.Text.Json.Serialization.JsonConverter(typeof(Serialization.AgentIdJsonConverter))]
 public readonly record struct AgentId
 {
     /// <summary>Gets the longest id accepted.</summary>

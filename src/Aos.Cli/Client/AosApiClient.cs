@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Aos.Cli.Client;
+
+/// <summary>Talks to a running AOS server over its HTTP API and turns failures into one-line <see cref="CliException"/>s.</summary>
+internal sealed class AosApiClient(Uri server) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+
+    public Uri Server { get; } = server;
+
+    public Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    public Task<JsonNode?> DeleteAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+
+    public Task<JsonNode?> PostAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonNode?> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new CliException($"cannot reach AOS at {Server}: {ex.Message} (start it with 'aos up', or point --server / AOS_SERVER at it)", ExitCodes.Refused);
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new CliException($"{(int)response.StatusCode} {Describe(text, response.ReasonPhrase)}", ExitCodes.Refused);
+                }
+
+                return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+            }
+        }
+    }
+
+    private static string Describe(string body, string? reason)
+    {
+        try
+        {
+            var problem = JsonNode.Parse(body);
+            var detail = problem?["detail"]?.GetValue<string>() ?? problem?["title"]?.GetValue<string>();
+            var messageId = problem?["messageId"]?.GetValue<string>();
+            if (detail is not null)
+            {
+                return messageId is null ? detail : $"{detail} (message {messageId})";
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return string.IsNullOrWhiteSpace(body) ? reason ?? "error" : body.Trim();
+    }
+}

@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace Aos.Cli.Commands;
+
+/// <summary>Builds the <c>aos</c> command tree.</summary>
+internal static class AosCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("AOS — the Agent Operating System. 'aos up' runs a node; the other verbs talk to one.");
+        root.Add(CliOptions.Server);
+        root.Add(CliOptions.Json);
+        root.Add(UpCommand.Create());
+        root.Add(AgentsCommand.Create());
+        root.Add(StatusCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Text.Json;
+using Aos.Cli.Client;
+
+namespace Aos.Cli.Commands;
+
+/// <summary>Runs a verb against the server and maps failures to a one-line reason and an exit code.</summary>
+internal static class CommandRunner
+{
+    public static void SetServerAction(this Command command, Func<ParseResult, AosApiClient, CancellationToken, Task> action) =>
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var serverText = parseResult.GetValue(CliOptions.Server)!;
+            if (!Uri.TryCreate(serverText, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
+            {
+                return Fail($"--server '{serverText}' is not an http(s) URL, for instance http://127.0.0.1:5080", ExitCodes.Usage);
+            }
+
+            using var client = new AosApiClient(server);
+            try
+            {
+                await action(parseResult, client, cancellationToken);
+                return ExitCodes.Success;
+            }
+            catch (CliException ex)
+            {
+                return Fail(ex.Message, ex.ExitCode);
+            }
+            catch (JsonException ex)
+            {
+                return Fail($"invalid JSON: {ex.Message}", ExitCodes.Usage);
+            }
+        });
+
+    public static int Fail(string message, int exitCode)
+    {
+        Console.Error.WriteLine($"aos: {message}");
+        return exitCode;
+    }
+}

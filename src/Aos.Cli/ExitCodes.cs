@@ -1,0 +1,14 @@
+namespace Aos.Cli;
+
+/// <summary>Names the exit codes of the <c>aos</c> command.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command succeeded.</summary>
+    public const int Success = 0;
+
+    /// <summary>The command line was wrong: an unknown verb, a missing argument, an unreadable file.</summary>
+    public const int Usage = 1;
+
+    /// <summary>The server refused the command or could not be reached.</summary>
+    public const int Refused = 2;
+}

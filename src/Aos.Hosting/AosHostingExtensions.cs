@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using Aos.Kernel;
+using Aos.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Aos.Hosting;
+
+/// <summary>Hosts AOS in a .NET application, the way <c>UseOrleans</c> hosts Orleans.</summary>
+public static class AosHostingExtensions
+{
+    /// <summary>
+    /// Adds an AOS node to the host: one Orleans silo with localhost clustering, the kernel, and embedded SQLite
+    /// storage in the data directory.
+    /// </summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="configure">Changes the options after they are read from configuration.</param>
+    /// <returns>The AOS builder, to add agent types.</returns>
+    public static IAosBuilder AddAos(this IHostApplicationBuilder builder, Action<AosOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new AosOptions();
+        builder.Configuration.GetSection(AosOptions.SectionName).Bind(options);
+        configure?.Invoke(options);
+        var dataDirectory = options.GetDataDirectoryPath();
+        builder.Services.Configure<AosOptions>(o =>
+        {
+            builder.Configuration.GetSection(AosOptions.SectionName).Bind(o);
+            configure?.Invoke(o);
+        });
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(
+                options.SiloPort == 0 ? FreePort() : options.SiloPort,
+                options.GatewayPort == 0 ? FreePort() : options.GatewayPort,
+                serviceId: options.ServiceId,
+                clusterId: options.ClusterId);
+            silo.AddAosSilo(builder.Configuration, dataDirectory);
+        });
+        return new AosBuilder(builder.Services, builder.Configuration);
+    }
+
+    /// <summary>
+    /// Adds the AOS kernel and embedded SQLite storage to a silo whose clustering is configured elsewhere (a test
+    /// cluster, or a cluster on Redis or Azure Storage).
+    /// </summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="configuration">The configuration to bind options from.</param>
+    /// <param name="dataDirectory">The directory of the SQLite database; silos of one cluster on one machine may share it.</param>
+    /// <returns>The silo builder, for chaining.</returns>
+    public static ISiloBuilder AddAosSilo(this ISiloBuilder silo, IConfiguration configuration, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        silo.Services.AddAosSqliteStorage(o => o.DataDirectory = dataDirectory);
+        silo.AddSqliteGrainStorage(AosStorageNames.GrainStorage, o => o.DataDirectory = dataDirectory);
+        silo.UseSqliteReminderService(o => o.DataDirectory = dataDirectory);
+        silo.Services.AddAosKernel(configuration);
+        return silo;
+    }
+
+    /// <summary>Adds <c>aos.json</c> from the working directory and from the data directory, under environment variables.</summary>
+    /// <param name="configuration">The configuration to add to.</param>
+    /// <param name="dataDirectory">The data directory, or <see langword="null"/> to read it from configuration.</param>
+    /// <returns>The configuration, for chaining.</returns>
+    public static IConfigurationManager AddAosConfiguration(this IConfigurationManager configuration, string? dataDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "aos.json"), optional: true, reloadOnChange: false);
+        var data = dataDirectory ?? configuration[$"{AosOptions.SectionName}:{nameof(AosOptions.DataDirectory)}"] ?? new AosOptions().DataDirectory;
+        configuration.AddJsonFile(Path.Combine(Path.GetFullPath(data), "aos.json"), optional: true, reloadOnChange: false);
+
+        // Environment variables (AOS__SECTION__KEY) override the files.
+        configuration.AddEnvironmentVariables();
+        return configuration;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aos.Hosting;
+using Aos.Kernel;
+using Aos.Server.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aos.Server;
+
+/// <summary>Builds and maps the AOS HTTP host: REST API under <c>/v1</c>, health, OpenAPI, problem details.</summary>
+public static class AosServer
+{
+    /// <summary>Gets the address the server listens on when none is given.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Creates a web application that runs an AOS node with its HTTP API.</summary>
+    /// <param name="args">Command-line arguments for the host's configuration.</param>
+    /// <param name="dataDirectory">The data directory, or <see langword="null"/> for the configured one (default <c>.aos</c>).</param>
+    /// <param name="urls">The URLs to listen on, or <see langword="null"/> for <see cref="DefaultUrl"/>.</param>
+    /// <param name="configure">Adds agent types or services before the application is built.</param>
+    /// <returns>The application, mapped and ready to run.</returns>
+    public static WebApplication Create(string[] args, string? dataDirectory = null, string? urls = null, Action<IAosBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddAosConfiguration(dataDirectory);
+
+        // Orleans and ASP.NET Core are chatty at Information; Logging:LogLevel in aos.json overrides these.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.UseUrls(urls ?? builder.Configuration["urls"] ?? DefaultUrl);
+        var aos = builder.AddAos(o =>
+        {
+            if (dataDirectory is not null)
+            {
+                o.DataDirectory = dataDirectory;
+            }
+        });
+        builder.AddAosServer();
+        configure?.Invoke(aos);
+        var app = builder.Build();
+        app.MapAos();
+        return app;
+    }
+
+    /// <summary>Adds the services of the HTTP API: JSON options, problem details, OpenAPI, body size limits.</summary>
+    /// <param name="builder">The web application builder.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static WebApplicationBuilder AddAosServer(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.Services.AddOpenApi();
+
+        var kernel = new KernelOptions();
+        builder.Configuration.GetSection(KernelOptions.SectionName).Bind(kernel);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = kernel.MaxPayloadBytes + (64 * 1024));
+        return builder;
+    }
+
+    /// <summary>Maps health, OpenAPI (<c>/openapi/v1.json</c>) and the <c>/v1</c> resources.</summary>
+    /// <param name="app">The web application.</param>
+    /// <returns>The application, for chaining.</returns>
+    public static WebApplication MapAos(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        app.MapAgentEndpoints();
+        return app;
+    }
+}

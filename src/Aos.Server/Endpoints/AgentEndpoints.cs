@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Aos.Agents;
+using Aos.Kernel.Agents;
+using Aos.Kernel.Registry;
+using Aos.Registry;
+using Aos.Server.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Aos.Server.Endpoints;
+
+/// <summary>Maps the agent resources under <c>/v1</c>.</summary>
+internal static class AgentEndpoints
+{
+    public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Agents");
+        v1.MapGet("/agent-types", (AgentTypeCatalog catalog) =>
+            catalog.All.Select(t => new AgentTypeView(t.Name, t.Version, t.Description)).ToList())
+            .WithName("ListAgentTypes").WithSummary("Lists the agent types this node can run.");
+
+        v1.MapPost("/agents", RegisterAsync)
+            .WithName("RegisterAgents").WithSummary("Registers one agent (an object) or several, all or none (an array).")
+            .Accepts<AgentRegistration>("application/json")
+            .Produces<AgentView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+
+        v1.MapGet("/agents", ListAsync)
+            .WithName("ListAgents").WithSummary("Lists agents, filtered by type, capability and status, one page at a time.");
+
+        v1.MapGet("/agents/{id}", async (string id, AgentRegistry registry, CancellationToken cancellationToken) =>
+            TypedResults.Ok(AgentView.From(await registry.GetAsync(AgentId.Parse(id), cancellationToken))))
+            .WithName("GetAgent").WithSummary("Gets an agent with its status and counters, without waking it.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapDelete("/agents/{id}", async (string id, AgentRegistry registry, CancellationToken cancellationToken) =>
+        {
+            await registry.DeregisterAsync(AgentId.Parse(id), cancellationToken);
+            return TypedResults.NoContent();
+        }).WithName("DeregisterAgent").WithSummary("Stops an agent and deletes it with all its state.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapPost("/agents/{id}/events", SendEventAsync)
+            .WithName("SendEvent").WithSummary("Sends an event; answers once the agent's new state is durable.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        v1.MapPost("/agents/{id}/requests", SendRequestAsync)
+            .WithName("SendRequest").WithSummary("Sends a request and waits for the reply.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
+        v1.MapGet("/agents/{id}/context", async (string id, int? limit, AgentRegistry registry, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await registry.GetContextAsync(AgentId.Parse(id), Math.Clamp(limit ?? 100, 1, 1000), cancellationToken)))
+            .WithName("GetAgentContext").WithSummary("Reads an agent's context: values, counters, goals, history, memory and decisions.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> RegisterAsync(JsonElement body, AgentRegistry registry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var options = json.Value.SerializerOptions;
+        switch (body.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var descriptor = await registry.RegisterAsync(Read<AgentRegistration>(body, options), cancellationToken);
+                return TypedResults.Created($"/v1/agents/{descriptor.Id}", AgentView.From(descriptor));
+            case JsonValueKind.Array:
+                var descriptors = await registry.RegisterAsync(Read<List<AgentRegistration>>(body, options), cancellationToken);
+                return TypedResults.Created("/v1/agents", descriptors.Select(d => AgentView.From(d)).ToList());
+            default:
+                throw new AosValidationException("The body must be an agent object {\"id\", \"type\", …} or an array of them.");
+        }
+    }
+
+    private static async Task<AgentListResponse> ListAsync(string? type, string? capability, string? status, string? after, int? limit, AgentRegistry registry, CancellationToken cancellationToken)
+    {
+        AgentStatus? parsedStatus = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            parsedStatus = Enum.TryParse<AgentStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s)
+                ? s
+                : throw new AosValidationException($"Unknown status '{status}'; use active, sleeping or failed.") { Field = "status" };
+        }
+
+        var page = await registry.ListAsync(
+            new AgentQuery { Type = type, Capability = capability, Status = parsedStatus, After = after, Limit = limit ?? 100 },
+            cancellationToken);
+        return new AgentListResponse([.. page.Items.Select(AgentView.From)], page.Next);
+    }
+
+    private static async Task<IResult> SendEventAsync(string id, SendEventRequest body, AgentClient client, CancellationToken cancellationToken)
+    {
+        var target = AgentId.Parse(id);
+        var message = client.CreateMessage(RequireType(body.Type), body.Payload, "api", body.Id) with
+        {
+            Priority = body.Priority ?? Messaging.MessagePriority.Normal,
+            CorrelationId = body.CorrelationId,
+        };
+        var result = await client.SendAsync(target, message, cancellationToken);
+        return TypedResults.Accepted($"/v1/agents/{target}/context", new SendEventResponse(result.MessageId, result.Outcome, result.Error));
+    }
+
+    private static async Task<SendRequestResponse> SendRequestAsync(string id, SendRequestRequest body, AgentClient client, CancellationToken cancellationToken)
+    {
+        var target = AgentId.Parse(id);
+        if (body.TimeoutMs is <= 0)
+        {
+            throw new AosValidationException("timeoutMs must be greater than zero.") { Field = "timeoutMs" };
+        }
+
+        var request = client.CreateMessage(RequireType(body.Type), body.Payload, "api", body.Id);
+        var timeout = body.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        var reply = await client.RequestAsync(target, request, timeout, cancellationToken);
+        return new SendRequestResponse(request.Id, reply);
+    }
+
+    private static string RequireType(string? type) =>
+        string.IsNullOrWhiteSpace(type)
+            ? throw new AosValidationException("The message needs a 'type', for instance \"order.created\".") { Field = "type" }
+            : type;
+
+    private static T Read<T>(JsonElement body, JsonSerializerOptions options)
+    {
+        try
+        {
+            return body.Deserialize<T>(options) ?? throw new AosValidationException("The body is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new AosValidationException($"The body is not a valid agent registration: {ex.Message}", ex);
+        }
+    }
+}

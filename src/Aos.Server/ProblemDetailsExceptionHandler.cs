@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Aos.Kernel.Agents;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Aos.Server;
+
+/// <summary>Turns exceptions into RFC 7807 problem details with the status code and message a caller can act on.</summary>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            AosValidationException { TooLarge: true } e => (StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message),
+            AosValidationException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
+            AgentNotFoundException e => (StatusCodes.Status404NotFound, "Agent not found", e.Message),
+            AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
+            AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),
+            AgentUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Agent unavailable", e.Message),
+            TurnTimeoutException e => (StatusCodes.Status500InternalServerError, "Handler timed out", e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Payload too large", "The request body is larger than this server accepts (Aos:Kernel:MaxPayloadBytes)."),
+            BadHttpRequestException e => (e.StatusCode, "Invalid request", Describe(e)),
+            JsonException e => (StatusCodes.Status400BadRequest, "Invalid JSON", e.Message),
+            AosException e => (StatusCodes.Status500InternalServerError, "Agent error", e.Message),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request", "The client closed the request."),
+            _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "AOS hit an unexpected error; the server log has the details."),
+        };
+
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (exception is AgentTimeoutException { MessageId: { } messageId })
+        {
+            problem.Extensions["messageId"] = messageId;
+        }
+
+        if (exception is AosValidationException { Field: { } field })
+        {
+            problem.Extensions["field"] = field;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static string Describe(BadHttpRequestException exception) =>
+        exception.InnerException is JsonException json
+            ? $"The body is not valid JSON for this request: {json.Message}"
+            : exception.Message;
+}

@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aos.Agents;
+
+namespace Aos.Storage.Serialization;
+
+/// <summary>Serializes what the storage layer keeps as JSON: web defaults (camelCase), agent ids as strings.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(AgentDescriptor))]
+[JsonSerializable(typeof(IReadOnlyCollection<string>))]
+internal sealed partial class AosStorageJsonContext : JsonSerializerContext;

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aos.Storage.Sqlite;
+
+/// <summary>Defines the log messages of the SQLite storage.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Opened SQLite database {Path} (journal mode {JournalMode}, synchronous {Synchronous}).")]
+    public static partial void Opened(ILogger logger, string path, string? journalMode, SqliteSynchronousMode synchronous);
+
+    [LoggerMessage(2, LogLevel.Warning, "SQLite database {Path} could not switch to WAL mode (it is in {JournalMode} mode): readers will block the writer. Put the data directory on a local file system.")]
+    public static partial void WalUnavailable(ILogger logger, string path, string? journalMode);
+
+    [LoggerMessage(3, LogLevel.Error, "A batch of {Count} writes to SQLite database {Path} failed; every write in it was rolled back and reported to its caller.")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int count, string path);
+
+    [LoggerMessage(4, LogLevel.Error, "Rolling back a failed batch in SQLite database {Path} failed.")]
+    public static partial void RollbackFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(5, LogLevel.Information, "Migrated the '{Component}' schema of SQLite database {Path} from version {From} to {To}.")]
+    public static partial void SchemaMigrated(ILogger logger, string component, int from, int to, string path);
+
+    [LoggerMessage(6, LogLevel.Information, "Closed SQLite database {Path}.")]
+    public static partial void Closed(ILogger logger, string path);
+
+    [LoggerMessage(7, LogLevel.Error, "The stored state {StateName} of grain {GrainId} in grain storage {Provider} cannot be deserialized.")]
+    public static partial void CorruptGrainState(ILogger logger, Exception exception, string provider, string stateName, string grainId);
+}

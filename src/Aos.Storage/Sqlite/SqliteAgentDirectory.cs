@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Aos.Agents;
+using Aos.Registry;
+using Aos.Storage.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Storage.Sqlite;
+
+/// <summary>Stores the agent directory in the embedded SQLite database, indexed by type, status, capability and subscription.</summary>
+/// <remarks>
+/// Descriptors are stored as camelCase JSON next to the indexed columns. A descriptor added with no <see cref="AgentDescriptor.CreatedAt"/>
+/// is stamped with the current time. <see cref="SetStatusAsync"/> on an agent that is not registered changes nothing.
+/// </remarks>
+public sealed partial class SqliteAgentDirectory : IAgentDirectory
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE agents (
+            id            TEXT    NOT NULL PRIMARY KEY,
+            type          TEXT    NOT NULL,
+            version       TEXT    NOT NULL,
+            status        INTEGER NOT NULL DEFAULT 0,
+            status_reason TEXT,
+            silo          TEXT,
+            descriptor    TEXT    NOT NULL,
+            created_at    INTEGER NOT NULL);
+        CREATE INDEX ix_agents_type ON agents (type, id);
+        CREATE INDEX ix_agents_status ON agents (status, id);
+        CREATE TABLE agent_capabilities (
+            capability TEXT NOT NULL,
+            agent_id   TEXT NOT NULL,
+            PRIMARY KEY (capability, agent_id)) WITHOUT ROWID;
+        CREATE TABLE agent_subscriptions (
+            topic    TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            PRIMARY KEY (topic, agent_id)) WITHOUT ROWID;
+        """,
+    ];
+
+    private const string GetSql = "SELECT id, status, status_reason, silo, descriptor FROM agents WHERE id = $id;";
+    private const string SubscribersSql = "SELECT agent_id FROM agent_subscriptions WHERE topic = $t ORDER BY agent_id;";
+    private const string SetStatusSql = "UPDATE agents SET status = $s, status_reason = $r, silo = $silo WHERE id = $id;";
+    private const string ResetStaleSql =
+        "UPDATE agents SET status = 0, status_reason = NULL, silo = NULL " +
+        "WHERE status = 1 AND (silo IS NULL OR silo NOT IN (SELECT value FROM json_each($silos)));";
+
+    private readonly SchemaGate _schema;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteAgentDirectory"/> class.</summary>
+    /// <param name="database">The database that holds the directory.</param>
+    /// <param name="timeProvider">The clock that stamps descriptors added without a creation time.</param>
+    public SqliteAgentDirectory(SqliteDatabase database, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _schema = new SchemaGate(database, "aos.agent_directory", Migrations);
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public async Task<AgentRecord?> GetAsync(AgentId id, CancellationToken cancellationToken = default)
+    {
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _schema.Database.Read(id.Value, static (connection, id) =>
+        {
+            var command = SqliteCommandCache.Get(connection, GetSql, "$id");
+            command.Parameters[0].Value = id;
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadRecord(reader) : null;
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _schema.Database.Read(topic, static (connection, topic) =>
+        {
+            var command = SqliteCommandCache.Get(connection, SubscribersSql, "$t");
+            command.Parameters[0].Value = topic;
+            var ids = new List<AgentId>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(AgentId.Parse(reader.GetString(0)));
+            }
+
+            return ids;
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task SetStatusAsync(AgentId id, AgentStatus status, string? reason, string? silo, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(status))
+        {
+            throw new AosValidationException($"Agent status {(int)status} is not one of {string.Join(", ", Enum.GetNames<AgentStatus>())}.") { Field = "status" };
+        }
+
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _schema.Database.WriteAsync(connection =>
+        {
+            var command = SqliteCommandCache.Get(connection, SetStatusSql, "$s", "$r", "$silo", "$id");
+            command.Parameters[0].Value = (int)status;
+            command.Parameters[1].Value = (object?)reason ?? DBNull.Value;
+            command.Parameters[2].Value = (object?)silo ?? DBNull.Value;
+            command.Parameters[3].Value = id.Value;
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ResetStaleActiveAsync(IReadOnlyCollection<string> liveSilos, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(liveSilos);
+        var silos = JsonSerializer.Serialize(liveSilos, AosStorageJsonContext.Default.IReadOnlyCollectionString);
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _schema.Database.WriteAsync(connection =>
+        {
+            var command = SqliteCommandCache.Get(connection, ResetStaleSql, "$silos");
+            command.Parameters[0].Value = silos;
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static AgentRecord ReadRecord(SqliteDataReader reader) => new()
+    {
+        Descriptor = JsonSerializer.Deserialize(reader.GetString(4), AosStorageJsonContext.Default.AgentDescriptor)
+            ?? throw new AosException($"The stored descriptor of agent '{reader.GetString(0)}' is empty."),
+        Status = (AgentStatus)reader.GetInt32(1),
+        StatusReason = reader.IsDBNull(2) ? null : reader.GetString(2),
+        Silo = reader.IsDBNull(3) ? null : reader.GetString(3),
+    };
+}

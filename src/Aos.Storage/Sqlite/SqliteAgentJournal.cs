@@ -1,0 +1,140 @@
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Storage.Sqlite;
+
+/// <summary>Keeps agents' bounded append-only lists in the embedded SQLite database, one row per entry.</summary>
+/// <remarks>
+/// An append is three indexed statements in one write operation: read the list's last sequence number, insert the entries after it,
+/// and delete the entries that fell out of the newest <c>keep</c>. Because the newest entry is always kept, sequence numbers of a list
+/// are never reused until <see cref="DeleteAsync"/> removes the whole list.
+/// </remarks>
+public sealed class SqliteAgentJournal : IAgentJournal
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE agent_journal (
+            agent_id TEXT    NOT NULL,
+            kind     INTEGER NOT NULL,
+            seq      INTEGER NOT NULL,
+            at       INTEGER NOT NULL,
+            data     TEXT    NOT NULL,
+            PRIMARY KEY (agent_id, kind, seq)) WITHOUT ROWID;
+        """,
+    ];
+
+    private const string LastSql = "SELECT max(seq) FROM agent_journal WHERE agent_id = $a AND kind = $k;";
+    private const string InsertSql = "INSERT INTO agent_journal (agent_id, kind, seq, at, data) VALUES ($a, $k, $s, $at, $d);";
+    private const string TrimSql = "DELETE FROM agent_journal WHERE agent_id = $a AND kind = $k AND seq <= $s;";
+    private const string ReadSql = "SELECT seq, at, data FROM agent_journal WHERE agent_id = $a AND kind = $k ORDER BY seq DESC LIMIT $n;";
+    private const string DeleteSql = "DELETE FROM agent_journal WHERE agent_id = $a;";
+
+    private readonly SchemaGate _schema;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteAgentJournal"/> class.</summary>
+    /// <param name="database">The database that holds the journals.</param>
+    public SqliteAgentJournal(SqliteDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _schema = new SchemaGate(database, "aos.agent_journal", Migrations);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask AppendAsync(AgentId agentId, JournalKind kind, IReadOnlyList<string> entries, DateTimeOffset timestamp, int keep, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agentId.Value, nameof(agentId));
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+        }
+
+        var append = new Append(agentId.Value, (int)kind, entries, timestamp.ToUnixTimeMilliseconds(), keep);
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _schema.Database.WriteAsync(append.Execute, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<JournalEntry>> ReadAsync(AgentId agentId, JournalKind kind, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agentId.Value, nameof(agentId));
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (limit == 0)
+        {
+            return [];
+        }
+
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _schema.Database.Read((Agent: agentId.Value, Kind: (int)kind, Limit: limit), static (connection, query) =>
+        {
+            var command = SqliteCommandCache.Get(connection, ReadSql, "$a", "$k", "$n");
+            command.Parameters[0].Value = query.Agent;
+            command.Parameters[1].Value = query.Kind;
+            command.Parameters[2].Value = query.Limit;
+            var entries = new List<JournalEntry>(Math.Min(query.Limit, 256));
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    entries.Add(new JournalEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2)));
+                }
+            }
+
+            entries.Reverse();
+            return entries;
+        });
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteAsync(AgentId agentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agentId.Value, nameof(agentId));
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _schema.Database.WriteAsync(connection =>
+        {
+            var command = SqliteCommandCache.Get(connection, DeleteSql, "$a");
+            command.Parameters[0].Value = agentId.Value;
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Holds one append; its <see cref="Execute"/> runs on the writer thread.</summary>
+    private sealed class Append(string agent, int kind, IReadOnlyList<string> entries, long at, int keep)
+    {
+        public long Execute(SqliteConnection connection)
+        {
+            var last = SqliteCommandCache.Get(connection, LastSql, "$a", "$k");
+            last.Parameters[0].Value = agent;
+            last.Parameters[1].Value = kind;
+            var seq = last.ExecuteScalar() is long max ? max : 0;
+
+            var insert = SqliteCommandCache.Get(connection, InsertSql, "$a", "$k", "$s", "$at", "$d");
+            insert.Parameters[0].Value = agent;
+            insert.Parameters[1].Value = kind;
+            insert.Parameters[3].Value = at;
+            foreach (var entry in entries)
+            {
+                insert.Parameters[2].Value = ++seq;
+                insert.Parameters[4].Value = entry;
+                insert.ExecuteNonQuery();
+            }
+
+            if (seq > keep)
+            {
+                var trim = SqliteCommandCache.Get(connection, TrimSql, "$a", "$k", "$s");
+                trim.Parameters[0].Value = agent;
+                trim.Parameters[1].Value = kind;
+                trim.Parameters[2].Value = seq - keep;
+                trim.ExecuteNonQuery();
+            }
+
+            return seq;
+        }
+    }
+}

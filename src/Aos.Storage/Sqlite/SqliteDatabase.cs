@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aos.Storage.Sqlite;
+
+/// <summary>
+/// Owns one SQLite database file in WAL mode: a single writer thread that commits queued writes in batches, and a pool of read connections.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Writes are serialized through one connection: the writer drains up to <see cref="SqliteStorageOptions.MaxBatchSize"/> queued
+/// operations and runs them in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint, so one commit (one fsync)
+/// serves many callers and an operation that throws fails only its own caller. A write's task completes after its batch commits.
+/// </para>
+/// <para>Reads run on pooled connections and see every write whose task has completed. All members are thread-safe.</para>
+/// </remarks>
+public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
+{
+    private const string SchemaVersionTable =
+        "CREATE TABLE IF NOT EXISTS schema_version (component TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL);";
+
+    private readonly string _connectionString;
+    private readonly SqliteStorageOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<WriteOperation> _queue;
+    private readonly Thread _writer;
+    private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SqliteConnection _writeConnection;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteDatabase"/> class and opens (or creates) the database file.</summary>
+    /// <param name="options">The database options; <see cref="SqliteStorageOptions.DataDirectory"/> is required.</param>
+    /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message names the option.</exception>
+    public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        _options = new SqliteStorageOptions
+        {
+            DataDirectory = options.DataDirectory,
+            Synchronous = options.Synchronous,
+            MaxBatchSize = options.MaxBatchSize,
+            BusyTimeout = options.BusyTimeout,
+        };
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        DatabasePath = _options.DatabasePath;
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Clamp(Math.Ceiling(_options.BusyTimeout.TotalSeconds), 1, int.MaxValue),
+        }.ToString();
+
+        _writeConnection = OpenWriteConnection();
+        _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+        _writer = new Thread(RunWriter) { IsBackground = true, Name = "Aos.Sqlite.Writer" };
+        _writer.Start();
+    }
+
+    /// <summary>Gets the full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Stops accepting writes, commits every write already queued, and closes the database.</summary>
+    /// <returns>A task that completes when the database is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _queue.Writer.TryComplete();
+        }
+
+        await _writerStopped.Task.ConfigureAwait(false);
+        CloseReaders();
+    }
+
+    /// <summary>Stops accepting writes, commits every write already queued, and closes the database, blocking until done.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _queue.Writer.TryComplete();
+        }
+
+        if (Thread.CurrentThread != _writer)
+        {
+            _writer.Join();
+        }
+
+        CloseReaders();
+    }
+
+    private SqliteConnection OpenWriteConnection()
+    {
+        var connection = OpenConnection();
+        try
+        {
+            var journalMode = ExecuteScalar(connection, "PRAGMA journal_mode=WAL;");
+            if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                Log.WalUnavailable(_logger, DatabasePath, journalMode);
+            }
+
+            ExecuteScalar(connection, "PRAGMA cache_size=-32768;");
+            ExecuteScalar(connection, SchemaVersionTable);
+            Log.Opened(_logger, DatabasePath, journalMode, _options.Synchronous);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            var busyMs = ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            var synchronous = ((int)_options.Synchronous).ToString(CultureInfo.InvariantCulture);
+            ExecuteScalar(connection, $"PRAGMA busy_timeout={busyMs}; PRAGMA synchronous={synchronous}; PRAGMA temp_store=MEMORY;");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static string? ExecuteScalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static void CloseConnection(SqliteConnection connection)
+    {
+        SqliteCommandCache.Clear(connection);
+        connection.Dispose();
+    }
+}

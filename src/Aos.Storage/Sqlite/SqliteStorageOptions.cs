@@ -1,0 +1,55 @@
+namespace Aos.Storage.Sqlite;
+
+/// <summary>
+/// Configures the embedded SQLite database that stores grain state, reminders, the agent directory and journals.
+/// </summary>
+/// <remarks>
+/// Every component configured with the same <see cref="DataDirectory"/> shares one <see cref="SqliteDatabase"/>: one file,
+/// one writer. When two configurations name the same directory, the first one opened decides the other settings.
+/// </remarks>
+public sealed class SqliteStorageOptions
+{
+    /// <summary>Gets the name of the database file inside <see cref="DataDirectory"/>.</summary>
+    public const string FileName = "aos.db";
+
+    /// <summary>Gets or sets the directory that holds the database file; it is created when missing.</summary>
+    /// <value>Required; there is no default.</value>
+    public string DataDirectory { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets how hard SQLite works to make a commit survive a crash.</summary>
+    /// <value>The default is <see cref="SqliteSynchronousMode.Full"/>: an acknowledged write survives a power loss.</value>
+    public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
+
+    /// <summary>Gets or sets the most queued write operations committed together in one transaction.</summary>
+    /// <value>The default is 512.</value>
+    public int MaxBatchSize { get; set; } = 512;
+
+    /// <summary>Gets or sets how long a connection waits for a lock held by another process before it fails.</summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), FileName);
+
+    internal IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return $"{nameof(SqliteStorageOptions)}.{nameof(DataDirectory)} is required: set it to the directory that holds {FileName}, with AddAosSqliteStorage or the configure argument of the SQLite grain storage or reminder service.";
+        }
+
+        if (MaxBatchSize < 1)
+        {
+            yield return $"{nameof(SqliteStorageOptions)}.{nameof(MaxBatchSize)} is {MaxBatchSize}; it must be at least 1.";
+        }
+
+        if (BusyTimeout < TimeSpan.Zero || BusyTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            yield return $"{nameof(SqliteStorageOptions)}.{nameof(BusyTimeout)} is {BusyTimeout}; it must be between zero and {TimeSpan.FromMilliseconds(int.MaxValue)}.";
+        }
+
+        if (!Enum.IsDefined(Synchronous))
+        {
+            yield return $"{nameof(SqliteStorageOptions)}.{nameof(Synchronous)} is {(int)Synchronous}; use one of {string.Join(", ", Enum.GetNames<SqliteSynchronousMode>())}.";
+        }
+    }
+}
