@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Aos.Kernel;
 using Aos.Storage;
+using Aos.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,6 +12,9 @@ namespace Aos.Hosting;
 /// <summary>Hosts AOS in a .NET application, the way <c>UseOrleans</c> hosts Orleans.</summary>
 public static class AosHostingExtensions
 {
+    /// <summary>Gets the configuration section the embedded SQLite storage options are bound from.</summary>
+    public const string SqliteSectionName = "Aos:Storage:Sqlite";
+
     /// <summary>
     /// Adds an AOS node to the host: one Orleans silo with localhost clustering, the kernel, and embedded SQLite
     /// storage in the data directory.
@@ -55,9 +59,15 @@ public static class AosHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        silo.Services.AddAosSqliteStorage(o => o.DataDirectory = dataDirectory);
-        silo.AddSqliteGrainStorage(AosStorageNames.GrainStorage, o => o.DataDirectory = dataDirectory);
-        silo.UseSqliteReminderService(o => o.DataDirectory = dataDirectory);
+        void Sqlite(SqliteStorageOptions options)
+        {
+            configuration.GetSection(SqliteSectionName).Bind(options);
+            options.DataDirectory = dataDirectory;
+        }
+
+        silo.Services.AddAosSqliteStorage(Sqlite);
+        silo.AddSqliteGrainStorage(AosStorageNames.GrainStorage, Sqlite);
+        silo.UseSqliteReminderService(Sqlite);
         silo.Services.AddAosKernel(configuration);
         return silo;
     }
