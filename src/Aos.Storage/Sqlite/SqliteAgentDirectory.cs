@@ -62,6 +62,11 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
     /// <inheritdoc />
     public async Task<AgentRecord?> GetAsync(AgentId id, CancellationToken cancellationToken = default)
     {
+        if (id.Value is null)
+        {
+            return null;
+        }
+
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         return _schema.Database.Read(id.Value, static (connection, id) =>
         {
@@ -98,6 +103,11 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
         if (!Enum.IsDefined(status))
         {
             throw new AosValidationException($"Agent status {(int)status} is not one of {string.Join(", ", Enum.GetNames<AgentStatus>())}.") { Field = "status" };
+        }
+
+        if (id.Value is null)
+        {
+            return;
         }
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);

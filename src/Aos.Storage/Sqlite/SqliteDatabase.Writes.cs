@@ -4,6 +4,11 @@ namespace Aos.Storage.Sqlite;
 
 public sealed partial class SqliteDatabase
 {
+    private long _committedBatches;
+
+    /// <summary>Gets how many batch transactions have been committed, for tests and diagnostics.</summary>
+    internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
     /// <summary>Queues a write that runs on the writer thread inside a batch transaction.</summary>
     /// <typeparam name="T">The type of the operation's result.</typeparam>
     /// <param name="operation">
@@ -30,11 +35,6 @@ public sealed partial class SqliteDatabase
 
         return write.Task;
     }
-
-    private long _committedBatches;
-
-    /// <summary>Gets how many batch transactions have been committed, for tests and diagnostics.</summary>
-    internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
     private void RunWriter()
     {

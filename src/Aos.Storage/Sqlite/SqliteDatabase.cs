@@ -112,7 +112,8 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
                 Log.WalUnavailable(_logger, DatabasePath, journalMode);
             }
 
-            ExecuteScalar(connection, "PRAGMA cache_size=-32768;");
+            // A larger cache for the one connection that writes; a cap on the WAL file so one huge batch does not leave it huge forever.
+            ExecuteScalar(connection, "PRAGMA cache_size=-32768; PRAGMA journal_size_limit=67108864;");
             ExecuteScalar(connection, SchemaVersionTable);
             Log.Opened(_logger, DatabasePath, journalMode, _options.Synchronous);
             return connection;

@@ -1,0 +1,356 @@
+using Aos.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Storage.Tests;
+
+public sealed class SqliteDatabaseTests : SqliteTestBase
+{
+    private static readonly string[] ItemsV1 = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"];
+
+    public override async ValueTask InitializeAsync() => await Database.EnsureSchemaAsync("test.items", ItemsV1, Ct);
+
+    [Fact]
+    public async Task WriteAsync_ManyConcurrentWrites_AllCommitted()
+    {
+        var writes = Enumerable.Range(1, 2000).Select(i => Task.Run(() => InsertAsync(i), Ct));
+
+        var ids = await Task.WhenAll(writes);
+
+        Assert.Equal(Enumerable.Range(1, 2000), ids.Order());
+        Assert.Equal(2000, await CountAsync("items"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_WritesQueuedWhileWriterBusy_CommitInOneBatch()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        var before = Database.CommittedBatches;
+        var writes = Enumerable.Range(1, 100).Select(InsertAsync).ToList();
+
+        await gate.OpenAsync();
+        await Task.WhenAll(writes);
+
+        Assert.Equal(before + 2, Database.CommittedBatches);
+        Assert.Equal(100, await CountAsync("items"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_QueueLongerThanMaxBatchSize_SplitsIntoBatches()
+    {
+        await using var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "small"), MaxBatchSize = 10 });
+        await database.EnsureSchemaAsync("test.items", ItemsV1, Ct);
+        using var gate = await WriterGate.CloseAsync(database);
+        var before = database.CommittedBatches;
+        var writes = Enumerable.Range(1, 35).Select(i => database.WriteAsync(c => Insert(c, i), Ct)).ToList();
+
+        await gate.OpenAsync();
+        await Task.WhenAll(writes);
+
+        Assert.Equal(before + 1 + 4, database.CommittedBatches);
+    }
+
+    [Fact]
+    public async Task WriteAsync_OneOperationThrows_FailsOnlyItsCaller()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        var first = InsertAsync(1);
+        var failing = Database.WriteAsync<int>(connection =>
+        {
+            Insert(connection, 2);
+            throw new InvalidOperationException("boom");
+        }, Ct);
+        var last = InsertAsync(3);
+
+        await gate.OpenAsync();
+
+        Assert.Equal(1, await first);
+        Assert.Equal(3, await last);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal("boom", error.Message);
+        Assert.Equal(new[] { 1L, 3L }, await ReadIdsAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_SingleOperationThrows_RollsBackItsChanges()
+    {
+        var failing = Database.WriteAsync<int>(connection =>
+        {
+            Insert(connection, 7);
+            throw new InvalidOperationException("boom");
+        }, Ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Empty(await ReadIdsAsync());
+        Assert.Equal(8, await InsertAsync(8));
+    }
+
+    [Fact]
+    public async Task WriteAsync_ConstraintViolationInBatch_FailsOnlyThatWrite()
+    {
+        await InsertAsync(1);
+        using var gate = await WriterGate.CloseAsync(Database);
+        var duplicate = InsertAsync(1);
+        var fresh = InsertAsync(2);
+
+        await gate.OpenAsync();
+
+        await Assert.ThrowsAsync<SqliteException>(() => duplicate);
+        Assert.Equal(2, await fresh);
+        Assert.Equal(new[] { 1L, 2L }, await ReadIdsAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_OperationEndsTheBatchTransaction_FailsEveryWriteInTheBatchAndWriterGoesOn()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        var before = InsertAsync(1);
+        var rogue = Database.WriteAsync<int>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "ROLLBACK;";
+            command.ExecuteNonQuery();
+            throw new InvalidOperationException("rolled back");
+        }, Ct);
+        var after = InsertAsync(3);
+
+        await gate.OpenAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => rogue);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => before);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => after);
+        Assert.Empty(await ReadIdsAsync());
+        Assert.Equal(4, await InsertAsync(4));
+    }
+
+    [Fact]
+    public async Task WriteAsync_CancelledWhileQueued_IsCancelledAndNeverRuns()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        using var cts = new CancellationTokenSource();
+        var cancelled = Database.WriteAsync(connection => Insert(connection, 1), cts.Token);
+
+        await cts.CancelAsync();
+        await gate.OpenAsync();
+        var after = await InsertAsync(2);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(2, after);
+        Assert.Equal(new[] { 2L }, await ReadIdsAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_AlreadyCancelledToken_ReturnsCancelledTask()
+    {
+        var task = Database.WriteAsync(connection => Insert(connection, 1), new CancellationToken(canceled: true));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        Assert.Empty(await ReadIdsAsync());
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WritesQueued_CommitsThemBeforeClosing()
+    {
+        var gate = await WriterGate.CloseAsync(Database);
+        var writes = Enumerable.Range(1, 50).Select(InsertAsync).ToList();
+
+        var disposing = Database.DisposeAsync().AsTask();
+        await gate.OpenAsync();
+        await disposing;
+
+        Assert.Equal(50, (await Task.WhenAll(writes)).Length);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Database.WriteAsync(connection => Insert(connection, 99), Ct));
+        await ReopenAsync();
+        Assert.Equal(50, await CountAsync("items"));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_ThenReopen_KeepsEveryAcknowledgedWrite()
+    {
+        const int count = 1000;
+        await Task.WhenAll(Enumerable.Range(1, count).Select(InsertAsync));
+
+        await ReopenAsync();
+
+        Assert.Equal(count, await CountAsync("items"));
+    }
+
+    [Fact]
+    public async Task Dispose_Synchronous_DrainsAndCloses()
+    {
+        var writes = Enumerable.Range(1, 20).Select(InsertAsync).ToList();
+
+        Database.Dispose();
+
+        Assert.All(writes, write => Assert.True(write.IsCompletedSuccessfully));
+        await ReopenAsync();
+        Assert.Equal(20, await CountAsync("items"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_AfterWriteCompletes_SeesTheWrite()
+    {
+        for (var i = 1; i <= 20; i++)
+        {
+            await InsertAsync(i);
+            Assert.Equal(i, await CountAsync("items"));
+        }
+    }
+
+    [Fact]
+    public async Task ReadAsync_AsyncCallback_ReturnsResult()
+    {
+        await InsertAsync(5);
+
+        var name = await Database.ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM items WHERE id = 5;";
+            return (string?)await command.ExecuteScalarAsync(ct);
+        }, Ct);
+
+        Assert.Equal("item-5", name);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Connection_IsReadOnly()
+    {
+        var write = Database.ReadAsync(connection => Insert(connection, 1), Ct);
+
+        await Assert.ThrowsAsync<SqliteException>(() => write);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ManyConcurrentReaders_AllSucceed()
+    {
+        await Task.WhenAll(Enumerable.Range(1, 100).Select(InsertAsync));
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => CountAsync("items"), Ct)));
+
+        Assert.All(counts, count => Assert.Equal(100, count));
+    }
+
+    [Fact]
+    public async Task Constructor_WalAndSynchronousFull_AreApplied()
+    {
+        var (journalMode, synchronous) = await Database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode;";
+            var mode = (string)command.ExecuteScalar()!;
+            command.CommandText = "PRAGMA synchronous;";
+            return (mode, (long)command.ExecuteScalar()!);
+        }, Ct);
+
+        Assert.Equal("wal", journalMode);
+        Assert.Equal((long)SqliteSynchronousMode.Full, synchronous);
+        Assert.True(File.Exists(Path.Combine(DataDirectory, SqliteStorageOptions.FileName)));
+    }
+
+    [Fact]
+    public void Constructor_MissingDirectory_CreatesIt()
+    {
+        var nested = Path.Combine(DataDirectory, "a", "b");
+
+        using var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = nested });
+
+        Assert.True(File.Exists(Path.Combine(nested, "aos.db")));
+        Assert.Equal(Path.Combine(nested, "aos.db"), database.DatabasePath);
+    }
+
+    [Theory]
+    [InlineData("", 512, "DataDirectory")]
+    [InlineData("x", 0, "MaxBatchSize")]
+    public void Constructor_InvalidOptions_ThrowsNamingTheOption(string directory, int maxBatchSize, string option)
+    {
+        var options = new SqliteStorageOptions { DataDirectory = directory, MaxBatchSize = maxBatchSize };
+
+        var error = Assert.Throws<ArgumentException>(() => new SqliteDatabase(options));
+
+        Assert.Contains(option, error.Message);
+    }
+
+    [Fact]
+    public async Task EnsureSchemaAsync_CalledAgainAndAfterReopen_RunsEachMigrationOnce()
+    {
+        await Database.EnsureSchemaAsync("test.items", ItemsV1, Ct);
+        await ReopenAsync();
+
+        await Database.EnsureSchemaAsync("test.items", ItemsV1, Ct);
+
+        Assert.Equal(1, await SchemaVersionAsync("test.items"));
+    }
+
+    [Fact]
+    public async Task EnsureSchemaAsync_NewMigrationAppended_RunsOnlyTheNewOne()
+    {
+        await InsertAsync(1);
+        await ReopenAsync();
+        string[] itemsV2 = [.. ItemsV1, "ALTER TABLE items ADD COLUMN size INTEGER NOT NULL DEFAULT 0;"];
+
+        await Database.EnsureSchemaAsync("test.items", itemsV2, Ct);
+
+        Assert.Equal(2, await SchemaVersionAsync("test.items"));
+        Assert.Equal(1, await CountAsync("items WHERE size = 0"));
+    }
+
+    [Fact]
+    public async Task EnsureSchemaAsync_DatabaseNewerThanBuild_Throws()
+    {
+        string[] itemsV2 = [.. ItemsV1, "ALTER TABLE items ADD COLUMN size INTEGER;"];
+        await ReopenAsync();
+        await Database.EnsureSchemaAsync("test.items", itemsV2, Ct);
+        await ReopenAsync();
+
+        var error = await Assert.ThrowsAsync<AosException>(() => Database.EnsureSchemaAsync("test.items", ItemsV1, Ct));
+
+        Assert.Contains("version 2", error.Message);
+    }
+
+    [Fact]
+    public async Task EnsureSchemaAsync_FailingMigration_ChangesNothingAndCanBeRetried()
+    {
+        string[] broken = ["CREATE TABLE other (id INTEGER PRIMARY KEY);", "THIS IS NOT SQL;"];
+
+        await Assert.ThrowsAsync<SqliteException>(() => Database.EnsureSchemaAsync("test.other", broken, Ct));
+
+        Assert.Equal(0, await CountAsync("sqlite_master WHERE name = 'other'"));
+        await Database.EnsureSchemaAsync("test.other", [broken[0]], Ct);
+        Assert.Equal(1, await SchemaVersionAsync("test.other"));
+    }
+
+    private Task<int> InsertAsync(int id) => Database.WriteAsync(connection => Insert(connection, id), Ct);
+
+    private static int Insert(SqliteConnection connection, int id)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO items (id, name) VALUES ($id, $name);";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$name", $"item-{id}");
+        command.ExecuteNonQuery();
+        return id;
+    }
+
+    private Task<long[]> ReadIdsAsync() =>
+        Database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id FROM items ORDER BY id;";
+            using var reader = command.ExecuteReader();
+            var ids = new List<long>();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+
+            return ids.ToArray();
+        }, Ct);
+
+    private Task<long> SchemaVersionAsync(string component) =>
+        Database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT version FROM schema_version WHERE component = $c;";
+            command.Parameters.AddWithValue("$c", component);
+            return (long)command.ExecuteScalar()!;
+        }, Ct);
+}
