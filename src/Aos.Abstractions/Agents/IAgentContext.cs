@@ -8,8 +8,8 @@ namespace Aos.Agents;
 /// </summary>
 /// <remarks>
 /// The context belongs to one agent and is used from that agent's turns only. Messages sent or published during a
-/// turn leave after the turn's state is durable, so a failed turn sends nothing. A request is a call made during the
-/// turn: it waits for the reply.
+/// turn leave after the turn's state is durable, and wake-ups scheduled or cancelled in a turn take effect then too,
+/// so a failed turn sends and schedules nothing. A request is a call made during the turn: it waits for the reply.
 /// </remarks>
 public interface IAgentContext
 {

@@ -14,6 +14,8 @@ namespace Aos.Agents;
 /// </remarks>
 public abstract class PurposeDrivenAgent : Agent
 {
+    private static readonly JsonElement NullValue = JsonElement.Parse("null");
+
     /// <summary>Initializes a new instance of the <see cref="PurposeDrivenAgent"/> class and registers the system handlers.</summary>
     protected PurposeDrivenAgent()
     {
@@ -24,8 +26,10 @@ public abstract class PurposeDrivenAgent : Agent
                 throw new AosValidationException("aos.context.set needs a non-empty 'key'.") { Field = "payload.key" };
             }
 
-            Context.Store.SetValue(command.Key, command.Value);
-            return ValueTask.FromResult(command.Value);
+            // A missing 'value' is stored as JSON null; an undefined element cannot be serialized as the reply.
+            var value = command.Value.ValueKind == JsonValueKind.Undefined ? NullValue : command.Value;
+            Context.Store.SetValue(command.Key, value);
+            return ValueTask.FromResult(value);
         });
         OnRequest<AddGoalCommand, Goal>("aos.goal.add", (command, _) =>
         {

@@ -61,32 +61,17 @@ internal sealed partial class AgentGrain
         }
     }
 
-    async ValueTask IAgentHost.ScheduleWakeUpAsync(string name, TimeSpan dueTime, TimeSpan? period, CancellationToken cancellationToken)
+    async ValueTask IAgentHost.ApplyWakeUpAsync(WakeUpChange change, CancellationToken cancellationToken)
     {
-        if (dueTime < TimeSpan.Zero || period <= TimeSpan.Zero)
+        var reminderName = WakeUpPrefix + change.Name;
+        if (!change.Cancel)
         {
-            throw new AosValidationException("A wake-up's due time must not be negative and its period must be positive.") { Field = "dueTime" };
+            await this.RegisterOrUpdateReminder(reminderName, change.DueTime, change.Period ?? OneShotPeriod + change.DueTime, cancellationToken);
         }
-
-        await this.RegisterOrUpdateReminder(WakeUpPrefix + name, dueTime, period ?? OneShotPeriod + dueTime, cancellationToken);
-        if (period is null)
-        {
-            State.OneShotWakeUps.Add(name);
-        }
-        else
-        {
-            State.OneShotWakeUps.Remove(name);
-        }
-    }
-
-    async ValueTask IAgentHost.CancelWakeUpAsync(string name, CancellationToken cancellationToken)
-    {
-        if (await this.GetReminder(WakeUpPrefix + name, cancellationToken) is { } reminder)
+        else if (await this.GetReminder(reminderName, cancellationToken) is { } reminder)
         {
             await this.UnregisterReminder(reminder, cancellationToken);
         }
-
-        State.OneShotWakeUps.Remove(name);
     }
 
     private void Dispatch(IReadOnlyList<Envelope> messages)

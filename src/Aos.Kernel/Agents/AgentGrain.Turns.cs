@@ -135,10 +135,17 @@ internal sealed partial class AgentGrain
         {
             // Memory no longer matches what is durable: reload before the next turn. The sender is not acknowledged.
             _needsRestore = true;
+            context.EndTurn();
             throw;
         }
 
         _wakePending = false;
+        context.EndTurn();
+        foreach (var change in context.PendingWakeUps)
+        {
+            await ((IAgentHost)this).ApplyWakeUpAsync(change, CancellationToken.None);
+        }
+
         if (context.PendingMessages.Count > 0)
         {
             Dispatch([.. context.PendingMessages]);

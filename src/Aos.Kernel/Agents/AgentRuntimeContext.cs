@@ -17,6 +17,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
     private AgentState _state;
     private bool _detached;
+    private bool _inTurn;
 
     public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host)
     {
@@ -48,6 +49,9 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     /// <summary>Gets the messages sent or published in the current turn, to leave once it is durable.</summary>
     public List<Envelope> PendingMessages { get; } = [];
 
+    /// <summary>Gets the wake-ups scheduled or cancelled in the current turn, to apply once it is durable.</summary>
+    public List<WakeUpChange> PendingWakeUps { get; } = [];
+
     IReadOnlyDictionary<string, JsonElement> IAgentContextStore.Values => _values;
 
     IReadOnlyDictionary<string, long> IAgentContextStore.Counters => _state.Counters;
@@ -59,9 +63,18 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ThrowIfDetached();
         CurrentMessage = message;
+        _inTurn = true;
         PendingMemory.Clear();
         PendingDecisions.Clear();
         PendingMessages.Clear();
+        PendingWakeUps.Clear();
+    }
+
+    /// <summary>Ends a turn: system calls made from now on (in <c>OnActivateAsync</c>) take effect at once.</summary>
+    public void EndTurn()
+    {
+        CurrentMessage = null;
+        _inTurn = false;
     }
 
     /// <summary>Points the context at a freshly loaded state, after a failed attempt was discarded.</summary>
@@ -127,14 +140,42 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ThrowIfDetached();
-        return _host.ScheduleWakeUpAsync(name, dueTime, period, cancellationToken);
+        if (dueTime < TimeSpan.Zero || period <= TimeSpan.Zero)
+        {
+            throw new AosValidationException("A wake-up's due time must not be negative and its period must be positive.") { Field = "dueTime" };
+        }
+
+        // Whether a wake-up fires once is state: it commits (or rolls back) with the turn that scheduled it.
+        if (period is null)
+        {
+            _state.OneShotWakeUps.Add(name);
+        }
+        else
+        {
+            _state.OneShotWakeUps.Remove(name);
+        }
+
+        return Apply(new WakeUpChange(name, dueTime, period, Cancel: false), cancellationToken);
     }
 
     public ValueTask CancelWakeUpAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ThrowIfDetached();
-        return _host.CancelWakeUpAsync(name, cancellationToken);
+        _state.OneShotWakeUps.Remove(name);
+        return Apply(new WakeUpChange(name, TimeSpan.Zero, null, Cancel: true), cancellationToken);
+    }
+
+    private ValueTask Apply(WakeUpChange change, CancellationToken cancellationToken)
+    {
+        // Inside a turn the reminder changes when the turn is durable, so a failed turn schedules nothing.
+        if (_inTurn)
+        {
+            PendingWakeUps.Add(change);
+            return ValueTask.CompletedTask;
+        }
+
+        return _host.ApplyWakeUpAsync(change, cancellationToken);
     }
 
     private void ThrowIfDetached()

@@ -8,7 +8,5 @@ internal interface IAgentHost
 {
     ValueTask<JsonElement?> RequestAsync(Envelope request, TimeSpan timeout, CancellationToken cancellationToken);
 
-    ValueTask ScheduleWakeUpAsync(string name, TimeSpan dueTime, TimeSpan? period, CancellationToken cancellationToken);
-
-    ValueTask CancelWakeUpAsync(string name, CancellationToken cancellationToken);
+    ValueTask ApplyWakeUpAsync(WakeUpChange change, CancellationToken cancellationToken);
 }

@@ -1,0 +1,59 @@
+namespace Aos.Kernel.Tests;
+
+public sealed class KernelOptionsValidatorTests
+{
+    public static TheoryData<string, Action<KernelOptions>> BadOptions => new()
+    {
+        { "Aos:Kernel:IdleTimeout", o => o.IdleTimeout = TimeSpan.Zero },
+        { "Aos:Kernel:TurnTimeout", o => o.TurnTimeout = TimeSpan.FromSeconds(-1) },
+        { "Aos:Kernel:DefaultRequestTimeout", o => o.DefaultRequestTimeout = TimeSpan.Zero },
+        { "Aos:Kernel:RetryBaseDelay", o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(-1) },
+        { "Aos:Kernel:MaxAttempts", o => o.MaxAttempts = 0 },
+        { "Aos:Kernel:HistoryLimit", o => o.HistoryLimit = 0 },
+        { "Aos:Kernel:MemoryLimit", o => o.MemoryLimit = -1 },
+        { "Aos:Kernel:DecisionLimit", o => o.DecisionLimit = 0 },
+        { "Aos:Kernel:MaxPayloadBytes", o => o.MaxPayloadBytes = 0 },
+    };
+
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        var result = new KernelOptionsValidator().Validate(null, new KernelOptions());
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void Validate_ZeroRetryBaseDelay_Succeeds()
+    {
+        var result = new KernelOptionsValidator().Validate(null, new KernelOptions { RetryBaseDelay = TimeSpan.Zero });
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Validate_BadOption_FailsNamingTheOption(string option, Action<KernelOptions> breakIt)
+    {
+        var options = new KernelOptions();
+        breakIt(options);
+
+        var result = new KernelOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith(option + " ", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SeveralBadOptions_ReportsEachOne()
+    {
+        var options = new KernelOptions { MaxAttempts = 0, TurnTimeout = TimeSpan.Zero };
+
+        var result = new KernelOptionsValidator().Validate(null, options);
+
+        Assert.Equal(2, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.Contains("MaxAttempts", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("TurnTimeout", StringComparison.Ordinal));
+    }
+}
