@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Aos;
 
 /// <summary>
-/// Identifies an agent: 1 to 128 characters from <c>[A-Za-z0-9._-]</c>.
+/// Identifies an agent: 1 to 128 characters from <c>[A-Za-z0-9._-]</c>, other than <c>.</c> and <c>..</c>.
 /// </summary>
 /// <remarks>Ids are case-sensitive and compared ordinally. Construct one with <see cref="Parse"/> or <c>TryParse</c>.</remarks>
 [GenerateSerializer, Immutable, Alias("aos.agent-id")]
@@ -58,6 +58,13 @@ public readonly record struct AgentId
                 error = $"The agent id '{Printable(value)}' contains '{Printable(c.ToString())}'; only letters, digits, '.', '_' and '-' are allowed.";
                 return false;
             }
+        }
+
+        // URLs resolve '.' and '..' as path segments, so such an agent could be registered but never addressed.
+        if (value is "." or "..")
+        {
+            error = $"The agent id '{value}' is not allowed: '.' and '..' cannot be addressed in a URL. Use at least one letter, digit, '_' or '-'.";
+            return false;
         }
 
         id = new AgentId(value);

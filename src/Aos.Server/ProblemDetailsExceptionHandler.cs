@@ -9,6 +9,8 @@ namespace Aos.Server;
 /// <summary>Turns exceptions into RFC 7807 problem details with the status code and message a caller can act on.</summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
+    public const string BodyTooLarge = "The request body is larger than this server accepts (Aos:Kernel:MaxPayloadBytes).";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail) = exception switch
@@ -20,7 +22,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),
             AgentUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Agent unavailable", e.Message),
             TurnTimeoutException e => (StatusCodes.Status500InternalServerError, "Handler timed out", e.Message),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Payload too large", "The request body is larger than this server accepts (Aos:Kernel:MaxPayloadBytes)."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Payload too large", BodyTooLarge),
             BadHttpRequestException e => (e.StatusCode, "Invalid request", Describe(e)),
             JsonException e => (StatusCodes.Status400BadRequest, "Invalid JSON", e.Message),
             AosException e => (StatusCodes.Status500InternalServerError, "Agent error", e.Message),

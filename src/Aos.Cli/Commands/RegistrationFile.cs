@@ -37,7 +37,8 @@ internal static class RegistrationFile
     {
         try
         {
-            return JsonNode.Parse(text);
+            // Duplicate properties would otherwise surface later as an ArgumentException from JsonObject.
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -54,19 +55,25 @@ internal static class RegistrationFile
             stream.Load(reader);
             return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
         }
-        catch (YamlException ex)
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
         {
+            // YamlDotNet's scanner throws InvalidOperationException on some malformed input (an unclosed flow sequence).
             throw new CliException($"{name} is not valid YAML: {ex.Message}", ExitCodes.Usage);
         }
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? string.Empty, Convert(kv.Value)))),
+        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(Key(kv.Key), Convert(kv.Value)))),
         YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(Convert)]),
         YamlScalarNode scalar => Scalar(scalar),
         _ => null,
     };
+
+    private static string Key(YamlNode key) =>
+        key is YamlScalarNode scalar
+            ? scalar.Value ?? string.Empty
+            : throw new YamlException(key.Start, key.End, "A mapping key must be plain text, not a list or a mapping.");
 
     private static JsonValue? Scalar(YamlScalarNode scalar)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Aos.Cli.Commands;
 
@@ -21,7 +22,16 @@ internal static class UpCommand
             var app = AosServer.Create([], parseResult.GetValue(data), parseResult.GetValue(urls));
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             lifetime.ApplicationStarted.Register(() => PrintWelcome(app));
-            await app.RunAsync();
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or OptionsValidationException)
+            {
+                // A taken port, a malformed --urls or an invalid setting: the message says which; the stack trace would bury it.
+                return CommandRunner.Fail($"cannot start AOS: {ex.Message}", ExitCodes.Usage);
+            }
+
             return ExitCodes.Success;
         });
         return command;

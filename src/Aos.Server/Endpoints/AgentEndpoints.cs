@@ -15,6 +15,8 @@ namespace Aos.Server.Endpoints;
 /// <summary>Maps the agent resources under <c>/v1</c>.</summary>
 internal static class AgentEndpoints
 {
+    private static JsonSerializerOptions? _strictOptions;
+
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Agents");
@@ -60,7 +62,11 @@ internal static class AgentEndpoints
 
     private static async Task<IResult> RegisterAsync(JsonElement body, AgentRegistry registry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var options = json.Value.SerializerOptions;
+        // A misspelled field (say "capabilites") is refused by name instead of being silently dropped.
+        var options = _strictOptions ??= new JsonSerializerOptions(json.Value.SerializerOptions)
+        {
+            UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        };
         switch (body.ValueKind)
         {
             case JsonValueKind.Object:

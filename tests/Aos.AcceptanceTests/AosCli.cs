@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Aos.AcceptanceTests;
+
+/// <summary>Runs the real <c>aos</c> CLI as its own process: <c>dotnet aos.dll args…</c>.</summary>
+internal static class AosCli
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var info = DotNet.StartInfo(DotNet.AosDll, args, AppContext.BaseDirectory, environment);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException($"aos {string.Join(' ', args)} did not exit within {Limit}.\n{await stdout}\n{await stderr}");
+        }
+
+        return new CliResult(args, process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Runs a verb against a server with <c>--json</c>, checks it succeeded, and parses what it printed.</summary>
+    public static async Task<JsonNode> JsonAsync(Uri server, params string[] args)
+    {
+        var result = await RunAsync([.. args, "--server", server.ToString(), "--json"]);
+        result.AssertExitCode(0);
+        return JsonNode.Parse(result.StandardOutput) ?? throw new InvalidOperationException($"aos {string.Join(' ', args)} printed null.");
+    }
+}
+
+/// <summary>Represents how a CLI run ended and what it printed.</summary>
+internal sealed record CliResult(IReadOnlyList<string> Args, int ExitCode, string StandardOutput, string StandardError)
+{
+    public void AssertExitCode(int expected) =>
+        Assert.True(ExitCode == expected, $"aos {string.Join(' ', Args)} exited with {ExitCode}, expected {expected}.\nstdout: {StandardOutput}\nstderr: {StandardError}");
+
+    /// <summary>Gets the lines written to standard error, without the trailing empty one.</summary>
+    public string[] ErrorLines => StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
