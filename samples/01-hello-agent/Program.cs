@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 var dataDirectory = args.Length > 0 ? args[0] : Path.Combine(Directory.GetCurrentDirectory(), ".aos-hello");
 
 var builder = Host.CreateApplicationBuilder();
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
 builder.AddAos(o => o.DataDirectory = dataDirectory).AddAgent<GreeterAgent>();
 using var host = builder.Build();
 await host.StartAsync();
