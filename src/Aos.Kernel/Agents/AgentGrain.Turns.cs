@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Aos.Agents;
 using Aos.Kernel.Diagnostics;
 using Aos.Messaging;
 using Aos.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Aos.Kernel.Agents;
 
@@ -36,12 +38,17 @@ internal sealed partial class AgentGrain
         ThrowIfUnavailable();
         var agentType = _descriptor!.Type;
         var started = _timeProvider.GetTimestamp();
-        using var activity = KernelDiagnostics.ActivitySource.StartActivity("aos.agent.turn " + message.Type, ActivityKind.Internal);
+        using var activity = KernelDiagnostics.ActivitySource.HasListeners()
+            ? KernelDiagnostics.ActivitySource.StartActivity("aos.agent.turn " + message.Type, ActivityKind.Internal)
+            : null;
         activity?.SetTag("aos.agent.id", _id.Value);
         activity?.SetTag("aos.agent.type", agentType);
         activity?.SetTag("aos.message.id", message.Id);
         activity?.SetTag("aos.message.type", message.Type);
-        Log.HandlingMessage(_logger, _id.Value, message.Type, message.Id, message.Payload?.GetRawText());
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.HandlingMessage(_logger, _id.Value, message.Type, message.Id, message.Payload?.GetRawText());
+        }
 
         if (_needsRestore)
         {
@@ -154,7 +161,7 @@ internal sealed partial class AgentGrain
 
     private Task AppendHistory(Envelope message, string outcome, int attempts, Exception? error, DateTimeOffset now)
     {
-        var payload = message.Payload is { } p && p.GetRawText() is { } text && text.Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
+        var payload = message.Payload is { } p && JsonMarshal.GetRawUtf8Value(p).Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
         var entry = new HistoryEntry
         {
             MessageId = message.Id,

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Aos.Kernel.Agents;
 using Aos.Messaging;
@@ -110,7 +111,7 @@ public sealed class AgentClient
             throw new AosValidationException("A message id must be at most 256 characters.") { Field = "id" };
         }
 
-        if (message.Payload is { } payload && payload.GetRawText().Length is var size && size > _options.MaxPayloadBytes)
+        if (message.Payload is { } payload && JsonMarshal.GetRawUtf8Value(payload).Length is var size && size > _options.MaxPayloadBytes)
         {
             throw new AosValidationException($"The payload is {size} bytes; the limit is {_options.MaxPayloadBytes} bytes (Aos:Kernel:MaxPayloadBytes).")
             {
