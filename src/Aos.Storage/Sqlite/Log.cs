@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "Closed SQLite database {Path}.")]
     public static partial void Closed(ILogger logger, string path);
 
+    [LoggerMessage(8, LogLevel.Warning, "A background checkpoint of SQLite database {Path} failed; it is retried after the next commit, and the writer checkpoints itself once the log reaches {Pages} pages.")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, string path, int pages);
+
     [LoggerMessage(7, LogLevel.Error, "The stored state {StateName} of grain {GrainId} in grain storage {Provider} cannot be deserialized.")]
     public static partial void CorruptGrainState(ILogger logger, Exception exception, string provider, string stateName, string grainId);
 }

@@ -158,6 +158,7 @@ public sealed partial class SqliteDatabase
         if (succeeded > 0)
         {
             Interlocked.Increment(ref _committedBatches);
+            RequestCheckpoint();
         }
     }
 

@@ -15,6 +15,10 @@ namespace Aos.Storage.Sqlite;
 /// operations and runs them in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint, so one commit (one fsync)
 /// serves many callers and an operation that throws fails only its own caller. A write's task completes after its batch commits.
 /// </para>
+/// <para>
+/// A checkpointer thread copies committed pages from the write-ahead log into the database file on its own connection, so the
+/// writer does not pay for checkpoints between commits.
+/// </para>
 /// <para>Reads run on pooled connections and see every write whose task has completed. All members are thread-safe.</para>
 /// </remarks>
 public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
@@ -67,6 +71,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
         _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "Aos.Sqlite.Writer" };
         _writer.Start();
+        StartCheckpointer();
     }
 
     /// <summary>Gets the full path of the database file.</summary>
@@ -82,6 +87,9 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
         }
 
         await _writerStopped.Task.ConfigureAwait(false);
+        StopCheckpointer();
+        await _checkpointerStopped.Task.ConfigureAwait(false);
+        _checkpointDue.Dispose();
         CloseReaders();
     }
 
@@ -98,6 +106,13 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
             _writer.Join();
         }
 
+        StopCheckpointer();
+        if (Thread.CurrentThread != _checkpointer)
+        {
+            _checkpointer?.Join();
+        }
+
+        _checkpointDue.Dispose();
         CloseReaders();
     }
 
@@ -114,6 +129,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
 
             // A larger cache for the one connection that writes; a cap on the WAL file so one huge batch does not leave it huge forever.
             ExecuteScalar(connection, "PRAGMA cache_size=-32768; PRAGMA journal_size_limit=67108864;");
+            ExecuteScalar(connection, $"PRAGMA wal_autocheckpoint={WriterCheckpointPages.ToString(CultureInfo.InvariantCulture)};");
             ExecuteScalar(connection, SchemaVersionTable);
             Log.Opened(_logger, DatabasePath, journalMode, _options.Synchronous);
             return connection;

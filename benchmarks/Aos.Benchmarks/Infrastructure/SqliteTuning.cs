@@ -1,0 +1,23 @@
+using Aos.Storage.Sqlite;
+
+namespace Aos.Benchmarks.Infrastructure;
+
+/// <summary>Overrides the embedded database's commit settings, for experiments.</summary>
+internal sealed record SqliteTuning(SqliteSynchronousMode? Synchronous = null, int? MaxBatchSize = null)
+{
+    public void Apply(SqliteStorageOptions options)
+    {
+        if (Synchronous is { } synchronous)
+        {
+            options.Synchronous = synchronous;
+        }
+
+        if (MaxBatchSize is { } batch)
+        {
+            options.MaxBatchSize = batch;
+        }
+    }
+
+    public override string ToString() =>
+        $"synchronous={Synchronous?.ToString() ?? "default (Full)"}, max batch={MaxBatchSize?.ToString() ?? "default (512)"}";
+}

@@ -1,0 +1,83 @@
+using Aos.Benchmarks.Infrastructure;
+using Aos.Storage.Sqlite;
+
+namespace Aos.Benchmarks.Measurements;
+
+/// <summary>
+/// Runs the one-shot measurements that BenchmarkDotNet does not fit (percentiles of single cold wakes, memory per activation,
+/// process start-up) and prints their figures as Markdown.
+/// </summary>
+internal static class MeasurementRunner
+{
+    private const string Usage =
+        "usage: --measure <throughput|coldwake|registration|startup|all>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--agents N] [--senders N] [--allocations trace.nettrace]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var names = new List<string>();
+        SqliteSynchronousMode? synchronous = null;
+        int? maxBatch = null;
+        int? agents = null;
+        var senders = 100;
+        string? allocations = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--synchronous" when i + 1 < args.Length:
+                    synchronous = Enum.Parse<SqliteSynchronousMode>(args[++i], ignoreCase: true);
+                    break;
+                case "--max-batch" when i + 1 < args.Length:
+                    maxBatch = int.Parse(args[++i]);
+                    break;
+                case "--allocations" when i + 1 < args.Length:
+                    allocations = Path.GetFullPath(args[++i]);
+                    break;
+                case "--senders" when i + 1 < args.Length:
+                    senders = int.Parse(args[++i]);
+                    break;
+                case "--agents" when i + 1 < args.Length:
+                    agents = int.Parse(args[++i]);
+                    break;
+                case var name when !name.StartsWith("--", StringComparison.Ordinal):
+                    names.Add(name);
+                    break;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var tuning = synchronous is null && maxBatch is null ? null : new SqliteTuning(synchronous, maxBatch);
+        Console.WriteLine(Machine.Describe());
+        foreach (var name in names.Contains("all") ? ["throughput", "coldwake", "registration", "startup"] : names)
+        {
+            switch (name)
+            {
+                case "throughput":
+                    await ThroughputMeasurement.RunAsync(senders, tuning, allocations);
+                    break;
+                case "coldwake":
+                    await ColdWakeMeasurement.RunAsync(agents ?? 2_000, tuning);
+                    break;
+                case "registration":
+                    await RegistrationMeasurement.RunAsync(agents ?? 1_000_000, tuning);
+                    break;
+                case "startup":
+                    await StartupMeasurement.RunAsync();
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown measurement '{name}'. {Usage}");
+                    return 2;
+            }
+        }
+
+        return 0;
+    }
+}
