@@ -80,16 +80,22 @@ internal sealed class TurnRunner
 
     private async Task<T> RunOneAsync<T>(int number, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_turnTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var task = attempt(number, linked.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var task = attempt(number, timeout.Token);
+        if (task.IsCompleted)
+        {
+            // Most handlers finish synchronously: no timer is armed for them.
+            return await task;
+        }
+
         try
         {
             // WaitAsync cuts a handler that ignores its token; the caller discards that attempt's agent instance.
             return await task.WaitAsync(_turnTimeout, _timeProvider, cancellationToken);
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+        catch (TimeoutException ex)
         {
+            await timeout.CancelAsync();
             throw new TurnTimeoutException($"The handler did not finish within the turn timeout of {_turnTimeout.TotalSeconds:0.###} s (Aos:Kernel:TurnTimeout).", ex);
         }
     }
