@@ -42,6 +42,45 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
     }
 
     [Fact]
+    public async Task CommitTurnAsync_WritesStateAndJournalTogether()
+    {
+        var turns = (IAgentTurnStore)Storage;
+        var journal = new SqliteAgentJournal(_database!);
+        var agent = AgentId.Parse("turn-agent");
+        var grain = NewGrainId();
+        var state = new GrainState<CounterState> { State = new CounterState { Count = 1 } };
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+
+        await turns.CommitTurnAsync(StateName, grain, state, agent, [new JournalAppend(JournalKind.History, ["{\"n\":1}"], at, 10), new JournalAppend(JournalKind.Memory, ["{\"m\":1}"], at, 10)], Ct);
+
+        var read = new GrainState<CounterState>();
+        await Storage.ReadStateAsync(StateName, grain, read, Ct);
+        Assert.Equal(1, read.State!.Count);
+        Assert.Equal(state.ETag, read.ETag);
+        Assert.Equal(["{\"n\":1}"], (await journal.ReadAsync(agent, JournalKind.History, 10, Ct)).Select(e => e.Data));
+        Assert.Equal(["{\"m\":1}"], (await journal.ReadAsync(agent, JournalKind.Memory, 10, Ct)).Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task CommitTurnAsync_StaleETag_WritesNeitherStateNorJournal()
+    {
+        var turns = (IAgentTurnStore)Storage;
+        var journal = new SqliteAgentJournal(_database!);
+        var agent = AgentId.Parse("stale-agent");
+        var grain = NewGrainId();
+        await Storage.WriteStateAsync(StateName, grain, new GrainState<CounterState> { State = new CounterState { Count = 1 } }, Ct);
+        var stale = new GrainState<CounterState> { State = new CounterState { Count = 2 } };
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            turns.CommitTurnAsync(StateName, grain, stale, agent, [new JournalAppend(JournalKind.History, ["{}"], DateTimeOffset.UnixEpoch, 10)], Ct));
+
+        var read = new GrainState<CounterState>();
+        await Storage.ReadStateAsync(StateName, grain, read, Ct);
+        Assert.Equal(1, read.State!.Count);
+        Assert.Empty(await journal.ReadAsync(agent, JournalKind.History, 10, Ct));
+    }
+
+    [Fact]
     public async Task WriteStateAsync_TwoProvidersSameDatabase_DoNotSeeEachOther()
     {
         var other = new SqliteGrainStorage("other", _database!, Options());

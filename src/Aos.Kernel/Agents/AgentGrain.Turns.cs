@@ -124,19 +124,28 @@ internal sealed partial class AgentGrain
         try
         {
             state.AgentStateJson = _agent is null ? state.AgentStateJson : (await _agent.SaveAsync(CancellationToken.None))?.GetRawText();
-            var writes = new List<Task>(5) { _statusWrite, AppendHistory(message, outcome, attempts, error, now) };
+            var appends = new List<JournalAppend>(3) { HistoryAppend(message, outcome, attempts, error, now) };
             if (context.PendingMemory.Count > 0)
             {
-                writes.Add(Append(JournalKind.Memory, context.PendingMemory.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.MemoryItem)), now, _options.MemoryLimit));
+                appends.Add(new JournalAppend(JournalKind.Memory, [.. context.PendingMemory.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.MemoryItem))], now, _options.MemoryLimit));
             }
 
             if (context.PendingDecisions.Count > 0)
             {
-                writes.Add(Append(JournalKind.Decisions, context.PendingDecisions.Select(d => JsonSerializer.Serialize(d, KernelJsonContext.Default.DecisionRecord)), now, _options.DecisionLimit));
+                appends.Add(new JournalAppend(JournalKind.Decisions, [.. context.PendingDecisions.Select(d => JsonSerializer.Serialize(d, KernelJsonContext.Default.DecisionRecord))], now, _options.DecisionLimit));
             }
 
-            writes.Add(_storage.WriteStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state));
-            await Task.WhenAll(writes);
+            if (_storage is IAgentTurnStore turns)
+            {
+                // One transaction: the history entry is durable exactly when the state change it records is.
+                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, appends));
+            }
+            else
+            {
+                var writes = new List<Task>(appends.Count + 2) { _statusWrite, _storage.WriteStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state) };
+                writes.AddRange(appends.Select(a => _journal.AppendAsync(_id, a.Kind, a.Entries, a.Timestamp, a.Keep).AsTask()));
+                await Task.WhenAll(writes);
+            }
         }
         catch
         {
@@ -159,7 +168,7 @@ internal sealed partial class AgentGrain
         }
     }
 
-    private Task AppendHistory(Envelope message, string outcome, int attempts, Exception? error, DateTimeOffset now)
+    private JournalAppend HistoryAppend(Envelope message, string outcome, int attempts, Exception? error, DateTimeOffset now)
     {
         var payload = message.Payload is { } p && JsonMarshal.GetRawUtf8Value(p).Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
         var entry = new HistoryEntry
@@ -173,11 +182,8 @@ internal sealed partial class AgentGrain
             Payload = payload,
             Timestamp = now,
         };
-        return Append(JournalKind.History, [JsonSerializer.Serialize(entry, KernelJsonContext.Default.HistoryEntry)], now, _options.HistoryLimit);
+        return new JournalAppend(JournalKind.History, [JsonSerializer.Serialize(entry, KernelJsonContext.Default.HistoryEntry)], now, _options.HistoryLimit);
     }
-
-    private Task Append(JournalKind kind, IEnumerable<string> entries, DateTimeOffset now, int keep) =>
-        _journal.AppendAsync(_id, kind, [.. entries], now, keep).AsTask();
 
     private async Task RestoreAsync(bool recreateAgent)
     {

@@ -10,7 +10,9 @@ namespace Aos.Storage.Sqlite;
 /// </remarks>
 public sealed class SqliteAgentJournal : IAgentJournal
 {
-    private static readonly string[] Migrations =
+    internal const string SchemaComponent = "aos.agent_journal";
+
+    internal static readonly string[] Migrations =
     [
         """
         CREATE TABLE agent_journal (
@@ -36,7 +38,7 @@ public sealed class SqliteAgentJournal : IAgentJournal
     public SqliteAgentJournal(SqliteDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        _schema = new SchemaGate(database, "aos.agent_journal", Migrations);
+        _schema = new SchemaGate(database, SchemaComponent, Migrations);
     }
 
     /// <inheritdoc />
@@ -105,7 +107,7 @@ public sealed class SqliteAgentJournal : IAgentJournal
     }
 
     /// <summary>Holds one append; its <see cref="Execute"/> runs on the writer thread.</summary>
-    private sealed class Append(string agent, int kind, IReadOnlyList<string> entries, long at, int keep)
+    internal sealed class Append(string agent, int kind, IReadOnlyList<string> entries, long at, int keep)
     {
         public long Execute(SqliteConnection connection)
         {

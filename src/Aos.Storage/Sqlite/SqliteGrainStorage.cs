@@ -26,6 +26,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 {
     private readonly string _name;
     private readonly SchemaGate _schema;
+    private readonly SchemaGate _journalSchema;
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
 
@@ -43,6 +44,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             $"{nameof(SqliteGrainStorageOptions)}.{nameof(SqliteGrainStorageOptions.GrainStorageSerializer)} is required for grain storage '{name}'.", nameof(options));
         _name = name;
         _schema = new SchemaGate(database, "orleans.grain_state", Migrations);
+        _journalSchema = new SchemaGate(database, SqliteAgentJournal.SchemaComponent, SqliteAgentJournal.Migrations);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 

@@ -1,0 +1,24 @@
+namespace Aos.Storage;
+
+/// <summary>
+/// Commits an agent's grain state and its journal appends in one transaction, for grain storage that shares a database
+/// with the <see cref="IAgentJournal"/>.
+/// </summary>
+/// <remarks>
+/// The kernel uses it when the agents' grain storage implements it: a turn's history entry, memory items and decisions
+/// are then durable exactly when its state is. Otherwise it writes the state and the journal side by side.
+/// </remarks>
+public interface IAgentTurnStore
+{
+    /// <summary>Writes a grain's state and appends to its agent's journal, all or nothing.</summary>
+    /// <typeparam name="T">The state type.</typeparam>
+    /// <param name="stateName">The state's name.</param>
+    /// <param name="grainId">The grain.</param>
+    /// <param name="grainState">The state, with the ETag it was read with; its ETag is updated.</param>
+    /// <param name="agentId">The agent whose journal receives the appends.</param>
+    /// <param name="appends">The appends.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the commit is durable.</returns>
+    /// <exception cref="Orleans.Storage.InconsistentStateException">The stored ETag is not the given one; nothing was written.</exception>
+    Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, IReadOnlyList<JournalAppend> appends, CancellationToken cancellationToken = default);
+}
