@@ -26,6 +26,17 @@ public sealed class AosApiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetAsync_ServerWithPathPrefix_KeepsThePrefix()
+    {
+        _server.Answer = (200, "application/json", "{}");
+        using var client = new AosApiClient(new Uri(_server.Address, "/aos/"));
+
+        await client.GetAsync("/v1/agents?type=echo", TestContext.Current.CancellationToken);
+
+        Assert.Equal("/aos/v1/agents?type=echo", Assert.Single(_server.Requests).PathAndQuery);
+    }
+
+    [Fact]
     public async Task PostAsync_TimeoutProblem_NamesTheMessage()
     {
         _server.Answer = (504, "application/problem+json", """{"status":504,"title":"Request timed out","detail":"Agent 'a1' did not reply.","messageId":"m-9"}""");

@@ -8,20 +8,23 @@ namespace Aos.Cli.Client;
 /// <summary>Talks to a running AOS server over its HTTP API and turns failures into one-line <see cref="CliException"/>s.</summary>
 internal sealed class AosApiClient(Uri server) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     public Uri Server { get; } = server;
 
     public Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, Resolve(path)), cancellationToken);
 
     public Task<JsonNode?> DeleteAsync(string path, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, Resolve(path)), cancellationToken);
 
     public Task<JsonNode?> PostAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, Resolve(path)) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
 
     public void Dispose() => _http.Dispose();
+
+    // Appends rather than resolves, so a server behind a path prefix (http://host/aos) keeps its prefix.
+    private Uri Resolve(string path) => new(Server.GetLeftPart(UriPartial.Path).TrimEnd('/') + path);
 
     private async Task<JsonNode?> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
