@@ -37,8 +37,13 @@ public sealed class AosTestHost : IAsyncDisposable
     /// <param name="dataDirectory">The data directory; a new temporary one when <see langword="null"/>.</param>
     /// <param name="settings">Configuration entries, for instance <c>Aos:Kernel:MaxAttempts</c>.</param>
     /// <param name="configure">Adds agent types or replaces services (for instance a <c>FakeTimeProvider</c>).</param>
+    /// <param name="configureHost">Changes the host builder after AOS is added: logging providers, more silo configuration.</param>
     /// <returns>The running node.</returns>
-    public static async Task<AosTestHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<IAosBuilder>? configure = null)
+    public static async Task<AosTestHost> StartAsync(
+        string? dataDirectory = null,
+        IDictionary<string, string?>? settings = null,
+        Action<IAosBuilder>? configure = null,
+        Action<HostApplicationBuilder>? configureHost = null)
     {
         dataDirectory ??= CreateTempDirectory();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -46,6 +51,7 @@ public sealed class AosTestHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var aos = builder.AddAos(o => o.DataDirectory = dataDirectory);
         configure?.Invoke(aos);
+        configureHost?.Invoke(builder);
         var host = builder.Build();
         await host.StartAsync();
         return new AosTestHost(host, dataDirectory);

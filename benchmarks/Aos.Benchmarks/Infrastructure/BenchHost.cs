@@ -1,6 +1,7 @@
 using Aos.Hosting;
 using Aos.Kernel.Registry;
 using Aos.Storage.Sqlite;
+using Aos.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,71 +10,55 @@ using Microsoft.Extensions.Logging;
 namespace Aos.Benchmarks.Infrastructure;
 
 /// <summary>
-/// Runs one AOS node in-process, like <c>AosTestHost</c>, with the counter agent and an Orleans memory grain storage for
+/// Runs one AOS node in-process on <c>AosTestHost</c>, with the counter agent and an Orleans memory grain storage for
 /// the raw Orleans baselines, so an agent and its baseline share one silo, one process and one run.
 /// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
     public const string MemoryStorage = "bench-memory";
 
-    private readonly IHost _host;
+    private readonly AosTestHost _host;
 
-    private BenchHost(IHost host, string dataDirectory)
-    {
-        _host = host;
-        DataDirectory = dataDirectory;
-    }
+    private BenchHost(AosTestHost host) => _host = host;
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _host.DataDirectory;
 
     public IServiceProvider Services => _host.Services;
 
-    public AgentRegistry Registry => Services.GetRequiredService<AgentRegistry>();
+    public AgentRegistry Registry => _host.Registry;
 
-    public AgentClient Client => Services.GetRequiredService<AgentClient>();
+    public AgentClient Client => _host.Client;
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public static async Task<BenchHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null, SqliteTuning? tuning = null)
     {
-        dataDirectory ??= CreateTempDirectory();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddConsole();
-        builder.AddAos(o => o.DataDirectory = dataDirectory).AddAgent<CounterAgent>();
-        if (tuning is not null)
-        {
-            builder.Services.ConfigureAll<SqliteStorageOptions>(tuning.Apply);
-        }
+        var host = await AosTestHost.StartAsync(
+            dataDirectory,
+            settings,
+            aos =>
+            {
+                aos.AddAgent<CounterAgent>();
+                if (tuning is not null)
+                {
+                    aos.Services.ConfigureAll<SqliteStorageOptions>(tuning.Apply);
+                }
+            },
+            builder =>
+            {
+                builder.Logging.AddConsole();
 
-        // A second UseOrleans call configures the same silo.
-        builder.UseOrleans(silo => silo.AddMemoryGrainStorage(MemoryStorage));
-        var host = builder.Build();
-        await host.StartAsync();
-        return new BenchHost(host, dataDirectory);
+                // A second UseOrleans call configures the same silo.
+                builder.UseOrleans(silo => silo.AddMemoryGrainStorage(MemoryStorage));
+            });
+        return new BenchHost(host);
     }
 
-    public static string CreateTempDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "aos-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string CreateTempDirectory() => AosTestHost.CreateTempDirectory();
 
-    public async Task StopAsync() => await _host.StopAsync();
+    public Task StopAsync() => _host.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _host.StopAsync();
-        }
-        finally
-        {
-            _host.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     public static void DeleteDirectory(string path)
     {
