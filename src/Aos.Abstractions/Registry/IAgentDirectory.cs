@@ -55,4 +55,29 @@ public interface IAgentDirectory
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>How many agents were marked sleeping.</returns>
     Task<int> ResetStaleActiveAsync(IReadOnlyCollection<string> liveSilos, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a topic subscription (a pattern with <c>*</c> and <c>&gt;</c> wildcards) to an agent, durably.</summary>
+    /// <param name="id">The agent.</param>
+    /// <param name="pattern">The topic pattern.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when added; <see langword="false"/> when the agent already had it.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
+    /// <exception cref="AosValidationException">The pattern is not valid.</exception>
+    Task<bool> SubscribeAsync(AgentId id, string pattern, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a topic subscription from an agent.</summary>
+    /// <param name="id">The agent.</param>
+    /// <param name="pattern">The topic pattern, as it was added.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when removed; <see langword="false"/> when the agent did not have it.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
+    Task<bool> UnsubscribeAsync(AgentId id, string pattern, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the ids of agents whose id starts with a prefix, in id order, one page at a time.</summary>
+    /// <param name="prefix">The prefix; empty for every agent.</param>
+    /// <param name="after">The last id of the previous page, or <see langword="null"/> for the first page.</param>
+    /// <param name="limit">The page size.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The ids.</returns>
+    Task<IReadOnlyList<AgentId>> ListIdsAsync(string prefix, string? after, int limit, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,8 @@
+using Aos.Conversations;
+using Aos.Messaging;
 using Aos.Registry;
 using Aos.Storage;
+using Aos.Storage.Messaging;
 using Aos.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the embedded SQLite storage of AOS in a service collection.</summary>
 public static class AosSqliteServiceCollectionExtensions
 {
-    /// <summary>Registers the shared <see cref="SqliteDatabase"/> and the SQLite <see cref="IAgentDirectory"/> and <see cref="IAgentJournal"/>, unless already registered.</summary>
+    /// <summary>Registers the shared <see cref="SqliteDatabase"/> and the SQLite directory, journal, outbox, processed-message log, conversations and message transport, unless already registered.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the database; <see cref="SqliteStorageOptions.DataDirectory"/> is required.</param>
     /// <returns>The service collection, for chaining.</returns>
@@ -22,6 +25,17 @@ public static class AosSqliteServiceCollectionExtensions
         services.TryAddSingleton<IAgentDirectory>(static sp =>
             new SqliteAgentDirectory(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IAgentJournal>(static sp => new SqliteAgentJournal(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IAgentOutbox>(static sp => new SqliteAgentOutbox(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IProcessedMessageLog>(static sp => new SqliteProcessedMessageLog(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IConversationStore>(static sp =>
+            new SqliteConversationStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddOptions<MessageBusOptions>();
+        services.TryAddSingleton(static sp => new SqliteMessageTransport(
+            sp.GetRequiredService<SqliteDatabase>(),
+            sp.GetRequiredService<IOptions<MessageBusOptions>>().Value,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton<IMessageTransport>(static sp => sp.GetRequiredService<SqliteMessageTransport>());
+        services.TryAddSingleton<IMessageLedger>(static sp => sp.GetRequiredService<SqliteMessageTransport>());
         return services;
     }
 

@@ -8,4 +8,7 @@ namespace Aos.Storage.Serialization;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(AgentDescriptor))]
 [JsonSerializable(typeof(IReadOnlyCollection<string>))]
+[JsonSerializable(typeof(Aos.Messaging.Envelope))]
+[JsonSerializable(typeof(List<Aos.Conversations.SignOff>))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class AosStorageJsonContext : JsonSerializerContext;

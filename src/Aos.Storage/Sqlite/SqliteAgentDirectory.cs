@@ -36,7 +36,12 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
             agent_id TEXT NOT NULL,
             PRIMARY KEY (topic, agent_id)) WITHOUT ROWID;
         """,
+        "CREATE INDEX ix_agent_subscriptions_wildcard ON agent_subscriptions (agent_id) WHERE " + WildcardTerm + ";",
     ];
+
+    // Publishing reads the exact subscribers by key and the (few) wildcard subscriptions through this partial index.
+    private const string WildcardTerm = "(instr(topic, '*') > 0 OR instr(topic, '>') > 0)";
+    private const string WildcardSql = "SELECT topic, agent_id FROM agent_subscriptions WHERE " + WildcardTerm + ";";
 
     private const string GetSql = "SELECT id, status, status_reason, silo, descriptor FROM agents WHERE id = $id;";
     private const string SubscribersSql = "SELECT agent_id FROM agent_subscriptions WHERE topic = $t ORDER BY agent_id;";
@@ -78,22 +83,36 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
     }
 
     /// <inheritdoc />
+    /// <remarks>Exact subscriptions are read by key; wildcard patterns (<c>*</c>, <c>&gt;</c>) through a partial index and matched here.</remarks>
     public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string topic, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(topic);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         return _schema.Database.Read(topic, static (connection, topic) =>
         {
+            var ids = new SortedSet<string>(StringComparer.Ordinal);
             var command = SqliteCommandCache.Get(connection, SubscribersSql, "$t");
             command.Parameters[0].Value = topic;
-            var ids = new List<AgentId>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            using (var reader = command.ExecuteReader())
             {
-                ids.Add(AgentId.Parse(reader.GetString(0)));
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetString(0));
+                }
             }
 
-            return ids;
+            using (var reader = SqliteCommandCache.Get(connection, WildcardSql).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    if (Aos.Messaging.TopicPattern.Matches(reader.GetString(0), topic))
+                    {
+                        ids.Add(reader.GetString(1));
+                    }
+                }
+            }
+
+            return (IReadOnlyList<AgentId>)[.. ids.Select(AgentId.Parse)];
         });
     }
 

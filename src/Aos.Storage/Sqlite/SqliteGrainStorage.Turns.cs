@@ -1,3 +1,4 @@
+using Aos.Storage.Messaging;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -6,10 +7,11 @@ namespace Aos.Storage.Sqlite;
 public sealed partial class SqliteGrainStorage : IAgentTurnStore
 {
     /// <inheritdoc />
-    public async Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, IReadOnlyList<JournalAppend> appends, CancellationToken cancellationToken = default)
+    public async Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, IReadOnlyList<JournalAppend> appends, string? processedMessageId, IReadOnlyList<string> outbox, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grainState);
         ArgumentNullException.ThrowIfNull(appends);
+        ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(agentId.Value, nameof(agentId));
         var etag = grainState.ETag;
         if (!TryParseETag(etag, out var expected))
@@ -28,6 +30,9 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
         var data = ToArray(_serializer.Serialize(grainState.State));
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _journalSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _processedSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _outboxSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var processedAt = appends.Count > 0 ? appends[0].Timestamp.ToUnixTimeMilliseconds() : 0;
         var key = (Provider: _name, State: stateName, Grain: grainId.ToString());
         var (ok, version) = await _schema.Database.WriteAsync(
             connection =>
@@ -39,6 +44,13 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
                     {
                         append.Execute(connection);
                     }
+
+                    if (processedMessageId is not null)
+                    {
+                        SqliteProcessedMessageLog.Insert(connection, agentId.Value, processedMessageId, processedAt);
+                    }
+
+                    SqliteAgentOutbox.Insert(connection, agentId.Value, outbox);
                 }
 
                 return result;

@@ -27,6 +27,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     private readonly string _name;
     private readonly SchemaGate _schema;
     private readonly SchemaGate _journalSchema;
+    private readonly SchemaGate _processedSchema;
+    private readonly SchemaGate _outboxSchema;
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
 
@@ -45,6 +47,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         _name = name;
         _schema = new SchemaGate(database, "orleans.grain_state", Migrations);
         _journalSchema = new SchemaGate(database, SqliteAgentJournal.SchemaComponent, SqliteAgentJournal.Migrations);
+        _processedSchema = new SchemaGate(database, Messaging.SqliteProcessedMessageLog.SchemaComponent, Messaging.SqliteProcessedMessageLog.Migrations);
+        _outboxSchema = new SchemaGate(database, Messaging.SqliteAgentOutbox.SchemaComponent, Messaging.SqliteAgentOutbox.Migrations);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 

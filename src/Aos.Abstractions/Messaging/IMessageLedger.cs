@@ -1,0 +1,30 @@
+namespace Aos.Messaging;
+
+/// <summary>Answers where messages stand, lists dead letters and replays them: the operator side of a transport.</summary>
+public interface IMessageLedger
+{
+    /// <summary>Gets a message's status for each of its recipients.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>One record per recipient, empty when the message is unknown.</returns>
+    ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists dead letters, oldest first, one page at a time.</summary>
+    /// <param name="after">The cursor from the previous page, or <see langword="null"/> for the first.</param>
+    /// <param name="limit">The page size.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The page.</returns>
+    ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts a message's dead letters back in their recipients' inboxes, with a fresh retry budget and expiry.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="expiresAt">The new expiry of the replayed message.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many dead letters were replayed; 0 when the message has none.</returns>
+    ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets how many messages wait in an agent's inbox (pending, not yet delivered).</summary>
+    /// <param name="recipient">The agent.</param>
+    /// <returns>The inbox depth.</returns>
+    int GetInboxDepth(AgentId recipient);
+}

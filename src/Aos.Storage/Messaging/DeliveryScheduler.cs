@@ -1,0 +1,339 @@
+using Aos.Messaging;
+
+namespace Aos.Storage.Messaging;
+
+/// <summary>
+/// Orders pending messages in memory for an embedded transport: FIFO lanes, most urgent lane head first, delayed retries, and
+/// per-recipient inbox accounting for backpressure.
+/// </summary>
+/// <remarks>
+/// A lane is a <see cref="TransportMessage.OrderKey"/>. Only a lane's head can be handed out, and only when it is due and not already
+/// in flight, so a lane is strictly FIFO across retries. Among ready lanes, the one whose head has the highest priority and then the
+/// lowest sequence goes first. All members are thread-safe.
+/// </remarks>
+internal sealed class DeliveryScheduler : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, Entry> _entries = [];
+    private readonly Dictionary<string, Inbox> _inboxes = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<(Lane Lane, int Version), (int Priority, long Sequence)> _ready = new();
+    private readonly PriorityQueue<(Lane Lane, int Version), long> _delayed = new();
+    private readonly ITimer _timer;
+    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _timerDue = long.MaxValue;
+
+    public DeliveryScheduler(TimeProvider timeProvider)
+    {
+        _timeProvider = timeProvider;
+        _timer = timeProvider.CreateTimer(static s => ((DeliveryScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Gets how many messages are pending for a recipient, in flight or not.</summary>
+    public int Depth(string recipient)
+    {
+        lock (_lock)
+        {
+            return _inboxes.TryGetValue(recipient, out var inbox) ? inbox.Count : 0;
+        }
+    }
+
+    /// <summary>Gets the total number of pending messages.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Reserves room in a recipient's inbox; when it is full, picks a less urgent waiting message to shed instead.</summary>
+    /// <returns><see langword="true"/> with a null victim when there is room; with a victim (already taken out) to shed; <see langword="false"/> when full.</returns>
+    public bool TryReserve(string recipient, int priority, int capacity, bool overCapacity, out TransportMessage? victim)
+    {
+        victim = null;
+        lock (_lock)
+        {
+            var inbox = InboxOf(recipient);
+            if (inbox.Count + inbox.Reserved < capacity || overCapacity)
+            {
+                inbox.Reserved++;
+                return true;
+            }
+
+            for (var p = 0; p < priority; p++)
+            {
+                for (var node = inbox.ByPriority[p].Last; node is not null; node = node.Previous)
+                {
+                    if (!node.Value.InFlight)
+                    {
+                        victim = node.Value.Message;
+                        RemoveLocked(node.Value);
+                        inbox.Reserved++;
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Releases a reservation that did not become a message (a duplicate, or a failed write).</summary>
+    public void Release(string recipient)
+    {
+        lock (_lock)
+        {
+            var inbox = InboxOf(recipient);
+            inbox.Reserved--;
+            DropInboxIfEmpty(recipient, inbox);
+        }
+    }
+
+    /// <summary>Adds a durable pending message, turning its reservation (if any) into a place in the inbox.</summary>
+    public void Add(TransportMessage message, long dueAt, bool reserved)
+    {
+        lock (_lock)
+        {
+            if (_entries.ContainsKey(message.Sequence))
+            {
+                if (reserved)
+                {
+                    InboxOf(message.Recipient.Value).Reserved--;
+                }
+
+                return;
+            }
+
+            var priority = Math.Clamp((int)message.Envelope.Priority, 0, 3);
+            var entry = new Entry(message, priority, dueAt);
+            if (!_lanes.TryGetValue(message.OrderKey, out var lane))
+            {
+                lane = new Lane(message.OrderKey);
+                _lanes.Add(lane.Key, lane);
+            }
+
+            entry.LaneNode = lane.Items.AddLast(entry);
+            var inbox = InboxOf(message.Recipient.Value);
+            if (reserved)
+            {
+                inbox.Reserved--;
+            }
+
+            inbox.Count++;
+            entry.InboxNode = inbox.ByPriority[priority].AddLast(entry);
+            _entries.Add(message.Sequence, entry);
+            if (lane.Items.Count == 1)
+            {
+                ScheduleLocked(lane);
+            }
+        }
+    }
+
+    /// <summary>Removes a settled (delivered or dead-lettered) message and releases its lane's next message.</summary>
+    public void Remove(long sequence)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(sequence, out var entry))
+            {
+                RemoveLocked(entry);
+            }
+        }
+    }
+
+    /// <summary>Puts an in-flight message back to be handed out again at <paramref name="dueAt"/>, with its new attempt count.</summary>
+    public void Retry(long sequence, int attempts, long dueAt)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(sequence, out var entry))
+            {
+                return;
+            }
+
+            entry.InFlight = false;
+            entry.DueAt = dueAt;
+            entry.Message = entry.Message with { Attempts = attempts };
+            var lane = _lanes[entry.Message.OrderKey];
+            if (lane.Items.First?.Value == entry)
+            {
+                ScheduleLocked(lane);
+            }
+        }
+    }
+
+    /// <summary>Hands out up to <paramref name="max"/> due lane heads, most urgent first, marking them in flight.</summary>
+    public List<TransportMessage> Take(int max)
+    {
+        var taken = new List<TransportMessage>();
+        lock (_lock)
+        {
+            var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            while (_delayed.TryPeek(out var delayed, out var due) && due <= now)
+            {
+                _delayed.Dequeue();
+                if (delayed.Version == delayed.Lane.Version)
+                {
+                    ScheduleLocked(delayed.Lane);
+                }
+            }
+
+            while (taken.Count < max && _ready.TryDequeue(out var ready, out _))
+            {
+                if (ready.Version != ready.Lane.Version || ready.Lane.Items.First is not { } head || head.Value.InFlight)
+                {
+                    continue;
+                }
+
+                head.Value.InFlight = true;
+                ready.Lane.Version++;
+                taken.Add(head.Value.Message);
+            }
+
+            ArmTimerLocked(now);
+            if (taken.Count == 0 && _signal.Task.IsCompleted)
+            {
+                _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Gets a task that completes when a message may have become ready since the last empty <see cref="Take"/>.</summary>
+    public Task WaitAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _signal.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void ScheduleLocked(Lane lane)
+    {
+        lane.Version++;
+        if (lane.Items.First is not { } head || head.Value.InFlight)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        if (head.Value.DueAt <= now)
+        {
+            _ready.Enqueue((lane, lane.Version), (-head.Value.Priority, head.Value.Message.Sequence));
+            _signal.TrySetResult();
+        }
+        else
+        {
+            _delayed.Enqueue((lane, lane.Version), head.Value.DueAt);
+            ArmTimerLocked(now);
+        }
+    }
+
+    private void RemoveLocked(Entry entry)
+    {
+        _entries.Remove(entry.Message.Sequence);
+        var lane = _lanes[entry.Message.OrderKey];
+        var wasHead = lane.Items.First == entry.LaneNode;
+        lane.Items.Remove(entry.LaneNode!);
+        var recipient = entry.Message.Recipient.Value;
+        var inbox = _inboxes[recipient];
+        inbox.ByPriority[entry.Priority].Remove(entry.InboxNode!);
+        inbox.Count--;
+        DropInboxIfEmpty(recipient, inbox);
+        if (lane.Items.Count == 0)
+        {
+            lane.Version++;
+            _lanes.Remove(lane.Key);
+        }
+        else if (wasHead)
+        {
+            ScheduleLocked(lane);
+        }
+    }
+
+    private void ArmTimerLocked(long now)
+    {
+        while (_delayed.TryPeek(out var top, out _) && top.Version != top.Lane.Version)
+        {
+            _delayed.Dequeue();
+        }
+
+        var next = _delayed.TryPeek(out _, out var due) ? due : long.MaxValue;
+        if (next == _timerDue)
+        {
+            return;
+        }
+
+        _timerDue = next;
+        _timer.Change(next == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Max(0, next - now)), Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer()
+    {
+        lock (_lock)
+        {
+            _timerDue = long.MaxValue;
+            _signal.TrySetResult();
+        }
+    }
+
+    private Inbox InboxOf(string recipient)
+    {
+        if (!_inboxes.TryGetValue(recipient, out var inbox))
+        {
+            inbox = new Inbox();
+            _inboxes.Add(recipient, inbox);
+        }
+
+        return inbox;
+    }
+
+    private void DropInboxIfEmpty(string recipient, Inbox inbox)
+    {
+        if (inbox.Count == 0 && inbox.Reserved == 0)
+        {
+            _inboxes.Remove(recipient);
+        }
+    }
+
+    private sealed class Entry(TransportMessage message, int priority, long dueAt)
+    {
+        public TransportMessage Message { get; set; } = message;
+
+        public int Priority { get; } = priority;
+
+        public long DueAt { get; set; } = dueAt;
+
+        public bool InFlight { get; set; }
+
+        public LinkedListNode<Entry>? LaneNode { get; set; }
+
+        public LinkedListNode<Entry>? InboxNode { get; set; }
+    }
+
+    private sealed class Lane(string key)
+    {
+        public string Key { get; } = key;
+
+        public LinkedList<Entry> Items { get; } = new();
+
+        public int Version { get; set; }
+    }
+
+    private sealed class Inbox
+    {
+        public int Count { get; set; }
+
+        public int Reserved { get; set; }
+
+        public LinkedList<Entry>[] ByPriority { get; } = [new(), new(), new(), new()];
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Aos.Messaging;
+using Aos.Storage.Serialization;
+using Aos.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Storage.Messaging;
+
+public sealed partial class SqliteMessageTransport
+{
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _schema.Database.Read(messageId, static (connection, id) =>
+        {
+            var command = SqliteCommandCache.Get(connection, GetSql, "$id");
+            command.Parameters[0].Value = id;
+            return ReadRecords(command);
+        });
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            throw new AosValidationException($"The page size is {limit}; use 1 to 1000.") { Field = "limit" };
+        }
+
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var items = _schema.Database.Read((After: after ?? 0, Take: limit + 1), static (connection, query) =>
+        {
+            var command = SqliteCommandCache.Get(connection, DeadSql, "$after", "$n");
+            command.Parameters[0].Value = query.After;
+            command.Parameters[1].Value = query.Take;
+            return ReadRecords(command);
+        });
+        if (items.Count <= limit)
+        {
+            return new DeadLetterPage(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new DeadLetterPage(items, items[^1].Sequence);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var replayed = await _schema.Database.WriteAsync(
+            connection =>
+            {
+                var read = SqliteCommandCache.Get(connection, GetSql, "$id");
+                read.Parameters[0].Value = messageId;
+                var dead = ReadRecords(read).Where(r => r.Status == MessageStatus.DeadLettered).ToList();
+                var update = SqliteCommandCache.Get(connection, ReplaySql, "$now", "$e", "$seq");
+                var result = new List<TransportMessage>(dead.Count);
+                foreach (var record in dead)
+                {
+                    var envelope = record.Envelope with { ExpiresAt = expiresAt, Attempt = 0 };
+                    update.Parameters[0].Value = now;
+                    update.Parameters[1].Value = JsonSerializer.Serialize(envelope, AosStorageJsonContext.Default.Envelope);
+                    update.Parameters[2].Value = record.Sequence;
+                    if (update.ExecuteNonQuery() == 1)
+                    {
+                        result.Add(new TransportMessage(envelope, record.Recipient, TransportMessage.OrderKeyOf(envelope, record.Recipient), 0, record.Sequence));
+                    }
+                }
+
+                return result;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        foreach (var message in replayed)
+        {
+            _scheduler.Add(message, now, reserved: false);
+        }
+
+        return replayed.Count;
+    }
+
+    private static List<MessageRecord> ReadRecords(SqliteCommand command)
+    {
+        var records = new List<MessageRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(new MessageRecord(
+                JsonSerializer.Deserialize(reader.GetString(8), AosStorageJsonContext.Default.Envelope)!,
+                AgentId.Parse(reader.GetString(1)),
+                (MessageStatus)reader.GetInt32(2),
+                reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                reader.GetInt64(0)));
+        }
+
+        return records;
+    }
+}

@@ -1,0 +1,321 @@
+using System.Text.Json;
+using Aos.Messaging;
+using Aos.Storage.Serialization;
+using Aos.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Storage.Messaging;
+
+/// <summary>
+/// The embedded transport of the message bus: every message is a row in the node's SQLite database (the outbox), ordered and
+/// handed out in process by a <see cref="DeliveryScheduler"/>.
+/// </summary>
+/// <remarks>
+/// A message is committed (one fsync, shared with every other write of its batch) before <see cref="EnqueueAsync"/> returns.
+/// Pending rows are loaded back into the scheduler when the transport starts, so a message in flight when the process died is
+/// handed out again. The transport serves one node: nodes of a cluster need a shared transport (NATS JetStream, Service Bus).
+/// </remarks>
+public sealed partial class SqliteMessageTransport : IMessageTransport, IMessageLedger, IAsyncDisposable
+{
+    internal const string SchemaComponent = "aos.bus_messages";
+
+    internal static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE bus_messages (
+            seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id TEXT    NOT NULL,
+            recipient  TEXT    NOT NULL,
+            order_key  TEXT    NOT NULL,
+            priority   INTEGER NOT NULL,
+            status     INTEGER NOT NULL,
+            attempts   INTEGER NOT NULL,
+            due_at     INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            last_error TEXT,
+            reason     TEXT,
+            envelope   TEXT    NOT NULL,
+            UNIQUE (message_id, recipient));
+        CREATE INDEX ix_bus_pending ON bus_messages (seq) WHERE status = 0;
+        CREATE INDEX ix_bus_dead ON bus_messages (seq) WHERE status = 2;
+        CREATE INDEX ix_bus_delivered ON bus_messages (updated_at) WHERE status = 1;
+        """,
+    ];
+
+    private const string InsertSql =
+        "INSERT INTO bus_messages (message_id, recipient, order_key, priority, status, attempts, due_at, created_at, updated_at, envelope) " +
+        "VALUES ($id, $r, $k, $p, 0, $a, $due, $now, $now, $e) ON CONFLICT (message_id, recipient) DO NOTHING RETURNING seq;";
+
+    private const string CompleteSql = "UPDATE bus_messages SET status = 1, attempts = $a, updated_at = $now WHERE seq = $seq AND status = 0;";
+    private const string RetrySql = "UPDATE bus_messages SET attempts = $a, due_at = $due, last_error = $err, updated_at = $now WHERE seq = $seq AND status = 0;";
+    private const string DeadLetterSql = "UPDATE bus_messages SET status = 2, attempts = $a, reason = $reason, last_error = coalesce($err, last_error), updated_at = $now WHERE seq = $seq AND status = 0;";
+    private const string PendingSql = "SELECT seq, recipient, order_key, attempts, due_at, envelope FROM bus_messages WHERE status = 0 ORDER BY seq;";
+    private const string Columns = "seq, recipient, status, attempts, last_error, reason, created_at, updated_at, envelope";
+    private const string GetSql = "SELECT " + Columns + " FROM bus_messages WHERE message_id = $id ORDER BY seq;";
+    private const string DeadSql = "SELECT " + Columns + " FROM bus_messages WHERE status = 2 AND seq > $after ORDER BY seq LIMIT $n;";
+    private const string ReplaySql = "UPDATE bus_messages SET status = 0, attempts = 0, due_at = $now, reason = NULL, updated_at = $now, envelope = $e WHERE seq = $seq AND status = 2;";
+    private const string PruneSql = "DELETE FROM bus_messages WHERE status = 1 AND updated_at < $before;";
+
+    private readonly SchemaGate _schema;
+    private readonly MessageBusOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly DeliveryScheduler _scheduler;
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private volatile bool _started;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteMessageTransport"/> class.</summary>
+    /// <param name="database">The database that holds the messages.</param>
+    /// <param name="options">The bus options: inbox capacity.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public SqliteMessageTransport(SqliteDatabase database, MessageBusOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _schema = new SchemaGate(database, SchemaComponent, Migrations);
+        _options = options;
+        _timeProvider = timeProvider;
+        _scheduler = new DeliveryScheduler(timeProvider);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<EnqueueOutcome>> EnqueueAsync(IReadOnlyList<TransportMessage> messages, bool admitOverCapacity = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var outcomes = new EnqueueOutcome[messages.Count];
+        var rows = new List<(int Index, TransportMessage Message, string Json)>(messages.Count);
+        var victims = new List<TransportMessage>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            ArgumentNullException.ThrowIfNull(message);
+            if (!_scheduler.TryReserve(message.Recipient.Value, (int)message.Envelope.Priority, _options.InboxCapacity, admitOverCapacity, out var victim))
+            {
+                outcomes[i] = EnqueueOutcome.Refused;
+                continue;
+            }
+
+            if (victim is not null)
+            {
+                victims.Add(victim);
+            }
+
+            rows.Add((i, message, JsonSerializer.Serialize(message.Envelope, AosStorageJsonContext.Default.Envelope)));
+        }
+
+        if (rows.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        long[] sequences;
+        try
+        {
+            sequences = await _schema.Database.WriteAsync(
+                connection =>
+                {
+                    foreach (var victim in victims)
+                    {
+                        Settle(connection, DeadLetterSql, victim.Sequence, victim.Attempts, now, DeadLetterReasons.Shed, "The recipient's inbox was full and a more urgent message took this one's place.");
+                    }
+
+                    var result = new long[rows.Count];
+                    var insert = SqliteCommandCache.Get(connection, InsertSql, "$id", "$r", "$k", "$p", "$a", "$due", "$now", "$e");
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        var (_, message, json) = rows[i];
+                        insert.Parameters[0].Value = message.Envelope.Id;
+                        insert.Parameters[1].Value = message.Recipient.Value;
+                        insert.Parameters[2].Value = message.OrderKey;
+                        insert.Parameters[3].Value = (int)message.Envelope.Priority;
+                        insert.Parameters[4].Value = message.Attempts;
+                        insert.Parameters[5].Value = now;
+                        insert.Parameters[6].Value = now;
+                        insert.Parameters[7].Value = json;
+                        result[i] = insert.ExecuteScalar() is long seq ? seq : 0;
+                    }
+
+                    return result;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var (_, message, _) in rows)
+            {
+                _scheduler.Release(message.Recipient.Value);
+            }
+
+            foreach (var victim in victims)
+            {
+                _scheduler.Add(victim, now, reserved: false);
+            }
+
+            throw;
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (index, message, _) = rows[i];
+            if (sequences[i] == 0)
+            {
+                outcomes[index] = EnqueueOutcome.Duplicate;
+                _scheduler.Release(message.Recipient.Value);
+                continue;
+            }
+
+            outcomes[index] = EnqueueOutcome.Accepted;
+            _scheduler.Add(message with { Sequence = sequences[i] }, now, reserved: true);
+        }
+
+        return outcomes;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TransportMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var taken = _scheduler.Take(maxMessages);
+            if (taken.Count > 0)
+            {
+                return taken;
+            }
+
+            await _scheduler.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(TransportMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        await _schema.Database.WriteAsync(c => Settle(c, CompleteSql, message.Sequence, message.Attempts + 1, now, null, null), cancellationToken).ConfigureAwait(false);
+        _scheduler.Remove(message.Sequence);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RetryAsync(TransportMessage message, TimeSpan delay, string lastError, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var due = now + (long)Math.Max(0, delay.TotalMilliseconds);
+        var attempts = message.Attempts + 1;
+        await _schema.Database.WriteAsync(
+            connection =>
+            {
+                var command = SqliteCommandCache.Get(connection, RetrySql, "$a", "$due", "$err", "$now", "$seq");
+                command.Parameters[0].Value = attempts;
+                command.Parameters[1].Value = due;
+                command.Parameters[2].Value = (object?)lastError ?? DBNull.Value;
+                command.Parameters[3].Value = now;
+                command.Parameters[4].Value = message.Sequence;
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+        _scheduler.Retry(message.Sequence, attempts, due);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeadLetterAsync(TransportMessage message, string reason, string? lastError, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        await _schema.Database.WriteAsync(c => Settle(c, DeadLetterSql, message.Sequence, message.Attempts, now, reason, lastError), cancellationToken).ConfigureAwait(false);
+        _scheduler.Remove(message.Sequence);
+    }
+
+    /// <inheritdoc />
+    public int GetInboxDepth(AgentId recipient) => _scheduler.Depth(recipient.Value);
+
+    /// <summary>Gets how many messages are pending on this transport, across all inboxes.</summary>
+    public int PendingCount => _scheduler.Count;
+
+    /// <summary>Forgets delivered messages older than a time, so the table stays bounded; pending and dead letters are kept.</summary>
+    /// <param name="before">The oldest delivery time to keep.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many rows were removed.</returns>
+    public async ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _schema.Database.WriteAsync(
+            connection =>
+            {
+                var command = SqliteCommandCache.Get(connection, PruneSql, "$before");
+                command.Parameters[0].Value = before.ToUnixTimeMilliseconds();
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the transport's timer. The database is owned by its registry and stays open.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        _scheduler.Dispose();
+        _startLock.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var pending = _schema.Database.Read(0, static (connection, _) =>
+            {
+                var list = new List<(TransportMessage Message, long Due)>();
+                using var command = connection.CreateCommand();
+                command.CommandText = PendingSql;
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var envelope = JsonSerializer.Deserialize(reader.GetString(5), AosStorageJsonContext.Default.Envelope)!;
+                    var message = new TransportMessage(envelope, AgentId.Parse(reader.GetString(1)), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(0));
+                    list.Add((message, reader.GetInt64(4)));
+                }
+
+                return list;
+            });
+            foreach (var (message, due) in pending)
+            {
+                _scheduler.Add(message, due, reserved: false);
+            }
+
+            _started = true;
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    private static int Settle(SqliteConnection connection, string sql, long sequence, int attempts, long now, string? reason, string? error)
+    {
+        var command = SqliteCommandCache.Get(connection, sql, "$a", "$now", "$seq", "$reason", "$err");
+        command.Parameters[0].Value = attempts;
+        command.Parameters[1].Value = now;
+        command.Parameters[2].Value = sequence;
+        command.Parameters[3].Value = (object?)reason ?? DBNull.Value;
+        command.Parameters[4].Value = (object?)error ?? DBNull.Value;
+        return command.ExecuteNonQuery();
+    }
+}

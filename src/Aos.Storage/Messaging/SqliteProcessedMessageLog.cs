@@ -1,0 +1,90 @@
+using Aos.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Storage.Messaging;
+
+/// <summary>Remembers processed message ids per agent in the embedded SQLite database, for receiver-side de-duplication.</summary>
+public sealed class SqliteProcessedMessageLog : IProcessedMessageLog
+{
+    internal const string SchemaComponent = "aos.agent_processed";
+
+    internal static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE agent_processed (
+            agent_id   TEXT    NOT NULL,
+            message_id TEXT    NOT NULL,
+            at         INTEGER NOT NULL,
+            PRIMARY KEY (agent_id, message_id)) WITHOUT ROWID;
+        CREATE INDEX ix_agent_processed_at ON agent_processed (at);
+        """,
+    ];
+
+    private const string ContainsSql = "SELECT 1 FROM agent_processed WHERE agent_id = $a AND message_id = $m;";
+    private const string InsertSql = "INSERT INTO agent_processed (agent_id, message_id, at) VALUES ($a, $m, $at) ON CONFLICT DO NOTHING;";
+    private const string PruneSql = "DELETE FROM agent_processed WHERE at < $before;";
+    private const string DeleteAgentSql = "DELETE FROM agent_processed WHERE agent_id = $a;";
+
+    private readonly SchemaGate _schema;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteProcessedMessageLog"/> class.</summary>
+    /// <param name="database">The database that holds the log.</param>
+    public SqliteProcessedMessageLog(SqliteDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _schema = new SchemaGate(database, SchemaComponent, Migrations);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ContainsAsync(AgentId agentId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _schema.Database.Read((Agent: agentId.Value, Message: messageId), static (connection, key) =>
+        {
+            var command = SqliteCommandCache.Get(connection, ContainsSql, "$a", "$m");
+            command.Parameters[0].Value = key.Agent;
+            command.Parameters[1].Value = key.Message;
+            return command.ExecuteScalar() is not null;
+        });
+    }
+
+    /// <inheritdoc />
+    public async ValueTask AddAsync(AgentId agentId, string messageId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var millis = at.ToUnixTimeMilliseconds();
+        await _schema.Database.WriteAsync(c => Insert(c, agentId.Value, messageId, millis), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _schema.Database.WriteAsync(
+            connection =>
+            {
+                var command = SqliteCommandCache.Get(connection, PruneSql, "$before");
+                command.Parameters[0].Value = before.ToUnixTimeMilliseconds();
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static int Insert(SqliteConnection connection, string agentId, string messageId, long at)
+    {
+        var command = SqliteCommandCache.Get(connection, InsertSql, "$a", "$m", "$at");
+        command.Parameters[0].Value = agentId;
+        command.Parameters[1].Value = messageId;
+        command.Parameters[2].Value = at;
+        return command.ExecuteNonQuery();
+    }
+
+    internal static int DeleteAgent(SqliteConnection connection, string agentId)
+    {
+        var command = SqliteCommandCache.Get(connection, DeleteAgentSql, "$a");
+        command.Parameters[0].Value = agentId;
+        return command.ExecuteNonQuery();
+    }
+}
