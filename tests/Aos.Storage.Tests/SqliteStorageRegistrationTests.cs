@@ -144,5 +144,11 @@ public sealed class SqliteStorageRegistrationTests : IDisposable
         public Task SetStatusAsync(AgentId id, Agents.AgentStatus status, string? reason, string? silo, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<int> ResetStaleActiveAsync(IReadOnlyCollection<string> liveSilos, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<bool> SubscribeAsync(AgentId id, string pattern, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<bool> UnsubscribeAsync(AgentId id, string pattern, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<AgentId>> ListIdsAsync(string prefix, string? after, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }
