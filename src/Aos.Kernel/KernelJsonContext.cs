@@ -9,4 +9,5 @@ namespace Aos.Kernel;
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(MemoryItem))]
 [JsonSerializable(typeof(DecisionRecord))]
+[JsonSerializable(typeof(Aos.Messaging.Envelope))]
 internal sealed partial class KernelJsonContext : JsonSerializerContext;

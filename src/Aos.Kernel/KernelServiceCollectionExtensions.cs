@@ -1,6 +1,8 @@
 using Aos.Kernel.Agents;
 using Aos.Kernel.Agents.BuiltIn;
 using Aos.Kernel.Lifecycle;
+using Aos.Kernel.Messaging;
+using Aos.Messaging;
 using Aos.Kernel.Models;
 using Aos.Kernel.Registry;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +20,12 @@ public static class KernelServiceCollectionExtensions
     /// Adds the kernel: agent grains, the registry, the agent client, the built-in agent types (<c>echo</c>,
     /// <c>purpose</c>, <c>chat</c>) and the kernel and model options bound from configuration.
     /// </summary>
-    /// <remarks>The silo must also have an <see cref="Aos.Registry.IAgentDirectory"/>, an <see cref="Aos.Storage.IAgentJournal"/>, a grain storage named <see cref="AosStorageNames.GrainStorage"/> and a reminder service.</remarks>
+    /// <remarks>
+    /// The silo must also have an <see cref="Aos.Registry.IAgentDirectory"/>, an <see cref="Aos.Storage.IAgentJournal"/>, an
+    /// <see cref="Aos.Storage.IAgentOutbox"/>, an <see cref="Aos.Storage.IProcessedMessageLog"/>, an <see cref="Aos.Conversations.IConversationStore"/>,
+    /// an <see cref="IMessageTransport"/> with its <see cref="IMessageLedger"/>, a grain storage named <see cref="AosStorageNames.GrainStorage"/>
+    /// and a reminder service. The message bus options are bound from <c>Aos:Bus</c>.
+    /// </remarks>
     /// <param name="services">The silo's services.</param>
     /// <param name="configuration">The configuration to bind <c>Aos:Kernel</c> and <c>Aos:Models:Default</c> from.</param>
     /// <returns>The services, for chaining.</returns>
@@ -56,6 +63,13 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton<AgentRegistry>();
         services.TryAddSingleton<AgentClient>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleStatusReconciler>();
+
+        services.AddOptions<MessageBusOptions>().Bind(configuration.GetSection(MessageBusOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageBusOptions>, MessageBusOptionsValidator>());
+        services.TryAddSingleton<MessageBus>();
+        services.TryAddSingleton<OutboxRelay>();
+        services.TryAddSingleton<MessageDispatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MessageDispatcher>());
 
         services.AddAgent<EchoAgent>();
         services.AddAgent<PurposeAgent>();

@@ -24,7 +24,7 @@ public sealed record AgentDescriptor
     /// <summary>Gets what the agent can do, for discovery.</summary>
     [Id(4)] public IReadOnlyList<string> Capabilities { get; init; } = [];
 
-    /// <summary>Gets the topics the agent subscribes to.</summary>
+    /// <summary>Gets the topic patterns the agent subscribes to: dotted names where <c>*</c> matches one segment and <c>&gt;</c> the rest.</summary>
     [Id(5)] public IReadOnlyList<string> Subscriptions { get; init; } = [];
 
     /// <summary>Gets the agent's configuration, free-form JSON values by key.</summary>
@@ -32,4 +32,8 @@ public sealed record AgentDescriptor
 
     /// <summary>Gets when the agent was registered.</summary>
     [Id(7)] public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets the message types the agent takes from topics and broadcasts; empty for every type.</summary>
+    /// <remarks>Published and broadcast messages of other types are not handed to the agent's handlers. Direct sends are not filtered.</remarks>
+    [Id(8)] public IReadOnlyList<string> MessageTypes { get; init; } = [];
 }

@@ -7,9 +7,10 @@ namespace Aos.Agents;
 /// Gives an agent its system calls: messaging, its own state and context, goals, decisions and wake-ups.
 /// </summary>
 /// <remarks>
-/// The context belongs to one agent and is used from that agent's turns only. Messages sent or published during a
-/// turn leave after the turn's state is durable, and wake-ups scheduled or cancelled in a turn take effect then too,
-/// so a failed turn sends and schedules nothing. A request is a call made during the turn: it waits for the reply.
+/// The context belongs to one agent and is used from that agent's turns only. Messages sent, published or broadcast during a
+/// turn are written to the outbox in the same transaction as the turn's state and leave through the durable message bus once it
+/// commits, so a failed turn sends nothing and a committed one loses nothing; wake-ups scheduled or cancelled in a turn take effect
+/// once it is durable too. A request is a call made during the turn: it waits for the reply.
 /// </remarks>
 public interface IAgentContext
 {
@@ -43,6 +44,25 @@ public interface IAgentContext
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the message is queued.</returns>
     ValueTask PublishAsync(Envelope message, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a message to every agent whose id starts with <paramref name="idPrefix"/>, but this one, once the current turn is durable.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="idPrefix">The agent-id prefix; empty for every agent.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the message is queued.</returns>
+    ValueTask BroadcastAsync(Envelope message, string idPrefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Subscribes the agent to a topic pattern (<c>*</c> matches one segment, <c>&gt;</c> the rest), durably and at once.</summary>
+    /// <param name="pattern">The topic pattern.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when added; <see langword="false"/> when the agent already had it.</returns>
+    ValueTask<bool> SubscribeAsync(string pattern, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes one of the agent's topic subscriptions, durably and at once.</summary>
+    /// <param name="pattern">The topic pattern, as it was added.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when removed; <see langword="false"/> when the agent did not have it.</returns>
+    ValueTask<bool> UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default);
 
     /// <summary>Sends a request to the agent named by <see cref="Envelope.Target"/> and waits for its reply.</summary>
     /// <param name="request">The request.</param>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aos.Kernel.Diagnostics;
+using Aos.Kernel.Messaging;
 using Aos.Messaging;
 
 namespace Aos.Kernel.Agents;
@@ -48,12 +49,14 @@ internal sealed partial class AgentGrain
     async ValueTask<JsonElement?> IAgentHost.RequestAsync(Envelope request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var target = GrainFactory.GetGrain<IAgentGrain>(request.Target!.Value.Value);
+        var call = target.RequestAsync(MessageBus.WithTraceContext(request));
         try
         {
-            return await target.RequestAsync(request).WaitAsync(timeout, _timeProvider, cancellationToken);
+            return await call.WaitAsync(timeout, _timeProvider, cancellationToken);
         }
         catch (TimeoutException ex)
         {
+            CountLateReply(call);
             throw new AgentTimeoutException($"Agent '{request.Target}' did not reply to '{request.Type}' within {timeout.TotalSeconds:0.###} s. The request ({request.Id}) is not lost: it is still handled.", ex)
             {
                 MessageId = request.Id,
@@ -74,39 +77,26 @@ internal sealed partial class AgentGrain
         }
     }
 
-    private void Dispatch(IReadOnlyList<Envelope> messages)
+    Envelope IAgentHost.PrepareOutgoing(Envelope message) => _bus.Prepare(message);
+
+    async ValueTask<bool> IAgentHost.ChangeSubscriptionAsync(string pattern, bool subscribe, CancellationToken cancellationToken)
     {
-        foreach (var message in messages)
+        var changed = subscribe
+            ? await _directory.SubscribeAsync(_id, pattern, cancellationToken)
+            : await _directory.UnsubscribeAsync(_id, pattern, cancellationToken);
+        if (changed && await _directory.GetAsync(_id, cancellationToken) is { } record)
         {
-            _ = message.Target is { } target ? SendAsync(target, message) : PublishAsync(message);
+            _descriptor = record.Descriptor;
         }
+
+        return changed;
     }
 
-    private async Task SendAsync(AgentId target, Envelope message)
-    {
-        try
-        {
-            await GrainFactory.GetGrain<IAgentGrain>(target.Value).DeliverAsync(message with { Target = target });
-        }
-        catch (Exception ex)
-        {
-            Log.OutgoingDeliveryFailed(_logger, _id.Value, message.Id, target.Value, ex);
-        }
-    }
-
-    private async Task PublishAsync(Envelope message)
-    {
-        try
-        {
-            var subscribers = await _directory.GetSubscribersAsync(message.Topic!);
-            foreach (var subscriber in subscribers.Where(s => s != _id))
-            {
-                _ = SendAsync(subscriber, message);
-            }
-        }
-        catch (Exception ex)
-        {
-            Log.OutgoingDeliveryFailed(_logger, _id.Value, message.Id, message.Topic!, ex);
-        }
-    }
+    /// <summary>Counts the reply of a request that missed its deadline when it arrives; the caller has moved on, so it is dropped.</summary>
+    internal static void CountLateReply(Task call) =>
+        call.ContinueWith(
+            static _ => KernelDiagnostics.LateReplies.Add(1),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 }

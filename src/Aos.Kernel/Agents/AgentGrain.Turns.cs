@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Aos.Agents;
 using Aos.Kernel.Diagnostics;
+using Aos.Kernel.Messaging;
 using Aos.Messaging;
 using Aos.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,8 +18,50 @@ internal sealed partial class AgentGrain
     public async Task<DeliveryResult> DeliverAsync(Envelope message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ThrowIfUnavailable();
+        if (await IsDuplicateAsync(message))
+        {
+            return new DeliveryResult(message.Id, HistoryOutcome.Duplicate);
+        }
+
         var (outcome, _, error) = await RunTurnAsync(message, TurnKind.Event);
         return new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error));
+    }
+
+    public async Task<DeliveryResult> ProcessAsync(Envelope message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfUnavailable();
+        if (await IsDuplicateAsync(message))
+        {
+            return new DeliveryResult(message.Id, HistoryOutcome.Duplicate);
+        }
+
+        if (IsFiltered(message))
+        {
+            return new DeliveryResult(message.Id, HistoryOutcome.Filtered);
+        }
+
+        var (outcome, _, error) = await RunTurnAsync(message, TurnKind.BusEvent);
+        return new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error));
+    }
+
+    private async ValueTask<bool> IsDuplicateAsync(Envelope message)
+    {
+        if (!await _processed.ContainsAsync(_id, message.Id))
+        {
+            return false;
+        }
+
+        KernelDiagnostics.MessagesDeduplicated.Add(1, new KeyValuePair<string, object?>("aos.agent.type", _descriptor!.Type));
+        return true;
+    }
+
+    private bool IsFiltered(Envelope message)
+    {
+        var types = _descriptor!.MessageTypes;
+        var fanOut = message.Topic is not null || message.Headers.ContainsKey(MessageBus.BroadcastHeader);
+        return fanOut && types.Count > 0 && !types.Contains(message.Type, StringComparer.Ordinal);
     }
 
     public async Task<JsonElement?> RequestAsync(Envelope request)
@@ -39,7 +82,7 @@ internal sealed partial class AgentGrain
         var agentType = _descriptor!.Type;
         var started = _timeProvider.GetTimestamp();
         using var activity = KernelDiagnostics.ActivitySource.HasListeners()
-            ? KernelDiagnostics.ActivitySource.StartActivity("aos.agent.turn " + message.Type, ActivityKind.Internal)
+            ? KernelDiagnostics.ActivitySource.StartActivity("aos.agent.turn " + message.Type, ActivityKind.Consumer, ParentOf(message))
             : null;
         activity?.SetTag("aos.agent.id", _id.Value);
         activity?.SetTag("aos.agent.type", agentType);
@@ -86,6 +129,15 @@ internal sealed partial class AgentGrain
         {
             result = outcome.Result.Handled ? HistoryOutcome.Handled : HistoryOutcome.Unhandled;
         }
+        else if (kind == TurnKind.BusEvent)
+        {
+            // The bus retries later with backoff: nothing of this turn is kept, and the message is not marked processed.
+            Log.HandlerAttemptFailed(_logger, _id.Value, outcome.Attempts, message.Id, message.Type, outcome.Error!);
+            await RestoreAsync(recreateAgent: _agent is null);
+            _context!.EndTurn();
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
+            return (HistoryOutcome.Failed, null, outcome.Error);
+        }
         else
         {
             Log.MessageFailed(_logger, _id.Value, message.Id, message.Type, outcome.Attempts, outcome.Error!);
@@ -95,7 +147,7 @@ internal sealed partial class AgentGrain
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
         }
 
-        await CommitAsync(message, result, outcome.Attempts, outcome.Error);
+        await CommitAsync(message, result, outcome.Attempts, outcome.Error, kind is TurnKind.Event or TurnKind.BusEvent ? message.Id : null);
         var tags = new TagList { { "aos.agent.type", agentType }, { "aos.outcome", result } };
         KernelDiagnostics.EventsHandled.Add(1, tags);
         KernelDiagnostics.TurnDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
@@ -109,7 +161,7 @@ internal sealed partial class AgentGrain
         return new AgentReply(true, null);
     }
 
-    private async Task CommitAsync(Envelope message, string outcome, int attempts, Exception? error)
+    private async Task CommitAsync(Envelope message, string outcome, int attempts, Exception? error, string? processedMessageId)
     {
         var state = State;
         var now = _timeProvider.GetUtcNow();
@@ -135,15 +187,25 @@ internal sealed partial class AgentGrain
                 appends.Add(new JournalAppend(JournalKind.Decisions, [.. context.PendingDecisions.Select(d => JsonSerializer.Serialize(d, KernelJsonContext.Default.DecisionRecord))], now, _options.DecisionLimit));
             }
 
+            var outbox = context.PendingMessages.Count == 0
+                ? []
+                : context.PendingMessages.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.Envelope)).ToList();
             if (_storage is IAgentTurnStore turns)
             {
-                // One transaction: the history entry is durable exactly when the state change it records is.
-                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, appends));
+                // One transaction: the history entry, the processed mark and the outgoing messages are durable exactly when the state
+                // change they belong to is.
+                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, appends, processedMessageId, outbox));
             }
             else
             {
-                var writes = new List<Task>(appends.Count + 2) { _statusWrite, _storage.WriteStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state) };
+                var writes = new List<Task>(appends.Count + 4) { _statusWrite, _storage.WriteStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state) };
                 writes.AddRange(appends.Select(a => _journal.AppendAsync(_id, a.Kind, a.Entries, a.Timestamp, a.Keep).AsTask()));
+                writes.Add(_outbox.AddAsync(_id, outbox).AsTask());
+                if (processedMessageId is not null)
+                {
+                    writes.Add(_processed.AddAsync(_id, processedMessageId, now).AsTask());
+                }
+
                 await Task.WhenAll(writes);
             }
         }
@@ -164,7 +226,7 @@ internal sealed partial class AgentGrain
 
         if (context.PendingMessages.Count > 0)
         {
-            Dispatch([.. context.PendingMessages]);
+            _relay.Notify();
         }
     }
 
@@ -213,9 +275,16 @@ internal sealed partial class AgentGrain
         _ => $"{error.GetType().Name}: {error.Message}",
     };
 
+    private static ActivityContext ParentOf(Envelope message) =>
+        message.Headers.TryGetValue("traceparent", out var parent)
+        && ActivityContext.TryParse(parent, message.Headers.GetValueOrDefault("tracestate"), out var context)
+            ? context
+            : default;
+
     private enum TurnKind
     {
         Event,
+        BusEvent,
         Request,
         WakeUp,
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aos.Agents;
 using Aos.Kernel.Diagnostics;
+using Aos.Kernel.Messaging;
 using Aos.Registry;
 using Aos.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,10 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
 
     private readonly IAgentDirectory _directory;
     private readonly IAgentJournal _journal;
+    private readonly IProcessedMessageLog _processed;
+    private readonly IAgentOutbox _outbox;
+    private readonly MessageBus _bus;
+    private readonly OutboxRelay _relay;
     private readonly IGrainStorage _storage;
     private readonly AgentTypeCatalog _catalog;
     private readonly KernelOptions _options;
@@ -40,6 +45,10 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
     public AgentGrain(
         IAgentDirectory directory,
         IAgentJournal journal,
+        IProcessedMessageLog processed,
+        IAgentOutbox outbox,
+        MessageBus bus,
+        OutboxRelay relay,
         [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
         AgentTypeCatalog catalog,
         IOptions<KernelOptions> options,
@@ -48,6 +57,10 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
     {
         _directory = directory;
         _journal = journal;
+        _processed = processed;
+        _outbox = outbox;
+        _bus = bus;
+        _relay = relay;
         _storage = storage;
         _catalog = catalog;
         _options = options.Value;

@@ -107,7 +107,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
             throw new AosValidationException("A message sent to an agent needs a Target.") { Field = "target" };
         }
 
-        PendingMessages.Add(message);
+        PendingMessages.Add(_host.PrepareOutgoing(message with { Topic = null }));
         return ValueTask.CompletedTask;
     }
 
@@ -115,13 +115,33 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDetached();
-        if (string.IsNullOrWhiteSpace(message.Topic))
-        {
-            throw new AosValidationException("A published message needs a Topic.") { Field = "topic" };
-        }
-
-        PendingMessages.Add(message with { Target = null });
+        TopicPattern.ValidateTopic(message.Topic);
+        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null }));
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask BroadcastAsync(Envelope message, string idPrefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(idPrefix);
+        ThrowIfDetached();
+        var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { [Kernel.Messaging.MessageBus.BroadcastHeader] = idPrefix };
+        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Topic = null, Headers = headers }));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> SubscribeAsync(string pattern, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDetached();
+        TopicPattern.ValidatePattern(pattern);
+        return _host.ChangeSubscriptionAsync(pattern, subscribe: true, cancellationToken);
+    }
+
+    public ValueTask<bool> UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ThrowIfDetached();
+        return _host.ChangeSubscriptionAsync(pattern, subscribe: false, cancellationToken);
     }
 
     public ValueTask<JsonElement?> RequestAsync(Envelope request, TimeSpan timeout, CancellationToken cancellationToken = default)

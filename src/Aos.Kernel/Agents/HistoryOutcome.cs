@@ -11,4 +11,10 @@ public static class HistoryOutcome
 
     /// <summary>Every attempt failed, or the input was refused.</summary>
     public const string Failed = "failed";
+
+    /// <summary>The agent had already processed a message with this id; it was not processed again (and is not recorded again).</summary>
+    public const string Duplicate = "duplicate";
+
+    /// <summary>A published or broadcast message of a type the agent does not take; its handlers did not see it.</summary>
+    public const string Filtered = "filtered";
 }

@@ -13,11 +13,20 @@ namespace Aos.Kernel.Agents;
 [Alias("aos.agent")]
 public interface IAgentGrain : IGrainWithStringKey
 {
-    /// <summary>Delivers an event and waits until its handling is durable.</summary>
+    /// <summary>Delivers an event and waits until its handling is durable; a message id it has processed is answered <c>duplicate</c>.</summary>
     /// <param name="message">The event.</param>
     /// <returns>How the event was handled.</returns>
     [Alias("deliver")]
     Task<DeliveryResult> DeliverAsync(Envelope message);
+
+    /// <summary>Delivers a message from the bus: processes it once (a message id it has processed is answered <c>duplicate</c>), and
+    /// on failure changes nothing and answers <c>failed</c> so that the bus retries it later.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>How the message was handled: <c>handled</c>, <c>unhandled</c>, <c>duplicate</c>, <c>filtered</c> or <c>failed</c>.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
+    /// <exception cref="AgentUnavailableException">The agent is failed.</exception>
+    [Alias("process")]
+    Task<DeliveryResult> ProcessAsync(Envelope message);
 
     /// <summary>Delivers a request and waits for its reply; the handling is durable before the reply returns.</summary>
     /// <param name="request">The request.</param>

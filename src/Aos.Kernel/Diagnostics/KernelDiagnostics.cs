@@ -24,4 +24,20 @@ public static class KernelDiagnostics
     internal static Counter<long> HandlerFailures { get; } = Meter.CreateCounter<long>("aos.agent.handler.failures", "{failure}", "Handler attempts that threw or timed out.");
 
     internal static Histogram<double> TurnDuration { get; } = Meter.CreateHistogram<double>("aos.agent.turn.duration", "s", "Duration of an agent turn, including persistence.");
+
+    internal static Counter<long> MessagesPublished { get; } = Meter.CreateCounter<long>("aos.bus.messages.published", "{message}", "Messages accepted by the bus, one per recipient.");
+
+    internal static Counter<long> MessagesDelivered { get; } = Meter.CreateCounter<long>("aos.bus.messages.delivered", "{message}", "Messages processed by their recipient.");
+
+    internal static Counter<long> MessagesRedelivered { get; } = Meter.CreateCounter<long>("aos.bus.messages.redelivered", "{message}", "Delivery attempts that failed and were scheduled again.");
+
+    internal static Counter<long> MessagesDeduplicated { get; } = Meter.CreateCounter<long>("aos.bus.messages.deduplicated", "{message}", "Messages a receiver had already processed, not processed again.");
+
+    internal static Counter<long> MessagesDeadLettered { get; } = Meter.CreateCounter<long>("aos.bus.messages.dead_lettered", "{message}", "Messages moved to the dead-letter queue, by reason.");
+
+    internal static Counter<long> MessagesRefused { get; } = Meter.CreateCounter<long>("aos.bus.messages.refused", "{message}", "Messages refused because the recipient's inbox was full.");
+
+    internal static Counter<long> LateReplies { get; } = Meter.CreateCounter<long>("aos.bus.replies.late", "{reply}", "Replies that arrived after their request's deadline and were dropped.");
+
+    internal static Histogram<double> MessageLatency { get; } = Meter.CreateHistogram<double>("aos.bus.message.latency", "s", "Time from a message's acceptance to its processing by the recipient.");
 }

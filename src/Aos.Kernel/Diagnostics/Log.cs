@@ -30,4 +30,22 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Trace, "Agent {AgentId} handles {MessageType} {MessageId}: {Payload}")]
     public static partial void HandlingMessage(ILogger logger, string agentId, string messageType, string messageId, string? payload);
+
+    [LoggerMessage(10, LogLevel.Warning, "Message {MessageId} to {Recipient}: attempt {Attempt} failed ({Error}); retrying in {Delay}.")]
+    public static partial void DeliveryFailed(ILogger logger, string messageId, string recipient, int attempt, string error, TimeSpan delay);
+
+    [LoggerMessage(11, LogLevel.Error, "Message {MessageId} to {Recipient} was dead-lettered: {Reason}. {Error}")]
+    public static partial void DeadLettered(ILogger logger, string messageId, string recipient, string reason, string? error);
+
+    [LoggerMessage(12, LogLevel.Error, "Recording the outcome of message {MessageId} to {Recipient} failed; it is delivered again after a restart.")]
+    public static partial void SettleFailed(ILogger logger, string messageId, string recipient, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "Routing the outbox failed; retrying in {Delay}.")]
+    public static partial void OutboxRelayFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Error, "The message dispatcher failed; restarting it in {Delay}.")]
+    public static partial void DispatcherFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Pruning delivered messages and processed-message records failed.")]
+    public static partial void PruneFailed(ILogger logger, Exception exception);
 }

@@ -79,13 +79,14 @@ public sealed class AgentClient
             throw new AosValidationException("A request's timeout must be greater than zero.") { Field = "timeoutMs" };
         }
 
+        var call = _grains.GetGrain<IAgentGrain>(target.Value).RequestAsync(Messaging.MessageBus.WithTraceContext(request with { Target = target }));
         try
         {
-            return await _grains.GetGrain<IAgentGrain>(target.Value).RequestAsync(request with { Target = target })
-                .WaitAsync(deadline, _timeProvider, cancellationToken);
+            return await call.WaitAsync(deadline, _timeProvider, cancellationToken);
         }
         catch (TimeoutException ex)
         {
+            AgentGrain.CountLateReply(call);
             throw new AgentTimeoutException($"Agent '{target}' did not reply to '{request.Type}' within {deadline.TotalMilliseconds:0} ms. The request ({request.Id}) is not lost: the agent still handles it and records it in its history.", ex)
             {
                 MessageId = request.Id,

@@ -20,6 +20,9 @@ public sealed record AgentRegistration
     /// <summary>Gets the topics the agent subscribes to.</summary>
     public IReadOnlyList<string>? Subscriptions { get; init; }
 
+    /// <summary>Gets the message types the agent takes from topics and broadcasts; none for every type.</summary>
+    public IReadOnlyList<string>? MessageTypes { get; init; }
+
     /// <summary>Gets the agent's configuration.</summary>
     public IReadOnlyDictionary<string, JsonElement>? Config { get; init; }
 }

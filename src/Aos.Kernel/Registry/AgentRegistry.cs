@@ -230,12 +230,23 @@ public sealed class AgentRegistry
             Version = type.Version,
             Purpose = string.IsNullOrWhiteSpace(registration.Purpose) ? null : registration.Purpose,
             Capabilities = Names(registration.Capabilities, "capabilities"),
-            Subscriptions = Names(registration.Subscriptions, "subscriptions"),
+            Subscriptions = Patterns(registration.Subscriptions),
+            MessageTypes = Names(registration.MessageTypes, "messageTypes"),
             Config = registration.Config ?? new Dictionary<string, JsonElement>(),
             CreatedAt = now,
         };
         type.Validate?.Invoke(_services, descriptor);
         return descriptor;
+    }
+
+    private static string[] Patterns(IReadOnlyList<string>? patterns)
+    {
+        foreach (var pattern in patterns ?? [])
+        {
+            Aos.Messaging.TopicPattern.ValidatePattern(pattern);
+        }
+
+        return Names(patterns, "subscriptions");
     }
 
     private static string[] Names(IReadOnlyList<string>? names, string field)

@@ -26,6 +26,9 @@ public sealed record AgentView
     /// <summary>Gets the agent's subscriptions.</summary>
     public required IReadOnlyList<string> Subscriptions { get; init; }
 
+    /// <summary>Gets the message types the agent takes from topics and broadcasts; empty for every type.</summary>
+    public IReadOnlyList<string> MessageTypes { get; init; } = [];
+
     /// <summary>Gets the agent's configuration.</summary>
     public required IReadOnlyDictionary<string, JsonElement> Config { get; init; }
 
@@ -58,6 +61,7 @@ public sealed record AgentView
         Purpose = descriptor.Purpose,
         Capabilities = descriptor.Capabilities,
         Subscriptions = descriptor.Subscriptions,
+        MessageTypes = descriptor.MessageTypes,
         Config = descriptor.Config,
         CreatedAt = descriptor.CreatedAt,
         Status = status,

@@ -36,6 +36,7 @@ public static class AosSqliteServiceCollectionExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IMessageTransport>(static sp => sp.GetRequiredService<SqliteMessageTransport>());
         services.TryAddSingleton<IMessageLedger>(static sp => sp.GetRequiredService<SqliteMessageTransport>());
+        services.TryAddSingleton<IMessageRetention>(static sp => sp.GetRequiredService<SqliteMessageTransport>());
         return services;
     }
 

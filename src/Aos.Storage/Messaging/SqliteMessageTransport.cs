@@ -15,7 +15,7 @@ namespace Aos.Storage.Messaging;
 /// Pending rows are loaded back into the scheduler when the transport starts, so a message in flight when the process died is
 /// handed out again. The transport serves one node: nodes of a cluster need a shared transport (NATS JetStream, Service Bus).
 /// </remarks>
-public sealed partial class SqliteMessageTransport : IMessageTransport, IMessageLedger, IAsyncDisposable
+public sealed partial class SqliteMessageTransport : IMessageTransport, IMessageLedger, IMessageRetention, IAsyncDisposable
 {
     internal const string SchemaComponent = "aos.bus_messages";
 
@@ -238,10 +238,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
     /// <summary>Gets how many messages are pending on this transport, across all inboxes.</summary>
     public int PendingCount => _scheduler.Count;
 
-    /// <summary>Forgets delivered messages older than a time, so the table stays bounded; pending and dead letters are kept.</summary>
-    /// <param name="before">The oldest delivery time to keep.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>How many rows were removed.</returns>
+    /// <inheritdoc />
     public async ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);

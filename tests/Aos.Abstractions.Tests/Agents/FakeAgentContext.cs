@@ -64,6 +64,12 @@ internal sealed class FakeAgentContext : IAgentContext, IAgentContextStore, IAge
 
     public ValueTask PublishAsync(Envelope message, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public ValueTask BroadcastAsync(Envelope message, string idPrefix, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public ValueTask<bool> SubscribeAsync(string pattern, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public ValueTask<bool> UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public ValueTask<JsonElement?> RequestAsync(Envelope request, TimeSpan timeout, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public ValueTask ScheduleWakeUpAsync(string name, TimeSpan dueTime, TimeSpan? period = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();

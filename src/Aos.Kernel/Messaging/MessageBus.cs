@@ -1,0 +1,327 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Aos.Conversations;
+using Aos.Kernel.Diagnostics;
+using Aos.Messaging;
+using Aos.Registry;
+using Microsoft.Extensions.Options;
+
+namespace Aos.Kernel.Messaging;
+
+/// <summary>
+/// Accepts messages for durable delivery: direct sends, topic publishes and broadcasts, each routed to its recipients' inboxes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A message is durable for every recipient in the <see cref="PublishReceipt"/> before the call returns; from then on it is delivered
+/// at least once and processed once (receivers de-duplicate by message id), or dead-lettered with the reason. Sending the same id again
+/// is safe: recipients that already have it are listed as duplicates and get nothing new.
+/// </para>
+/// <para>
+/// A recipient whose inbox is full of messages at least as urgent refuses the message with <see cref="InboxFullException"/>; the other
+/// recipients keep theirs. A message sent to an agent that does not exist is accepted and dead-lettered as <c>target-not-found</c> when
+/// delivery finds out. Thread-safe.
+/// </para>
+/// </remarks>
+public sealed class MessageBus
+{
+    /// <summary>Gets the header that marks a broadcast and carries its agent-id prefix.</summary>
+    public const string BroadcastHeader = "aos.broadcast";
+
+    private const int BroadcastPage = 1000;
+
+    private readonly IMessageTransport _transport;
+    private readonly IMessageLedger _ledger;
+    private readonly IAgentDirectory _directory;
+    private readonly IConversationStore _conversations;
+    private readonly MessageBusOptions _options;
+    private readonly KernelOptions _kernel;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="MessageBus"/> class.</summary>
+    /// <param name="transport">The transport that stores and hands out messages.</param>
+    /// <param name="ledger">The transport's status and dead-letter side.</param>
+    /// <param name="directory">The agent directory, for subscribers and broadcast recipients.</param>
+    /// <param name="conversations">The conversation store.</param>
+    /// <param name="options">The bus options.</param>
+    /// <param name="kernel">The kernel options (payload limit).</param>
+    /// <param name="timeProvider">The clock.</param>
+    public MessageBus(
+        IMessageTransport transport,
+        IMessageLedger ledger,
+        IAgentDirectory directory,
+        IConversationStore conversations,
+        IOptions<MessageBusOptions> options,
+        IOptions<KernelOptions> kernel,
+        TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(kernel);
+        _transport = transport;
+        _ledger = ledger;
+        _directory = directory;
+        _conversations = conversations;
+        _options = options.Value;
+        _kernel = kernel.Value;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Gets the bus options.</summary>
+    public MessageBusOptions Options => _options;
+
+    /// <summary>Sends a message to the agent named by <see cref="Envelope.Target"/>.</summary>
+    /// <param name="message">The message; a missing id, timestamp or expiry is filled in.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>What was accepted.</returns>
+    /// <exception cref="AosValidationException">The message is invalid; nothing was stored.</exception>
+    /// <exception cref="InboxFullException">The target's inbox is full; nothing was stored.</exception>
+    public Task<PublishReceipt> SendAsync(Envelope message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Target is null)
+        {
+            throw new AosValidationException("A message sent to an agent needs a target agent id.") { Field = "target" };
+        }
+
+        return RouteAsync(Prepare(message with { Topic = null }), admitOverCapacity: false, cancellationToken);
+    }
+
+    /// <summary>Publishes a message on <see cref="Envelope.Topic"/> to every agent whose subscription matches, but its sender.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>What was accepted; no recipients when nobody subscribes.</returns>
+    /// <exception cref="AosValidationException">The message or topic is invalid; nothing was stored.</exception>
+    /// <exception cref="InboxFullException">Some subscribers' inboxes are full; the others have the message.</exception>
+    public Task<PublishReceipt> PublishAsync(Envelope message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        TopicPattern.ValidateTopic(message.Topic);
+        return RouteAsync(Prepare(message with { Target = null }), admitOverCapacity: false, cancellationToken);
+    }
+
+    /// <summary>Sends a message to every agent whose id starts with a prefix, but its sender.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="idPrefix">The agent-id prefix; empty for every agent.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>What was accepted.</returns>
+    /// <exception cref="AosValidationException">The message is invalid; nothing was stored.</exception>
+    /// <exception cref="InboxFullException">Some recipients' inboxes are full; the others have the message.</exception>
+    public Task<PublishReceipt> BroadcastAsync(Envelope message, string idPrefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(idPrefix);
+        var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { [BroadcastHeader] = idPrefix };
+        return RouteAsync(Prepare(message with { Target = null, Topic = null, Headers = headers }), admitOverCapacity: false, cancellationToken);
+    }
+
+    /// <summary>Gets where a message stands for each of its recipients.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>One record per recipient; empty when the message is unknown.</returns>
+    public ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default) =>
+        _ledger.GetAsync(messageId, cancellationToken);
+
+    /// <summary>Lists dead letters, oldest first.</summary>
+    /// <param name="after">The cursor of the previous page.</param>
+    /// <param name="limit">The page size, 1 to 1000.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The page.</returns>
+    public ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default) =>
+        _ledger.ListDeadLettersAsync(after, limit, cancellationToken);
+
+    /// <summary>Replays a message's dead letters: back in their inboxes with a fresh retry budget and a fresh expiry.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many dead letters were replayed; 0 when the message has none.</returns>
+    public ValueTask<int> ReplayAsync(string messageId, CancellationToken cancellationToken = default) =>
+        _ledger.ReplayAsync(messageId, _timeProvider.GetUtcNow() + _options.DefaultTimeToLive, cancellationToken);
+
+    /// <summary>Gets how many messages wait in an agent's inbox on this node.</summary>
+    /// <param name="agentId">The agent.</param>
+    /// <returns>The inbox depth.</returns>
+    public int GetInboxDepth(AgentId agentId) => _ledger.GetInboxDepth(agentId);
+
+    /// <summary>Fills in what the sender left out (id, timestamp, expiry, trace context) and checks the message.</summary>
+    internal Envelope Prepare(Envelope message)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var prepared = message with
+        {
+            Id = string.IsNullOrWhiteSpace(message.Id) ? Guid.CreateVersion7(now).ToString("N") : message.Id,
+            Timestamp = message.Timestamp == default ? now : message.Timestamp,
+            ExpiresAt = message.ExpiresAt ?? now + _options.DefaultTimeToLive,
+        };
+        Validate(prepared, now);
+        return WithTraceContext(prepared);
+    }
+
+    /// <summary>Stamps the current activity's W3C trace context on a message, so that its receiver's turn continues the trace.</summary>
+    internal static Envelope WithTraceContext(Envelope message)
+    {
+        if (Activity.Current is not { } activity || message.Headers.ContainsKey("traceparent"))
+        {
+            return message;
+        }
+
+        var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { ["traceparent"] = activity.Id! };
+        if (activity.TraceStateString is { Length: > 0 } state)
+        {
+            headers["tracestate"] = state;
+        }
+
+        return message with { Headers = headers };
+    }
+
+    /// <summary>Resolves a prepared message's recipients and stores it for each, durably.</summary>
+    internal async Task<PublishReceipt> RouteAsync(Envelope message, bool admitOverCapacity, CancellationToken cancellationToken) =>
+        (await RouteAsync([message], admitOverCapacity, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Resolves prepared messages' recipients and stores them, in order, in one transport call.</summary>
+    /// <exception cref="InboxFullException">Some recipients refused; every other delivery is durable.</exception>
+    internal async Task<IReadOnlyList<PublishReceipt>> RouteAsync(IReadOnlyList<Envelope> messages, bool admitOverCapacity, CancellationToken cancellationToken)
+    {
+        var routed = new List<(Envelope Message, IReadOnlyList<AgentId> Recipients)>(messages.Count);
+        var deliveries = new List<TransportMessage>();
+        foreach (var message in messages)
+        {
+            var recipients = await ResolveAsync(message, cancellationToken).ConfigureAwait(false);
+            routed.Add((message, recipients));
+            deliveries.AddRange(recipients.Select(r => TransportMessage.For(message, r)));
+        }
+
+        var outcomes = deliveries.Count == 0
+            ? []
+            : await _transport.EnqueueAsync(deliveries, admitOverCapacity, cancellationToken).ConfigureAwait(false);
+        var receipts = new List<PublishReceipt>(messages.Count);
+        var history = new List<(Envelope Message, IReadOnlyList<AgentId> Recipients)>();
+        var refused = new List<AgentId>();
+        Envelope? refusedMessage = null;
+        var others = 0;
+        var index = 0;
+        foreach (var (message, recipients) in routed)
+        {
+            var accepted = new List<AgentId>(recipients.Count);
+            var duplicates = new List<AgentId>();
+            var refusedHere = 0;
+            foreach (var recipient in recipients)
+            {
+                switch (outcomes[index++])
+                {
+                    case EnqueueOutcome.Accepted: accepted.Add(recipient); break;
+                    case EnqueueOutcome.Duplicate: duplicates.Add(recipient); break;
+                    default: refused.Add(recipient); refusedHere++; break;
+                }
+            }
+
+            if (refusedHere > 0)
+            {
+                refusedMessage ??= message;
+                others += accepted.Count + duplicates.Count;
+            }
+
+            if (accepted.Count > 0)
+            {
+                KernelDiagnostics.MessagesPublished.Add(accepted.Count, new KeyValuePair<string, object?>("aos.message.kind", Kind(message)));
+                history.Add((message, accepted));
+            }
+
+            receipts.Add(new PublishReceipt(message.Id, accepted, duplicates));
+        }
+
+        if (history.Count > 0)
+        {
+            await _conversations.RecordAsync(history, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (refusedMessage is not null)
+        {
+            KernelDiagnostics.MessagesRefused.Add(refused.Count);
+            throw Refusal(refusedMessage, refused, others);
+        }
+
+        return receipts;
+    }
+
+    private InboxFullException Refusal(Envelope message, List<AgentId> refused, int others)
+    {
+        var names = string.Join(", ", refused.Take(5).Select(r => $"'{r}'")) + (refused.Count > 5 ? $" and {refused.Count - 5} more" : string.Empty);
+        var rest = others > 0 ? $" The message is durable for the other {others} recipient(s); sending it again with the same id does not repeat it for them." : string.Empty;
+        return new InboxFullException(
+            $"The inbox of {names} is full ({_options.InboxCapacity} messages at least as urgent as this {message.Priority.ToString().ToLowerInvariant()} one); message '{message.Id}' was not stored for {(refused.Count == 1 ? "it" : "them")}. " +
+            $"Retry after {_options.RefusalRetryAfter.TotalSeconds:0.###} s, or send with a higher priority.{rest}")
+        {
+            Recipient = refused[0].Value,
+            RetryAfter = _options.RefusalRetryAfter,
+        };
+    }
+
+    private async Task<IReadOnlyList<AgentId>> ResolveAsync(Envelope message, CancellationToken cancellationToken)
+    {
+        if (message.Target is { } target)
+        {
+            return [target];
+        }
+
+        var sender = message.Source;
+        if (message.Topic is { } topic)
+        {
+            var subscribers = await _directory.GetSubscribersAsync(topic, cancellationToken).ConfigureAwait(false);
+            return [.. subscribers.Where(s => !string.Equals(s.Value, sender, StringComparison.Ordinal))];
+        }
+
+        var prefix = message.Headers.GetValueOrDefault(BroadcastHeader) ?? string.Empty;
+        var recipients = new List<AgentId>();
+        string? after = null;
+        while (true)
+        {
+            var page = await _directory.ListIdsAsync(prefix, after, BroadcastPage, cancellationToken).ConfigureAwait(false);
+            recipients.AddRange(page.Where(id => !string.Equals(id.Value, sender, StringComparison.Ordinal)));
+            if (page.Count < BroadcastPage)
+            {
+                return recipients;
+            }
+
+            after = page[^1].Value;
+        }
+    }
+
+    private void Validate(Envelope message, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(message.Type))
+        {
+            throw new AosValidationException("A message needs a type, for instance 'order.created'.") { Field = "type" };
+        }
+
+        if (message.Type.Length > 256 || message.Id.Length > 256)
+        {
+            throw new AosValidationException("A message's type and id must each be at most 256 characters.") { Field = message.Type.Length > 256 ? "type" : "id" };
+        }
+
+        if (!Enum.IsDefined(message.Priority))
+        {
+            throw new AosValidationException($"Priority {(int)message.Priority} is not one of low, normal, high, critical.") { Field = "priority" };
+        }
+
+        if (message.ExpiresAt <= now)
+        {
+            throw new AosValidationException($"The message expired at {message.ExpiresAt:O}, before it was sent; give a later expiry or a positive time to live.") { Field = "expiresAt" };
+        }
+
+        if (message.ConversationId is { Length: > 256 })
+        {
+            throw new AosValidationException("A conversation id must be at most 256 characters.") { Field = "conversationId" };
+        }
+
+        if (message.Payload is { } payload && JsonMarshal.GetRawUtf8Value(payload).Length is var size && size > _kernel.MaxPayloadBytes)
+        {
+            throw new AosValidationException($"The payload is {size} bytes; the limit is {_kernel.MaxPayloadBytes} bytes (Aos:Kernel:MaxPayloadBytes).")
+            {
+                Field = "payload",
+                TooLarge = true,
+            };
+        }
+    }
+
+    private static string Kind(Envelope message) =>
+        message.Target is not null ? "send" : message.Topic is not null ? "publish" : "broadcast";
+}

@@ -1,0 +1,223 @@
+using Aos.Kernel.Agents;
+using Aos.Kernel.Diagnostics;
+using Aos.Messaging;
+using Aos.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Aos.Kernel.Messaging;
+
+/// <summary>
+/// Delivers the messages a transport hands out to their agents, retries failures with backoff, dead-letters what cannot be delivered,
+/// and routes agents' outboxes; runs in every silo while it is active.
+/// </summary>
+/// <remarks>
+/// A message is settled as delivered only after its agent answered that the turn that processed it is durable. A failure (the handler
+/// threw on every in-turn attempt, the agent is failed or unreachable) is retried after an exponential, jittered delay until the retry
+/// budget (<see cref="MessageBusOptions.MaxAttempts"/>) is spent; an expired message or an unknown recipient is dead-lettered at once.
+/// </remarks>
+internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
+
+    private readonly IGrainFactory _grains;
+    private readonly IMessageTransport _transport;
+    private readonly IMessageRetention? _retention;
+    private readonly IProcessedMessageLog _processed;
+    private readonly MessageBusOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<MessageDispatcher> _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _dispatchLoop = Task.CompletedTask;
+    private ITimer? _pruneTimer;
+
+    public MessageDispatcher(
+        IGrainFactory grains,
+        IMessageTransport transport,
+        IProcessedMessageLog processed,
+        OutboxRelay relay,
+        IOptions<MessageBusOptions> options,
+        TimeProvider timeProvider,
+        ILogger<MessageDispatcher> logger,
+        IMessageRetention? retention = null)
+    {
+        _grains = grains;
+        _transport = transport;
+        _processed = processed;
+        Relay = relay;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _retention = retention;
+        _slots = new SemaphoreSlim(_options.MaxConcurrentDeliveries, _options.MaxConcurrentDeliveries);
+    }
+
+    public OutboxRelay Relay { get; }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(MessageDispatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    public void Dispose()
+    {
+        _pruneTimer?.Dispose();
+        _stopping.Dispose();
+        _slots.Dispose();
+    }
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _dispatchLoop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        Relay.Start(_stopping.Token);
+        _pruneTimer = _timeProvider.CreateTimer(_ => _ = PruneAsync(), null, PruneInterval, PruneInterval);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_dispatchLoop, Relay.Completion).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: messages in flight are handed out again after the restart.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _slots.WaitAsync(cancellationToken);
+                var free = _slots.CurrentCount + 1;
+                IReadOnlyList<TransportMessage> batch;
+                try
+                {
+                    batch = await _transport.ReceiveAsync(free, cancellationToken);
+                }
+                finally
+                {
+                    _slots.Release();
+                }
+
+                foreach (var message in batch)
+                {
+                    await _slots.WaitAsync(cancellationToken);
+                    _ = DeliverAndReleaseAsync(message);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.DispatcherFailed(_logger, FailureBackoff, ex);
+                await Task.Delay(FailureBackoff, _timeProvider, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task DeliverAndReleaseAsync(TransportMessage message)
+    {
+        try
+        {
+            await DeliverAsync(message);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task DeliverAsync(TransportMessage message)
+    {
+        var envelope = message.Envelope;
+        var recipient = message.Recipient.Value;
+        try
+        {
+            if (envelope.ExpiresAt is { } expiresAt && expiresAt <= _timeProvider.GetUtcNow())
+            {
+                await DeadLetterAsync(message, DeadLetterReasons.Expired, $"The message expired at {expiresAt:O} before it could be processed.");
+                return;
+            }
+
+            string? error;
+            try
+            {
+                var result = await _grains.GetGrain<IAgentGrain>(recipient).ProcessAsync(envelope with { Attempt = message.Attempts });
+                error = result.Outcome == HistoryOutcome.Failed ? result.Error ?? "The handler failed." : null;
+            }
+            catch (AgentNotFoundException)
+            {
+                await DeadLetterAsync(message, DeadLetterReasons.TargetNotFound, $"No agent '{recipient}' is registered.");
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                error = ex is AosException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            }
+
+            if (error is null)
+            {
+                await _transport.CompleteAsync(message);
+                KernelDiagnostics.MessagesDelivered.Add(1);
+                if (envelope.Timestamp != default)
+                {
+                    KernelDiagnostics.MessageLatency.Record((_timeProvider.GetUtcNow() - envelope.Timestamp).TotalSeconds);
+                }
+
+                return;
+            }
+
+            var attempts = message.Attempts + 1;
+            if (attempts >= _options.MaxAttempts)
+            {
+                await DeadLetterAsync(message with { Attempts = attempts }, DeadLetterReasons.MaxAttempts, error);
+                return;
+            }
+
+            var delay = RetryBackoff.Delay(attempts, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
+            Log.DeliveryFailed(_logger, envelope.Id, recipient, attempts, error, delay);
+            await _transport.RetryAsync(message, delay, error);
+            KernelDiagnostics.MessagesRedelivered.Add(1);
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            Log.SettleFailed(_logger, envelope.Id, recipient, ex);
+        }
+    }
+
+    private async Task DeadLetterAsync(TransportMessage message, string reason, string? error)
+    {
+        await _transport.DeadLetterAsync(message, reason, error);
+        KernelDiagnostics.MessagesDeadLettered.Add(1, new KeyValuePair<string, object?>("aos.reason", reason));
+        Log.DeadLettered(_logger, message.Envelope.Id, message.Recipient.Value, reason, error);
+    }
+
+    private async Task PruneAsync()
+    {
+        try
+        {
+            var before = _timeProvider.GetUtcNow() - _options.DeduplicationWindow;
+            await _processed.PruneAsync(before, _stopping.Token);
+            if (_retention is not null)
+            {
+                await _retention.PruneDeliveredAsync(before, _stopping.Token);
+            }
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            Log.PruneFailed(_logger, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping; the next start prunes.
+        }
+    }
+}
