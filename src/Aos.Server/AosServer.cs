@@ -88,6 +88,7 @@ public static class AosServer
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapAgentEndpoints();
+        app.MapMessageEndpoints();
         return app;
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Aos.Conversations;
 using Aos.Kernel.Agents;
+using Aos.Messaging;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +20,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             AosValidationException { TooLarge: true } e => (StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message),
             AosValidationException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             AgentNotFoundException e => (StatusCodes.Status404NotFound, "Agent not found", e.Message),
+            MessageNotFoundException e => (StatusCodes.Status404NotFound, "Message not found", e.Message),
+            ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Conversation not found", e.Message),
+            InboxFullException e => (StatusCodes.Status429TooManyRequests, "Inbox full", e.Message),
             AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),
             AgentUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Agent unavailable", e.Message),
@@ -35,6 +40,14 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         if (exception is AgentTimeoutException { MessageId: { } messageId })
         {
             problem.Extensions["messageId"] = messageId;
+        }
+
+        if (exception is InboxFullException full)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(full.RetryAfter.TotalSeconds));
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem.Extensions["retryAfterSeconds"] = seconds;
+            problem.Extensions["recipient"] = full.Recipient;
         }
 
         if (exception is AosValidationException { Field: { } field })

@@ -69,6 +69,9 @@ public sealed class MessageBus
     /// <summary>Gets the bus options.</summary>
     public MessageBusOptions Options => _options;
 
+    /// <summary>Gets the clock the bus stamps and expires messages by.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
     /// <summary>Sends a message to the agent named by <see cref="Envelope.Target"/>.</summary>
     /// <param name="message">The message; a missing id, timestamp or expiry is filled in.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>

@@ -1,0 +1,152 @@
+using System.Globalization;
+using Aos.Conversations;
+using Aos.Kernel.Messaging;
+using Aos.Messaging;
+using Aos.Registry;
+using Aos.Server.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Aos.Server.Endpoints;
+
+/// <summary>Maps the message bus resources under <c>/v1</c>: topics, durable sends, broadcasts, messages, dead letters, conversations.</summary>
+internal static class MessageEndpoints
+{
+    public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Messages");
+        v1.MapPost("/topics/{topic}/messages", async (string topic, PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
+        {
+            var receipt = await bus.PublishAsync(Envelope(body, bus) with { Topic = topic }, cancellationToken);
+            return Accepted(receipt);
+        }).WithName("PublishMessage").WithSummary("Publishes a message on a topic; answers once it is durable for every subscriber.")
+            .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
+        {
+            var receipt = await bus.SendAsync(Envelope(body, bus) with { Target = AgentId.Parse(id) }, cancellationToken);
+            return Accepted(receipt);
+        }).WithName("SendMessage").WithSummary("Sends a message to an agent through the durable bus; answers once it is durable, before it is processed.")
+            .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        v1.MapPost("/broadcasts", async (PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
+        {
+            var receipt = await bus.BroadcastAsync(Envelope(body, bus), body.Prefix ?? string.Empty, cancellationToken);
+            return Accepted(receipt);
+        }).WithName("BroadcastMessage").WithSummary("Sends a message to every agent whose id starts with 'prefix' (all agents when absent), but its sender.")
+            .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        v1.MapGet("/messages/{id}", async (string id, MessageBus bus, CancellationToken cancellationToken) =>
+        {
+            var records = await bus.GetAsync(id, cancellationToken);
+            return records.Count == 0 ? throw NotFound(id) : TypedResults.Ok(MessageView.From(records));
+        }).WithName("GetMessage").WithSummary("Gets a message's status for each recipient: pending, delivered or dead-lettered, attempts and last error.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/dead-letters", async (string? after, int? limit, MessageBus bus, CancellationToken cancellationToken) =>
+        {
+            long? cursor = null;
+            if (!string.IsNullOrEmpty(after))
+            {
+                cursor = long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+                    ? parsed
+                    : throw new AosValidationException($"'after' must be the 'next' value of the previous page, a whole number; got '{after}'.") { Field = "after" };
+            }
+
+            var page = await bus.ListDeadLettersAsync(cursor, limit ?? 100, cancellationToken);
+            return new DeadLetterListResponse([.. page.Items.Select(DeadLetterView.From)], page.Next?.ToString(CultureInfo.InvariantCulture));
+        }).WithName("ListDeadLetters").WithSummary("Lists dead letters, oldest first, with the reason and last error.");
+
+        v1.MapPost("/dead-letters/{id}/replay", async (string id, MessageBus bus, CancellationToken cancellationToken) =>
+        {
+            var replayed = await bus.ReplayAsync(id, cancellationToken);
+            if (replayed == 0)
+            {
+                throw (await bus.GetAsync(id, cancellationToken)).Count == 0
+                    ? NotFound(id)
+                    : new AosValidationException($"Message '{id}' has no dead letters to replay; see its status with GET /v1/messages/{id}.") { Field = "id" };
+            }
+
+            return TypedResults.Ok(new ReplayResponse(id, replayed));
+        }).WithName("ReplayDeadLetter").WithSummary("Puts a message's dead letters back in their inboxes with a fresh retry budget and expiry.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/conversations/{id}", async (string id, int? limit, IConversationStore conversations, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await conversations.GetAsync(id, Math.Clamp(limit ?? 100, 0, 1000), cancellationToken)
+                ?? throw new ConversationNotFoundException($"No conversation '{id}' exists. A conversation starts with its first message or when its required roles are set.")))
+            .WithName("GetConversation").WithSummary("Gets a conversation: status, participants, required roles, sign-offs and its newest messages in order.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapPut("/conversations/{id}/required-roles", async (string id, RequiredRolesRequest body, IConversationStore conversations, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await conversations.RequireRolesAsync(id, body.Roles ?? [], cancellationToken)))
+            .WithName("SetConversationRoles").WithSummary("Sets the roles that must sign off a conversation before it completes.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        v1.MapPost("/conversations/{id}/sign-offs", async (string id, SignOffRequest body, IConversationStore conversations, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await conversations.SignOffAsync(id, body.Role ?? string.Empty, body.By ?? string.Empty, cancellationToken)))
+            .WithName("SignOffConversation").WithSummary("Signs off a conversation in a required role; it completes when every required role has signed.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapPost("/agents/{id}/subscriptions", async (string id, SubscriptionRequest body, IAgentDirectory directory, CancellationToken cancellationToken) =>
+        {
+            var added = await directory.SubscribeAsync(AgentId.Parse(id), body.Pattern ?? string.Empty, cancellationToken);
+            return added ? Results.Created($"/v1/agents/{id}", new SubscriptionRequest(body.Pattern)) : Results.Ok(new SubscriptionRequest(body.Pattern));
+        }).WithName("Subscribe").WithSummary("Subscribes an agent to a topic pattern, durably: it gets every later matching message, asleep or not.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapDelete("/agents/{id}/subscriptions", async (string id, string? pattern, IAgentDirectory directory, CancellationToken cancellationToken) =>
+        {
+            if (string.IsNullOrEmpty(pattern))
+            {
+                throw new AosValidationException("Name the subscription to remove with ?pattern=…") { Field = "pattern" };
+            }
+
+            return await directory.UnsubscribeAsync(AgentId.Parse(id), pattern, cancellationToken)
+                ? Results.NoContent()
+                : throw new AosValidationException($"Agent '{id}' has no subscription '{pattern}'.") { Field = "pattern" };
+        }).WithName("Unsubscribe").WithSummary("Removes a topic subscription from an agent.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static Envelope Envelope(PostMessageRequest body, MessageBus bus)
+    {
+        if (string.IsNullOrWhiteSpace(body.Type))
+        {
+            throw new AosValidationException("The message needs a 'type', for instance \"order.created\".") { Field = "type" };
+        }
+
+        if (body.TtlMs is <= 0)
+        {
+            throw new AosValidationException("ttlMs must be greater than zero.") { Field = "ttlMs" };
+        }
+
+        var now = bus.TimeProvider.GetUtcNow();
+        return new Envelope
+        {
+            Id = body.Id ?? string.Empty,
+            Type = body.Type,
+            Source = string.IsNullOrWhiteSpace(body.Source) ? "api" : body.Source,
+            Payload = body.Payload,
+            Priority = body.Priority ?? MessagePriority.Normal,
+            CorrelationId = body.CorrelationId,
+            ConversationId = body.ConversationId,
+            ReplyTo = body.ReplyTo,
+            Headers = body.Headers ?? new Dictionary<string, string>(),
+            Timestamp = now,
+            ExpiresAt = body.TtlMs is { } ttl ? now + TimeSpan.FromMilliseconds(ttl) : null,
+        };
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.Accepted<PostMessageResponse> Accepted(PublishReceipt receipt) =>
+        TypedResults.Accepted(
+            $"/v1/messages/{Uri.EscapeDataString(receipt.MessageId)}",
+            new PostMessageResponse(receipt.MessageId, [.. receipt.Recipients.Select(r => r.Value)], [.. receipt.Duplicates.Select(r => r.Value)]));
+
+    private static MessageNotFoundException NotFound(string id) =>
+        new($"No message '{id}' is known: it was never accepted, or it was delivered longer ago than Aos:Bus:DeduplicationWindow.");
+}
