@@ -12,6 +12,8 @@ internal static class AosCommand
         root.Add(CliOptions.Json);
         root.Add(UpCommand.Create());
         root.Add(AgentsCommand.Create());
+        root.Add(PublishCommand.Create());
+        root.Add(MessagesCommand.Create());
         root.Add(StatusCommand.Create());
         return root;
     }

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+
+namespace Aos.Cli.Commands;
+
+/// <summary>Builds <c>aos messages</c>: message status, dead letters and replay.</summary>
+internal static class MessagesCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("messages", "Follow messages on the bus: status, dead letters, replay.");
+        command.Add(CreateShow());
+        command.Add(CreateDeadLetters());
+        command.Add(CreateReplay());
+        return command;
+    }
+
+    private static Command CreateShow()
+    {
+        var id = new Argument<string>("id") { Description = "The message id." };
+        var command = new Command("show", "Show a message's status for each recipient: pending, delivered or dead-lettered.") { id };
+        command.SetServerAction(async (parseResult, client, cancellationToken) =>
+        {
+            var result = await client.GetAsync($"/v1/messages/{Uri.EscapeDataString(parseResult.GetValue(id)!)}", cancellationToken);
+            if (parseResult.GetValue(CliOptions.Json))
+            {
+                Console.WriteLine(result?.ToJsonString(CliJson.Options));
+                return;
+            }
+
+            Console.WriteLine($"message {result?["id"]} ({result?["type"]}): {result?["status"]}");
+            foreach (var delivery in result?["deliveries"]?.AsArray() ?? [])
+            {
+                Console.WriteLine($"  {delivery?["recipient"],-30} {delivery?["status"],-14} attempts {delivery?["attempts"]}{Detail(delivery)}");
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateDeadLetters()
+    {
+        var after = new Option<string?>("--after") { Description = "The 'next' cursor of the previous page." };
+        var limit = new Option<int?>("--limit") { Description = "The page size (1 to 1000, default 100)." };
+        var command = new Command("dead-letters", "List dead letters, oldest first, with the reason.") { after, limit };
+        command.SetServerAction(async (parseResult, client, cancellationToken) =>
+        {
+            var query = new List<string>();
+            if (parseResult.GetValue(after) is { } a)
+            {
+                query.Add("after=" + Uri.EscapeDataString(a));
+            }
+
+            if (parseResult.GetValue(limit) is { } l)
+            {
+                query.Add("limit=" + l);
+            }
+
+            var result = await client.GetAsync("/v1/dead-letters" + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty), cancellationToken);
+            if (parseResult.GetValue(CliOptions.Json))
+            {
+                Console.WriteLine(result?.ToJsonString(CliJson.Options));
+                return;
+            }
+
+            var items = result?["items"]?.AsArray() ?? [];
+            if (items.Count == 0)
+            {
+                Console.WriteLine("no dead letters");
+            }
+
+            foreach (var item in items)
+            {
+                Console.WriteLine($"{item?["id"],-34} {item?["recipient"],-24} {item?["reason"],-18} {item?["lastError"]}");
+            }
+
+            if (result?["next"] is { } next)
+            {
+                Console.WriteLine($"more: aos messages dead-letters --after {next}");
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateReplay()
+    {
+        var id = new Argument<string>("id") { Description = "The message id." };
+        var command = new Command("replay", "Replay a message's dead letters: back in their inboxes with a fresh retry budget.") { id };
+        command.SetServerAction(async (parseResult, client, cancellationToken) =>
+        {
+            var result = await client.PostAsync($"/v1/dead-letters/{Uri.EscapeDataString(parseResult.GetValue(id)!)}/replay", new JsonObject(), cancellationToken);
+            Console.WriteLine(parseResult.GetValue(CliOptions.Json)
+                ? result?.ToJsonString(CliJson.Options)
+                : $"replayed: message {result?["id"]} to {result?["replayed"]} recipient(s)");
+        });
+        return command;
+    }
+
+    private static string Detail(JsonNode? delivery) =>
+        (delivery?["reason"], delivery?["lastError"]) switch
+        {
+            ({ } reason, { } error) => $" ({reason}: {error})",
+            ({ } reason, null) => $" ({reason})",
+            (null, { } error) => $" (last error: {error})",
+            _ => string.Empty,
+        };
+}
