@@ -7,7 +7,12 @@ namespace Aos.Conformance;
 /// <summary>
 /// Defines the behaviour every message transport must have; a transport's test class derives from it and supplies the transport.
 /// </summary>
-/// <remarks>Time runs on a <see cref="FakeTimeProvider"/>; a transport whose delays run on a server's clock overrides <see cref="AdvanceAsync"/>.</remarks>
+/// <remarks>
+/// The contract: durable before <c>EnqueueAsync</c> returns; duplicates by (message id, recipient); one message in flight per recipient,
+/// the most urgent due one first; strict FIFO per order key across retries; delayed retries; dead letters with reasons and replay; inbox
+/// capacity with shedding of less urgent messages; messages in flight at a stop are handed out again after the restart.
+/// Time runs on a <see cref="FakeTimeProvider"/>; a transport whose delays run on a server's clock overrides <see cref="AdvanceAsync"/>.
+/// </remarks>
 public abstract class MessageTransportConformanceTests : IAsyncLifetime
 {
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -133,7 +138,7 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Receive_AcrossLanes_HandsOutHigherPriorityFirstThenFifo()
+    public async Task Receive_OneRecipient_HandsOutOneAtATime_MostUrgentFirstThenFifo()
     {
         await Transport.EnqueueAsync(
             [
@@ -145,9 +150,34 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
             ],
             cancellationToken: Ct);
 
+        var order = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var message = Assert.Single(await ReceiveAllAsync());
+            order.Add(message.Envelope.Id);
+            await Transport.CompleteAsync(message, Ct);
+        }
+
+        Assert.Equal(["critical", "high", "normal-1", "normal-2", "low"], order);
+    }
+
+    [Fact]
+    public async Task Receive_ManyRecipients_HandsOutOnePerRecipientAtOnce_MostUrgentFirst()
+    {
+        await Transport.EnqueueAsync(
+            [
+                Message("r1-normal", "r1"),
+                Message("r1-critical", "r1", MessagePriority.Critical, source: "x"),
+                Message("r2-low", "r2", MessagePriority.Low),
+                Message("r3-high", "r3", MessagePriority.High),
+            ],
+            cancellationToken: Ct);
+
         var received = await ReceiveAllAsync();
 
-        Assert.Equal(["critical", "high", "normal-1", "normal-2", "low"], received.Select(m => m.Envelope.Id));
+        Assert.Equal(["r1-critical", "r3-high", "r2-low"], received.Select(m => m.Envelope.Id));
+        await Transport.CompleteAsync(received[0], Ct);
+        Assert.Equal("r1-normal", Assert.Single(await ReceiveAllAsync()).Envelope.Id);
     }
 
     [Fact]
@@ -197,11 +227,13 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
     public async Task Retry_OfOneLane_DoesNotHoldUpOtherLanes()
     {
         await Transport.EnqueueAsync([Message("a1", source: "a"), Message("b1", source: "b")], cancellationToken: Ct);
-        var received = await ReceiveAllAsync();
-        var a1 = received.Single(m => m.Envelope.Id == "a1");
-        await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "b1"), Ct);
+        var a1 = Assert.Single(await ReceiveAllAsync());
+        Assert.Equal("a1", a1.Envelope.Id);
 
         await Transport.RetryAsync(a1, TimeSpan.FromMinutes(1), "later", Ct);
+        var b1 = Assert.Single(await ReceiveAllAsync());
+        Assert.Equal("b1", b1.Envelope.Id);
+        await Transport.CompleteAsync(b1, Ct);
         await Transport.EnqueueAsync([Message("b2", source: "b")], cancellationToken: Ct);
 
         Assert.Equal("b2", Assert.Single(await ReceiveAllAsync()).Envelope.Id);
@@ -210,7 +242,7 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
     [Fact]
     public async Task DeadLetter_IsListedWithReason_AndReplayDeliversItAgain()
     {
-        await Transport.EnqueueAsync([Message("m1"), Message("m2", source: "other")], cancellationToken: Ct);
+        await Transport.EnqueueAsync([Message("m1"), Message("m2", "r2")], cancellationToken: Ct);
         foreach (var message in await ReceiveAllAsync())
         {
             await Transport.DeadLetterAsync(message, message.Envelope.Id == "m1" ? DeadLetterReasons.Expired : DeadLetterReasons.TargetNotFound, null, Ct);
@@ -241,7 +273,7 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Restart_WithMessagesInFlight_HandsThemOutAgain()
     {
-        await Transport.EnqueueAsync([Message("m1"), Message("m2", source: "other")], cancellationToken: Ct);
+        await Transport.EnqueueAsync([Message("m1"), Message("m2", "r2")], cancellationToken: Ct);
         var received = await ReceiveAllAsync();
         Assert.Equal(2, received.Count);
         await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "m2"), Ct);
@@ -256,7 +288,7 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Restart_KeepsRetryCountsAndDeadLetters()
     {
-        await Transport.EnqueueAsync([Message("m1"), Message("m2", source: "other")], cancellationToken: Ct);
+        await Transport.EnqueueAsync([Message("m1"), Message("m2", "r2")], cancellationToken: Ct);
         var received = await ReceiveAllAsync();
         await Transport.RetryAsync(received.Single(m => m.Envelope.Id == "m1"), TimeSpan.Zero, "first failure", Ct);
         await Transport.DeadLetterAsync(received.Single(m => m.Envelope.Id == "m2"), DeadLetterReasons.MaxAttempts, "gave up", Ct);

@@ -10,8 +10,8 @@ namespace Aos.Messaging;
 /// the accepted messages are durable.
 /// </para>
 /// <para>
-/// <see cref="ReceiveAsync"/> hands out messages that are due, most urgent first, and at most one at a time per
-/// <see cref="TransportMessage.OrderKey"/>: the next message of a lane is handed out only after the previous one is settled by
+/// <see cref="ReceiveAsync"/> hands out messages that are due, most urgent first, at most one at a time per recipient (an agent handles
+/// one turn at a time, so its inbox is ordered by priority), and at most one at a time per <see cref="TransportMessage.OrderKey"/>: the next message of a lane is handed out only after the previous one is settled by
 /// <see cref="CompleteAsync"/> or <see cref="DeadLetterAsync"/>. A message given back with <see cref="RetryAsync"/> keeps its lane's
 /// head until it is settled, so order holds across retries. Messages handed out and not settled when the process stops are handed
 /// out again after a restart (at-least-once).

@@ -8,8 +8,9 @@ namespace Aos.Storage.Messaging;
 /// </summary>
 /// <remarks>
 /// A lane is a <see cref="TransportMessage.OrderKey"/>. Only a lane's head can be handed out, and only when it is due and not already
-/// in flight, so a lane is strictly FIFO across retries. Among ready lanes, the one whose head has the highest priority and then the
-/// lowest sequence goes first. All members are thread-safe.
+/// in flight, so a lane is strictly FIFO across retries. A recipient has at most one message in flight (its agent handles one turn at a
+/// time anyway), so when it is free its most urgent due lane head goes next: priority orders each agent's inbox, not just the node's.
+/// Among ready lanes, the one whose head has the highest priority and then the lowest sequence goes first. All members are thread-safe.
 /// </remarks>
 internal sealed class DeliveryScheduler : IDisposable
 {
@@ -156,6 +157,7 @@ internal sealed class DeliveryScheduler : IDisposable
                 return;
             }
 
+            var wasInFlight = entry.InFlight;
             entry.InFlight = false;
             entry.DueAt = dueAt;
             entry.Message = entry.Message with { Attempts = attempts };
@@ -163,6 +165,11 @@ internal sealed class DeliveryScheduler : IDisposable
             if (lane.Items.First?.Value == entry)
             {
                 ScheduleLocked(lane);
+            }
+
+            if (wasInFlight)
+            {
+                FreeRecipientLocked(_inboxes[entry.Message.Recipient.Value]);
             }
         }
     }
@@ -190,7 +197,16 @@ internal sealed class DeliveryScheduler : IDisposable
                     continue;
                 }
 
+                var inbox = _inboxes[head.Value.Message.Recipient.Value];
+                if (inbox.Busy)
+                {
+                    // Parked until the recipient's message in flight is settled; its lanes then compete again by priority.
+                    inbox.Parked.Add(ready.Lane);
+                    continue;
+                }
+
                 head.Value.InFlight = true;
+                inbox.Busy = true;
                 ready.Lane.Version++;
                 taken.Add(head.Value.Message);
             }
@@ -247,6 +263,11 @@ internal sealed class DeliveryScheduler : IDisposable
         var inbox = _inboxes[recipient];
         inbox.ByPriority[entry.Priority].Remove(entry.InboxNode!);
         inbox.Count--;
+        if (entry.InFlight)
+        {
+            FreeRecipientLocked(inbox);
+        }
+
         DropInboxIfEmpty(recipient, inbox);
         if (lane.Items.Count == 0)
         {
@@ -257,6 +278,20 @@ internal sealed class DeliveryScheduler : IDisposable
         {
             ScheduleLocked(lane);
         }
+    }
+
+    private void FreeRecipientLocked(Inbox inbox)
+    {
+        inbox.Busy = false;
+        foreach (var lane in inbox.Parked)
+        {
+            if (_lanes.ContainsKey(lane.Key))
+            {
+                ScheduleLocked(lane);
+            }
+        }
+
+        inbox.Parked.Clear();
     }
 
     private void ArmTimerLocked(long now)
@@ -298,7 +333,7 @@ internal sealed class DeliveryScheduler : IDisposable
 
     private void DropInboxIfEmpty(string recipient, Inbox inbox)
     {
-        if (inbox.Count == 0 && inbox.Reserved == 0)
+        if (inbox.Count == 0 && inbox.Reserved == 0 && !inbox.Busy)
         {
             _inboxes.Remove(recipient);
         }
@@ -333,6 +368,10 @@ internal sealed class DeliveryScheduler : IDisposable
         public int Count { get; set; }
 
         public int Reserved { get; set; }
+
+        public bool Busy { get; set; }
+
+        public List<Lane> Parked { get; } = [];
 
         public LinkedList<Entry>[] ByPriority { get; } = [new(), new(), new(), new()];
     }

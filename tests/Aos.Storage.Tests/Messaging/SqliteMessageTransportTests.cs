@@ -47,7 +47,7 @@ public sealed class SqliteMessageTransportTests : MessageTransportConformanceTes
     [Fact]
     public async Task PruneDelivered_RemovesOnlyDeliveredMessagesOlderThanTheCutoff()
     {
-        await Transport.EnqueueAsync([Message("old"), Message("dead", source: "x"), Message("pending", source: "y")], cancellationToken: Ct);
+        await Transport.EnqueueAsync([Message("old"), Message("dead", "r2"), Message("pending", "r3")], cancellationToken: Ct);
         var received = await ReceiveAllAsync();
         await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "old"), Ct);
         await Transport.DeadLetterAsync(received.Single(m => m.Envelope.Id == "dead"), DeadLetterReasons.Expired, null, Ct);
