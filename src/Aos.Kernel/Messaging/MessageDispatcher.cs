@@ -56,6 +56,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
 
     public OutboxRelay Relay { get; }
 
+    /// <summary>Occurs after a message is settled: <c>delivered</c>, <c>retry</c>, or the dead-letter reason. For tests and diagnostics.</summary>
+    internal event Action<TransportMessage, string>? Settled;
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(MessageDispatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
@@ -166,6 +169,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             if (error is null)
             {
                 await _transport.CompleteAsync(message);
+                Settled?.Invoke(message, "delivered");
                 KernelDiagnostics.MessagesDelivered.Add(1);
                 if (envelope.Timestamp != default)
                 {
@@ -185,6 +189,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             var delay = RetryBackoff.Delay(attempts, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
             Log.DeliveryFailed(_logger, envelope.Id, recipient, attempts, error, delay);
             await _transport.RetryAsync(message, delay, error);
+            Settled?.Invoke(message, "retry");
             KernelDiagnostics.MessagesRedelivered.Add(1);
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
@@ -196,6 +201,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private async Task DeadLetterAsync(TransportMessage message, string reason, string? error)
     {
         await _transport.DeadLetterAsync(message, reason, error);
+        Settled?.Invoke(message, reason);
         KernelDiagnostics.MessagesDeadLettered.Add(1, new KeyValuePair<string, object?>("aos.reason", reason));
         Log.DeadLettered(_logger, message.Envelope.Id, message.Recipient.Value, reason, error);
     }

@@ -23,6 +23,10 @@ public abstract class AgentClusterFixture : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         builder.Properties[AosSiloConfigurator.DataDirectoryKey] = _data.Path;
         builder.Properties["Aos:Kernel:RetryBaseDelay"] = "00:00:00.005";
+        builder.Properties["Aos:Bus:RetryBaseDelay"] = "00:00:00.005";
+        builder.Properties["Aos:Bus:MaxRetryDelay"] = "00:00:00.020";
+        builder.Properties["Aos:Bus:MaxAttempts"] = "4";
+        builder.Properties["Aos:Bus:InboxCapacity"] = "8";
         builder.AddSiloBuilderConfigurator<AosSiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();

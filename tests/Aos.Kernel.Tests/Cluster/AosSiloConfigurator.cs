@@ -16,5 +16,6 @@ public sealed class AosSiloConfigurator : ISiloConfigurator
             ?? throw new InvalidOperationException($"The test cluster must set {DataDirectoryKey}.");
         siloBuilder.AddAosSilo(siloBuilder.Configuration, dataDirectory);
         siloBuilder.Services.AddAgent<CounterAgent>();
+        siloBuilder.Services.AddAgent<BusAgent>();
     }
 }
