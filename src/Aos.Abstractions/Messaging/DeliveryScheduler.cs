@@ -1,10 +1,8 @@
-using Aos.Messaging;
-
-namespace Aos.Storage.Messaging;
+namespace Aos.Messaging;
 
 /// <summary>
-/// Orders pending messages in memory for an embedded transport: FIFO lanes, most urgent lane head first, delayed retries, and
-/// per-recipient inbox accounting for backpressure.
+/// Orders pending messages in memory for a transport that schedules delivery in process (SQLite, NATS JetStream): FIFO lanes,
+/// most urgent lane head first, delayed retries, and per-recipient inbox accounting for backpressure.
 /// </summary>
 /// <remarks>
 /// A lane is a <see cref="TransportMessage.OrderKey"/>. Only a lane's head can be handed out, and only when it is due and not already

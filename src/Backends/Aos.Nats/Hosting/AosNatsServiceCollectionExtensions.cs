@@ -1,0 +1,40 @@
+using Aos.Messaging;
+using Aos.Nats.Hosting;
+using Aos.Nats.Messaging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the NATS JetStream backends of AOS in a service collection.</summary>
+public static class AosNatsServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="NatsMessageTransport"/> as the <see cref="IMessageTransport"/> and <see cref="IMessageLedger"/> of the bus, replacing any registered before.</summary>
+    /// <remarks>
+    /// The options are validated at host start and errors name the option. <see cref="MessageBusOptions"/> (inbox capacity) and
+    /// <see cref="TimeProvider"/> are taken from the container. Transports registered later with <c>TryAdd</c> (the embedded
+    /// SQLite one) do not replace this one.
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the transport: server URL, stream prefix, replicas.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddAosNatsTransport(this IServiceCollection services, Action<NatsMessageTransportOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<NatsMessageTransportOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NatsMessageTransportOptions>, NatsMessageTransportOptionsValidator>());
+        services.AddOptions<MessageBusOptions>();
+        services.TryAddSingleton(static sp => new NatsMessageTransport(
+            sp.GetRequiredService<IOptions<NatsMessageTransportOptions>>().Value,
+            sp.GetRequiredService<IOptions<MessageBusOptions>>().Value,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILogger<NatsMessageTransport>>()));
+        services.RemoveAll<IMessageTransport>();
+        services.RemoveAll<IMessageLedger>();
+        services.AddSingleton<IMessageTransport>(static sp => sp.GetRequiredService<NatsMessageTransport>());
+        services.AddSingleton<IMessageLedger>(static sp => sp.GetRequiredService<NatsMessageTransport>());
+        return services;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+using Aos.Messaging;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+
+namespace Aos.Nats.Messaging;
+
+public sealed partial class NatsMessageTransport
+{
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await ReadEntriesAsync(KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
+        var records = new List<MessageRecord>(entries.Count);
+        foreach (var (_, entry, _) in entries.Where(e => e.Entry.MessageId == messageId).OrderBy(e => e.Entry.Sequence))
+        {
+            if (await ToRecordAsync(entry, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        return records;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The cursor is a stream sequence. A page reads the whole dead-letter index (one key per dead letter) and then one ledger entry and one envelope per item.</remarks>
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            throw new AosValidationException($"The page size is {limit}; use 1 to 1000.") { Field = "limit" };
+        }
+
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var index = new List<(long Sequence, string Key)>();
+        await foreach (var item in ReadLiveAsync<string>("d.>", cancellationToken).ConfigureAwait(false))
+        {
+            var sequence = long.Parse(item.Key.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture);
+            if (sequence > (after ?? 0) && item.Value is { } key)
+            {
+                index.Add((sequence, key));
+            }
+        }
+
+        var items = new List<MessageRecord>(Math.Min(index.Count, limit + 1));
+        foreach (var (sequence, key) in index.OrderBy(i => i.Sequence))
+        {
+            var read = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!read.Success || Deserialize(read.Value.Value) is not { Status: MessageStatus.DeadLettered } entry || entry.Sequence != sequence)
+            {
+                continue;
+            }
+
+            if (await ToRecordAsync(entry, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                items.Add(record);
+                if (items.Count > limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (items.Count <= limit)
+        {
+            return new DeadLetterPage(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new DeadLetterPage(items, items[^1].Sequence);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The replayed envelope is published again, so the message gets a new <see cref="TransportMessage.Sequence"/>.</remarks>
+    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var replayed = 0;
+        var entries = await ReadEntriesAsync(KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
+        foreach (var (key, entry, revision) in entries.Where(e => e.Entry.MessageId == messageId && e.Entry.Status == MessageStatus.DeadLettered))
+        {
+            if (await ReadEnvelopeAsync(entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } original)
+            {
+                LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
+                continue;
+            }
+
+            var envelope = original with { ExpiresAt = expiresAt, Attempt = 0 };
+            var body = JsonSerializer.SerializeToUtf8Bytes(envelope, NatsJsonContext.Default.Envelope);
+            // A fresh id per replay: two concurrent replays must not share a stream message, since the loser removes its own.
+            var msgId = key + ".r" + Guid.NewGuid().ToString("N");
+            var (sequence, _) = await PublishAsync(body, msgId, cancellationToken).ConfigureAwait(false);
+            var next = entry with { Status = MessageStatus.Pending, Attempts = 0, Reason = null, DueAt = now, UpdatedAt = now, Sequence = sequence };
+            var updated = await _ledger.TryUpdateAsync(key, Serialize(next), revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!updated.Success)
+            {
+                if (updated.Error is not NatsKVWrongLastRevisionException)
+                {
+                    throw updated.Error;
+                }
+
+                // Someone else changed the entry since it was read (a concurrent replay): theirs wins.
+                await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
+
+                continue;
+            }
+
+            await _ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+            _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, 0, sequence), now, reserved: false);
+            replayed++;
+        }
+
+        return replayed;
+    }
+
+    /// <summary>Forgets delivered messages older than a time, so the stream and bucket stay bounded; pending and dead letters are kept.</summary>
+    /// <remarks>A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>.</remarks>
+    /// <param name="before">The oldest delivery time to keep.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many messages were removed.</returns>
+    public async ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var cutoff = before.ToUnixTimeMilliseconds();
+        var removed = 0;
+        foreach (var (key, entry, revision) in await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.Status != MessageStatus.Delivered || entry.UpdatedAt >= cutoff)
+            {
+                continue;
+            }
+
+            var purged = await _ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, cancellationToken).ConfigureAwait(false);
+            if (purged.Success)
+            {
+                await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private async ValueTask<MessageRecord?> ToRecordAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        if (await ReadEnvelopeAsync(entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } envelope)
+        {
+            LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
+            return null;
+        }
+
+        return new MessageRecord(
+            envelope,
+            AgentId.Parse(entry.Recipient),
+            entry.Status,
+            entry.Attempts,
+            entry.LastError,
+            entry.Reason,
+            DateTimeOffset.FromUnixTimeMilliseconds(entry.AcceptedAt),
+            DateTimeOffset.FromUnixTimeMilliseconds(entry.UpdatedAt),
+            entry.Sequence);
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aos.Nats.Messaging;
+
+public sealed partial class NatsMessageTransport
+{
+    [LoggerMessage(1, LogLevel.Information, "NATS transport started on stream {Stream} and bucket {Bucket}: {Pending} pending messages loaded.")]
+    private static partial void LogStarted(ILogger logger, string stream, string bucket, int pending);
+
+    [LoggerMessage(2, LogLevel.Error, "NATS transport lost the envelope of pending message {MessageId} for {Recipient} (stream sequence {Sequence}); it cannot be delivered.")]
+    private static partial void LogEnvelopeMissing(ILogger logger, string messageId, string recipient, long sequence);
+
+    [LoggerMessage(3, LogLevel.Warning, "NATS transport could not remove stream message {Sequence} that no ledger entry refers to.")]
+    private static partial void LogOrphanNotRemoved(ILogger logger, long sequence, Exception exception);
+}

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Aos.Messaging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
+
+namespace Aos.Nats.Messaging;
+
+public sealed partial class NatsMessageTransport
+{
+    private const int MaxUpdateAttempts = 16;
+
+    private static readonly NatsKVWatchOpts ReadAllOpts = new() { OnNoData = static _ => ValueTask.FromResult(true) };
+
+    private async ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            await _connection.ConnectAsync().ConfigureAwait(false);
+            _jetStream = new NatsJSContext(_connection);
+            _stream = await _jetStream.CreateOrUpdateStreamAsync(
+                new StreamConfig(StreamName, [_subject])
+                {
+                    Storage = StreamConfigStorage.File,
+                    NumReplicas = _natsOptions.Replicas,
+                    DuplicateWindow = _natsOptions.DuplicateWindow,
+                    AllowDirect = true,
+                },
+                cancellationToken).ConfigureAwait(false);
+            _ledger = await new NatsKVContext(_jetStream).CreateOrUpdateStoreAsync(
+                new NatsKVConfig(BucketName) { Storage = NatsKVStorageType.File, History = 1, NumberOfReplicas = _natsOptions.Replicas },
+                cancellationToken).ConfigureAwait(false);
+
+            var pending = (await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
+                .Where(e => e.Entry.Status == MessageStatus.Pending)
+                .OrderBy(e => e.Entry.Sequence)
+                .ToList();
+            foreach (var (_, entry, _) in pending)
+            {
+                if (await ReadEnvelopeAsync(entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } envelope)
+                {
+                    LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
+                    continue;
+                }
+
+                var message = new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, entry.Sequence);
+                _scheduler.Add(message, entry.DueAt, reserved: false);
+            }
+
+            LogStarted(_logger, StreamName, BucketName, pending.Count);
+            _started = true;
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    /// <summary>Publishes a message's envelope and creates its ledger entry.</summary>
+    /// <returns>The stream sequence, or 0 when the ledger already knows the message (a duplicate).</returns>
+    private async ValueTask<long> AppendAsync(TransportMessage message, long now, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(message.Envelope.Id, message.Recipient.Value);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message.Envelope, NatsJsonContext.Default.Envelope);
+        var (sequence, republished) = await PublishAsync(body, key, cancellationToken).ConfigureAwait(false);
+        var entry = new LedgerEntry(message.Envelope.Id, message.Recipient.Value, message.OrderKey, MessageStatus.Pending, message.Attempts, now, null, null, now, now, sequence);
+        var created = await _ledger.TryCreateAsync(key, Serialize(entry), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!created.Success)
+        {
+            if (created.Error is not NatsKVCreateException)
+            {
+                throw created.Error;
+            }
+
+            // Within the duplicate window JetStream answers a re-publish with the first message's sequence, which the existing entry
+            // may hold (a concurrent enqueue of the same message won the create): only a stream message nobody refers to is removed.
+            var existing = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!existing.Success || Deserialize(existing.Value.Value)?.Sequence != sequence)
+            {
+                await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+
+        if (!republished || await ReadEnvelopeAsync(sequence, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return sequence;
+        }
+
+        // The message was pruned within the duplicate window, so JetStream pointed at a stream message that is gone: publish it anew.
+        (sequence, _) = await PublishAsync(body, key + "." + Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
+        var updated = await _ledger.TryUpdateAsync(key, Serialize(entry with { Sequence = sequence }), created.Value, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!updated.Success)
+        {
+            await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
+            throw updated.Error;
+        }
+
+        return sequence;
+    }
+
+    /// <summary>Publishes an envelope and waits for the ack.</summary>
+    /// <returns>The stream sequence, and whether JetStream recognised the message id as one it already stored.</returns>
+    private async ValueTask<(long Sequence, bool Duplicate)> PublishAsync(byte[] body, string messageId, CancellationToken cancellationToken)
+    {
+        var ack = await _jetStream.PublishAsync(_subject, body, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (ack.Error is { } error)
+        {
+            throw new NatsJSApiException(error);
+        }
+
+        return (checked((long)ack.Seq), ack.Duplicate);
+    }
+
+    /// <summary>Changes the ledger entry of a pending message handed out at <see cref="TransportMessage.Sequence"/>, with optimistic concurrency.</summary>
+    private async ValueTask UpdateEntryAsync(TransportMessage message, Func<LedgerEntry, LedgerEntry> change, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(message.Envelope.Id, message.Recipient.Value);
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            var read = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!read.Success)
+            {
+                if (read.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException)
+                {
+                    return;
+                }
+
+                throw read.Error;
+            }
+
+            var current = Deserialize(read.Value.Value);
+            if (current is null || current.Status != MessageStatus.Pending || current.Sequence != message.Sequence)
+            {
+                return;
+            }
+
+            var updated = await _ledger.TryUpdateAsync(key, Serialize(change(current)), read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (updated.Success)
+            {
+                return;
+            }
+
+            if (updated.Error is not NatsKVWrongLastRevisionException)
+            {
+                throw updated.Error;
+            }
+        }
+
+        throw new AosException($"The ledger entry of message '{message.Envelope.Id}' for '{message.Recipient.Value}' kept changing during {MaxUpdateAttempts} attempts to update it.");
+    }
+
+    /// <summary>Reads every live ledger entry whose key matches a filter, with its revision.</summary>
+    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(string filter, CancellationToken cancellationToken)
+    {
+        var entries = new List<(string, LedgerEntry, ulong)>();
+        await foreach (var item in ReadLiveAsync<byte[]>(filter, cancellationToken).ConfigureAwait(false))
+        {
+            if (Deserialize(item.Value) is { } entry)
+            {
+                entries.Add((item.Key, entry, item.Revision));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Reads the current value of every live key of the bucket that matches a filter, and stops at the end of the data.</summary>
+    private async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in _ledger.WatchAsync<T>(filter, opts: ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Operation == NatsKVOperation.Put)
+            {
+                yield return item;
+            }
+
+            if (item.Delta == 0)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Reads the envelope held by a stream message, or <see langword="null"/> when the message is gone.</summary>
+    private async ValueTask<Envelope?> ReadEnvelopeAsync(long sequence, CancellationToken cancellationToken)
+    {
+        NatsMsg<byte[]> message;
+        try
+        {
+            message = await _stream.GetDirectAsync<byte[]>(new StreamMsgGetRequest { Seq = (ulong)sequence }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            return null;
+        }
+
+        if (message.Headers?.Code == 404 || message.Data is not { Length: > 0 } data)
+        {
+            return null;
+        }
+
+        return JsonSerializer.Deserialize(data, NatsJsonContext.Default.Envelope);
+    }
+
+    private async ValueTask RemoveStreamMessageAsync(long sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = (ulong)sequence, NoErase = true }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e)
+        {
+            // A leftover stream message is harmless: nothing refers to it, and it is never handed out.
+            LogOrphanNotRemoved(_logger, sequence, e);
+        }
+    }
+
+    private static byte[] Serialize(LedgerEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, NatsJsonContext.Default.LedgerEntry);
+
+    private static LedgerEntry? Deserialize(byte[]? value) =>
+        value is { Length: > 0 } ? JsonSerializer.Deserialize(value, NatsJsonContext.Default.LedgerEntry) : null;
+
+    /// <summary>Gets the ledger key of a message for a recipient; hashed, because ids and agent ids may hold characters keys do not allow.</summary>
+    internal static string KeyOf(string messageId, string recipient) => KeyPrefixOf(messageId) + Hash(recipient, 16);
+
+    /// <summary>Gets the ledger key prefix shared by a message's entries for all its recipients.</summary>
+    internal static string KeyPrefixOf(string messageId) => "m." + Hash(messageId, 32) + ".";
+
+    private static string DeadLetterKey(long sequence) => "d." + sequence.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static string Hash(string value, int bytes) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, bytes));
+}

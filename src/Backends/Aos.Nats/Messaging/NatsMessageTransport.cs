@@ -1,0 +1,271 @@
+using Aos.Messaging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+
+namespace Aos.Nats.Messaging;
+
+/// <summary>
+/// Stores the messages of the bus in NATS JetStream and hands them out in process, in order, through a delivery scheduler.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Durability.</b> Each accepted message is one message of the stream <c>{prefix}_MESSAGES</c> (file storage) holding the envelope;
+/// its stream sequence is <see cref="TransportMessage.Sequence"/>. Its status lives in the key-value bucket <c>{prefix}_LEDGER</c>
+/// (file storage) under <c>m.{sha256(id)}.{sha256(recipient)}</c>: status, attempts, next due time, last error, dead-letter reason
+/// and the stream sequence. <see cref="EnqueueAsync"/> returns after the publish ack and the ledger write; every settlement
+/// returns after its ledger write. Dead letters are indexed under <c>d.{sequence}</c> for listing, oldest first.
+/// </para>
+/// <para>
+/// <b>Duplicates.</b> A message is accepted only by creating its ledger key, which JetStream does atomically: a second message with the
+/// same id and recipient is a <see cref="EnqueueOutcome.Duplicate"/> for as long as the ledger keeps the first (pending, dead-lettered,
+/// or delivered until <see cref="PruneDeliveredAsync"/> removes it), not only within the stream's duplicate window. The publish carries
+/// a <c>Nats-Msg-Id</c>, so a publish retried after a lost ack reuses the first stream message.
+/// </para>
+/// <para>
+/// <b>Order, priority, retries, capacity.</b> Pending messages are ordered in memory by a delivery scheduler: one in-flight message per
+/// <see cref="TransportMessage.OrderKey"/> lane, lane heads most urgent first and then by sequence, retries due on the injected
+/// <see cref="TimeProvider"/>, and inbox accounting per recipient that sheds a less urgent waiting message (dead-lettered with
+/// <see cref="DeadLetterReasons.Shed"/>) or refuses the new one.
+/// </para>
+/// <para>
+/// <b>Restart.</b> On start the transport reads the ledger, and every pending entry (including those in flight when the process
+/// stopped) is handed out again, with its attempt count, at its due time: at-least-once.
+/// </para>
+/// <para>
+/// <b>Several nodes.</b> The server side (stream, bucket, duplicate detection, ledger) is shared and consistent, but ordering, inbox
+/// capacity and in-flight tracking are in the memory of one transport instance, which learns only of the messages it enqueued itself
+/// or loaded at start. Exactly one running instance may use a prefix: two instances on one prefix would each hand out the other's
+/// pending messages after a restart and would not see each other's enqueues. Give each node its own prefix; messages then survive
+/// the loss of the node's disk, but a node's pending messages are delivered only when that node (or a replacement with its prefix)
+/// runs. A batch is not atomic: when <see cref="EnqueueAsync"/> fails part-way, the messages before the failure are stored, and
+/// enqueueing the batch again reports them as duplicates. All members are thread-safe.
+/// </para>
+/// </remarks>
+public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLedger, IAsyncDisposable
+{
+    private const string ShedError = "The recipient's inbox was full and a more urgent message took this one's place.";
+
+    private readonly NatsMessageTransportOptions _natsOptions;
+    private readonly MessageBusOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly NatsConnection _connection;
+    private readonly DeliveryScheduler _scheduler;
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private readonly string _subject;
+    private NatsJSContext _jetStream = null!;
+    private INatsJSStream _stream = null!;
+    private INatsKVStore _ledger = null!;
+    private volatile bool _started;
+
+    /// <summary>Initializes a new instance of the <see cref="NatsMessageTransport"/> class; it connects on first use.</summary>
+    /// <param name="natsOptions">The server and the names of the stream and bucket.</param>
+    /// <param name="options">The bus options: inbox capacity.</param>
+    /// <param name="timeProvider">The clock of retry delays and status times.</param>
+    /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <exception cref="AosValidationException">The NATS options are not valid; the message names the option.</exception>
+    public NatsMessageTransport(NatsMessageTransportOptions natsOptions, MessageBusOptions options, TimeProvider timeProvider, ILogger<NatsMessageTransport>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(natsOptions);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (natsOptions.Validate().FirstOrDefault() is { } problem)
+        {
+            throw new AosValidationException(problem) { Field = NatsMessageTransportOptions.SectionName };
+        }
+
+        _natsOptions = natsOptions;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger ?? NullLogger<NatsMessageTransport>.Instance;
+        _connection = new NatsConnection(NatsOpts.Default with { Url = natsOptions.Url, Name = natsOptions.ClientName });
+        _scheduler = new DeliveryScheduler(timeProvider);
+        _subject = natsOptions.StreamPrefix + ".messages";
+        StreamName = natsOptions.StreamPrefix + "_MESSAGES";
+        BucketName = natsOptions.StreamPrefix + "_LEDGER";
+    }
+
+    /// <summary>Gets the name of the JetStream stream that holds the envelopes.</summary>
+    public string StreamName { get; }
+
+    /// <summary>Gets the name of the key-value bucket that holds the status of each message.</summary>
+    public string BucketName { get; }
+
+    /// <summary>Gets how many messages are pending on this transport, across all inboxes.</summary>
+    public int PendingCount => _scheduler.Count;
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<EnqueueOutcome>> EnqueueAsync(IReadOnlyList<TransportMessage> messages, bool admitOverCapacity = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+        }
+
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var outcomes = new EnqueueOutcome[messages.Count];
+        var rows = new List<int>(messages.Count);
+        var victims = new List<TransportMessage>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            if (!_scheduler.TryReserve(message.Recipient.Value, (int)message.Envelope.Priority, _options.InboxCapacity, admitOverCapacity, out var victim))
+            {
+                outcomes[i] = EnqueueOutcome.Refused;
+                continue;
+            }
+
+            if (victim is not null)
+            {
+                victims.Add(victim);
+            }
+
+            rows.Add(i);
+        }
+
+        if (rows.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        try
+        {
+            foreach (var victim in victims)
+            {
+                await SettleAsync(victim, MessageStatus.DeadLettered, victim.Attempts, now, DeadLetterReasons.Shed, ShedError, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            foreach (var index in rows)
+            {
+                _scheduler.Release(messages[index].Recipient.Value);
+            }
+
+            foreach (var victim in victims)
+            {
+                _scheduler.Add(victim, now, reserved: false);
+            }
+
+            throw;
+        }
+
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var index = rows[r];
+            var message = messages[index];
+            long sequence;
+            try
+            {
+                sequence = await AppendAsync(message, now, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                for (var rest = r; rest < rows.Count; rest++)
+                {
+                    _scheduler.Release(messages[rows[rest]].Recipient.Value);
+                }
+
+                throw;
+            }
+
+            if (sequence == 0)
+            {
+                outcomes[index] = EnqueueOutcome.Duplicate;
+                _scheduler.Release(message.Recipient.Value);
+                continue;
+            }
+
+            outcomes[index] = EnqueueOutcome.Accepted;
+            _scheduler.Add(message with { Sequence = sequence }, now, reserved: true);
+        }
+
+        return outcomes;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TransportMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var taken = _scheduler.Take(maxMessages);
+            if (taken.Count > 0)
+            {
+                return taken;
+            }
+
+            await _scheduler.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(TransportMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        await SettleAsync(message, MessageStatus.Delivered, message.Attempts + 1, now, null, null, cancellationToken).ConfigureAwait(false);
+        _scheduler.Remove(message.Sequence);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RetryAsync(TransportMessage message, TimeSpan delay, string lastError, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var due = now + (long)Math.Max(0, delay.TotalMilliseconds);
+        var attempts = message.Attempts + 1;
+        await UpdateEntryAsync(
+            message,
+            entry => entry with { Attempts = attempts, DueAt = due, LastError = lastError, UpdatedAt = now },
+            cancellationToken).ConfigureAwait(false);
+        _scheduler.Retry(message.Sequence, attempts, due);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeadLetterAsync(TransportMessage message, string reason, string? lastError, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        await SettleAsync(message, MessageStatus.DeadLettered, message.Attempts, now, reason, lastError, cancellationToken).ConfigureAwait(false);
+        _scheduler.Remove(message.Sequence);
+    }
+
+    /// <inheritdoc />
+    public int GetInboxDepth(AgentId recipient) => _scheduler.Depth(recipient.Value);
+
+    /// <summary>Stops the scheduler's timer and closes the connection; the stream and bucket stay on the server.</summary>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _scheduler.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _startLock.Dispose();
+    }
+
+    private ValueTask SettleAsync(TransportMessage message, MessageStatus status, int attempts, long now, string? reason, string? lastError, CancellationToken cancellationToken) =>
+        status == MessageStatus.DeadLettered
+            ? DeadLetterEntryAsync(message, attempts, now, reason!, lastError, cancellationToken)
+            : UpdateEntryAsync(message, entry => entry with { Status = status, Attempts = attempts, UpdatedAt = now }, cancellationToken);
+
+    private async ValueTask DeadLetterEntryAsync(TransportMessage message, int attempts, long now, string reason, string? lastError, CancellationToken cancellationToken)
+    {
+        // The index entry goes first: listing skips an index entry whose ledger entry is not dead-lettered at that sequence, so a crash
+        // between the two writes leaves nothing visible.
+        await _ledger.PutAsync(DeadLetterKey(message.Sequence), KeyOf(message.Envelope.Id, message.Recipient.Value), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await UpdateEntryAsync(
+            message,
+            entry => entry with { Status = MessageStatus.DeadLettered, Attempts = attempts, Reason = reason, LastError = lastError ?? entry.LastError, UpdatedAt = now },
+            cancellationToken).ConfigureAwait(false);
+    }
+}
