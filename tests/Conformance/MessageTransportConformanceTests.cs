@@ -328,4 +328,39 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         Assert.Equal(4, Ledger.GetInboxDepth(Agent("r1")));
         Assert.Equal(0, Ledger.GetInboxDepth(Agent("r2")));
     }
+
+    [Fact]
+    public async Task PruneDelivered_RemovesOnlyDeliveredMessagesOlderThanTheCutoff()
+    {
+        var retention = Assert.IsAssignableFrom<IMessageRetention>(Transport);
+        await Transport.EnqueueAsync([Message("old"), Message("dead", "r2"), Message("pending", "r3")], cancellationToken: Ct);
+        var received = await ReceiveAllAsync();
+        await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "old"), Ct);
+        await Transport.DeadLetterAsync(received.Single(m => m.Envelope.Id == "dead"), DeadLetterReasons.Expired, null, Ct);
+        await AdvanceAsync(TimeSpan.FromHours(25));
+
+        var removed = await retention.PruneDeliveredAsync(Time.GetUtcNow().AddHours(-24), Ct);
+
+        Assert.Equal(1, removed);
+        Assert.Empty(await Ledger.GetAsync("old", Ct));
+        Assert.Single(await Ledger.GetAsync("dead", Ct));
+        Assert.Single(await Ledger.GetAsync("pending", Ct));
+        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("old")], cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Restart_AfterReplay_HandsOutTheReplayedMessageWithItsNewExpiry()
+    {
+        await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct);
+        await Transport.DeadLetterAsync(Assert.Single(await ReceiveAllAsync()), DeadLetterReasons.MaxAttempts, "boom", Ct);
+        var expiry = Time.GetUtcNow().AddMinutes(5);
+        Assert.Equal(1, await Ledger.ReplayAsync("m1", expiry, Ct));
+
+        await RestartAsync();
+
+        var again = Assert.Single(await ReceiveAllAsync());
+        Assert.Equal(expiry, again.Envelope.ExpiresAt);
+        Assert.Equal(0, again.Attempts);
+        Assert.Empty((await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items);
+    }
 }

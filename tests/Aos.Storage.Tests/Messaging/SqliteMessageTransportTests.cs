@@ -43,21 +43,4 @@ public sealed class SqliteMessageTransportTests : MessageTransportConformanceTes
         await base.DisposeAsync();
         _directory.Dispose();
     }
-
-    [Fact]
-    public async Task PruneDelivered_RemovesOnlyDeliveredMessagesOlderThanTheCutoff()
-    {
-        await Transport.EnqueueAsync([Message("old"), Message("dead", "r2"), Message("pending", "r3")], cancellationToken: Ct);
-        var received = await ReceiveAllAsync();
-        await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "old"), Ct);
-        await Transport.DeadLetterAsync(received.Single(m => m.Envelope.Id == "dead"), DeadLetterReasons.Expired, null, Ct);
-        Time.Advance(TimeSpan.FromHours(25));
-
-        var removed = await _transport!.PruneDeliveredAsync(Time.GetUtcNow().AddHours(-24), Ct);
-
-        Assert.Equal(1, removed);
-        Assert.Empty(await Ledger.GetAsync("old", Ct));
-        Assert.Single(await Ledger.GetAsync("dead", Ct));
-        Assert.Single(await Ledger.GetAsync("pending", Ct));
-    }
 }

@@ -33,8 +33,10 @@ public static class AosNatsServiceCollectionExtensions
             sp.GetService<ILogger<NatsMessageTransport>>()));
         services.RemoveAll<IMessageTransport>();
         services.RemoveAll<IMessageLedger>();
+        services.RemoveAll<IMessageRetention>();
         services.AddSingleton<IMessageTransport>(static sp => sp.GetRequiredService<NatsMessageTransport>());
         services.AddSingleton<IMessageLedger>(static sp => sp.GetRequiredService<NatsMessageTransport>());
+        services.AddSingleton<IMessageRetention>(static sp => sp.GetRequiredService<NatsMessageTransport>());
         return services;
     }
 }

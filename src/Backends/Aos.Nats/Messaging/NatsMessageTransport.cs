@@ -44,7 +44,7 @@ namespace Aos.Nats.Messaging;
 /// enqueueing the batch again reports them as duplicates. All members are thread-safe.
 /// </para>
 /// </remarks>
-public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLedger, IAsyncDisposable
+public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLedger, IMessageRetention, IAsyncDisposable
 {
     private const string ShedError = "The recipient's inbox was full and a more urgent message took this one's place.";
 

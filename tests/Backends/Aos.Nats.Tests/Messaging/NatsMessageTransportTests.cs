@@ -66,38 +66,4 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
         Assert.Equal([EnqueueOutcome.Duplicate], await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct));
         Assert.True(await NothingReadyAsync());
     }
-
-    [Fact]
-    public async Task PruneDelivered_RemovesOnlyDeliveredMessagesOlderThanTheCutoff()
-    {
-        await Transport.EnqueueAsync([Message("old"), Message("dead", source: "x"), Message("pending", source: "y")], cancellationToken: Ct);
-        var received = await ReceiveAllAsync();
-        await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "old"), Ct);
-        await Transport.DeadLetterAsync(received.Single(m => m.Envelope.Id == "dead"), DeadLetterReasons.Expired, null, Ct);
-        Time.Advance(TimeSpan.FromHours(25));
-
-        var removed = await _transport!.PruneDeliveredAsync(Time.GetUtcNow().AddHours(-24), Ct);
-
-        Assert.Equal(1, removed);
-        Assert.Empty(await Ledger.GetAsync("old", Ct));
-        Assert.Single(await Ledger.GetAsync("dead", Ct));
-        Assert.Single(await Ledger.GetAsync("pending", Ct));
-        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("old")], cancellationToken: Ct));
-    }
-
-    [Fact]
-    public async Task Restart_AfterReplay_HandsOutTheReplayedMessageWithItsNewExpiry()
-    {
-        await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct);
-        await Transport.DeadLetterAsync(Assert.Single(await ReceiveAllAsync()), DeadLetterReasons.MaxAttempts, "boom", Ct);
-        var expiry = Time.GetUtcNow().AddMinutes(5);
-        Assert.Equal(1, await Ledger.ReplayAsync("m1", expiry, Ct));
-
-        await RestartAsync();
-
-        var again = Assert.Single(await ReceiveAllAsync());
-        Assert.Equal(expiry, again.Envelope.ExpiresAt);
-        Assert.Equal(0, again.Attempts);
-        Assert.Empty((await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items);
-    }
 }
