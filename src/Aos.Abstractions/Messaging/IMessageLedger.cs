@@ -27,4 +27,7 @@ public interface IMessageLedger
     /// <param name="recipient">The agent.</param>
     /// <returns>The inbox depth.</returns>
     int GetInboxDepth(AgentId recipient);
+
+    /// <summary>Gets how many messages wait in all inboxes this transport instance serves.</summary>
+    int PendingCount { get; }
 }

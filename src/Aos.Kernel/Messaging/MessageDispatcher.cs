@@ -36,6 +36,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     public MessageDispatcher(
         IGrainFactory grains,
         IMessageTransport transport,
+        IMessageLedger ledger,
         IProcessedMessageLog processed,
         OutboxRelay relay,
         IOptions<MessageBusOptions> options,
@@ -52,6 +53,11 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         _logger = logger;
         _retention = retention;
         _slots = new SemaphoreSlim(_options.MaxConcurrentDeliveries, _options.MaxConcurrentDeliveries);
+        _ = KernelDiagnostics.Meter.CreateObservableGauge(
+            "aos.bus.inbox.depth",
+            () => ledger.PendingCount,
+            "{message}",
+            "Messages waiting in the agents' inboxes on this node, not yet processed.");
     }
 
     public OutboxRelay Relay { get; }

@@ -235,7 +235,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
     /// <inheritdoc />
     public int GetInboxDepth(AgentId recipient) => _scheduler.Depth(recipient.Value);
 
-    /// <summary>Gets how many messages are pending on this transport, across all inboxes.</summary>
+    /// <inheritdoc />
     public int PendingCount => _scheduler.Count;
 
     /// <inheritdoc />

@@ -10,6 +10,7 @@ internal sealed class Settlements : IDisposable
     private readonly MessageDispatcher _dispatcher;
     private readonly ConcurrentDictionary<(string Id, string Recipient), TaskCompletionSource<string>> _final = new();
     private readonly ConcurrentQueue<(string Id, string Recipient, string Outcome)> _all = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _next = new(StringComparer.Ordinal);
 
     public Settlements(MessageDispatcher dispatcher)
     {
@@ -24,11 +25,32 @@ internal sealed class Settlements : IDisposable
     public Task<string> WaitAsync(string messageId, AgentId recipient) =>
         Final(messageId, recipient.Value).Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
+    /// <summary>Waits for the next settlement of any message for the recipient (bounded, so a check that raced it still goes on).</summary>
+    public async Task NextAsync(AgentId recipient)
+    {
+        var next = _next.GetOrAdd(recipient.Value, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await next.Task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The settlement happened between the caller's check and this wait: the caller checks again.
+        }
+
+        _next.TryRemove(new KeyValuePair<string, TaskCompletionSource>(recipient.Value, next));
+    }
+
     public void Dispose() => _dispatcher.Settled -= OnSettled;
 
     private void OnSettled(TransportMessage message, string outcome)
     {
         _all.Enqueue((message.Envelope.Id, message.Recipient.Value, outcome));
+        if (_next.TryRemove(message.Recipient.Value, out var next))
+        {
+            next.TrySetResult();
+        }
+
         if (outcome != "retry")
         {
             Final(message.Envelope.Id, message.Recipient.Value).TrySetResult(outcome);

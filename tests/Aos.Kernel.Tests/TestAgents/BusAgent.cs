@@ -37,10 +37,26 @@ internal sealed class BusAgent : Agent<BusState>
             EnteredFor(gate.Name).TrySetResult();
             await GateFor(gate.Name).Task.WaitAsync(cancellationToken);
         });
-        On<Outgoing>("send", (o, ct) => Context.SendAsync(AgentId.Parse(o.To!), o.Type, new { from = Context.AgentId().Value }, ct));
-        On<Outgoing>("publish", (o, ct) => Context.PublishAsync(o.To!, o.Type, null, ct));
-        On<Outgoing>("broadcast", (o, ct) => Context.BroadcastAsync(Context.CreateMessage(o.Type), o.To ?? string.Empty, ct));
-        On<Outgoing>("subscribe", async (o, ct) => await Context.SubscribeAsync(o.To!, ct));
+        On<Outgoing>("send", (o, ct) =>
+        {
+            Record();
+            return Context.SendAsync(AgentId.Parse(o.To!), o.Type, new { from = Context.AgentId().Value }, ct);
+        });
+        On<Outgoing>("publish", (o, ct) =>
+        {
+            Record();
+            return Context.PublishAsync(o.To!, o.Type, null, ct);
+        });
+        On<Outgoing>("broadcast", (o, ct) =>
+        {
+            Record();
+            return Context.BroadcastAsync(Context.CreateMessage(o.Type), o.To ?? string.Empty, ct);
+        });
+        On<Outgoing>("subscribe", async (o, ct) =>
+        {
+            Record();
+            await Context.SubscribeAsync(o.To!, ct);
+        });
         OnRequest<JsonElement, BusState>("get", (_, _) => ValueTask.FromResult(State));
     }
 

@@ -94,7 +94,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     /// <summary>Gets the name of the key-value bucket that holds the status of each message.</summary>
     public string BucketName { get; }
 
-    /// <summary>Gets how many messages are pending on this transport, across all inboxes.</summary>
+    /// <inheritdoc />
     public int PendingCount => _scheduler.Count;
 
     /// <inheritdoc />
