@@ -45,7 +45,7 @@ public abstract partial class AgentClusterTests
 
         Assert.Equal("type", error.Field);
         Assert.Contains("'no-such-type'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Known types: chat, echo, purpose, test-counter.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Known types: chat, echo, purpose, test-bus, test-counter.", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<AgentNotFoundException>(() => Registry.GetAsync(AgentId.Parse(id), Cancellation));
     }
 
