@@ -219,6 +219,22 @@ internal sealed class DeliveryScheduler : IDisposable
         return taken;
     }
 
+    /// <summary>Waits until messages are due and hands out up to <paramref name="max"/> of them, as <see cref="IMessageTransport.ReceiveAsync"/> does.</summary>
+    public async ValueTask<IReadOnlyList<TransportMessage>> ReceiveAsync(int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        while (true)
+        {
+            var taken = Take(max);
+            if (taken.Count > 0)
+            {
+                return taken;
+            }
+
+            await WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Gets a task that completes when a message may have become ready since the last empty <see cref="Take"/>.</summary>
     public Task WaitAsync(CancellationToken cancellationToken)
     {

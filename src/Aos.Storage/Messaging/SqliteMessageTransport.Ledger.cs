@@ -37,13 +37,7 @@ public sealed partial class SqliteMessageTransport
             command.Parameters[1].Value = query.Take;
             return ReadRecords(command);
         });
-        if (items.Count <= limit)
-        {
-            return new DeadLetterPage(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new DeadLetterPage(items, items[^1].Sequence);
+        return DeadLetterPage.FromOverRead(items, limit);
     }
 
     /// <inheritdoc />

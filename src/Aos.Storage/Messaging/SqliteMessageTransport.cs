@@ -179,16 +179,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            var taken = _scheduler.Take(maxMessages);
-            if (taken.Count > 0)
-            {
-                return taken;
-            }
-
-            await _scheduler.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return await _scheduler.ReceiveAsync(maxMessages, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

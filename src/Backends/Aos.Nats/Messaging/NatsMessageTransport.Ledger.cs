@@ -65,13 +65,7 @@ public sealed partial class NatsMessageTransport
             }
         }
 
-        if (items.Count <= limit)
-        {
-            return new DeadLetterPage(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new DeadLetterPage(items, items[^1].Sequence);
+        return DeadLetterPage.FromOverRead(items, limit);
     }
 
     /// <inheritdoc />

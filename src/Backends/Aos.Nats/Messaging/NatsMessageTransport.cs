@@ -193,16 +193,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            var taken = _scheduler.Take(maxMessages);
-            if (taken.Count > 0)
-            {
-                return taken;
-            }
-
-            await _scheduler.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return await _scheduler.ReceiveAsync(maxMessages, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
