@@ -33,6 +33,7 @@ internal static class BusMeasurement
     public static async Task RunAsync(BusOptions options)
     {
         var nats = options.NatsUrl is not null;
+        Sample.NatsPid = options.NatsPid;
         var prefix = "BENCH" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         Console.WriteLine();
         Console.WriteLine($"## Message bus on {(nats ? $"NATS JetStream ({options.NatsUrl}, stream prefix {prefix})" : "the embedded SQLite transport")} " +
@@ -62,7 +63,7 @@ internal static class BusMeasurement
             raw = nats ? await RawJetStream.CreateAsync(options.NatsUrl!, prefix) : null;
             if (raw is not null)
             {
-                await raw.RoundAsync(Agents, options.Publishers, monitor);
+                await raw.RoundAsync(Agents, options.Publishers, database, monitor);
             }
 
             var baseline = new List<Round>();
@@ -74,7 +75,7 @@ internal static class BusMeasurement
                 baseline.Add(await ClosedRoundAsync(MessagesPerRound, options.Publishers, agentEvent, database));
                 if (raw is not null)
                 {
-                    rawRounds.Add(await raw.RoundAsync(MessagesPerRound, options.Publishers, monitor));
+                    rawRounds.Add(await raw.RoundAsync(MessagesPerRound, options.Publishers, database, monitor));
                 }
 
                 published.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, publish, probe, database, monitor));
@@ -101,6 +102,28 @@ internal static class BusMeasurement
             }
 
             Console.WriteLine($"Settlements other than 'delivered' (retries, dead letters): {probe.Other}");
+            Console.WriteLine();
+            Console.WriteLine("CPU µs per message by thread group (median of rounds; pool threads grouped by name):");
+            Console.WriteLine();
+            var splits = new List<(string Name, List<Round> Rounds)> { ("AgentClient.SendAsync", baseline), ("bus publish", published), ("bus send", sent) };
+            if (raw is not null)
+            {
+                splits.Insert(1, ("raw JetStream", rawRounds));
+            }
+
+            var groups = splits.SelectMany(s => s.Rounds).SelectMany(r => r.Threads).Where(t => t.Value >= 1).Select(t => t.Key).Distinct()
+                .OrderByDescending(g => published.Sum(r => r.Threads.GetValueOrDefault(g))).ToList();
+            Console.WriteLine("| Thread group | " + string.Join(" | ", splits.Select(s => s.Name)) + " |");
+            Console.WriteLine("|---|" + string.Concat(splits.Select(_ => "--:|")));
+            foreach (var group in groups)
+            {
+                Console.WriteLine($"| {group} | " + string.Join(" | ", splits.Select(s => Median(s.Rounds, r => r.Threads.GetValueOrDefault(group)).ToString("0"))) + " |");
+            }
+
+            if (Sample.NatsPid is not null)
+            {
+                Console.WriteLine("| nats-server process | " + string.Join(" | ", splits.Select(s => Median(s.Rounds, r => r.NatsServerMicroseconds).ToString("0"))) + " |");
+            }
             Console.WriteLine($"// {cpu.Stop()}");
 
             var latencyCpu = CpuMonitor.Start();
@@ -271,26 +294,45 @@ internal static class BusMeasurement
     }
 
     /// <summary>Options of the bus measurement.</summary>
-    internal sealed record BusOptions(int Publishers, double LoadFraction, int OpenLoopSeconds, SqliteTuning? Tuning, string? NatsUrl, string? NatsMonitor);
+    internal sealed record BusOptions(int Publishers, double LoadFraction, int OpenLoopSeconds, SqliteTuning? Tuning, string? NatsUrl, string? NatsMonitor, int? NatsPid = null);
 
-    private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage);
+    private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage)
+    {
+        public Dictionary<string, double> Threads { get; init; } = [];
+
+        public double NatsServerMicroseconds { get; init; } = double.NaN;
+    }
 
     /// <summary>Counters at the start of a round.</summary>
-    private readonly record struct Sample(long Started, TimeSpan Cpu, TimeSpan Writer, long Commits, long? NatsIn)
+    private readonly record struct Sample(long Started, TimeSpan Cpu, TimeSpan Writer, long Commits, long? NatsIn, Dictionary<string, TimeSpan> Threads, TimeSpan NatsServer)
     {
+        public static int? NatsPid { get; set; }
+
         public static Sample Take(SqliteDatabase database, long? natsIn) =>
-            new(Stopwatch.GetTimestamp(), Process.GetCurrentProcess().TotalProcessorTime, ThreadCpu.Of("Aos.Sqlite.Writer"), database.CommittedBatches, natsIn);
+            new(
+                Stopwatch.GetTimestamp(),
+                Process.GetCurrentProcess().TotalProcessorTime,
+                ThreadCpu.Of("Aos.Sqlite.Writer"),
+                database.CommittedBatches,
+                natsIn,
+                ThreadCpu.ByName(),
+                NatsPid is { } pid ? ThreadCpu.OfProcess(pid) : TimeSpan.Zero);
 
         public Round Finish(int messages, TimeSpan handledIn, TimeSpan publishedIn, SqliteDatabase database, long? natsIn)
         {
             var commits = database.CommittedBatches - Commits;
+            var threadsBefore = Threads;
             return new Round(
                 messages / handledIn.TotalSeconds,
                 messages / publishedIn.TotalSeconds,
                 (Process.GetCurrentProcess().TotalProcessorTime - Cpu).TotalMicroseconds / messages,
                 (ThreadCpu.Of("Aos.Sqlite.Writer") - Writer).TotalMicroseconds / messages,
                 commits == 0 ? double.NaN : (double)messages / commits,
-                natsIn is { } after && NatsIn is { } before ? (double)(after - before) / messages : double.NaN);
+                natsIn is { } after && NatsIn is { } before ? (double)(after - before) / messages : double.NaN)
+            {
+                Threads = ThreadCpu.ByName().ToDictionary(t => t.Key, t => (t.Value - threadsBefore.GetValueOrDefault(t.Key)).TotalMicroseconds / messages),
+                NatsServerMicroseconds = NatsPid is { } pid ? (ThreadCpu.OfProcess(pid) - NatsServer).TotalMicroseconds / messages : double.NaN,
+            };
         }
     }
 
@@ -342,25 +384,16 @@ internal static class BusMeasurement
             return raw;
         }
 
-        public async Task<Round> RoundAsync(int messages, int publishers, NatsMonitor? monitor)
+        public async Task<Round> RoundAsync(int messages, int publishers, SqliteDatabase database, NatsMonitor? monitor)
         {
-            var before = monitor is null ? (long?)null : await monitor.InMessagesAsync();
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var started = Stopwatch.GetTimestamp();
+            var sample = Sample.Take(database, monitor is null ? null : await monitor.InMessagesAsync());
             await Load.RunAsync(Agents, publishers, messages / publishers, async _ =>
             {
                 var ack = await _jetStream.PublishAsync(_subject, _body, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString("N") });
                 ack.EnsureSuccess();
             });
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var after = monitor is null ? (long?)null : await monitor.InMessagesAsync();
-            return new Round(
-                messages / elapsed.TotalSeconds,
-                messages / elapsed.TotalSeconds,
-                (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / messages,
-                0,
-                double.NaN,
-                after is { } a && before is { } b ? (double)(a - b) / messages : double.NaN);
+            var elapsed = Stopwatch.GetElapsedTime(sample.Started);
+            return sample.Finish(messages, elapsed, elapsed, database, monitor is null ? null : await monitor.InMessagesAsync());
         }
 
         public async Task DeleteAsync(string[] others)

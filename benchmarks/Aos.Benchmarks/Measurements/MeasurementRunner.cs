@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--agents N] [--senders N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--agents N] [--senders N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -24,6 +24,7 @@ internal static class MeasurementRunner
         var seconds = 5;
         var natsUrl = "nats://127.0.0.1:4222";
         string? natsMonitor = null;
+        int? natsPid = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -48,6 +49,9 @@ internal static class MeasurementRunner
                     break;
                 case "--nats-url" when i + 1 < args.Length:
                     natsUrl = args[++i];
+                    break;
+                case "--nats-pid" when i + 1 < args.Length:
+                    natsPid = int.Parse(args[++i]);
                     break;
                 case "--nats-monitor" when i + 1 < args.Length:
                     natsMonitor = args[++i];
@@ -89,7 +93,7 @@ internal static class MeasurementRunner
                     await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null));
                     break;
                 case "bus-nats":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor));
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid));
                     break;
                 case "startup":
                     await StartupMeasurement.RunAsync();
