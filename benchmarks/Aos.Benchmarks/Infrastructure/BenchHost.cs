@@ -31,7 +31,11 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<BenchHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null, SqliteTuning? tuning = null)
+    public static async Task<BenchHost> StartAsync(
+        string? dataDirectory = null,
+        IDictionary<string, string?>? settings = null,
+        SqliteTuning? tuning = null,
+        Action<IAosBuilder>? configure = null)
     {
         var host = await AosTestHost.StartAsync(
             dataDirectory,
@@ -43,6 +47,8 @@ internal sealed class BenchHost : IAsyncDisposable
                 {
                     aos.Services.ConfigureAll<SqliteStorageOptions>(tuning.Apply);
                 }
+
+                configure?.Invoke(aos);
             },
             builder =>
             {

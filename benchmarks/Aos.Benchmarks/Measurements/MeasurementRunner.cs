@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--agents N] [--senders N] [--allocations trace.nettrace]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--agents N] [--senders N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -20,6 +20,11 @@ internal static class MeasurementRunner
         int? agents = null;
         var senders = 100;
         string? allocations = null;
+        var load = 0.5;
+        var seconds = 5;
+        var natsUrl = "nats://127.0.0.1:4222";
+        string? natsMonitor = null;
+        int? natsPid = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -35,6 +40,21 @@ internal static class MeasurementRunner
                     break;
                 case "--senders" when i + 1 < args.Length:
                     senders = int.Parse(args[++i]);
+                    break;
+                case "--load" when i + 1 < args.Length:
+                    load = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--seconds" when i + 1 < args.Length:
+                    seconds = int.Parse(args[++i]);
+                    break;
+                case "--nats-url" when i + 1 < args.Length:
+                    natsUrl = args[++i];
+                    break;
+                case "--nats-pid" when i + 1 < args.Length:
+                    natsPid = int.Parse(args[++i]);
+                    break;
+                case "--nats-monitor" when i + 1 < args.Length:
+                    natsMonitor = args[++i];
                     break;
                 case "--agents" when i + 1 < args.Length:
                     agents = int.Parse(args[++i]);
@@ -68,6 +88,12 @@ internal static class MeasurementRunner
                     break;
                 case "registration":
                     await RegistrationMeasurement.RunAsync(agents ?? 1_000_000, tuning);
+                    break;
+                case "bus":
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null));
+                    break;
+                case "bus-nats":
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid));
                     break;
                 case "startup":
                     await StartupMeasurement.RunAsync();

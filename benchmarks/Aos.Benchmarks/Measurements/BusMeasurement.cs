@@ -1,0 +1,409 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Aos.Benchmarks.Infrastructure;
+using Aos.Kernel.Messaging;
+using Aos.Kernel.Registry;
+using Aos.Messaging;
+using Aos.Storage.Serialization;
+using Aos.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Aos.Benchmarks.Measurements;
+
+/// <summary>
+/// Measures the message bus: the highest rate of durable topic publishes handled by their subscribers (and of direct sends), the
+/// end-to-end latency under open-loop load at a fraction of that rate, and one publish fanned out to every subscriber. Each figure
+/// is taken next to its baseline in the same node and run: <see cref="AgentClient.SendAsync"/> (the direct durable event path) on
+/// the embedded transport, and raw JetStream publish with ack from the same process on NATS.
+/// </summary>
+internal static class BusMeasurement
+{
+    private const int Agents = 1_000;
+    private const int Rounds = 3;
+    private const int MessagesPerRound = 20_000;
+    private const int FanOutRepetitions = 10;
+    private const string FanOutTopic = "bench.fanout";
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Runs the measurement on the embedded transport, or on NATS JetStream when <paramref name="natsUrl"/> is set.</summary>
+    public static async Task RunAsync(BusOptions options)
+    {
+        var nats = options.NatsUrl is not null;
+        Sample.NatsPid = options.NatsPid;
+        var prefix = "BENCH" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        Console.WriteLine();
+        Console.WriteLine($"## Message bus on {(nats ? $"NATS JetStream ({options.NatsUrl}, stream prefix {prefix})" : "the embedded SQLite transport")} " +
+            $"({Agents:N0} agents, {options.Publishers} publishers, {Rounds} rounds of {MessagesPerRound:N0} messages; open loop at {options.LoadFraction:P0} of the measured rate for {options.OpenLoopSeconds} s; {FanOutRepetitions} fan-outs to {Agents:N0})");
+        var cpu = CpuMonitor.Start();
+        RawJetStream? raw = null;
+        await using var host = await BenchHost.StartAsync(
+            tuning: options.Tuning,
+            configure: nats ? aos => aos.Services.AddAosNatsTransport(o => { o.Url = options.NatsUrl!; o.StreamPrefix = prefix; }) : null);
+        try
+        {
+            var bus = host.Services.GetRequiredService<MessageBus>();
+            var client = host.Client;
+            var database = host.Services.GetRequiredService<SqliteDatabase>();
+            using var probe = new SettlementProbe(host.Services.GetRequiredService<MessageDispatcher>());
+            var agents = await RegisterAsync(host.Registry);
+            var monitor = options.NatsMonitor is null ? null : new NatsMonitor(options.NatsMonitor);
+
+            Func<int, Task> agentEvent = i => client.SendAsync(agents[i], client.CreateMessage(CounterAgent.Increment, null));
+            Func<int, Task> publish = i => bus.PublishAsync(new Envelope { Id = string.Empty, Type = CounterAgent.Increment, Topic = Topic(i) });
+            Func<int, Task> send = i => bus.SendAsync(new Envelope { Id = string.Empty, Type = CounterAgent.Increment, Target = agents[i] });
+
+            // Wake every agent and warm up every path before measuring.
+            await Load.RunAsync(Agents, options.Publishers, Agents / options.Publishers, agentEvent);
+            await BusRoundAsync(Agents, options.Publishers, publish, probe, database, monitor);
+            await BusRoundAsync(Agents, options.Publishers, send, probe, database, monitor);
+            raw = nats ? await RawJetStream.CreateAsync(options.NatsUrl!, prefix) : null;
+            if (raw is not null)
+            {
+                await raw.RoundAsync(Agents, options.Publishers, database, monitor);
+            }
+
+            var baseline = new List<Round>();
+            var rawRounds = new List<Round>();
+            var published = new List<Round>();
+            var sent = new List<Round>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                baseline.Add(await ClosedRoundAsync(MessagesPerRound, options.Publishers, agentEvent, database));
+                if (raw is not null)
+                {
+                    rawRounds.Add(await raw.RoundAsync(MessagesPerRound, options.Publishers, database, monitor));
+                }
+
+                published.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, publish, probe, database, monitor));
+                sent.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, send, probe, database, monitor));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| Load | Handled/s (median of rounds) | min | max | Publish calls returned/s (median) | CPU µs per message | SQLite writer thread CPU µs per message | Messages per SQLite commit | NATS server messages in per message |");
+            Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+            Row($"Baseline: AgentClient.SendAsync, turn committed in SQLite ({options.Publishers} senders, closed loop)", baseline);
+            if (raw is not null)
+            {
+                Row($"Baseline: raw JetStream publish + ack, file storage ({options.Publishers} publishers, closed loop; 'handled' = acked)", rawRounds);
+            }
+
+            Row($"Bus: PublishAsync to a topic with 1 subscriber, durable, de-duplicated ({options.Publishers} publishers)", published);
+            Row($"Bus: SendAsync to an agent, durable, de-duplicated ({options.Publishers} publishers)", sent);
+            var publishRate = Median(published, r => r.Handled);
+            Console.WriteLine();
+            Console.WriteLine($"Ratio bus publish / AgentClient.SendAsync (median handled/s): {publishRate / Median(baseline, r => r.Handled):0.00}; bus send / AgentClient.SendAsync: {Median(sent, r => r.Handled) / Median(baseline, r => r.Handled):0.00}");
+            if (raw is not null)
+            {
+                Console.WriteLine($"Ratio bus publish / raw JetStream publish+ack: {publishRate / Median(rawRounds, r => r.Handled):0.000}");
+            }
+
+            Console.WriteLine($"Settlements other than 'delivered' (retries, dead letters): {probe.Other}");
+            Console.WriteLine();
+            Console.WriteLine("CPU µs per message by thread group (median of rounds; pool threads grouped by name):");
+            Console.WriteLine();
+            var splits = new List<(string Name, List<Round> Rounds)> { ("AgentClient.SendAsync", baseline), ("bus publish", published), ("bus send", sent) };
+            if (raw is not null)
+            {
+                splits.Insert(1, ("raw JetStream", rawRounds));
+            }
+
+            var groups = splits.SelectMany(s => s.Rounds).SelectMany(r => r.Threads).Where(t => t.Value >= 1).Select(t => t.Key).Distinct()
+                .OrderByDescending(g => published.Sum(r => r.Threads.GetValueOrDefault(g))).ToList();
+            Console.WriteLine("| Thread group | " + string.Join(" | ", splits.Select(s => s.Name)) + " |");
+            Console.WriteLine("|---|" + string.Concat(splits.Select(_ => "--:|")));
+            foreach (var group in groups)
+            {
+                Console.WriteLine($"| {group} | " + string.Join(" | ", splits.Select(s => Median(s.Rounds, r => r.Threads.GetValueOrDefault(group)).ToString("0"))) + " |");
+            }
+
+            if (Sample.NatsPid is not null)
+            {
+                Console.WriteLine("| nats-server process | " + string.Join(" | ", splits.Select(s => Median(s.Rounds, r => r.NatsServerMicroseconds).ToString("0"))) + " |");
+            }
+            Console.WriteLine($"// {cpu.Stop()}");
+
+            var latencyCpu = CpuMonitor.Start();
+            var rate = publishRate * options.LoadFraction;
+            await OpenLoopAsync(bus, probe, rate, options.OpenLoopSeconds, database);
+            Console.WriteLine($"// {latencyCpu.Stop()}");
+
+            var fanOutCpu = CpuMonitor.Start();
+            await FanOutAsync(bus, client, agents, probe);
+            Console.WriteLine($"// {fanOutCpu.Stop()}");
+        }
+        finally
+        {
+            await host.StopAsync();
+            BenchHost.DeleteDirectory(host.DataDirectory);
+            if (raw is not null)
+            {
+                // The bus's stream and ledger bucket, and the baseline's stream.
+                await raw.DeleteAsync([prefix + "_MESSAGES", "KV_" + prefix + "_LEDGER"]);
+                await raw.DisposeAsync();
+            }
+        }
+    }
+
+    private static string Topic(int agent) => $"bench.agent.{agent:D4}";
+
+    private static async Task<AgentId[]> RegisterAsync(AgentRegistry registry)
+    {
+        // Every agent subscribes to a topic of its own (one subscriber per publish) and to the fan-out topic.
+        var batch = Enumerable.Range(0, Agents)
+            .Select(i => new AgentRegistration { Id = Load.AgentName(i), Type = CounterAgent.TypeName, Subscriptions = [Topic(i), FanOutTopic] })
+            .ToList();
+        await registry.RegisterAsync(batch);
+        return [.. batch.Select(r => AgentId.Parse(r.Id))];
+    }
+
+    private static async Task<Round> ClosedRoundAsync(int messages, int senders, Func<int, Task> call, SqliteDatabase database)
+    {
+        var sample = Sample.Take(database, null);
+        await Load.RunAsync(Agents, senders, messages / senders, call);
+        var elapsed = Stopwatch.GetElapsedTime(sample.Started);
+        return sample.Finish(messages, elapsed, elapsed, database, null);
+    }
+
+    private static async Task<Round> BusRoundAsync(int messages, int publishers, Func<int, Task> call, SettlementProbe probe, SqliteDatabase database, NatsMonitor? monitor)
+    {
+        var target = probe.Delivered + messages;
+        var sample = Sample.Take(database, monitor is null ? null : await monitor.InMessagesAsync());
+        await Load.RunAsync(Agents, publishers, messages / publishers, call);
+        var publishedIn = Stopwatch.GetElapsedTime(sample.Started);
+        await probe.WaitForDeliveredAsync(target, Timeout);
+        var handledIn = Stopwatch.GetElapsedTime(sample.Started);
+        var round = sample.Finish(messages, handledIn, publishedIn, database, monitor is null ? null : await monitor.InMessagesAsync());
+        return round;
+    }
+
+    private static async Task OpenLoopAsync(MessageBus bus, SettlementProbe probe, double rate, int seconds, SqliteDatabase database)
+    {
+        var total = (int)(rate * seconds);
+        Console.WriteLine();
+        Console.WriteLine($"### End-to-end latency, open loop: {rate:N0} publishes/s for {seconds} s ({total:N0} messages, round-robin over {Agents:N0} topics with one subscriber each)");
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<double>();
+        var pending = new List<Task>(total);
+        var target = probe.Delivered + total;
+        var sample = Sample.Take(database, null);
+        var start = Stopwatch.GetTimestamp();
+        for (var k = 0; k < total; k++)
+        {
+            var due = start + (long)(k / rate * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            var id = $"lat-{k:D7}-{Guid.NewGuid():N}";
+            var callStarted = Stopwatch.GetTimestamp();
+            probe.Time(id, callStarted, due);
+            pending.Add(PublishAsync(new Envelope { Id = id, Type = CounterAgent.Increment, Topic = Topic(k % Agents) }, callStarted));
+        }
+
+        var generated = Stopwatch.GetElapsedTime(start);
+        await Task.WhenAll(pending);
+        await probe.WaitForDeliveredAsync(target, Timeout);
+        var round = sample.Finish(total, Stopwatch.GetElapsedTime(start), generated, database, null);
+        var latencies = probe.TakeLatencies();
+        var fromCall = new Percentiles(latencies.Select(l => l.FromCall));
+        var fromSchedule = new Percentiles(latencies.Select(l => l.FromSchedule));
+        var publishCall = new Percentiles(calls);
+        Console.WriteLine($"Offered {total / generated.TotalSeconds:N0}/s (generator took {generated.TotalSeconds:0.00} s), handled {round.Handled:N0}/s overall; {round.PerCommit:0.0} messages per SQLite commit; CPU {round.CpuMicroseconds:0} µs per message");
+        Console.WriteLine();
+        Console.WriteLine("| Latency (ms) | Samples | p50 | p90 | p99 | p99.9 | max |");
+        Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");
+        LatencyRow("Publish call start → handled and settled", fromCall);
+        LatencyRow("Scheduled publish time → handled and settled", fromSchedule);
+        LatencyRow("Publish call (start → durable, returned)", publishCall);
+
+        async Task PublishAsync(Envelope message, long callStarted)
+        {
+            await bus.PublishAsync(message);
+            calls.Enqueue(Stopwatch.GetElapsedTime(callStarted).TotalMilliseconds);
+        }
+    }
+
+    private static async Task FanOutAsync(MessageBus bus, AgentClient client, AgentId[] agents, SettlementProbe probe)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"### Fan-out: one publish to {Agents:N0} subscribers, until all have processed it ({FanOutRepetitions} repetitions after 1 warm-up)");
+        var total = new List<double>();
+        var publishCall = new List<double>();
+        var direct = new List<double>();
+        for (var r = 0; r <= FanOutRepetitions; r++)
+        {
+            // Baseline: the same 1,000 agents each sent one event with AgentClient.SendAsync, all at once; until every send returned.
+            var started = Stopwatch.GetTimestamp();
+            await Task.WhenAll(agents.Select(a => client.SendAsync(a, client.CreateMessage(CounterAgent.Increment, null))));
+            var directMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+            var id = $"fan-{r}-{Guid.NewGuid():N}";
+            var done = probe.ExpectFanOut(id, Agents);
+            started = Stopwatch.GetTimestamp();
+            var receipt = await bus.PublishAsync(new Envelope { Id = id, Type = CounterAgent.Increment, Topic = FanOutTopic });
+            var publishMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            await done.WaitAsync(Timeout);
+            var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (receipt.Recipients.Count != Agents)
+            {
+                throw new InvalidOperationException($"The fan-out reached {receipt.Recipients.Count} subscribers, not {Agents}.");
+            }
+
+            if (r > 0)
+            {
+                total.Add(totalMs);
+                publishCall.Add(publishMs);
+                direct.Add(directMs);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| Fan-out to 1,000 (ms) | Repetitions | median | p95 | min | max |");
+        Console.WriteLine("|---|--:|--:|--:|--:|--:|");
+        FanRow("Baseline: 1,000 AgentClient.SendAsync at once, until all returned", direct);
+        FanRow("Bus: PublishAsync call (1,000 deliveries durable)", publishCall);
+        FanRow("Bus: publish call start → all 1,000 handled and settled", total);
+        Console.WriteLine();
+        Console.WriteLine($"Ratio fan-out / baseline (medians): {new Percentiles(total).At(50) / new Percentiles(direct).At(50):0.00}");
+    }
+
+    private static void FanRow(string name, List<double> samples)
+    {
+        var p = new Percentiles(samples);
+        Console.WriteLine($"| {name} | {p.Count} | {Percentiles.Ms(p.At(50))} | {Percentiles.Ms(p.At(95))} | {Percentiles.Ms(p.At(0))} | {Percentiles.Ms(p.Max)} |");
+    }
+
+    private static void LatencyRow(string name, Percentiles p) =>
+        Console.WriteLine($"| {name} | {p.Count:N0} | {Percentiles.Ms(p.At(50))} | {Percentiles.Ms(p.At(90))} | {Percentiles.Ms(p.At(99))} | {Percentiles.Ms(p.At(99.9))} | {Percentiles.Ms(p.Max)} |");
+
+    private static double Median(List<Round> rounds, Func<Round, double> value) => new Percentiles(rounds.Select(value)).At(50);
+
+    private static void Row(string name, List<Round> rounds)
+    {
+        var rate = new Percentiles(rounds.Select(r => r.Handled));
+        var perCommit = rounds.All(r => double.IsNaN(r.PerCommit)) ? "–" : Median(rounds, r => r.PerCommit).ToString("0.0");
+        var nats = rounds.All(r => double.IsNaN(r.NatsInPerMessage)) ? "–" : Median(rounds, r => r.NatsInPerMessage).ToString("0.0");
+        Console.WriteLine(
+            $"| {name} | {rate.At(50):N0} | {rate.At(0):N0} | {rate.Max:N0} | {Median(rounds, r => r.Published):N0} | {Median(rounds, r => r.CpuMicroseconds):0} | " +
+            $"{Median(rounds, r => r.WriterMicroseconds):0.0} | {perCommit} | {nats} |");
+    }
+
+    /// <summary>Options of the bus measurement.</summary>
+    internal sealed record BusOptions(int Publishers, double LoadFraction, int OpenLoopSeconds, SqliteTuning? Tuning, string? NatsUrl, string? NatsMonitor, int? NatsPid = null);
+
+    private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage)
+    {
+        public Dictionary<string, double> Threads { get; init; } = [];
+
+        public double NatsServerMicroseconds { get; init; } = double.NaN;
+    }
+
+    /// <summary>Counters at the start of a round.</summary>
+    private readonly record struct Sample(long Started, TimeSpan Cpu, TimeSpan Writer, long Commits, long? NatsIn, Dictionary<string, TimeSpan> Threads, TimeSpan NatsServer)
+    {
+        public static int? NatsPid { get; set; }
+
+        public static Sample Take(SqliteDatabase database, long? natsIn) =>
+            new(
+                Stopwatch.GetTimestamp(),
+                Process.GetCurrentProcess().TotalProcessorTime,
+                ThreadCpu.Of("Aos.Sqlite.Writer"),
+                database.CommittedBatches,
+                natsIn,
+                ThreadCpu.ByName(),
+                NatsPid is { } pid ? ThreadCpu.OfProcess(pid) : TimeSpan.Zero);
+
+        public Round Finish(int messages, TimeSpan handledIn, TimeSpan publishedIn, SqliteDatabase database, long? natsIn)
+        {
+            var commits = database.CommittedBatches - Commits;
+            var threadsBefore = Threads;
+            return new Round(
+                messages / handledIn.TotalSeconds,
+                messages / publishedIn.TotalSeconds,
+                (Process.GetCurrentProcess().TotalProcessorTime - Cpu).TotalMicroseconds / messages,
+                (ThreadCpu.Of("Aos.Sqlite.Writer") - Writer).TotalMicroseconds / messages,
+                commits == 0 ? double.NaN : (double)messages / commits,
+                natsIn is { } after && NatsIn is { } before ? (double)(after - before) / messages : double.NaN)
+            {
+                Threads = ThreadCpu.ByName().ToDictionary(t => t.Key, t => (t.Value - threadsBefore.GetValueOrDefault(t.Key)).TotalMicroseconds / messages),
+                NatsServerMicroseconds = NatsPid is { } pid ? (ThreadCpu.OfProcess(pid) - NatsServer).TotalMicroseconds / messages : double.NaN,
+            };
+        }
+    }
+
+    /// <summary>Reads the NATS server's monitoring endpoint.</summary>
+    private sealed class NatsMonitor(string url)
+    {
+        private static readonly HttpClient Http = new();
+
+        public async Task<long> InMessagesAsync()
+        {
+            var varz = JsonNode.Parse(await Http.GetStringAsync(url.TrimEnd('/') + "/varz"))!;
+            return varz["in_msgs"]!.GetValue<long>();
+        }
+    }
+
+    /// <summary>The raw JetStream baseline: publish with ack to a file-storage stream from this process, closed loop.</summary>
+    private sealed class RawJetStream : IAsyncDisposable
+    {
+        private readonly NatsConnection _connection;
+        private readonly NatsJSContext _jetStream;
+        private readonly string _stream;
+        private readonly string _subject;
+        private readonly byte[] _body;
+
+        private RawJetStream(NatsConnection connection, string stream, string subject)
+        {
+            _connection = connection;
+            _jetStream = new NatsJSContext(connection);
+            _stream = stream;
+            _subject = subject;
+
+            // The body the bus stores for a topic publish: the same envelope JSON.
+            var envelope = new Envelope
+            {
+                Id = Guid.CreateVersion7().ToString("N"),
+                Type = CounterAgent.Increment,
+                Topic = Topic(0),
+                Timestamp = DateTimeOffset.UtcNow,
+                ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(5),
+            };
+            _body = JsonSerializer.SerializeToUtf8Bytes(envelope, AosStorageJsonContext.Default.Envelope);
+        }
+
+        public static async Task<RawJetStream> CreateAsync(string url, string prefix)
+        {
+            var connection = new NatsConnection(NatsOpts.Default with { Url = url, Name = "aos-bench-raw" });
+            var raw = new RawJetStream(connection, prefix + "_RAW", prefix.ToLowerInvariant() + ".raw");
+            await raw._jetStream.CreateStreamAsync(new StreamConfig(raw._stream, [raw._subject]) { Storage = StreamConfigStorage.File });
+            return raw;
+        }
+
+        public async Task<Round> RoundAsync(int messages, int publishers, SqliteDatabase database, NatsMonitor? monitor)
+        {
+            var sample = Sample.Take(database, monitor is null ? null : await monitor.InMessagesAsync());
+            await Load.RunAsync(Agents, publishers, messages / publishers, async _ =>
+            {
+                var ack = await _jetStream.PublishAsync(_subject, _body, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString("N") });
+                ack.EnsureSuccess();
+            });
+            var elapsed = Stopwatch.GetElapsedTime(sample.Started);
+            return sample.Finish(messages, elapsed, elapsed, database, monitor is null ? null : await monitor.InMessagesAsync());
+        }
+
+        public async Task DeleteAsync(string[] others)
+        {
+            foreach (var stream in others.Append(_stream))
+            {
+                await _jetStream.DeleteStreamAsync(stream);
+            }
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+}
