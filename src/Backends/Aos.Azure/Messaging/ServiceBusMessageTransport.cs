@@ -71,6 +71,7 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
     private readonly CancellationTokenSource _stopping = new();
     private Task _receiveLoop = Task.CompletedTask;
     private volatile bool _started;
+    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ServiceBusMessageTransport"/> class; it connects on first use.</summary>
     /// <param name="azureOptions">The Service Bus namespace and queue, and the storage account and table of the ledger.</param>
@@ -258,9 +259,15 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
     public int GetInboxDepth(AgentId recipient) => _scheduler.Depth(recipient.Value);
 
     /// <summary>Stops the receive loop and the scheduler's timer and closes the connection; the queue and the table stay.</summary>
+    /// <remarks>Disposing twice does nothing more.</remarks>
     /// <returns>A task that completes when the connection is closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _scheduler.Dispose();

@@ -119,7 +119,7 @@ internal sealed partial class TableMessageLedger
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey ge {MessagePartitionPrefix} and PartitionKey lt {MessagePartitionEnd} and Status eq {(int)MessageStatus.Delivered} and UpdatedAt lt {before}");
         var removed = 0;
-        var rows = _table.QueryAsync<TableEntity>(filter, select: [UpdatedAtProperty, StatusProperty], cancellationToken: cancellationToken);
+        var rows = _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", StatusProperty], cancellationToken: cancellationToken);
         await foreach (var entity in rows.ConfigureAwait(false))
         {
             try
