@@ -146,8 +146,9 @@ public sealed partial class ServiceBusMessageTransport
             {
                 return;
             }
-            catch (Exception e) when (e is ServiceBusException or RequestFailedException)
+            catch (Exception e) when (!stopping.IsCancellationRequested)
             {
+                // The loop must outlive any failure (a lock lost, the table briefly unavailable): unsettled copies come back.
                 LogReceiveFailed(_logger, QueueName, e);
                 try
                 {
