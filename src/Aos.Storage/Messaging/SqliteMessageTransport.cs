@@ -183,12 +183,17 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
     }
 
     /// <inheritdoc />
-    public async ValueTask CompleteAsync(TransportMessage message, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Completions are group-committed: the ones that arrive while a completion write is queued go together in the next one.
+    /// The recipient's next message is released at once: the message was processed (and de-duplicated) already, so if the
+    /// process dies before its completion is written, it is only delivered again and recognised as a duplicate.
+    /// </remarks>
+    public ValueTask CompleteAsync(TransportMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await _schema.Database.WriteAsync(c => Settle(c, CompleteSql, message.Sequence, message.Attempts + 1, now, null, null), cancellationToken).ConfigureAwait(false);
+        var flushed = QueueCompletion(message.Sequence, message.Attempts + 1);
         _scheduler.Remove(message.Sequence);
+        return new ValueTask(flushed.WaitAsync(cancellationToken));
     }
 
     /// <inheritdoc />
