@@ -51,7 +51,7 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
         var state = new GrainState<CounterState> { State = new CounterState { Count = 1 } };
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
 
-        await turns.CommitTurnAsync(StateName, grain, state, agent, [new JournalAppend(JournalKind.History, ["{\"n\":1}"], at, 10), new JournalAppend(JournalKind.Memory, ["{\"m\":1}"], at, 10)], null, [], Ct);
+        await turns.CommitTurnAsync(StateName, grain, state, agent, [new JournalAppend(JournalKind.History, ["{\"n\":1}"], at, 10), new JournalAppend(JournalKind.Memory, ["{\"m\":1}"], at, 10)], [], [], Ct);
 
         var read = new GrainState<CounterState>();
         await Storage.ReadStateAsync(StateName, grain, read, Ct);
@@ -72,7 +72,7 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
         var stale = new GrainState<CounterState> { State = new CounterState { Count = 2 } };
 
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
-            turns.CommitTurnAsync(StateName, grain, stale, agent, [new JournalAppend(JournalKind.History, ["{}"], DateTimeOffset.UnixEpoch, 10)], null, [], Ct));
+            turns.CommitTurnAsync(StateName, grain, stale, agent, [new JournalAppend(JournalKind.History, ["{}"], DateTimeOffset.UnixEpoch, 10)], [], [], Ct));
 
         var read = new GrainState<CounterState>();
         await Storage.ReadStateAsync(StateName, grain, read, Ct);

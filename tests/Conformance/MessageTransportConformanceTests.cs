@@ -19,7 +19,7 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
 
-    protected MessageBusOptions Options { get; } = new() { InboxCapacity = 100 };
+    protected MessageBusOptions Options { get; } = new() { InboxCapacity = 100, MaxDeliveryBatch = 1 };
 
     protected IMessageTransport Transport { get; private set; } = null!;
 
@@ -362,5 +362,36 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         Assert.Equal(expiry, again.Envelope.ExpiresAt);
         Assert.Equal(0, again.Attempts);
         Assert.Empty((await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items);
+    }
+
+    [Fact]
+    public async Task Receive_WithBatches_HandsOutFreshSamePriorityMessagesOfOneLaneTogether()
+    {
+        Options.MaxDeliveryBatch = 3;
+        await RestartAsync();
+        await Transport.EnqueueAsync(
+            [
+                Message("a1", conversation: "c"), Message("a2", conversation: "c"), Message("a3", conversation: "c"), Message("a4", conversation: "c"),
+                Message("a5", conversation: "c", priority: MessagePriority.High),
+                Message("b1", source: "other", priority: MessagePriority.Critical),
+            ],
+            cancellationToken: Ct);
+
+        var b1 = Assert.Single(await ReceiveAllAsync());
+        Assert.Equal("b1", b1.Envelope.Id);
+        Assert.True(await NothingReadyAsync());
+        await Transport.CompleteAsync(b1, Ct);
+
+        var batch = await ReceiveAllAsync();
+        Assert.Equal(["a1", "a2", "a3"], batch.Select(m => m.Envelope.Id));
+        await Transport.CompleteAsync(batch[1], Ct);
+        await Transport.CompleteAsync(batch[0], Ct);
+        Assert.True(await NothingReadyAsync());
+
+        await Transport.RetryAsync(batch[2], TimeSpan.Zero, "failed in its batch", Ct);
+        var retried = await ReceiveAllAsync();
+        Assert.Equal(["a3"], retried.Select(m => m.Envelope.Id));
+        await Transport.CompleteAsync(retried[0], Ct);
+        Assert.Equal(["a4"], (await ReceiveAllAsync()).Select(m => m.Envelope.Id));
     }
 }

@@ -21,11 +21,14 @@ internal sealed class DeliveryScheduler : IDisposable
     private readonly PriorityQueue<(Lane Lane, int Version), long> _delayed = new();
     private readonly ITimer _timer;
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _maxBatch;
     private long _timerDue = long.MaxValue;
 
-    public DeliveryScheduler(TimeProvider timeProvider)
+    public DeliveryScheduler(TimeProvider timeProvider, int maxBatch = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _timeProvider = timeProvider;
+        _maxBatch = maxBatch;
         _timer = timeProvider.CreateTimer(static s => ((DeliveryScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -167,13 +170,20 @@ internal sealed class DeliveryScheduler : IDisposable
 
             if (wasInFlight)
             {
-                FreeRecipientLocked(_inboxes[entry.Message.Recipient.Value]);
+                ReleaseInFlightLocked(_inboxes[entry.Message.Recipient.Value]);
             }
         }
     }
 
     /// <summary>Hands out up to <paramref name="max"/> due lane heads, most urgent first, marking them in flight.</summary>
-    public List<TransportMessage> Take(int max)
+    public List<TransportMessage> Take(int max) => Take(max, 1);
+
+    /// <summary>
+    /// Hands out up to <paramref name="max"/> due lane heads, most urgent first, marking them in flight; with a batch size above 1,
+    /// a head is followed by the fresh (never attempted) messages behind it in its lane that have its priority, up to that size.
+    /// </summary>
+    /// <remarks>A batch's messages for one recipient are consecutive in the result, in lane order.</remarks>
+    public List<TransportMessage> Take(int max, int maxBatch)
     {
         var taken = new List<TransportMessage>();
         lock (_lock)
@@ -196,7 +206,7 @@ internal sealed class DeliveryScheduler : IDisposable
                 }
 
                 var inbox = _inboxes[head.Value.Message.Recipient.Value];
-                if (inbox.Busy)
+                if (inbox.InFlight > 0)
                 {
                     // Parked until the recipient's message in flight is settled; its lanes then compete again by priority.
                     inbox.Parked.Add(ready.Lane);
@@ -204,9 +214,23 @@ internal sealed class DeliveryScheduler : IDisposable
                 }
 
                 head.Value.InFlight = true;
-                inbox.Busy = true;
+                inbox.InFlight++;
                 ready.Lane.Version++;
                 taken.Add(head.Value.Message);
+                var batched = 1;
+                for (var next = head.Next; next is not null && batched < maxBatch && taken.Count < max && head.Value.Message.Attempts == 0; next = next.Next)
+                {
+                    var entry = next.Value;
+                    if (entry.InFlight || entry.Priority != head.Value.Priority || entry.Message.Attempts != 0 || entry.DueAt > now)
+                    {
+                        break;
+                    }
+
+                    entry.InFlight = true;
+                    inbox.InFlight++;
+                    taken.Add(entry.Message);
+                    batched++;
+                }
             }
 
             ArmTimerLocked(now);
@@ -225,7 +249,7 @@ internal sealed class DeliveryScheduler : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         while (true)
         {
-            var taken = Take(max);
+            var taken = Take(max, _maxBatch);
             if (taken.Count > 0)
             {
                 return taken;
@@ -235,7 +259,7 @@ internal sealed class DeliveryScheduler : IDisposable
         }
     }
 
-    /// <summary>Gets a task that completes when a message may have become ready since the last empty <see cref="Take"/>.</summary>
+    /// <summary>Gets a task that completes when a message may have become ready since the last empty <see cref="Take(int, int)"/>.</summary>
     public Task WaitAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -279,7 +303,7 @@ internal sealed class DeliveryScheduler : IDisposable
         inbox.Count--;
         if (entry.InFlight)
         {
-            FreeRecipientLocked(inbox);
+            ReleaseInFlightLocked(inbox);
         }
 
         DropInboxIfEmpty(recipient, inbox);
@@ -294,9 +318,13 @@ internal sealed class DeliveryScheduler : IDisposable
         }
     }
 
-    private void FreeRecipientLocked(Inbox inbox)
+    private void ReleaseInFlightLocked(Inbox inbox)
     {
-        inbox.Busy = false;
+        if (--inbox.InFlight > 0)
+        {
+            return;
+        }
+
         foreach (var lane in inbox.Parked)
         {
             if (_lanes.ContainsKey(lane.Key))
@@ -347,7 +375,7 @@ internal sealed class DeliveryScheduler : IDisposable
 
     private void DropInboxIfEmpty(string recipient, Inbox inbox)
     {
-        if (inbox.Count == 0 && inbox.Reserved == 0 && !inbox.Busy)
+        if (inbox.Count == 0 && inbox.Reserved == 0 && inbox.InFlight == 0)
         {
             _inboxes.Remove(recipient);
         }
@@ -383,7 +411,7 @@ internal sealed class DeliveryScheduler : IDisposable
 
         public int Reserved { get; set; }
 
-        public bool Busy { get; set; }
+        public int InFlight { get; set; }
 
         public List<Lane> Parked { get; } = [];
 

@@ -38,6 +38,14 @@ public sealed class MessageBusOptions
     /// <value>The default is 512.</value>
     public int MaxConcurrentDeliveries { get; set; } = 512;
 
+    /// <summary>Gets or sets how many queued messages of one conversation (or sender) an agent may process in one turn commit.</summary>
+    /// <remarks>
+    /// Only consecutive, never-attempted messages of one lane with the same priority are batched, so order and priority hold. A batch
+    /// commits all or nothing: if one of its messages fails, none is kept and each is then delivered on its own.
+    /// </remarks>
+    /// <value>The default is 32.</value>
+    public int MaxDeliveryBatch { get; set; } = 32;
+
     /// <summary>Checks the options and lists what is wrong, naming each option.</summary>
     /// <returns>The problems; empty when the options are valid.</returns>
     public IEnumerable<string> Validate()
@@ -65,6 +73,11 @@ public sealed class MessageBusOptions
         if (InboxCapacity < 1)
         {
             yield return $"Aos:Bus:InboxCapacity is {InboxCapacity}; it must be at least 1.";
+        }
+
+        if (MaxDeliveryBatch < 1)
+        {
+            yield return $"Aos:Bus:MaxDeliveryBatch is {MaxDeliveryBatch}; it must be at least 1.";
         }
 
         if (MaxConcurrentDeliveries < 1)

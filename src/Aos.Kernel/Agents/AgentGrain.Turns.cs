@@ -81,17 +81,7 @@ internal sealed partial class AgentGrain
         ThrowIfUnavailable();
         var agentType = _descriptor!.Type;
         var started = _timeProvider.GetTimestamp();
-        using var activity = KernelDiagnostics.ActivitySource.HasListeners()
-            ? KernelDiagnostics.ActivitySource.StartActivity("aos.agent.turn " + message.Type, ActivityKind.Consumer, ParentOf(message))
-            : null;
-        activity?.SetTag("aos.agent.id", _id.Value);
-        activity?.SetTag("aos.agent.type", agentType);
-        activity?.SetTag("aos.message.id", message.Id);
-        activity?.SetTag("aos.message.type", message.Type);
-        if (_logger.IsEnabled(LogLevel.Trace))
-        {
-            Log.HandlingMessage(_logger, _id.Value, message.Type, message.Id, message.Payload?.GetRawText());
-        }
+        using var activity = StartTurnActivity(message);
 
         if (_needsRestore)
         {
@@ -147,7 +137,7 @@ internal sealed partial class AgentGrain
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
         }
 
-        await CommitAsync(message, result, outcome.Attempts, outcome.Error, kind is TurnKind.Event or TurnKind.BusEvent ? message.Id : null);
+        await CommitAsync([new TurnRecord(message, result, outcome.Attempts, outcome.Error, kind is TurnKind.Event or TurnKind.BusEvent)]);
         var tags = new TagList { { "aos.agent.type", agentType }, { "aos.outcome", result } };
         KernelDiagnostics.EventsHandled.Add(1, tags);
         KernelDiagnostics.TurnDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
@@ -161,22 +151,20 @@ internal sealed partial class AgentGrain
         return new AgentReply(true, null);
     }
 
-    private async Task CommitAsync(Envelope message, string outcome, int attempts, Exception? error, string? processedMessageId)
+    private async Task CommitAsync(IReadOnlyList<TurnRecord> records)
     {
         var state = State;
         var now = _timeProvider.GetUtcNow();
-        state.EventsProcessed++;
+        state.EventsProcessed += records.Count;
         state.LastEventAt = now;
-        if (outcome == HistoryOutcome.Failed)
-        {
-            state.EventsFailed++;
-        }
+        state.EventsFailed += records.Count(r => r.Outcome == HistoryOutcome.Failed);
+        var processed = records.Where(r => r.RecordProcessed).Select(r => r.Message.Id).ToList();
 
         var context = _context!;
         try
         {
             state.AgentStateJson = _agent is null ? state.AgentStateJson : (await _agent.SaveAsync(CancellationToken.None))?.GetRawText();
-            var appends = new List<JournalAppend>(3) { HistoryAppend(message, outcome, attempts, error, now) };
+            var appends = new List<JournalAppend>(3) { HistoryAppend(records, now) };
             if (context.PendingMemory.Count > 0)
             {
                 appends.Add(new JournalAppend(JournalKind.Memory, [.. context.PendingMemory.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.MemoryItem))], now, _options.MemoryLimit));
@@ -194,17 +182,14 @@ internal sealed partial class AgentGrain
             {
                 // One transaction: the history entry, the processed mark and the outgoing messages are durable exactly when the state
                 // change they belong to is.
-                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, appends, processedMessageId, outbox));
+                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, appends, processed, outbox));
             }
             else
             {
                 var writes = new List<Task>(appends.Count + 4) { _statusWrite, _storage.WriteStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state) };
                 writes.AddRange(appends.Select(a => _journal.AppendAsync(_id, a.Kind, a.Entries, a.Timestamp, a.Keep).AsTask()));
                 writes.Add(_outbox.AddAsync(_id, outbox).AsTask());
-                if (processedMessageId is not null)
-                {
-                    writes.Add(_processed.AddAsync(_id, processedMessageId, now).AsTask());
-                }
+                writes.AddRange(processed.Select(id => _processed.AddAsync(_id, id, now).AsTask()));
 
                 await Task.WhenAll(writes);
             }
@@ -230,21 +215,27 @@ internal sealed partial class AgentGrain
         }
     }
 
-    private JournalAppend HistoryAppend(Envelope message, string outcome, int attempts, Exception? error, DateTimeOffset now)
+    private JournalAppend HistoryAppend(IReadOnlyList<TurnRecord> records, DateTimeOffset now)
     {
-        var payload = message.Payload is { } p && JsonMarshal.GetRawUtf8Value(p).Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
-        var entry = new HistoryEntry
+        var entries = new List<string>(records.Count);
+        foreach (var (message, outcome, attempts, error, _) in records)
         {
-            MessageId = message.Id,
-            Type = message.Type,
-            Source = message.Source,
-            Outcome = outcome,
-            Error = error is null ? null : Describe(error),
-            Attempts = attempts,
-            Payload = payload,
-            Timestamp = now,
-        };
-        return new JournalAppend(JournalKind.History, [JsonSerializer.Serialize(entry, KernelJsonContext.Default.HistoryEntry)], now, _options.HistoryLimit);
+            var payload = message.Payload is { } p && JsonMarshal.GetRawUtf8Value(p).Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
+            var entry = new HistoryEntry
+            {
+                MessageId = message.Id,
+                Type = message.Type,
+                Source = message.Source,
+                Outcome = outcome,
+                Error = error is null ? null : Describe(error),
+                Attempts = attempts,
+                Payload = payload,
+                Timestamp = now,
+            };
+            entries.Add(JsonSerializer.Serialize(entry, KernelJsonContext.Default.HistoryEntry));
+        }
+
+        return new JournalAppend(JournalKind.History, entries, now, _options.HistoryLimit);
     }
 
     private async Task RestoreAsync(bool recreateAgent)
@@ -275,11 +266,34 @@ internal sealed partial class AgentGrain
         _ => $"{error.GetType().Name}: {error.Message}",
     };
 
+    private Activity? StartTurnActivity(Envelope message)
+    {
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.HandlingMessage(_logger, _id.Value, message.Type, message.Id, message.Payload?.GetRawText());
+        }
+
+        if (!KernelDiagnostics.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = KernelDiagnostics.ActivitySource.StartActivity("aos.agent.turn " + message.Type, ActivityKind.Consumer, ParentOf(message));
+        activity?.SetTag("aos.agent.id", _id.Value);
+        activity?.SetTag("aos.agent.type", _descriptor!.Type);
+        activity?.SetTag("aos.message.id", message.Id);
+        activity?.SetTag("aos.message.type", message.Type);
+        return activity;
+    }
+
     private static ActivityContext ParentOf(Envelope message) =>
         message.Headers.TryGetValue("traceparent", out var parent)
         && ActivityContext.TryParse(parent, message.Headers.GetValueOrDefault("tracestate"), out var context)
             ? context
             : default;
+
+    /// <summary>Records one message of a commit: how it ended, and whether to mark it processed for de-duplication.</summary>
+    private readonly record struct TurnRecord(Envelope Message, string Outcome, int Attempts, Exception? Error, bool RecordProcessed);
 
     private enum TurnKind
     {

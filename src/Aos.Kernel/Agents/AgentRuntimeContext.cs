@@ -58,12 +58,18 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
 
     IReadOnlyList<Goal> IAgentGoals.All => _state.Goals;
 
-    /// <summary>Starts a turn (or a retry of one): forgets whatever an earlier attempt collected.</summary>
-    public void BeginTurn(Envelope? message)
+    /// <summary>Starts a turn (or a retry of one): forgets whatever an earlier attempt collected, unless it continues a batch.</summary>
+    public void BeginTurn(Envelope? message, bool keepPending = false)
     {
         ThrowIfDetached();
         CurrentMessage = message;
         _inTurn = true;
+        if (keepPending)
+        {
+            // The next message of a batch: what earlier messages of the batch collected commits with it.
+            return;
+        }
+
         PendingMemory.Clear();
         PendingDecisions.Clear();
         PendingMessages.Clear();

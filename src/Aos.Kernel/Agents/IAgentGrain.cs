@@ -28,6 +28,14 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("process")]
     Task<DeliveryResult> ProcessAsync(Envelope message);
 
+    /// <summary>Delivers several queued bus messages of one lane and commits them together: all are kept, or none.</summary>
+    /// <param name="messages">The messages, in delivery order.</param>
+    /// <returns>One result per message, in order; when one failed, every message not answered <c>duplicate</c> or <c>filtered</c> is <c>failed</c>.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
+    /// <exception cref="AgentUnavailableException">The agent is failed.</exception>
+    [Alias("process-batch")]
+    Task<DeliveryResult[]> ProcessBatchAsync(Envelope[] messages);
+
     /// <summary>Delivers a request and waits for its reply; the handling is durable before the reply returns.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The reply payload.</returns>

@@ -104,20 +104,28 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             {
                 await _slots.WaitAsync(cancellationToken);
                 var free = _slots.CurrentCount + 1;
-                IReadOnlyList<TransportMessage> batch;
+                IReadOnlyList<TransportMessage> received;
                 try
                 {
-                    batch = await _transport.ReceiveAsync(free, cancellationToken);
+                    received = await _transport.ReceiveAsync(free * _options.MaxDeliveryBatch, cancellationToken);
                 }
                 finally
                 {
                     _slots.Release();
                 }
 
-                foreach (var message in batch)
+                // A transport hands out an agent's batch as consecutive messages: each batch is one delivery, one slot.
+                for (var start = 0; start < received.Count;)
                 {
+                    var end = start + 1;
+                    while (end < received.Count && received[end].Recipient == received[start].Recipient)
+                    {
+                        end++;
+                    }
+
                     await _slots.WaitAsync(cancellationToken);
-                    _ = DeliverAndReleaseAsync(message);
+                    _ = DeliverAndReleaseAsync(received.Skip(start).Take(end - start).ToArray());
+                    start = end;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -132,11 +140,11 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         }
     }
 
-    private async Task DeliverAndReleaseAsync(TransportMessage message)
+    private async Task DeliverAndReleaseAsync(TransportMessage[] messages)
     {
         try
         {
-            await DeliverAsync(message);
+            await DeliverAsync(messages);
         }
         finally
         {
@@ -144,32 +152,67 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         }
     }
 
-    private async Task DeliverAsync(TransportMessage message)
+    private async Task DeliverAsync(TransportMessage[] messages)
     {
-        var envelope = message.Envelope;
-        var recipient = message.Recipient.Value;
+        var recipient = messages[0].Recipient.Value;
+        var live = new List<TransportMessage>(messages.Length);
+        foreach (var message in messages)
+        {
+            if (message.Envelope.ExpiresAt is { } expiresAt && expiresAt <= _timeProvider.GetUtcNow())
+            {
+                await SettleAsync(message, DeadLetterReasons.Expired, $"The message expired at {expiresAt:O} before it could be processed.");
+            }
+            else
+            {
+                live.Add(message);
+            }
+        }
+
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        var errors = new string?[live.Count];
         try
         {
-            if (envelope.ExpiresAt is { } expiresAt && expiresAt <= _timeProvider.GetUtcNow())
+            var grain = _grains.GetGrain<IAgentGrain>(recipient);
+            var results = live.Count == 1
+                ? [await grain.ProcessAsync(live[0].Envelope with { Attempt = live[0].Attempts })]
+                : await grain.ProcessBatchAsync([.. live.Select(m => m.Envelope with { Attempt = m.Attempts })]);
+            for (var i = 0; i < live.Count; i++)
             {
-                await DeadLetterAsync(message, DeadLetterReasons.Expired, $"The message expired at {expiresAt:O} before it could be processed.");
-                return;
+                errors[i] = results[i].Outcome == HistoryOutcome.Failed ? results[i].Error ?? "The handler failed." : null;
+            }
+        }
+        catch (AgentNotFoundException)
+        {
+            foreach (var message in live)
+            {
+                await SettleAsync(message, DeadLetterReasons.TargetNotFound, $"No agent '{recipient}' is registered.");
             }
 
-            string? error;
-            try
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            Array.Fill(errors, ex is AosException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        // Settled together, so that a batch's delivered marks share one group commit.
+        await Task.WhenAll(live.Select((message, i) => SettleAsync(message, null, errors[i])));
+    }
+
+    /// <summary>Settles one delivery: delivered (no error), dead-lettered (a reason), or retried later unless its retry budget is spent.</summary>
+    private async Task SettleAsync(TransportMessage message, string? deadLetterReason, string? error)
+    {
+        var envelope = message.Envelope;
+        try
+        {
+            if (deadLetterReason is not null)
             {
-                var result = await _grains.GetGrain<IAgentGrain>(recipient).ProcessAsync(envelope with { Attempt = message.Attempts });
-                error = result.Outcome == HistoryOutcome.Failed ? result.Error ?? "The handler failed." : null;
-            }
-            catch (AgentNotFoundException)
-            {
-                await DeadLetterAsync(message, DeadLetterReasons.TargetNotFound, $"No agent '{recipient}' is registered.");
+                await DeadLetterAsync(message, deadLetterReason, error);
                 return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
-            {
-                error = ex is AosException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             }
 
             if (error is null)
@@ -193,14 +236,14 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             }
 
             var delay = RetryBackoff.Delay(attempts, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
-            Log.DeliveryFailed(_logger, envelope.Id, recipient, attempts, error, delay);
+            Log.DeliveryFailed(_logger, envelope.Id, message.Recipient.Value, attempts, error, delay);
             await _transport.RetryAsync(message, delay, error);
             Settled?.Invoke(message, "retry");
             KernelDiagnostics.MessagesRedelivered.Add(1);
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
-            Log.SettleFailed(_logger, envelope.Id, recipient, ex);
+            Log.SettleFailed(_logger, envelope.Id, message.Recipient.Value, ex);
         }
     }
 

@@ -76,7 +76,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
         _schema = new SchemaGate(database, SchemaComponent, Migrations);
         _options = options;
         _timeProvider = timeProvider;
-        _scheduler = new DeliveryScheduler(timeProvider);
+        _scheduler = new DeliveryScheduler(timeProvider, options.MaxDeliveryBatch);
     }
 
     /// <inheritdoc />

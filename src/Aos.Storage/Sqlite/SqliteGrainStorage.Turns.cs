@@ -7,11 +7,12 @@ namespace Aos.Storage.Sqlite;
 public sealed partial class SqliteGrainStorage : IAgentTurnStore
 {
     /// <inheritdoc />
-    public async Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, IReadOnlyList<JournalAppend> appends, string? processedMessageId, IReadOnlyList<string> outbox, CancellationToken cancellationToken = default)
+    public async Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, IReadOnlyList<JournalAppend> appends, IReadOnlyList<string> processedMessageIds, IReadOnlyList<string> outbox, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grainState);
         ArgumentNullException.ThrowIfNull(appends);
         ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(processedMessageIds);
         ArgumentNullException.ThrowIfNull(agentId.Value, nameof(agentId));
         var etag = grainState.ETag;
         if (!TryParseETag(etag, out var expected))
@@ -45,9 +46,9 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
                         append.Execute(connection);
                     }
 
-                    if (processedMessageId is not null)
+                    foreach (var processed in processedMessageIds)
                     {
-                        SqliteProcessedMessageLog.Insert(connection, agentId.Value, processedMessageId, processedAt);
+                        SqliteProcessedMessageLog.Insert(connection, agentId.Value, processed, processedAt);
                     }
 
                     SqliteAgentOutbox.Insert(connection, agentId.Value, outbox);

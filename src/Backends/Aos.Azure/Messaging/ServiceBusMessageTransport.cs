@@ -97,7 +97,7 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         _sender = _client.CreateSender(azureOptions.QueueName);
         _receiver = _client.CreateReceiver(azureOptions.QueueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock });
         _ledger = new TableMessageLedger(new TableClient(azureOptions.TableConnectionString, azureOptions.TableName));
-        _scheduler = new DeliveryScheduler(timeProvider);
+        _scheduler = new DeliveryScheduler(timeProvider, options.MaxDeliveryBatch);
     }
 
     /// <summary>Gets the name of the queue that holds the messages.</summary>

@@ -82,7 +82,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _timeProvider = timeProvider;
         _logger = logger ?? NullLogger<NatsMessageTransport>.Instance;
         _connection = new NatsConnection(NatsOpts.Default with { Url = natsOptions.Url, Name = natsOptions.ClientName });
-        _scheduler = new DeliveryScheduler(timeProvider);
+        _scheduler = new DeliveryScheduler(timeProvider, options.MaxDeliveryBatch);
         _subject = natsOptions.StreamPrefix + ".messages";
         StreamName = natsOptions.StreamPrefix + "_MESSAGES";
         BucketName = natsOptions.StreamPrefix + "_LEDGER";
