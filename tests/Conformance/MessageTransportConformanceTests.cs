@@ -330,6 +330,38 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enqueue_DuplicateIntoAFullInbox_ShedsNothing()
+    {
+        Options.InboxCapacity = 2;
+        await RestartAsync();
+        Assert.All(
+            await Transport.EnqueueAsync([Message("low-1", priority: MessagePriority.Low, source: "a"), Message("high-1", priority: MessagePriority.High, source: "b")], cancellationToken: Ct),
+            o => Assert.Equal(EnqueueOutcome.Accepted, o));
+
+        Assert.Equal([EnqueueOutcome.Duplicate], await Transport.EnqueueAsync([Message("high-1", priority: MessagePriority.High, source: "b")], cancellationToken: Ct));
+
+        Assert.Empty((await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items);
+        Assert.Equal(2, Ledger.GetInboxDepth(Agent("r1")));
+        var first = Assert.Single(await ReceiveAllAsync());
+        Assert.Equal("high-1", first.Envelope.Id);
+        await Transport.CompleteAsync(first, Ct);
+        Assert.Equal("low-1", Assert.Single(await ReceiveAllAsync()).Envelope.Id);
+    }
+
+    [Fact]
+    public async Task Enqueue_CapacityOne_ShedsThenRefuses()
+    {
+        Options.InboxCapacity = 1;
+        await RestartAsync();
+        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("low-1", priority: MessagePriority.Low, source: "a")], cancellationToken: Ct));
+        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("high-1", priority: MessagePriority.High, source: "b")], cancellationToken: Ct));
+
+        Assert.Equal(1, Ledger.GetInboxDepth(Agent("r1")));
+        Assert.Equal([EnqueueOutcome.Refused], await Transport.EnqueueAsync([Message("normal-1", source: "c")], cancellationToken: Ct));
+        Assert.Equal(DeadLetterReasons.Shed, Assert.Single(await Ledger.GetAsync("low-1", Ct)).Reason);
+    }
+
+    [Fact]
     public async Task PruneDelivered_RemovesOnlyDeliveredMessagesOlderThanTheCutoff()
     {
         var retention = Assert.IsAssignableFrom<IMessageRetention>(Transport);

@@ -53,15 +53,19 @@ internal sealed class DeliveryScheduler : IDisposable
         }
     }
 
-    /// <summary>Reserves room in a recipient's inbox; when it is full, picks a less urgent waiting message to shed instead.</summary>
-    /// <returns><see langword="true"/> with a null victim when there is room; with a victim (already taken out) to shed; <see langword="false"/> when full.</returns>
+    /// <summary>Reserves room in a recipient's inbox; when it is full, picks a less urgent waiting message to shed in its place.</summary>
+    /// <remarks>
+    /// A picked victim is only marked (it is not handed out meanwhile): the caller sheds it with <see cref="CommitShed"/> once the new
+    /// message is durable, or keeps it with <see cref="CancelShed"/> when the new message turned out to be a duplicate or was not stored.
+    /// </remarks>
+    /// <returns><see langword="true"/> with a null victim when there is room; with a victim to shed; <see langword="false"/> when full.</returns>
     public bool TryReserve(string recipient, int priority, int capacity, bool overCapacity, out TransportMessage? victim)
     {
         victim = null;
         lock (_lock)
         {
             var inbox = InboxOf(recipient);
-            if (inbox.Count + inbox.Reserved < capacity || overCapacity)
+            if (inbox.Count - inbox.Doomed + inbox.Reserved < capacity || overCapacity)
             {
                 inbox.Reserved++;
                 return true;
@@ -71,17 +75,41 @@ internal sealed class DeliveryScheduler : IDisposable
             {
                 for (var node = inbox.ByPriority[p].Last; node is not null; node = node.Previous)
                 {
-                    if (!node.Value.InFlight)
+                    if (!node.Value.InFlight && !node.Value.IsDoomed)
                     {
-                        victim = node.Value.Message;
-                        RemoveLocked(node.Value);
+                        node.Value.IsDoomed = true;
+                        inbox.Doomed++;
                         inbox.Reserved++;
+                        victim = node.Value.Message;
                         return true;
                     }
                 }
             }
 
             return false;
+        }
+    }
+
+    /// <summary>Removes a victim picked by <see cref="TryReserve"/> once its replacement is durable.</summary>
+    public void CommitShed(long sequence) => Remove(sequence);
+
+    /// <summary>Keeps a victim picked by <see cref="TryReserve"/> whose replacement was not stored: it is handed out as before.</summary>
+    public void CancelShed(long sequence)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(sequence, out var entry) || !entry.IsDoomed)
+            {
+                return;
+            }
+
+            entry.IsDoomed = false;
+            _inboxes[entry.Message.Recipient.Value].Doomed--;
+            var lane = _lanes[entry.Message.OrderKey];
+            if (lane.Items.First?.Value == entry)
+            {
+                ScheduleLocked(lane);
+            }
         }
     }
 
@@ -179,8 +207,8 @@ internal sealed class DeliveryScheduler : IDisposable
     public List<TransportMessage> Take(int max) => Take(max, 1);
 
     /// <summary>
-    /// Hands out up to <paramref name="max"/> due lane heads, most urgent first, marking them in flight; with a batch size above 1,
-    /// a head is followed by the fresh (never attempted) messages behind it in its lane that have its priority, up to that size.
+    /// Hands out up to <paramref name="max"/> deliveries, most urgent first, marking them in flight: a delivery is a due lane head, and
+    /// with a batch size above 1 also the fresh (never attempted) messages behind it in its lane that have its priority, up to that size.
     /// </summary>
     /// <remarks>A batch's messages for one recipient are consecutive in the result, in lane order.</remarks>
     public List<TransportMessage> Take(int max, int maxBatch)
@@ -198,10 +226,12 @@ internal sealed class DeliveryScheduler : IDisposable
                 }
             }
 
-            while (taken.Count < max && _ready.TryDequeue(out var ready, out _))
+            var groups = 0;
+            while (groups < max && _ready.TryDequeue(out var ready, out _))
             {
-                if (ready.Version != ready.Lane.Version || ready.Lane.Items.First is not { } head || head.Value.InFlight)
+                if (ready.Version != ready.Lane.Version || ready.Lane.Items.First is not { } head || head.Value.InFlight || head.Value.IsDoomed)
                 {
+                    // A doomed head is being shed; if it is kept after all, CancelShed schedules its lane again.
                     continue;
                 }
 
@@ -217,11 +247,12 @@ internal sealed class DeliveryScheduler : IDisposable
                 inbox.InFlight++;
                 ready.Lane.Version++;
                 taken.Add(head.Value.Message);
+                groups++;
                 var batched = 1;
-                for (var next = head.Next; next is not null && batched < maxBatch && taken.Count < max && head.Value.Message.Attempts == 0; next = next.Next)
+                for (var next = head.Next; next is not null && batched < maxBatch && head.Value.Message.Attempts == 0; next = next.Next)
                 {
                     var entry = next.Value;
-                    if (entry.InFlight || entry.Priority != head.Value.Priority || entry.Message.Attempts != 0 || entry.DueAt > now)
+                    if (entry.InFlight || entry.IsDoomed || entry.Priority != head.Value.Priority || entry.Message.Attempts != 0 || entry.DueAt > now)
                     {
                         break;
                     }
@@ -301,6 +332,10 @@ internal sealed class DeliveryScheduler : IDisposable
         var inbox = _inboxes[recipient];
         inbox.ByPriority[entry.Priority].Remove(entry.InboxNode!);
         inbox.Count--;
+        if (entry.IsDoomed)
+        {
+            inbox.Doomed--;
+        }
         if (entry.InFlight)
         {
             ReleaseInFlightLocked(inbox);
@@ -391,6 +426,8 @@ internal sealed class DeliveryScheduler : IDisposable
 
         public bool InFlight { get; set; }
 
+        public bool IsDoomed { get; set; }
+
         public LinkedListNode<Entry>? LaneNode { get; set; }
 
         public LinkedListNode<Entry>? InboxNode { get; set; }
@@ -412,6 +449,8 @@ internal sealed class DeliveryScheduler : IDisposable
         public int Reserved { get; set; }
 
         public int InFlight { get; set; }
+
+        public int Doomed { get; set; }
 
         public List<Lane> Parked { get; } = [];
 

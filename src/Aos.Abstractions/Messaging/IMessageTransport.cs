@@ -26,8 +26,12 @@ public interface IMessageTransport
     /// <returns>What happened to each message, in order.</returns>
     ValueTask<IReadOnlyList<EnqueueOutcome>> EnqueueAsync(IReadOnlyList<TransportMessage> messages, bool admitOverCapacity = false, CancellationToken cancellationToken = default);
 
-    /// <summary>Waits until messages are due and hands out up to <paramref name="maxMessages"/> of them.</summary>
-    /// <param name="maxMessages">The most messages to return.</param>
+    /// <summary>Waits until messages are due and hands out up to <paramref name="maxMessages"/> deliveries.</summary>
+    /// <remarks>
+    /// A delivery is one message, or, when <see cref="MessageBusOptions.MaxDeliveryBatch"/> is above 1, a batch of consecutive fresh
+    /// messages of one lane with the same priority; a batch's messages are consecutive in the result.
+    /// </remarks>
+    /// <param name="maxMessages">The most deliveries to return.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>At least one message, most urgent first.</returns>
     ValueTask<IReadOnlyList<TransportMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken = default);

@@ -88,6 +88,7 @@ internal sealed partial class AgentGrain
             if (!outcome.Succeeded)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
+                _needsRestore = true;
                 await RestoreAsync(recreateAgent: _agent is null);
                 _context!.EndTurn();
                 var cause = Describe(outcome.Error!);
@@ -95,7 +96,7 @@ internal sealed partial class AgentGrain
                 {
                     results[other] = new DeliveryResult(
                         messages[other].Id,
-                        HistoryOutcome.Failed,
+                        other == index ? HistoryOutcome.Failed : HistoryOutcome.NotKept,
                         other == index ? cause : $"Not kept: message '{message.Id}' of the same batch failed ({cause}); it is delivered again on its own.");
                 }
 

@@ -123,6 +123,7 @@ internal sealed partial class AgentGrain
         {
             // The bus retries later with backoff: nothing of this turn is kept, and the message is not marked processed.
             Log.HandlerAttemptFailed(_logger, _id.Value, outcome.Attempts, message.Id, message.Type, outcome.Error!);
+            _needsRestore = true;
             await RestoreAsync(recreateAgent: _agent is null);
             _context!.EndTurn();
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
@@ -131,6 +132,7 @@ internal sealed partial class AgentGrain
         else
         {
             Log.MessageFailed(_logger, _id.Value, message.Id, message.Type, outcome.Attempts, outcome.Error!);
+            _needsRestore = true;
             await RestoreAsync(recreateAgent: _agent is null);
             _context!.BeginTurn(message);
             result = HistoryOutcome.Failed;
@@ -204,14 +206,22 @@ internal sealed partial class AgentGrain
 
         _wakePending = false;
         context.EndTurn();
-        foreach (var change in context.PendingWakeUps)
-        {
-            await ((IAgentHost)this).ApplyWakeUpAsync(change, CancellationToken.None);
-        }
-
         if (context.PendingMessages.Count > 0)
         {
             _relay.Notify();
+        }
+
+        foreach (var change in context.PendingWakeUps)
+        {
+            try
+            {
+                await ((IAgentHost)this).ApplyWakeUpAsync(change, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The turn is durable and its caller is answered: a wake-up that could not be applied is logged, not thrown.
+                Log.WakeUpChangeFailed(_logger, _id.Value, change.Name, ex);
+            }
         }
     }
 

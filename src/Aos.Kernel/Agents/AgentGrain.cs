@@ -105,7 +105,7 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
         Log.AgentActivated(_logger, _id.Value, _descriptor.Type);
 
         // The status write is not awaited here: the first turn's commit waits for it, so a cold wake pays one round trip.
-        _statusWrite = _directory.SetStatusAsync(_id, AgentStatus.Active, null, RuntimeIdentity, cancellationToken);
+        _statusWrite = WriteActiveStatusAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -142,6 +142,19 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
         _agent = null;
         _context?.Detach();
         DeactivateOnIdle();
+    }
+
+    /// <summary>Records the agent as active; a failure is logged, never surfaced through the turns that wait for it.</summary>
+    private async Task WriteActiveStatusAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _directory.SetStatusAsync(_id, AgentStatus.Active, null, RuntimeIdentity, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            Log.StatusWriteFailed(_logger, _id.Value, nameof(AgentStatus.Active), ex);
+        }
     }
 
     private async Task CreateAgentAsync(CancellationToken cancellationToken)

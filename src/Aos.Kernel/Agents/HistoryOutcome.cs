@@ -15,6 +15,9 @@ public static class HistoryOutcome
     /// <summary>The agent had already processed a message with this id; it was not processed again (and is not recorded again).</summary>
     public const string Duplicate = "duplicate";
 
+    /// <summary>A message of a batch that was rolled back because another message of it failed; it is delivered again on its own.</summary>
+    public const string NotKept = "not-kept";
+
     /// <summary>A published or broadcast message of a type the agent does not take; its handlers did not see it.</summary>
     public const string Filtered = "filtered";
 }

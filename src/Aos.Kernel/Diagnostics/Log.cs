@@ -48,4 +48,7 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Warning, "Pruning delivered messages and processed-message records failed.")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Error, "Agent {AgentId}: applying wake-up '{Name}' after a committed turn failed; schedule it again.")]
+    public static partial void WakeUpChangeFailed(ILogger logger, string agentId, string name, Exception exception);
 }

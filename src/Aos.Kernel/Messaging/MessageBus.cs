@@ -225,7 +225,12 @@ public sealed class MessageBus
             if (accepted.Count > 0)
             {
                 KernelDiagnostics.MessagesPublished.Add(accepted.Count, new KeyValuePair<string, object?>("aos.message.kind", Kind(message)));
-                history.Add((message, accepted));
+            }
+
+            // Duplicates too: a retry after a failed history write records it then (the history ignores ids it has).
+            if (accepted.Count + duplicates.Count > 0)
+            {
+                history.Add((message, [.. accepted, .. duplicates]));
             }
 
             receipts.Add(new PublishReceipt(message.Id, accepted, duplicates));

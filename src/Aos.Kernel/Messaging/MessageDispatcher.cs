@@ -70,9 +70,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
 
     public void Dispose()
     {
+        // The slots are not disposed: a delivery still finishing after the silo stopped releases its slot into them.
         _pruneTimer?.Dispose();
         _stopping.Dispose();
-        _slots.Dispose();
     }
 
     private Task StartAsync(CancellationToken cancellationToken)
@@ -107,7 +107,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
                 IReadOnlyList<TransportMessage> received;
                 try
                 {
-                    received = await _transport.ReceiveAsync(free * _options.MaxDeliveryBatch, cancellationToken);
+                    received = await _transport.ReceiveAsync(free, cancellationToken);
                 }
                 finally
                 {
@@ -174,6 +174,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         }
 
         var errors = new string?[live.Count];
+        var notKept = new bool[live.Count];
         try
         {
             var grain = _grains.GetGrain<IAgentGrain>(recipient);
@@ -182,7 +183,8 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
                 : await grain.ProcessBatchAsync([.. live.Select(m => m.Envelope with { Attempt = m.Attempts })]);
             for (var i = 0; i < live.Count; i++)
             {
-                errors[i] = results[i].Outcome == HistoryOutcome.Failed ? results[i].Error ?? "The handler failed." : null;
+                errors[i] = results[i].Outcome is HistoryOutcome.Failed or HistoryOutcome.NotKept ? results[i].Error ?? "The handler failed." : null;
+                notKept[i] = results[i].Outcome == HistoryOutcome.NotKept;
             }
         }
         catch (AgentNotFoundException)
@@ -200,11 +202,12 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         }
 
         // Settled together, so that a batch's delivered marks share one group commit.
-        await Task.WhenAll(live.Select((message, i) => SettleAsync(message, null, errors[i])));
+        await Task.WhenAll(live.Select((message, i) => SettleAsync(message, null, errors[i], notKept[i])));
     }
 
     /// <summary>Settles one delivery: delivered (no error), dead-lettered (a reason), or retried later unless its retry budget is spent.</summary>
-    private async Task SettleAsync(TransportMessage message, string? deadLetterReason, string? error)
+    /// <remarks>A message <paramref name="notKept"/> (rolled back with a failed batch, not itself at fault) is never dead-lettered for it: it is given back at once, to be delivered on its own.</remarks>
+    private async Task SettleAsync(TransportMessage message, string? deadLetterReason, string? error, bool notKept = false)
     {
         var envelope = message.Envelope;
         try
@@ -229,13 +232,13 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             }
 
             var attempts = message.Attempts + 1;
-            if (attempts >= _options.MaxAttempts)
+            if (attempts >= _options.MaxAttempts && !notKept)
             {
                 await DeadLetterAsync(message with { Attempts = attempts }, DeadLetterReasons.MaxAttempts, error);
                 return;
             }
 
-            var delay = RetryBackoff.Delay(attempts, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
+            var delay = notKept ? TimeSpan.Zero : RetryBackoff.Delay(attempts, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
             Log.DeliveryFailed(_logger, envelope.Id, message.Recipient.Value, attempts, error, delay);
             await _transport.RetryAsync(message, delay, error);
             Settled?.Invoke(message, "retry");

@@ -85,8 +85,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
         ArgumentNullException.ThrowIfNull(messages);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new EnqueueOutcome[messages.Count];
-        var rows = new List<(int Index, TransportMessage Message, string Json)>(messages.Count);
-        var victims = new List<TransportMessage>();
+        var rows = new List<(int Index, TransportMessage Message, string Json, TransportMessage? Victim)>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -97,12 +96,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
                 continue;
             }
 
-            if (victim is not null)
-            {
-                victims.Add(victim);
-            }
-
-            rows.Add((i, message, JsonSerializer.Serialize(message.Envelope, AosStorageJsonContext.Default.Envelope)));
+            rows.Add((i, message, JsonSerializer.Serialize(message.Envelope, AosStorageJsonContext.Default.Envelope), victim));
         }
 
         if (rows.Count == 0)
@@ -117,16 +111,11 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
             sequences = await _schema.Database.WriteAsync(
                 connection =>
                 {
-                    foreach (var victim in victims)
-                    {
-                        Settle(connection, DeadLetterSql, victim.Sequence, victim.Attempts, now, DeadLetterReasons.Shed, "The recipient's inbox was full and a more urgent message took this one's place.");
-                    }
-
                     var result = new long[rows.Count];
                     var insert = SqliteCommandCache.Get(connection, InsertSql, "$id", "$r", "$k", "$p", "$a", "$due", "$now", "$e");
                     for (var i = 0; i < rows.Count; i++)
                     {
-                        var (_, message, json) = rows[i];
+                        var (_, message, json, victim) = rows[i];
                         insert.Parameters[0].Value = message.Envelope.Id;
                         insert.Parameters[1].Value = message.Recipient.Value;
                         insert.Parameters[2].Value = message.OrderKey;
@@ -136,6 +125,12 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
                         insert.Parameters[6].Value = now;
                         insert.Parameters[7].Value = json;
                         result[i] = insert.ExecuteScalar() is long seq ? seq : 0;
+
+                        // A victim is shed only for a message that was stored: a duplicate takes no one's place.
+                        if (result[i] != 0 && victim is not null)
+                        {
+                            Settle(connection, DeadLetterSql, victim.Sequence, victim.Attempts, now, DeadLetterReasons.Shed, "The recipient's inbox was full and a more urgent message took this one's place.");
+                        }
                     }
 
                     return result;
@@ -144,14 +139,13 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
         }
         catch
         {
-            foreach (var (_, message, _) in rows)
+            foreach (var (_, message, _, victim) in rows)
             {
                 _scheduler.Release(message.Recipient.Value);
-            }
-
-            foreach (var victim in victims)
-            {
-                _scheduler.Add(victim, now, reserved: false);
+                if (victim is not null)
+                {
+                    _scheduler.CancelShed(victim.Sequence);
+                }
             }
 
             throw;
@@ -159,15 +153,25 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
 
         for (var i = 0; i < rows.Count; i++)
         {
-            var (index, message, _) = rows[i];
+            var (index, message, _, victim) = rows[i];
             if (sequences[i] == 0)
             {
                 outcomes[index] = EnqueueOutcome.Duplicate;
                 _scheduler.Release(message.Recipient.Value);
+                if (victim is not null)
+                {
+                    _scheduler.CancelShed(victim.Sequence);
+                }
+
                 continue;
             }
 
             outcomes[index] = EnqueueOutcome.Accepted;
+            if (victim is not null)
+            {
+                _scheduler.CommitShed(victim.Sequence);
+            }
+
             _scheduler.Add(message with { Sequence = sequences[i] }, now, reserved: true);
         }
 
@@ -203,19 +207,26 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var due = now + (long)Math.Max(0, delay.TotalMilliseconds);
         var attempts = message.Attempts + 1;
-        await _schema.Database.WriteAsync(
-            connection =>
-            {
-                var command = SqliteCommandCache.Get(connection, RetrySql, "$a", "$due", "$err", "$now", "$seq");
-                command.Parameters[0].Value = attempts;
-                command.Parameters[1].Value = due;
-                command.Parameters[2].Value = (object?)lastError ?? DBNull.Value;
-                command.Parameters[3].Value = now;
-                command.Parameters[4].Value = message.Sequence;
-                return command.ExecuteNonQuery();
-            },
-            cancellationToken).ConfigureAwait(false);
-        _scheduler.Retry(message.Sequence, attempts, due);
+        try
+        {
+            await _schema.Database.WriteAsync(
+                connection =>
+                {
+                    var command = SqliteCommandCache.Get(connection, RetrySql, "$a", "$due", "$err", "$now", "$seq");
+                    command.Parameters[0].Value = attempts;
+                    command.Parameters[1].Value = due;
+                    command.Parameters[2].Value = (object?)lastError ?? DBNull.Value;
+                    command.Parameters[3].Value = now;
+                    command.Parameters[4].Value = message.Sequence;
+                    return command.ExecuteNonQuery();
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the write fails the message goes back to be handed out again, so its agent's inbox does not stall.
+            _scheduler.Retry(message.Sequence, attempts, due);
+        }
     }
 
     /// <inheritdoc />
@@ -224,8 +235,15 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(reason);
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await _schema.Database.WriteAsync(c => Settle(c, DeadLetterSql, message.Sequence, message.Attempts, now, reason, lastError), cancellationToken).ConfigureAwait(false);
-        _scheduler.Remove(message.Sequence);
+        try
+        {
+            await _schema.Database.WriteAsync(c => Settle(c, DeadLetterSql, message.Sequence, message.Attempts, now, reason, lastError), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // If the write failed the row stays pending and the message is handed out again after a restart (at least once).
+            _scheduler.Remove(message.Sequence);
+        }
     }
 
     /// <inheritdoc />

@@ -120,8 +120,7 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
 
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new EnqueueOutcome[messages.Count];
-        var rows = new List<int>(messages.Count);
-        var victims = new List<TransportMessage>();
+        var rows = new List<(int Index, TransportMessage? Victim)>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -131,45 +130,13 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
                 continue;
             }
 
-            if (victim is not null)
-            {
-                victims.Add(victim);
-            }
-
-            rows.Add(i);
-        }
-
-        if (rows.Count == 0)
-        {
-            return outcomes;
+            rows.Add((i, victim));
         }
 
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        try
-        {
-            foreach (var victim in victims)
-            {
-                await SettleAsync(victim, MessageStatus.DeadLettered, victim.Attempts, now, DeadLetterReasons.Shed, ShedError, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            foreach (var index in rows)
-            {
-                _scheduler.Release(messages[index].Recipient.Value);
-            }
-
-            foreach (var victim in victims)
-            {
-                _scheduler.Add(victim, now, reserved: false);
-            }
-
-            throw;
-        }
-
         for (var r = 0; r < rows.Count; r++)
         {
-            var index = rows[r];
+            var (index, victim) = rows[r];
             var message = messages[index];
             LedgerEntry? entry;
             try
@@ -180,7 +147,11 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
             {
                 for (var rest = r; rest < rows.Count; rest++)
                 {
-                    _scheduler.Release(messages[rows[rest]].Recipient.Value);
+                    _scheduler.Release(messages[rows[rest].Index].Recipient.Value);
+                    if (rows[rest].Victim is { } kept)
+                    {
+                        _scheduler.CancelShed(kept.Sequence);
+                    }
                 }
 
                 throw;
@@ -188,9 +159,29 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
 
             if (entry is null)
             {
+                // A duplicate takes no one's place.
                 outcomes[index] = EnqueueOutcome.Duplicate;
                 _scheduler.Release(message.Recipient.Value);
+                if (victim is not null)
+                {
+                    _scheduler.CancelShed(victim.Sequence);
+                }
+
                 continue;
+            }
+
+            if (victim is not null)
+            {
+                try
+                {
+                    await SettleAsync(victim, MessageStatus.DeadLettered, victim.Attempts, now, DeadLetterReasons.Shed, ShedError, cancellationToken).ConfigureAwait(false);
+                    _scheduler.CommitShed(victim.Sequence);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The victim could not be dead-lettered: it stays, and the inbox holds one message over its capacity.
+                    _scheduler.CancelShed(victim.Sequence);
+                }
             }
 
             outcomes[index] = EnqueueOutcome.Accepted;
@@ -205,16 +196,7 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            var taken = _scheduler.Take(maxMessages);
-            if (taken.Count > 0)
-            {
-                return taken;
-            }
-
-            await _scheduler.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return await _scheduler.ReceiveAsync(maxMessages, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -223,8 +205,15 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         ArgumentNullException.ThrowIfNull(message);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await SettleAsync(message, MessageStatus.Delivered, message.Attempts + 1, now, null, null, cancellationToken).ConfigureAwait(false);
-        _scheduler.Remove(message.Sequence);
+        try
+        {
+            await SettleAsync(message, MessageStatus.Delivered, message.Attempts + 1, now, null, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the write fails the agent's inbox goes on; the ledger entry stays pending and is handed out again after a restart.
+            _scheduler.Remove(message.Sequence);
+        }
     }
 
     /// <inheritdoc />
@@ -235,13 +224,20 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var due = now + (long)Math.Max(0, delay.TotalMilliseconds);
         var attempts = message.Attempts + 1;
-        await _ledger.UpdatePendingAsync(
-            message.Envelope.Id,
-            message.Recipient.Value,
-            message.Sequence,
-            entry => entry with { Attempts = attempts, DueAt = due, LastError = lastError, UpdatedAt = now },
-            cancellationToken).ConfigureAwait(false);
-        _scheduler.Retry(message.Sequence, attempts, due);
+        try
+        {
+            await _ledger.UpdatePendingAsync(
+                message.Envelope.Id,
+                message.Recipient.Value,
+                message.Sequence,
+                entry => entry with { Attempts = attempts, DueAt = due, LastError = lastError, UpdatedAt = now },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the write fails the message goes back to be handed out again, so its agent's inbox does not stall.
+            _scheduler.Retry(message.Sequence, attempts, due);
+        }
     }
 
     /// <inheritdoc />
@@ -251,8 +247,15 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         ArgumentException.ThrowIfNullOrEmpty(reason);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await SettleAsync(message, MessageStatus.DeadLettered, message.Attempts, now, reason, lastError, cancellationToken).ConfigureAwait(false);
-        _scheduler.Remove(message.Sequence);
+        try
+        {
+            await SettleAsync(message, MessageStatus.DeadLettered, message.Attempts, now, reason, lastError, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the write fails the agent's inbox goes on; the ledger entry stays pending and is handed out again after a restart.
+            _scheduler.Remove(message.Sequence);
+        }
     }
 
     /// <inheritdoc />

@@ -108,8 +108,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
 
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new EnqueueOutcome[messages.Count];
-        var rows = new List<int>(messages.Count);
-        var victims = new List<TransportMessage>();
+        var rows = new List<(int Index, TransportMessage? Victim)>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -119,45 +118,13 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
                 continue;
             }
 
-            if (victim is not null)
-            {
-                victims.Add(victim);
-            }
-
-            rows.Add(i);
-        }
-
-        if (rows.Count == 0)
-        {
-            return outcomes;
+            rows.Add((i, victim));
         }
 
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        try
-        {
-            foreach (var victim in victims)
-            {
-                await SettleAsync(victim, MessageStatus.DeadLettered, victim.Attempts, now, DeadLetterReasons.Shed, ShedError, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            foreach (var index in rows)
-            {
-                _scheduler.Release(messages[index].Recipient.Value);
-            }
-
-            foreach (var victim in victims)
-            {
-                _scheduler.Add(victim, now, reserved: false);
-            }
-
-            throw;
-        }
-
         for (var r = 0; r < rows.Count; r++)
         {
-            var index = rows[r];
+            var (index, victim) = rows[r];
             var message = messages[index];
             long sequence;
             try
@@ -168,7 +135,11 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
             {
                 for (var rest = r; rest < rows.Count; rest++)
                 {
-                    _scheduler.Release(messages[rows[rest]].Recipient.Value);
+                    _scheduler.Release(messages[rows[rest].Index].Recipient.Value);
+                    if (rows[rest].Victim is { } kept)
+                    {
+                        _scheduler.CancelShed(kept.Sequence);
+                    }
                 }
 
                 throw;
@@ -176,9 +147,29 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
 
             if (sequence == 0)
             {
+                // A duplicate takes no one's place.
                 outcomes[index] = EnqueueOutcome.Duplicate;
                 _scheduler.Release(message.Recipient.Value);
+                if (victim is not null)
+                {
+                    _scheduler.CancelShed(victim.Sequence);
+                }
+
                 continue;
+            }
+
+            if (victim is not null)
+            {
+                try
+                {
+                    await SettleAsync(victim, MessageStatus.DeadLettered, victim.Attempts, now, DeadLetterReasons.Shed, ShedError, cancellationToken).ConfigureAwait(false);
+                    _scheduler.CommitShed(victim.Sequence);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The victim could not be dead-lettered: it stays, and the inbox holds one message over its capacity.
+                    _scheduler.CancelShed(victim.Sequence);
+                }
             }
 
             outcomes[index] = EnqueueOutcome.Accepted;
@@ -202,8 +193,15 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         ArgumentNullException.ThrowIfNull(message);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await SettleAsync(message, MessageStatus.Delivered, message.Attempts + 1, now, null, null, cancellationToken).ConfigureAwait(false);
-        _scheduler.Remove(message.Sequence);
+        try
+        {
+            await SettleAsync(message, MessageStatus.Delivered, message.Attempts + 1, now, null, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the write fails the agent's inbox goes on; the ledger entry stays pending and is handed out again after a restart.
+            _scheduler.Remove(message.Sequence);
+        }
     }
 
     /// <inheritdoc />
@@ -214,11 +212,18 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var due = now + (long)Math.Max(0, delay.TotalMilliseconds);
         var attempts = message.Attempts + 1;
-        await UpdateEntryAsync(
-            message,
-            entry => entry with { Attempts = attempts, DueAt = due, LastError = lastError, UpdatedAt = now },
-            cancellationToken).ConfigureAwait(false);
-        _scheduler.Retry(message.Sequence, attempts, due);
+        try
+        {
+            await UpdateEntryAsync(
+                message,
+                entry => entry with { Attempts = attempts, DueAt = due, LastError = lastError, UpdatedAt = now },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the write fails the message goes back to be handed out again, so its agent's inbox does not stall.
+            _scheduler.Retry(message.Sequence, attempts, due);
+        }
     }
 
     /// <inheritdoc />
@@ -228,8 +233,15 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         ArgumentException.ThrowIfNullOrEmpty(reason);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await SettleAsync(message, MessageStatus.DeadLettered, message.Attempts, now, reason, lastError, cancellationToken).ConfigureAwait(false);
-        _scheduler.Remove(message.Sequence);
+        try
+        {
+            await SettleAsync(message, MessageStatus.DeadLettered, message.Attempts, now, reason, lastError, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the write fails the agent's inbox goes on; the ledger entry stays pending and is handed out again after a restart.
+            _scheduler.Remove(message.Sequence);
+        }
     }
 
     /// <inheritdoc />
