@@ -91,9 +91,17 @@ public sealed partial class NatsMessageTransport
             // Within the duplicate window JetStream answers a re-publish with the first message's sequence, which the existing entry
             // may hold (a concurrent enqueue of the same message won the create): only a stream message nobody refers to is removed.
             var existing = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!existing.Success || Deserialize(existing.Value.Value)?.Sequence != sequence)
+            var known = existing.Success ? Deserialize(existing.Value.Value) : null;
+            if (known?.Sequence != sequence)
             {
                 await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
+            }
+
+            // An earlier enqueue may have created the entry and then failed before telling the scheduler (a timeout after the
+            // server applied the create): a pending entry is handed out now rather than after the next restart.
+            if (known is { Status: MessageStatus.Pending })
+            {
+                _scheduler.Add(message with { Attempts = known.Attempts, Sequence = known.Sequence }, known.DueAt, reserved: false);
             }
 
             return 0;
