@@ -30,7 +30,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private readonly ILogger<MessageDispatcher> _logger;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _dispatchLoop = Task.CompletedTask;
+    private int _inFlight;
     private ITimer? _pruneTimer;
 
     public MessageDispatcher(
@@ -89,6 +91,12 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         try
         {
             await Task.WhenAll(_dispatchLoop, Relay.Completion).WaitAsync(cancellationToken);
+
+            // Deliveries already handed to agents finish and settle before the silo goes (they hold their slots until then).
+            if (Volatile.Read(ref _inFlight) > 0)
+            {
+                await _drained.Task.WaitAsync(cancellationToken);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -142,6 +150,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
 
     private async Task DeliverAndReleaseAsync(TransportMessage[] messages)
     {
+        Interlocked.Increment(ref _inFlight);
         try
         {
             await DeliverAsync(messages);
@@ -149,6 +158,10 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         finally
         {
             _slots.Release();
+            if (Interlocked.Decrement(ref _inFlight) == 0 && _stopping.IsCancellationRequested)
+            {
+                _drained.TrySetResult();
+            }
         }
     }
 
