@@ -52,18 +52,29 @@ public sealed partial class SqliteMessageTransport
                 var read = SqliteCommandCache.Get(connection, GetSql, "$id");
                 read.Parameters[0].Value = messageId;
                 var dead = ReadRecords(read).Where(r => r.Status == MessageStatus.DeadLettered).ToList();
-                var update = SqliteCommandCache.Get(connection, ReplaySql, "$now", "$e", "$seq");
+                // A replayed message takes a new sequence, at the tail of its lane: its place is the same in memory and after a restart.
+                var delete = SqliteCommandCache.Get(connection, DeleteDeadSql, "$seq");
+                var insert = SqliteCommandCache.Get(connection, InsertSql, "$id", "$r", "$k", "$p", "$a", "$due", "$now", "$e");
                 var result = new List<TransportMessage>(dead.Count);
                 foreach (var record in dead)
                 {
                     var envelope = record.Envelope with { ExpiresAt = expiresAt, Attempt = 0 };
-                    update.Parameters[0].Value = now;
-                    update.Parameters[1].Value = JsonSerializer.Serialize(envelope, AosStorageJsonContext.Default.Envelope);
-                    update.Parameters[2].Value = record.Sequence;
-                    if (update.ExecuteNonQuery() == 1)
+                    delete.Parameters[0].Value = record.Sequence;
+                    if (delete.ExecuteNonQuery() != 1)
                     {
-                        result.Add(new TransportMessage(envelope, record.Recipient, TransportMessage.OrderKeyOf(envelope, record.Recipient), 0, record.Sequence));
+                        continue;
                     }
+
+                    var message = TransportMessage.For(envelope, record.Recipient);
+                    insert.Parameters[0].Value = envelope.Id;
+                    insert.Parameters[1].Value = record.Recipient.Value;
+                    insert.Parameters[2].Value = message.OrderKey;
+                    insert.Parameters[3].Value = (int)envelope.Priority;
+                    insert.Parameters[4].Value = 0;
+                    insert.Parameters[5].Value = now;
+                    insert.Parameters[6].Value = now;
+                    insert.Parameters[7].Value = JsonSerializer.Serialize(envelope, AosStorageJsonContext.Default.Envelope);
+                    result.Add(message with { Sequence = (long)insert.ExecuteScalar()! });
                 }
 
                 return result;

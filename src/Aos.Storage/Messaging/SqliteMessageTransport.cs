@@ -54,7 +54,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
     private const string Columns = "seq, recipient, status, attempts, last_error, reason, created_at, updated_at, envelope";
     private const string GetSql = "SELECT " + Columns + " FROM bus_messages WHERE message_id = $id ORDER BY seq;";
     private const string DeadSql = "SELECT " + Columns + " FROM bus_messages WHERE status = 2 AND seq > $after ORDER BY seq LIMIT $n;";
-    private const string ReplaySql = "UPDATE bus_messages SET status = 0, attempts = 0, due_at = $now, reason = NULL, updated_at = $now, envelope = $e WHERE seq = $seq AND status = 2;";
+    private const string DeleteDeadSql = "DELETE FROM bus_messages WHERE seq = $seq AND status = 2;";
     private const string PruneSql = "DELETE FROM bus_messages WHERE status = 1 AND updated_at < $before;";
 
     private readonly SchemaGate _schema;
