@@ -1,3 +1,4 @@
+using Aos.Storage.Messaging;
 using Aos.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -42,7 +43,7 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
     }
 
     [Fact]
-    public async Task CommitTurnAsync_WritesStateAndJournalTogether()
+    public async Task CommitTurnAsync_WritesStateJournalProcessedMarksAndOutboxTogether()
     {
         var turns = (IAgentTurnStore)Storage;
         var journal = new SqliteAgentJournal(_database!);
@@ -51,7 +52,18 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
         var state = new GrainState<CounterState> { State = new CounterState { Count = 1 } };
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
 
-        await turns.CommitTurnAsync(StateName, grain, state, agent, [new JournalAppend(JournalKind.History, ["{\"n\":1}"], at, 10), new JournalAppend(JournalKind.Memory, ["{\"m\":1}"], at, 10)], [], [], Ct);
+        await turns.CommitTurnAsync(
+            StateName,
+            grain,
+            state,
+            agent,
+            new AgentTurnWrites(at)
+            {
+                Appends = [new JournalAppend(JournalKind.History, ["{\"n\":1}"], at, 10), new JournalAppend(JournalKind.Memory, ["{\"m\":1}"], at, 10)],
+                ProcessedMessageIds = ["in-1"],
+                Outbox = ["{\"id\":\"out-1\"}"],
+            },
+            Ct);
 
         var read = new GrainState<CounterState>();
         await Storage.ReadStateAsync(StateName, grain, read, Ct);
@@ -59,10 +71,12 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
         Assert.Equal(state.ETag, read.ETag);
         Assert.Equal(["{\"n\":1}"], (await journal.ReadAsync(agent, JournalKind.History, 10, Ct)).Select(e => e.Data));
         Assert.Equal(["{\"m\":1}"], (await journal.ReadAsync(agent, JournalKind.Memory, 10, Ct)).Select(e => e.Data));
+        Assert.True(await new SqliteProcessedMessageLog(_database!).ContainsAsync(agent, "in-1", Ct));
+        Assert.Equal(["{\"id\":\"out-1\"}"], (await new SqliteAgentOutbox(_database!).ReadAsync(10, Ct)).Where(e => e.AgentId == agent).Select(e => e.Envelope));
     }
 
     [Fact]
-    public async Task CommitTurnAsync_StaleETag_WritesNeitherStateNorJournal()
+    public async Task CommitTurnAsync_StaleETag_WritesNothing()
     {
         var turns = (IAgentTurnStore)Storage;
         var journal = new SqliteAgentJournal(_database!);
@@ -72,12 +86,25 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
         var stale = new GrainState<CounterState> { State = new CounterState { Count = 2 } };
 
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
-            turns.CommitTurnAsync(StateName, grain, stale, agent, [new JournalAppend(JournalKind.History, ["{}"], DateTimeOffset.UnixEpoch, 10)], [], [], Ct));
+            turns.CommitTurnAsync(
+                StateName,
+                grain,
+                stale,
+                agent,
+                new AgentTurnWrites(DateTimeOffset.UnixEpoch)
+                {
+                    Appends = [new JournalAppend(JournalKind.History, ["{}"], DateTimeOffset.UnixEpoch, 10)],
+                    ProcessedMessageIds = ["in-2"],
+                    Outbox = ["{}"],
+                },
+                Ct));
 
         var read = new GrainState<CounterState>();
         await Storage.ReadStateAsync(StateName, grain, read, Ct);
         Assert.Equal(1, read.State!.Count);
         Assert.Empty(await journal.ReadAsync(agent, JournalKind.History, 10, Ct));
+        Assert.False(await new SqliteProcessedMessageLog(_database!).ContainsAsync(agent, "in-2", Ct));
+        Assert.DoesNotContain(await new SqliteAgentOutbox(_database!).ReadAsync(10, Ct), e => e.AgentId == agent);
     }
 
     [Fact]

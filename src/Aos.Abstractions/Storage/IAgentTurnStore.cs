@@ -15,12 +15,10 @@ public interface IAgentTurnStore
     /// <param name="stateName">The state's name.</param>
     /// <param name="grainId">The grain.</param>
     /// <param name="grainState">The state, with the ETag it was read with; its ETag is updated.</param>
-    /// <param name="agentId">The agent whose journal receives the appends.</param>
-    /// <param name="appends">The appends.</param>
-    /// <param name="processedMessageIds">The messages the turn processed, recorded for de-duplication (<see cref="IProcessedMessageLog"/>).</param>
-    /// <param name="outbox">The messages the turn sent, as JSON envelopes, added to the <see cref="IAgentOutbox"/>.</param>
+    /// <param name="agentId">The agent whose journal, processed-message log and outbox receive the writes.</param>
+    /// <param name="writes">The journal appends, processed message ids and outgoing messages of the turn.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the commit is durable.</returns>
     /// <exception cref="Orleans.Storage.InconsistentStateException">The stored ETag is not the given one; nothing was written.</exception>
-    Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, IReadOnlyList<JournalAppend> appends, IReadOnlyList<string> processedMessageIds, IReadOnlyList<string> outbox, CancellationToken cancellationToken = default);
+    Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, AgentTurnWrites writes, CancellationToken cancellationToken = default);
 }

@@ -184,7 +184,7 @@ internal sealed partial class AgentGrain
             {
                 // One transaction: the history entry, the processed mark and the outgoing messages are durable exactly when the state
                 // change they belong to is.
-                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, appends, processed, outbox));
+                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, new AgentTurnWrites(now) { Appends = appends, ProcessedMessageIds = processed, Outbox = outbox }));
             }
             else
             {

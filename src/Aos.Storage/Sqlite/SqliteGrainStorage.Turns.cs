@@ -7,12 +7,11 @@ namespace Aos.Storage.Sqlite;
 public sealed partial class SqliteGrainStorage : IAgentTurnStore
 {
     /// <inheritdoc />
-    public async Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, IReadOnlyList<JournalAppend> appends, IReadOnlyList<string> processedMessageIds, IReadOnlyList<string> outbox, CancellationToken cancellationToken = default)
+    public async Task CommitTurnAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, AgentId agentId, AgentTurnWrites writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        ArgumentNullException.ThrowIfNull(appends);
-        ArgumentNullException.ThrowIfNull(outbox);
-        ArgumentNullException.ThrowIfNull(processedMessageIds);
+        ArgumentNullException.ThrowIfNull(writes);
+        var appends = writes.Appends;
         ArgumentNullException.ThrowIfNull(agentId.Value, nameof(agentId));
         var etag = grainState.ETag;
         if (!TryParseETag(etag, out var expected))
@@ -33,7 +32,7 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
         await _journalSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _processedSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _outboxSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var processedAt = appends.Count > 0 ? appends[0].Timestamp.ToUnixTimeMilliseconds() : 0;
+        var processedAt = writes.CommittedAt.ToUnixTimeMilliseconds();
         var key = (Provider: _name, State: stateName, Grain: grainId.ToString());
         var (ok, version) = await _schema.Database.WriteAsync(
             connection =>
@@ -46,12 +45,12 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
                         append.Execute(connection);
                     }
 
-                    foreach (var processed in processedMessageIds)
+                    foreach (var processed in writes.ProcessedMessageIds)
                     {
                         SqliteProcessedMessageLog.Insert(connection, agentId.Value, processed, processedAt);
                     }
 
-                    SqliteAgentOutbox.Insert(connection, agentId.Value, outbox);
+                    SqliteAgentOutbox.Insert(connection, agentId.Value, writes.Outbox);
                 }
 
                 return result;
