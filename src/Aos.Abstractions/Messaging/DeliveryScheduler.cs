@@ -10,7 +10,7 @@ namespace Aos.Messaging;
 /// time anyway), so when it is free its most urgent due lane head goes next: priority orders each agent's inbox, not just the node's.
 /// Among ready lanes, the one whose head has the highest priority and then the lowest sequence goes first. All members are thread-safe.
 /// </remarks>
-internal sealed class DeliveryScheduler : IDisposable
+internal sealed partial class DeliveryScheduler : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;

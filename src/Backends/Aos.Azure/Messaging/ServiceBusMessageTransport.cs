@@ -119,76 +119,15 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         }
 
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        var outcomes = new EnqueueOutcome[messages.Count];
-        var rows = new List<(int Index, TransportMessage? Victim)>(messages.Count);
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var message = messages[i];
-            if (!_scheduler.TryReserve(message.Recipient.Value, (int)message.Envelope.Priority, _options.InboxCapacity, admitOverCapacity, out var victim))
-            {
-                outcomes[i] = EnqueueOutcome.Refused;
-                continue;
-            }
-
-            rows.Add((i, victim));
-        }
-
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var (index, victim) = rows[r];
-            var message = messages[index];
-            LedgerEntry? entry;
-            try
-            {
-                entry = await AcceptAsync(message, now, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                for (var rest = r; rest < rows.Count; rest++)
-                {
-                    _scheduler.Release(messages[rows[rest].Index].Recipient.Value);
-                    if (rows[rest].Victim is { } kept)
-                    {
-                        _scheduler.CancelShed(kept.Sequence);
-                    }
-                }
-
-                throw;
-            }
-
-            if (entry is null)
-            {
-                // A duplicate takes no one's place.
-                outcomes[index] = EnqueueOutcome.Duplicate;
-                _scheduler.Release(message.Recipient.Value);
-                if (victim is not null)
-                {
-                    _scheduler.CancelShed(victim.Sequence);
-                }
-
-                continue;
-            }
-
-            if (victim is not null)
-            {
-                try
-                {
-                    await SettleAsync(victim, MessageStatus.DeadLettered, victim.Attempts, now, DeadLetterReasons.Shed, ShedError, cancellationToken).ConfigureAwait(false);
-                    _scheduler.CommitShed(victim.Sequence);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The victim could not be dead-lettered: it stays, and the inbox holds one message over its capacity.
-                    _scheduler.CancelShed(victim.Sequence);
-                }
-            }
-
-            outcomes[index] = EnqueueOutcome.Accepted;
-            _scheduler.Add(entry.ToMessage(), now, reserved: true);
-        }
-
-        return outcomes;
+        return await _scheduler.EnqueueEachAsync(
+            messages,
+            _options.InboxCapacity,
+            admitOverCapacity,
+            async (message, ct) => (await AcceptAsync(message, now, ct).ConfigureAwait(false))?.ToMessage(),
+            (victim, ct) => SettleAsync(victim, MessageStatus.DeadLettered, victim.Attempts, now, DeadLetterReasons.Shed, ShedError, ct),
+            now,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
