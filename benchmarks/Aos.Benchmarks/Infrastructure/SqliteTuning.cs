@@ -3,7 +3,7 @@ using Aos.Storage.Sqlite;
 namespace Aos.Benchmarks.Infrastructure;
 
 /// <summary>Overrides the embedded database's commit settings, for experiments.</summary>
-internal sealed record SqliteTuning(SqliteSynchronousMode? Synchronous = null, int? MaxBatchSize = null)
+internal sealed record SqliteTuning(SqliteSynchronousMode? Synchronous = null, int? MaxBatchSize = null, TimeSpan? CheckpointInterval = null)
 {
     public void Apply(SqliteStorageOptions options)
     {
@@ -16,8 +16,13 @@ internal sealed record SqliteTuning(SqliteSynchronousMode? Synchronous = null, i
         {
             options.MaxBatchSize = batch;
         }
+
+        if (CheckpointInterval is { } interval)
+        {
+            options.CheckpointInterval = interval;
+        }
     }
 
     public override string ToString() =>
-        $"synchronous={Synchronous?.ToString() ?? "default (Full)"}, max batch={MaxBatchSize?.ToString() ?? "default (512)"}";
+        $"synchronous={Synchronous?.ToString() ?? "default (Full)"}, max batch={MaxBatchSize?.ToString() ?? "default (512)"}, checkpoint interval={CheckpointInterval?.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default (20)"} ms";
 }

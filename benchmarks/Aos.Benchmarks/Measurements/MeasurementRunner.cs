@@ -10,13 +10,14 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--agents N] [--senders N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var names = new List<string>();
         SqliteSynchronousMode? synchronous = null;
         int? maxBatch = null;
+        int? checkpointMs = null;
         int? agents = null;
         var senders = 100;
         string? allocations = null;
@@ -34,6 +35,9 @@ internal static class MeasurementRunner
                     break;
                 case "--max-batch" when i + 1 < args.Length:
                     maxBatch = int.Parse(args[++i]);
+                    break;
+                case "--checkpoint-ms" when i + 1 < args.Length:
+                    checkpointMs = int.Parse(args[++i]);
                     break;
                 case "--allocations" when i + 1 < args.Length:
                     allocations = Path.GetFullPath(args[++i]);
@@ -74,7 +78,7 @@ internal static class MeasurementRunner
             return 2;
         }
 
-        var tuning = synchronous is null && maxBatch is null ? null : new SqliteTuning(synchronous, maxBatch);
+        var tuning = synchronous is null && maxBatch is null && checkpointMs is null ? null : new SqliteTuning(synchronous, maxBatch, checkpointMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         Console.WriteLine(Machine.Describe());
         foreach (var name in names.Contains("all") ? ["throughput", "coldwake", "registration", "startup"] : names)
         {

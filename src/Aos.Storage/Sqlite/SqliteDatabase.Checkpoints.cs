@@ -8,8 +8,6 @@ public sealed partial class SqliteDatabase
     /// <remarks>SQLite's default is 1,000 pages; the checkpointer normally keeps the log far below this.</remarks>
     internal const int WriterCheckpointPages = 10_000;
 
-    private static readonly TimeSpan CheckpointPause = TimeSpan.FromMilliseconds(20);
-
     private readonly ManualResetEventSlim _checkpointDue = new(initialState: false);
     private readonly TaskCompletionSource _checkpointerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _nextCheckpoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -65,7 +63,7 @@ public sealed partial class SqliteDatabase
                 }
 
                 // Lets commits accumulate, so that one checkpoint (and its two syncs) covers many of them.
-                Thread.Sleep(CheckpointPause);
+                Thread.Sleep(_options.CheckpointInterval);
             }
         }
         finally

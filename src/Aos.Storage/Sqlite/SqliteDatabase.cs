@@ -54,6 +54,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
             Synchronous = options.Synchronous,
             MaxBatchSize = options.MaxBatchSize,
             BusyTimeout = options.BusyTimeout,
+            CheckpointInterval = options.CheckpointInterval,
         };
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         DatabasePath = _options.DatabasePath;
