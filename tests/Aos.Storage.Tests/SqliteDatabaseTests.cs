@@ -258,11 +258,13 @@ public sealed class SqliteDatabaseTests : SqliteTestBase
     }
 
     [Theory]
-    [InlineData("", 512, "DataDirectory")]
-    [InlineData("x", 0, "MaxBatchSize")]
-    public void Constructor_InvalidOptions_ThrowsNamingTheOption(string directory, int maxBatchSize, string option)
+    [InlineData("", 512, 20, "DataDirectory")]
+    [InlineData("x", 0, 20, "MaxBatchSize")]
+    [InlineData("x", 512, -1, "CheckpointInterval")]
+    [InlineData("x", 512, 61_000, "CheckpointInterval")]
+    public void Constructor_InvalidOptions_ThrowsNamingTheOption(string directory, int maxBatchSize, int checkpointMs, string option)
     {
-        var options = new SqliteStorageOptions { DataDirectory = directory, MaxBatchSize = maxBatchSize };
+        var options = new SqliteStorageOptions { DataDirectory = directory, MaxBatchSize = maxBatchSize, CheckpointInterval = TimeSpan.FromMilliseconds(checkpointMs) };
 
         var error = Assert.Throws<ArgumentException>(() => new SqliteDatabase(options));
 
