@@ -66,9 +66,6 @@ public sealed class MessageBus
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Gets the bus options.</summary>
-    public MessageBusOptions Options => _options;
-
     /// <summary>Gets the clock the bus stamps and expires messages by.</summary>
     public TimeProvider TimeProvider => _timeProvider;
 
