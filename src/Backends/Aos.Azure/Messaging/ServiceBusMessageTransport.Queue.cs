@@ -96,6 +96,15 @@ public sealed partial class ServiceBusMessageTransport
         var entry = LedgerEntry.Accepted(message, sequence, now);
         if (!await _ledger.TryAddAsync(entry, cancellationToken).ConfigureAwait(false))
         {
+            // An earlier enqueue may have added the row and then failed before telling the scheduler (a timeout after the table
+            // applied the add): a pending row is handed out now rather than after the next restart; the ledger is what delivers.
+            var known = (await _ledger.GetAsync(message.Envelope.Id, cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(e => e.Recipient == message.Recipient.Value && e.Status == MessageStatus.Pending);
+            if (known is not null)
+            {
+                _scheduler.Add(known.ToMessage(), known.DueAt, reserved: false);
+            }
+
             return null;
         }
 
