@@ -66,7 +66,16 @@ public static class KernelServiceCollectionExtensions
 
         services.AddOptions<MessageBusOptions>().Bind(configuration.GetSection(MessageBusOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageBusOptions>, MessageBusOptionsValidator>());
-        services.TryAddSingleton<MessageBus>();
+        services.TryAddSingleton<SettlementSignals>();
+        services.TryAddSingleton(sp => new MessageBus(
+            sp.GetRequiredService<IMessageTransport>(),
+            sp.GetRequiredService<IMessageLedger>(),
+            sp.GetRequiredService<Aos.Registry.IAgentDirectory>(),
+            sp.GetRequiredService<Aos.Conversations.IConversationStore>(),
+            sp.GetRequiredService<IOptions<MessageBusOptions>>(),
+            sp.GetRequiredService<IOptions<KernelOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<SettlementSignals>()));
         services.TryAddSingleton<OutboxRelay>();
         services.TryAddSingleton<MessageDispatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MessageDispatcher>());

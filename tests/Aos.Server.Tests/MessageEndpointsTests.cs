@@ -77,6 +77,21 @@ public sealed class MessageEndpointsTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task GetMessage_WithWaitMs_AnswersOnceNoDeliveryIsPending()
+    {
+        var ghost = ServerHost.NewId("ghost");
+        using var sent = await _server.Http.PostAsync($"/v1/agents/{ghost}/messages", ServerHost.Json(new JsonObject { ["type"] = "hello" }), Token);
+        var id = (await sent.AssertJsonAsync(202))["id"]!.GetValue<string>();
+
+        var settled = await _server.GetJsonAsync($"/v1/messages/{id}?waitMs=30000");
+        using var tooLong = await _server.Http.GetAsync($"/v1/messages/{id}?waitMs=600000", Token);
+
+        Assert.Equal("dead-lettered", settled["status"]!.GetValue<string>());
+        Assert.Equal("target-not-found", settled["deliveries"]![0]!["reason"]!.GetValue<string>());
+        Assert.Contains("waitMs", (await tooLong.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SameMessageIdTwice_SecondListsTheRecipientAsDuplicate()
     {
         var agent = await _server.RegisterAsync("echo");

@@ -37,6 +37,7 @@ public sealed class MessageBus
     private readonly MessageBusOptions _options;
     private readonly KernelOptions _kernel;
     private readonly TimeProvider _timeProvider;
+    private readonly SettlementSignals _signals;
 
     /// <summary>Initializes a new instance of the <see cref="MessageBus"/> class.</summary>
     /// <param name="transport">The transport that stores and hands out messages.</param>
@@ -54,6 +55,19 @@ public sealed class MessageBus
         IOptions<MessageBusOptions> options,
         IOptions<KernelOptions> kernel,
         TimeProvider timeProvider)
+        : this(transport, ledger, directory, conversations, options, kernel, timeProvider, new SettlementSignals())
+    {
+    }
+
+    internal MessageBus(
+        IMessageTransport transport,
+        IMessageLedger ledger,
+        IAgentDirectory directory,
+        IConversationStore conversations,
+        IOptions<MessageBusOptions> options,
+        IOptions<KernelOptions> kernel,
+        TimeProvider timeProvider,
+        SettlementSignals signals)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kernel);
@@ -64,6 +78,7 @@ public sealed class MessageBus
         _options = options.Value;
         _kernel = kernel.Value;
         _timeProvider = timeProvider;
+        _signals = signals;
     }
 
     /// <summary>Gets the clock the bus stamps and expires messages by.</summary>
@@ -120,6 +135,38 @@ public sealed class MessageBus
     /// <returns>One record per recipient; empty when the message is unknown.</returns>
     public ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default) =>
         _ledger.GetAsync(messageId, cancellationToken);
+
+    /// <summary>Waits until no delivery of a message is pending any more (each is delivered or dead-lettered), or the timeout passes.</summary>
+    /// <remarks>Settlements are seen on the node that delivers the message, which is the node that accepted it.</remarks>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="timeout">The longest wait.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The message's records as they stand at the end of the wait; empty when the message is unknown.</returns>
+    public async Task<IReadOnlyList<MessageRecord>> WaitForSettledAsync(string messageId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        var deadline = _timeProvider.GetUtcNow() + timeout;
+        while (true)
+        {
+            // Listen before reading, so that a settlement between the read and the wait is not missed.
+            var next = _signals.Next(messageId);
+            var records = await _ledger.GetAsync(messageId, cancellationToken).ConfigureAwait(false);
+            var left = deadline - _timeProvider.GetUtcNow();
+            if (records.Count == 0 || records.All(r => r.Status != MessageStatus.Pending) || left <= TimeSpan.Zero)
+            {
+                return records;
+            }
+
+            try
+            {
+                await next.WaitAsync(left, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return await _ledger.GetAsync(messageId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Lists dead letters, oldest first.</summary>
     /// <param name="after">The cursor of the previous page.</param>

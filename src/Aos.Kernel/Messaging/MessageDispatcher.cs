@@ -29,6 +29,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageDispatcher> _logger;
     private readonly SemaphoreSlim _slots;
+    private readonly SettlementSignals _signals;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _dispatchLoop = Task.CompletedTask;
@@ -41,6 +42,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         IMessageLedger ledger,
         IProcessedMessageLog processed,
         OutboxRelay relay,
+        SettlementSignals signals,
         IOptions<MessageBusOptions> options,
         TimeProvider timeProvider,
         ILogger<MessageDispatcher> logger,
@@ -50,6 +52,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         _transport = transport;
         _processed = processed;
         Relay = relay;
+        _signals = signals;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -260,6 +263,10 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
             Log.SettleFailed(_logger, envelope.Id, message.Recipient.Value, ex);
+        }
+        finally
+        {
+            _signals.Signal(envelope.Id);
         }
     }
 

@@ -13,6 +13,8 @@ namespace Aos.Server.Endpoints;
 /// <summary>Maps the message bus resources under <c>/v1</c>: topics, durable sends, broadcasts, messages, dead letters, conversations.</summary>
 internal static class MessageEndpoints
 {
+    private const int MaxWaitMs = 60_000;
+
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Messages");
@@ -40,11 +42,18 @@ internal static class MessageEndpoints
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        v1.MapGet("/messages/{id}", async (string id, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapGet("/messages/{id}", async (string id, int? waitMs, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            var records = await bus.GetAsync(id, cancellationToken);
+            if (waitMs is < 0 or > MaxWaitMs)
+            {
+                throw new AosValidationException($"waitMs must be between 0 and {MaxWaitMs}.") { Field = "waitMs" };
+            }
+
+            var records = waitMs is > 0
+                ? await bus.WaitForSettledAsync(id, TimeSpan.FromMilliseconds(waitMs.Value), cancellationToken)
+                : await bus.GetAsync(id, cancellationToken);
             return records.Count == 0 ? throw NotFound(id) : TypedResults.Ok(MessageView.From(records));
-        }).WithName("GetMessage").WithSummary("Gets a message's status for each recipient: pending, delivered or dead-lettered, attempts and last error.")
+        }).WithName("GetMessage").WithSummary("Gets a message's status for each recipient; with waitMs, first waits up to that long until none is pending.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/dead-letters", async (string? after, int? limit, MessageBus bus, CancellationToken cancellationToken) =>
