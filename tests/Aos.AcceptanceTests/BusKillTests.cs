@@ -12,8 +12,13 @@ public sealed class BusKillTests
     private const int Publishers = 4;
     private const int MessagesPerPublisher = 50;
 
-    // One delivery at a time on the node, so that accepted messages are still waiting when the node is killed.
-    private static readonly Dictionary<string, string> SlowDispatch = new() { ["AOS__BUS__MAXCONCURRENTDELIVERIES"] = "1" };
+    // One message per delivery and one delivery at a time on the node, against four concurrent publishers: each commit accepts up to
+    // four messages and settles one, so accepted messages are still waiting when the node is killed.
+    private static readonly Dictionary<string, string> SlowDispatch = new()
+    {
+        ["AOS__BUS__MAXCONCURRENTDELIVERIES"] = "1",
+        ["AOS__BUS__MAXDELIVERYBATCH"] = "1",
+    };
 
     [Fact]
     public async Task KillBetweenAcceptanceAndDelivery_EveryAcceptedMessageIsProcessedOnceAfterRestart()

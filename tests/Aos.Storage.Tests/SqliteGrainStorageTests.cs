@@ -7,7 +7,7 @@ using Orleans.Storage;
 
 namespace Aos.Storage.Tests;
 
-public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests
+public sealed partial class SqliteGrainStorageTests : GrainStorageConformanceTests
 {
     private readonly TempDirectory _directory = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddSerializer().BuildServiceProvider();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aos.Benchmarks.Infrastructure;
@@ -37,10 +38,11 @@ internal static class BusMeasurement
         var prefix = "BENCH" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         Console.WriteLine();
         Console.WriteLine($"## Message bus on {(nats ? $"NATS JetStream ({options.NatsUrl}, stream prefix {prefix})" : "the embedded SQLite transport")} " +
-            $"({Agents:N0} agents, {options.Publishers} publishers, {Rounds} rounds of {MessagesPerRound:N0} messages; open loop at {options.LoadFraction:P0} of the measured rate for {options.OpenLoopSeconds} s; {FanOutRepetitions} fan-outs to {Agents:N0})");
+            $"({Agents:N0} agents, {options.Publishers} publishers, {(options.MaxConcurrentDeliveries is { } d ? $"{d} concurrent deliveries" : "default concurrent deliveries")}, {Rounds} rounds of {MessagesPerRound:N0} messages; open loop at {options.LoadFraction:P0} of the measured rate for {options.OpenLoopSeconds} s; {FanOutRepetitions} fan-outs to {Agents:N0})");
         var cpu = CpuMonitor.Start();
         RawJetStream? raw = null;
         await using var host = await BenchHost.StartAsync(
+            settings: options.MaxConcurrentDeliveries is { } deliveries ? new Dictionary<string, string?> { ["Aos:Bus:MaxConcurrentDeliveries"] = deliveries.ToString(CultureInfo.InvariantCulture) } : null,
             tuning: options.Tuning,
             configure: nats ? aos => aos.Services.AddAosNatsTransport(o => { o.Url = options.NatsUrl!; o.StreamPrefix = prefix; }) : null);
         try
@@ -294,7 +296,11 @@ internal static class BusMeasurement
     }
 
     /// <summary>Options of the bus measurement.</summary>
-    internal sealed record BusOptions(int Publishers, double LoadFraction, int OpenLoopSeconds, SqliteTuning? Tuning, string? NatsUrl, string? NatsMonitor, int? NatsPid = null);
+    internal sealed record BusOptions(int Publishers, double LoadFraction, int OpenLoopSeconds, SqliteTuning? Tuning, string? NatsUrl, string? NatsMonitor, int? NatsPid = null)
+    {
+        /// <summary>Gets <c>Aos:Bus:MaxConcurrentDeliveries</c> for the run, or <see langword="null"/> for the default.</summary>
+        public int? MaxConcurrentDeliveries { get; init; }
+    }
 
     private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage)
     {

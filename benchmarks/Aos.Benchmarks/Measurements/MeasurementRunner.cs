@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -19,6 +19,7 @@ internal static class MeasurementRunner
         int? maxBatch = null;
         int? checkpointMs = null;
         int? agents = null;
+        int? busDeliveries = null;
         var senders = 100;
         string? allocations = null;
         var load = 0.5;
@@ -60,6 +61,9 @@ internal static class MeasurementRunner
                 case "--nats-monitor" when i + 1 < args.Length:
                     natsMonitor = args[++i];
                     break;
+                case "--bus-deliveries" when i + 1 < args.Length:
+                    busDeliveries = int.Parse(args[++i]);
+                    break;
                 case "--agents" when i + 1 < args.Length:
                     agents = int.Parse(args[++i]);
                     break;
@@ -94,10 +98,10 @@ internal static class MeasurementRunner
                     await RegistrationMeasurement.RunAsync(agents ?? 1_000_000, tuning);
                     break;
                 case "bus":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null));
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries });
                     break;
                 case "bus-nats":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid));
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries });
                     break;
                 case "startup":
                     await StartupMeasurement.RunAsync();

@@ -10,6 +10,12 @@ public sealed record AgentTurnWrites(DateTimeOffset CommittedAt)
     /// <summary>Gets the ids of the messages the turn processed, recorded for de-duplication (<see cref="IProcessedMessageLog"/>).</summary>
     public IReadOnlyList<string> ProcessedMessageIds { get; init; } = [];
 
+    /// <summary>
+    /// Gets the bus messages the turn processed whose transport settles in the turn (<see cref="Messaging.ITurnSettledTransport"/>): the
+    /// store marks each delivered in the same transaction.
+    /// </summary>
+    public IReadOnlyList<Messaging.DeliveryReceipt> Deliveries { get; init; } = [];
+
     /// <summary>Gets the messages the turn sent, as JSON envelopes, for the <see cref="IAgentOutbox"/>.</summary>
     public IReadOnlyList<string> Outbox { get; init; } = [];
 }

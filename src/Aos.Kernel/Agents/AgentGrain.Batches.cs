@@ -8,16 +8,22 @@ internal sealed partial class AgentGrain
 {
     private TurnRunner? _batchRunner;
 
-    public async Task<DeliveryResult[]> ProcessBatchAsync(Envelope[] messages)
+    public async Task<DeliveryResult[]> ProcessBatchAsync(Envelope[] messages, DeliveryReceipt[]? receipts)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (receipts is not null && receipts.Length != messages.Length)
+        {
+            throw new ArgumentException($"Got {receipts.Length} receipts for {messages.Length} messages; give one per message, or none.", nameof(receipts));
+        }
+
         ThrowIfUnavailable();
         var results = new DeliveryResult[messages.Length];
         var run = new List<int>(messages.Length);
+        receipts = CanSettle ? receipts : null;
         for (var i = 0; i < messages.Length; i++)
         {
             var message = messages[i];
-            if (await IsDuplicateAsync(message))
+            if (await IsDuplicateAsync(message, receipts?[i]))
             {
                 results[i] = new DeliveryResult(message.Id, HistoryOutcome.Duplicate);
             }
@@ -34,12 +40,13 @@ internal sealed partial class AgentGrain
         if (run.Count == 1)
         {
             var message = messages[run[0]];
-            var (outcome, _, error) = await RunTurnAsync(message, TurnKind.BusEvent);
-            results[run[0]] = new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error));
+            var receipt = receipts?[run[0]];
+            var (outcome, _, error) = await RunTurnAsync(message, TurnKind.BusEvent, receipt);
+            results[run[0]] = new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error), Settled: receipt is not null && outcome != HistoryOutcome.Failed);
         }
         else if (run.Count > 1)
         {
-            await RunBatchAsync(messages, run, results);
+            await RunBatchAsync(messages, receipts, run, results);
         }
 
         return results;
@@ -50,7 +57,7 @@ internal sealed partial class AgentGrain
     /// the batch is kept, and every message of it is answered <c>failed</c>, so the bus delivers each again on its own, with the
     /// in-turn retries of a single turn.
     /// </summary>
-    private async Task RunBatchAsync(Envelope[] messages, List<int> run, DeliveryResult[] results)
+    private async Task RunBatchAsync(Envelope[] messages, DeliveryReceipt[]? receipts, List<int> run, DeliveryResult[] results)
     {
         var agentType = _descriptor!.Type;
         var started = _timeProvider.GetTimestamp();
@@ -103,7 +110,7 @@ internal sealed partial class AgentGrain
                 return;
             }
 
-            records.Add(new TurnRecord(message, outcome.Result.Handled ? HistoryOutcome.Handled : HistoryOutcome.Unhandled, 1, null, RecordProcessed: true));
+            records.Add(new TurnRecord(message, outcome.Result.Handled ? HistoryOutcome.Handled : HistoryOutcome.Unhandled, 1, null, RecordProcessed: true, receipts?[index]));
         }
 
         await CommitAsync(records);
@@ -113,7 +120,7 @@ internal sealed partial class AgentGrain
             var tags = new TagList { { "aos.agent.type", agentType }, { "aos.outcome", records[i].Outcome } };
             KernelDiagnostics.EventsHandled.Add(1, tags);
             KernelDiagnostics.TurnDuration.Record(elapsed, tags);
-            results[run[i]] = new DeliveryResult(records[i].Message.Id, records[i].Outcome);
+            results[run[i]] = new DeliveryResult(records[i].Message.Id, records[i].Outcome, Settled: records[i].Receipt is not null);
         }
     }
 }

@@ -43,7 +43,7 @@ internal sealed partial class AgentGrain
             Timestamp = now,
             Payload = JsonSerializer.SerializeToElement(new { name }, JsonSerializerOptions.Web),
         };
-        await RunTurnAsync(message, TurnKind.WakeUp);
+        await RunTurnAsync(message, TurnKind.WakeUp, receipt: null);
     }
 
     async ValueTask<JsonElement?> IAgentHost.RequestAsync(Envelope request, TimeSpan timeout, CancellationToken cancellationToken)

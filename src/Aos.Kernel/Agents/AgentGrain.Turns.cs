@@ -24,15 +24,16 @@ internal sealed partial class AgentGrain
             return new DeliveryResult(message.Id, HistoryOutcome.Duplicate);
         }
 
-        var (outcome, _, error) = await RunTurnAsync(message, TurnKind.Event);
+        var (outcome, _, error) = await RunTurnAsync(message, TurnKind.Event, receipt: null);
         return new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error));
     }
 
-    public async Task<DeliveryResult> ProcessAsync(Envelope message)
+    public async Task<DeliveryResult> ProcessAsync(Envelope message, DeliveryReceipt? receipt)
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfUnavailable();
-        if (await IsDuplicateAsync(message))
+        receipt = CanSettle ? receipt : null;
+        if (await IsDuplicateAsync(message, receipt))
         {
             return new DeliveryResult(message.Id, HistoryOutcome.Duplicate);
         }
@@ -42,9 +43,19 @@ internal sealed partial class AgentGrain
             return new DeliveryResult(message.Id, HistoryOutcome.Filtered);
         }
 
-        var (outcome, _, error) = await RunTurnAsync(message, TurnKind.BusEvent);
-        return new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error));
+        var (outcome, _, error) = await RunTurnAsync(message, TurnKind.BusEvent, receipt);
+        return new DeliveryResult(message.Id, outcome, error is null ? null : Describe(error), Settled: receipt is not null && outcome != HistoryOutcome.Failed);
     }
+
+    /// <summary>Gets whether this agent's turns can settle deliveries: its grain storage commits a turn in one transaction.</summary>
+    private bool CanSettle => _storage is IAgentTurnStore;
+
+    /// <summary>
+    /// Checks the processed-message log, unless the message comes with a receipt that says it is unprocessed: a message that settles in
+    /// the turn stays pending exactly until the turn that processes it commits.
+    /// </summary>
+    private ValueTask<bool> IsDuplicateAsync(Envelope message, DeliveryReceipt? receipt) =>
+        receipt is { MayBeProcessed: false } ? ValueTask.FromResult(false) : IsDuplicateAsync(message);
 
     private async ValueTask<bool> IsDuplicateAsync(Envelope message)
     {
@@ -67,7 +78,7 @@ internal sealed partial class AgentGrain
     public async Task<JsonElement?> RequestAsync(Envelope request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (_, reply, error) = await RunTurnAsync(request, TurnKind.Request);
+        var (_, reply, error) = await RunTurnAsync(request, TurnKind.Request, receipt: null);
         return error switch
         {
             null => reply,
@@ -76,7 +87,7 @@ internal sealed partial class AgentGrain
         };
     }
 
-    private async Task<(string Outcome, JsonElement? Reply, Exception? Error)> RunTurnAsync(Envelope message, TurnKind kind)
+    private async Task<(string Outcome, JsonElement? Reply, Exception? Error)> RunTurnAsync(Envelope message, TurnKind kind, DeliveryReceipt? receipt)
     {
         ThrowIfUnavailable();
         var agentType = _descriptor!.Type;
@@ -139,7 +150,7 @@ internal sealed partial class AgentGrain
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
         }
 
-        await CommitAsync([new TurnRecord(message, result, outcome.Attempts, outcome.Error, kind is TurnKind.Event or TurnKind.BusEvent)]);
+        await CommitAsync([new TurnRecord(message, result, outcome.Attempts, outcome.Error, kind is TurnKind.Event or TurnKind.BusEvent, receipt)]);
         var tags = new TagList { { "aos.agent.type", agentType }, { "aos.outcome", result } };
         KernelDiagnostics.EventsHandled.Add(1, tags);
         KernelDiagnostics.TurnDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
@@ -160,7 +171,8 @@ internal sealed partial class AgentGrain
         state.EventsProcessed += records.Count;
         state.LastEventAt = now;
         state.EventsFailed += records.Count(r => r.Outcome == HistoryOutcome.Failed);
-        var processed = records.Where(r => r.RecordProcessed).Select(r => r.Message.Id).ToList();
+        var processed = records.Where(r => r.RecordProcessed && r.Receipt is null).Select(r => r.Message.Id).ToList();
+        var deliveries = records.Where(r => r.Receipt is not null).Select(r => r.Receipt!).ToList();
 
         var context = _context!;
         try
@@ -184,7 +196,7 @@ internal sealed partial class AgentGrain
             {
                 // One transaction: the history entry, the processed mark and the outgoing messages are durable exactly when the state
                 // change they belong to is.
-                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, new AgentTurnWrites(now) { Appends = appends, ProcessedMessageIds = processed, Outbox = outbox }));
+                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, new AgentTurnWrites(now) { Appends = appends, ProcessedMessageIds = processed, Deliveries = deliveries, Outbox = outbox }));
             }
             else
             {
@@ -228,7 +240,7 @@ internal sealed partial class AgentGrain
     private JournalAppend HistoryAppend(IReadOnlyList<TurnRecord> records, DateTimeOffset now)
     {
         var entries = new List<string>(records.Count);
-        foreach (var (message, outcome, attempts, error, _) in records)
+        foreach (var (message, outcome, attempts, error, _, _) in records)
         {
             var payload = message.Payload is { } p && JsonMarshal.GetRawUtf8Value(p).Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
             var entry = new HistoryEntry
@@ -302,8 +314,11 @@ internal sealed partial class AgentGrain
             ? context
             : default;
 
-    /// <summary>Records one message of a commit: how it ended, and whether to mark it processed for de-duplication.</summary>
-    private readonly record struct TurnRecord(Envelope Message, string Outcome, int Attempts, Exception? Error, bool RecordProcessed);
+    /// <summary>
+    /// Records one message of a commit: how it ended, whether to mark it processed for de-duplication, and the receipt that marks it
+    /// delivered instead when its transport settles in the turn.
+    /// </summary>
+    private readonly record struct TurnRecord(Envelope Message, string Outcome, int Attempts, Exception? Error, bool RecordProcessed, DeliveryReceipt? Receipt = null);
 
     private enum TurnKind
     {

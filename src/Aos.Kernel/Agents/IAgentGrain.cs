@@ -22,19 +22,21 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Delivers a message from the bus: processes it once (a message id it has processed is answered <c>duplicate</c>), and
     /// on failure changes nothing and answers <c>failed</c> so that the bus retries it later.</summary>
     /// <param name="message">The message.</param>
+    /// <param name="receipt">The delivery's receipt when its transport settles in the turn (<see cref="ITurnSettledTransport"/>), or <see langword="null"/>.</param>
     /// <returns>How the message was handled: <c>handled</c>, <c>unhandled</c>, <c>duplicate</c>, <c>filtered</c> or <c>failed</c>.</returns>
     /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
     /// <exception cref="AgentUnavailableException">The agent is failed.</exception>
     [Alias("process")]
-    Task<DeliveryResult> ProcessAsync(Envelope message);
+    Task<DeliveryResult> ProcessAsync(Envelope message, DeliveryReceipt? receipt);
 
     /// <summary>Delivers several queued bus messages of one lane and commits them together: all are kept, or none.</summary>
     /// <param name="messages">The messages, in delivery order.</param>
+    /// <param name="receipts">The deliveries' receipts, one per message, when their transport settles in the turn; or <see langword="null"/>.</param>
     /// <returns>One result per message, in order; when one failed, every message not answered <c>duplicate</c> or <c>filtered</c> is <c>failed</c>.</returns>
     /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
     /// <exception cref="AgentUnavailableException">The agent is failed.</exception>
     [Alias("process-batch")]
-    Task<DeliveryResult[]> ProcessBatchAsync(Envelope[] messages);
+    Task<DeliveryResult[]> ProcessBatchAsync(Envelope[] messages, DeliveryReceipt[]? receipts);
 
     /// <summary>Delivers a request and waits for its reply; the handling is durable before the reply returns.</summary>
     /// <param name="request">The request.</param>

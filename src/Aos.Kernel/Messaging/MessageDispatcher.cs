@@ -2,8 +2,10 @@ using Aos.Kernel.Agents;
 using Aos.Kernel.Diagnostics;
 using Aos.Messaging;
 using Aos.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Aos.Kernel.Messaging;
 
@@ -24,6 +26,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private readonly IGrainFactory _grains;
     private readonly IMessageTransport _transport;
     private readonly IMessageRetention? _retention;
+    private readonly ITurnSettledTransport? _settling;
     private readonly IProcessedMessageLog _processed;
     private readonly MessageBusOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -46,10 +49,12 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         IOptions<MessageBusOptions> options,
         TimeProvider timeProvider,
         ILogger<MessageDispatcher> logger,
+        [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage? agentStorage = null,
         IMessageRetention? retention = null)
     {
         _grains = grains;
         _transport = transport;
+        _settling = transport is ITurnSettledTransport settling && agentStorage is IAgentTurnStore turns && settling.SettlesWith(turns) ? settling : null;
         _processed = processed;
         Relay = relay;
         _signals = signals;
@@ -191,16 +196,20 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
 
         var errors = new string?[live.Count];
         var notKept = new bool[live.Count];
+        var settled = new bool[live.Count];
         try
         {
             var grain = _grains.GetGrain<IAgentGrain>(recipient);
             var results = live.Count == 1
-                ? [await grain.ProcessAsync(live[0].Envelope with { Attempt = live[0].Attempts })]
-                : await grain.ProcessBatchAsync([.. live.Select(m => m.Envelope with { Attempt = m.Attempts })]);
+                ? [await grain.ProcessAsync(live[0].Envelope with { Attempt = live[0].Attempts }, _settling?.ReceiptFor(live[0]))]
+                : await grain.ProcessBatchAsync(
+                    [.. live.Select(m => m.Envelope with { Attempt = m.Attempts })],
+                    _settling is null ? null : [.. live.Select(_settling.ReceiptFor)]);
             for (var i = 0; i < live.Count; i++)
             {
                 errors[i] = results[i].Outcome is HistoryOutcome.Failed or HistoryOutcome.NotKept ? results[i].Error ?? "The handler failed." : null;
                 notKept[i] = results[i].Outcome == HistoryOutcome.NotKept;
+                settled[i] = results[i].Settled && _settling is not null;
             }
         }
         catch (AgentNotFoundException)
@@ -218,7 +227,33 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         }
 
         // Settled together, so that a batch's delivered marks share one group commit.
-        await Task.WhenAll(live.Select((message, i) => SettleAsync(message, null, errors[i], notKept[i])));
+        await Task.WhenAll(live.Select((message, i) => settled[i] ? SettledInTurn(message) : SettleAsync(message, null, errors[i], notKept[i])));
+    }
+
+    /// <summary>Finishes a delivery whose delivered mark the recipient's turn committed: nothing is left to write.</summary>
+    private Task SettledInTurn(TransportMessage message)
+    {
+        try
+        {
+            _settling!.Settled(message);
+            Delivered(message);
+        }
+        finally
+        {
+            _signals.Signal(message.Envelope.Id);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Delivered(TransportMessage message)
+    {
+        Settled?.Invoke(message, "delivered");
+        KernelDiagnostics.MessagesDelivered.Add(1);
+        if (message.Envelope.Timestamp != default)
+        {
+            KernelDiagnostics.MessageLatency.Record((_timeProvider.GetUtcNow() - message.Envelope.Timestamp).TotalSeconds);
+        }
     }
 
     /// <summary>Settles one delivery: delivered (no error), dead-lettered (a reason), or retried later unless its retry budget is spent.</summary>
@@ -237,13 +272,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             if (error is null)
             {
                 await _transport.CompleteAsync(message);
-                Settled?.Invoke(message, "delivered");
-                KernelDiagnostics.MessagesDelivered.Add(1);
-                if (envelope.Timestamp != default)
-                {
-                    KernelDiagnostics.MessageLatency.Record((_timeProvider.GetUtcNow() - envelope.Timestamp).TotalSeconds);
-                }
-
+                Delivered(message);
                 return;
             }
 

@@ -13,9 +13,11 @@ namespace Aos.Storage.Messaging;
 /// <remarks>
 /// A message is committed (one fsync, shared with every other write of its batch) before <see cref="EnqueueAsync"/> returns.
 /// Pending rows are loaded back into the scheduler when the transport starts, so a message in flight when the process died is
-/// handed out again. The transport serves one node: nodes of a cluster need a shared transport (NATS JetStream, Service Bus).
+/// handed out again. When the agents' state is in the same database, the turn that processes a message marks its row delivered in
+/// the turn's own transaction (<see cref="ITurnSettledTransport"/>). The transport serves one node: nodes of a cluster need a shared
+/// transport (NATS JetStream, Service Bus).
 /// </remarks>
-public sealed partial class SqliteMessageTransport : IMessageTransport, IMessageLedger, IMessageRetention, IAsyncDisposable
+public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSettledTransport, IMessageLedger, IMessageRetention, IAsyncDisposable
 {
     internal const string SchemaComponent = "aos.bus_messages";
 
@@ -63,6 +65,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
     private readonly DeliveryScheduler _scheduler;
     private readonly SemaphoreSlim _startLock = new(1, 1);
     private volatile bool _started;
+    private long _recoveredUpTo;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteMessageTransport"/> class.</summary>
     /// <param name="database">The database that holds the messages.</param>
@@ -201,6 +204,32 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
     }
 
     /// <inheritdoc />
+    public bool SettlesWith(IAgentTurnStore store) => store is SqliteGrainStorage grains && ReferenceEquals(grains.Database, _schema.Database);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Sequences only grow, so a message with a sequence above every one pending at start was enqueued by this process, and its row is
+    /// pending only until the turn that processes it marks it delivered. One pending at start may have been processed by an earlier
+    /// version that settled after the turn.
+    /// </remarks>
+    public DeliveryReceipt ReceiptFor(TransportMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new DeliveryReceipt(message.Sequence, message.Attempts + 1, message.Sequence <= Volatile.Read(ref _recoveredUpTo));
+    }
+
+    /// <inheritdoc />
+    public void Settled(TransportMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _scheduler.Remove(message.Sequence);
+    }
+
+    /// <summary>Marks a message delivered inside a turn's transaction, on the writer thread.</summary>
+    internal static void MarkDelivered(SqliteConnection connection, DeliveryReceipt receipt, long now) =>
+        Settle(connection, CompleteSql, receipt.Sequence, receipt.Attempts, now, null, null);
+
+    /// <inheritdoc />
     public async ValueTask RetryAsync(TransportMessage message, TimeSpan delay, string lastError, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -309,6 +338,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, IMessage
             foreach (var (message, due) in pending)
             {
                 _scheduler.Add(message, due, reserved: false);
+                _recoveredUpTo = Math.Max(_recoveredUpTo, message.Sequence);
             }
 
             _started = true;

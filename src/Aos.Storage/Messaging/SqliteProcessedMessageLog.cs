@@ -1,9 +1,15 @@
+using Aos.Messaging;
 using Aos.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Aos.Storage.Messaging;
 
 /// <summary>Remembers processed message ids per agent in the embedded SQLite database, for receiver-side de-duplication.</summary>
+/// <remarks>
+/// A message of the embedded bus transport that its recipient's turn settled (<see cref="ITurnSettledTransport"/>) has no entry here:
+/// its own row in <c>bus_messages</c>, marked delivered in the turn's transaction and kept for the de-duplication window, is the
+/// record, and <see cref="ContainsAsync"/> consults both.
+/// </remarks>
 public sealed class SqliteProcessedMessageLog : IProcessedMessageLog
 {
     internal const string SchemaComponent = "aos.agent_processed";
@@ -20,12 +26,16 @@ public sealed class SqliteProcessedMessageLog : IProcessedMessageLog
         """,
     ];
 
-    private const string ContainsSql = "SELECT 1 FROM agent_processed WHERE agent_id = $a AND message_id = $m;";
+    // A bus message the recipient's turn settled is recorded by its own row, marked delivered in the turn's transaction.
+    private const string ContainsSql =
+        "SELECT 1 FROM agent_processed WHERE agent_id = $a AND message_id = $m " +
+        "UNION ALL SELECT 1 FROM bus_messages WHERE message_id = $m AND recipient = $a AND status = 1 LIMIT 1;";
     private const string InsertSql = "INSERT INTO agent_processed (agent_id, message_id, at) VALUES ($a, $m, $at) ON CONFLICT DO NOTHING;";
     private const string PruneSql = "DELETE FROM agent_processed WHERE at < $before;";
     private const string DeleteAgentSql = "DELETE FROM agent_processed WHERE agent_id = $a;";
 
     private readonly SchemaGate _schema;
+    private readonly SchemaGate _busSchema;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteProcessedMessageLog"/> class.</summary>
     /// <param name="database">The database that holds the log.</param>
@@ -33,6 +43,7 @@ public sealed class SqliteProcessedMessageLog : IProcessedMessageLog
     {
         ArgumentNullException.ThrowIfNull(database);
         _schema = new SchemaGate(database, SchemaComponent, Migrations);
+        _busSchema = new SchemaGate(database, SqliteMessageTransport.SchemaComponent, SqliteMessageTransport.Migrations);
     }
 
     /// <inheritdoc />
@@ -40,6 +51,7 @@ public sealed class SqliteProcessedMessageLog : IProcessedMessageLog
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _busSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
         return _schema.Database.Read((Agent: agentId.Value, Message: messageId), static (connection, key) =>
         {
             var command = SqliteCommandCache.Get(connection, ContainsSql, "$a", "$m");

@@ -50,6 +50,11 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
                         SqliteProcessedMessageLog.Insert(connection, agentId.Value, processed, processedAt);
                     }
 
+                    foreach (var delivery in writes.Deliveries)
+                    {
+                        SqliteMessageTransport.MarkDelivered(connection, delivery, processedAt);
+                    }
+
                     SqliteAgentOutbox.Insert(connection, agentId.Value, writes.Outbox);
                 }
 

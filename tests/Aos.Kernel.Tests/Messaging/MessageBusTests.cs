@@ -6,6 +6,8 @@ using Aos.Kernel.Registry;
 using Aos.Kernel.Tests.Cluster;
 using Aos.Kernel.Tests.TestAgents;
 using Aos.Messaging;
+using Aos.Storage;
+using Aos.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aos.Kernel.Tests.Messaging;
@@ -98,13 +100,54 @@ public sealed partial class MessageBusTests(OneSiloClusterFixture fixture) : ICl
         var grain = fixture.Cluster.GrainFactory.GetGrain<IAgentGrain>(agent.Value);
         var message = Bus.Prepare(Message("note") with { Target = agent });
 
-        var first = await grain.ProcessAsync(message);
-        var again = await grain.ProcessAsync(message with { Attempt = 1 });
+        var first = await grain.ProcessAsync(message, receipt: null);
+        var again = await grain.ProcessAsync(message with { Attempt = 1 }, receipt: null);
         var direct = await fixture.Client(0).SendAsync(agent, message, Ct);
 
         Assert.Equal(HistoryOutcome.Handled, first.Outcome);
         Assert.Equal(HistoryOutcome.Duplicate, again.Outcome);
         Assert.Equal(HistoryOutcome.Duplicate, direct.Outcome);
+        Assert.Equal([message.Id], (await StateAsync(agent)).Received);
+    }
+
+    [Fact]
+    public async Task Delivery_OnTheEmbeddedTransport_IsSettledByTheTurnItself()
+    {
+        var agent = await RegisterAsync();
+        var message = Message("note") with { Target = agent };
+
+        await Bus.SendAsync(message, Ct);
+        Assert.Equal("delivered", await _settled.WaitAsync(message.Id, agent));
+
+        // The row marked delivered in the turn's transaction is the processed mark: no separate one is written.
+        var database = fixture.Silo(0).GetRequiredService<SqliteDatabase>();
+        var marks = await database.ReadAsync(
+            (connection, _) =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT count(*) FROM agent_processed WHERE message_id = $m;";
+                command.Parameters.AddWithValue("$m", message.Id);
+                return Task.FromResult((long)command.ExecuteScalar()!);
+            },
+            Ct);
+        Assert.Equal(0, marks);
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await Bus.GetAsync(message.Id, Ct)).Status);
+        Assert.True(await fixture.Silo(0).GetRequiredService<IProcessedMessageLog>().ContainsAsync(agent, message.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Receipt_ThatMayBeProcessed_IsCheckedAgainstTheProcessedLog()
+    {
+        var agent = await RegisterAsync();
+        var grain = fixture.Cluster.GrainFactory.GetGrain<IAgentGrain>(agent.Value);
+        var message = Bus.Prepare(Message("note") with { Target = agent });
+
+        var first = await grain.ProcessAsync(message, receipt: null);
+        var recovered = await grain.ProcessAsync(message with { Attempt = 1 }, new DeliveryReceipt(long.MaxValue, 2, MayBeProcessed: true));
+
+        Assert.Equal(HistoryOutcome.Handled, first.Outcome);
+        Assert.Equal(HistoryOutcome.Duplicate, recovered.Outcome);
+        Assert.False(recovered.Settled);
         Assert.Equal([message.Id], (await StateAsync(agent)).Received);
     }
 
