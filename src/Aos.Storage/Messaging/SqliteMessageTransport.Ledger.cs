@@ -74,7 +74,7 @@ public sealed partial class SqliteMessageTransport
                     insert.Parameters[5].Value = now;
                     insert.Parameters[6].Value = now;
                     insert.Parameters[7].Value = JsonSerializer.Serialize(envelope, AosStorageJsonContext.Default.Envelope);
-                    result.Add(message with { Sequence = (long)insert.ExecuteScalar()! });
+                    result.Add(message with { Sequence = Inserted(connection, insert) });
                 }
 
                 return result;

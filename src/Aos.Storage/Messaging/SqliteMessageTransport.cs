@@ -47,7 +47,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
 
     private const string InsertSql =
         "INSERT INTO bus_messages (message_id, recipient, order_key, priority, status, attempts, due_at, created_at, updated_at, envelope) " +
-        "VALUES ($id, $r, $k, $p, 0, $a, $due, $now, $now, $e) ON CONFLICT (message_id, recipient) DO NOTHING RETURNING seq;";
+        "VALUES ($id, $r, $k, $p, 0, $a, $due, $now, $now, $e) ON CONFLICT (message_id, recipient) DO NOTHING;";
 
     private const string CompleteSql = "UPDATE bus_messages SET status = 1, attempts = $a, updated_at = $now WHERE seq = $seq AND status = 0;";
     private const string RetrySql = "UPDATE bus_messages SET attempts = $a, due_at = $due, last_error = $err, updated_at = $now WHERE seq = $seq AND status = 0;";
@@ -127,7 +127,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
                         insert.Parameters[5].Value = now;
                         insert.Parameters[6].Value = now;
                         insert.Parameters[7].Value = json;
-                        result[i] = insert.ExecuteScalar() is long seq ? seq : 0;
+                        result[i] = Inserted(connection, insert);
 
                         // A victim is shed only for a message that was stored: a duplicate takes no one's place.
                         if (result[i] != 0 && victim is not null)
@@ -348,6 +348,10 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
             _startLock.Release();
         }
     }
+
+    /// <summary>Runs the prepared insert of one message; returns its new sequence, or 0 when the message was a duplicate.</summary>
+    private static long Inserted(SqliteConnection connection, SqliteCommand insert) =>
+        insert.ExecuteNonQuery() == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle) : 0;
 
     private static int Settle(SqliteConnection connection, string sql, long sequence, int attempts, long now, string? reason, string? error)
     {

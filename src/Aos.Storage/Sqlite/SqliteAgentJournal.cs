@@ -1,12 +1,15 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Aos.Storage.Sqlite;
 
 /// <summary>Keeps agents' bounded append-only lists in the embedded SQLite database, one row per entry.</summary>
 /// <remarks>
-/// An append is three indexed statements in one write operation: read the list's last sequence number, insert the entries after it,
-/// and delete the entries that fell out of the newest <c>keep</c>. Because the newest entry is always kept, sequence numbers of a list
-/// are never reused until <see cref="DeleteAsync"/> removes the whole list.
+/// An append is up to three indexed statements in one write operation: read the list's last sequence number (unless the writer
+/// connection remembers it from an earlier append), insert the entries after it, and delete the entries that fell out of the newest
+/// <c>keep</c>. Because the newest entry is always kept, sequence numbers of a list are never reused until <see cref="DeleteAsync"/>
+/// removes the whole list. A remembered number can only be ahead of the table (when the append's transaction rolled back), which
+/// leaves a gap in the numbers, never a reuse.
 /// </remarks>
 public sealed class SqliteAgentJournal : IAgentJournal
 {
@@ -109,12 +112,20 @@ public sealed class SqliteAgentJournal : IAgentJournal
     /// <summary>Holds one append; its <see cref="Execute"/> runs on the writer thread.</summary>
     internal sealed class Append(string agent, int kind, IReadOnlyList<string> entries, long at, int keep)
     {
+        // The last sequence number of recently appended lists, per writer connection (used by one thread at a time); bounded by clearing.
+        private const int MaxRemembered = 65_536;
+        private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<(string Agent, int Kind), long>> LastSequences = [];
+
         public long Execute(SqliteConnection connection)
         {
-            var last = SqliteCommandCache.Get(connection, LastSql, "$a", "$k");
-            last.Parameters[0].Value = agent;
-            last.Parameters[1].Value = kind;
-            var seq = last.ExecuteScalar() is long max ? max : 0;
+            var remembered = LastSequences.GetValue(connection, static _ => []);
+            if (!remembered.TryGetValue((agent, kind), out var seq))
+            {
+                var last = SqliteCommandCache.Get(connection, LastSql, "$a", "$k");
+                last.Parameters[0].Value = agent;
+                last.Parameters[1].Value = kind;
+                seq = last.ExecuteScalar() is long max ? max : 0;
+            }
 
             var insert = SqliteCommandCache.Get(connection, InsertSql, "$a", "$k", "$s", "$at", "$d");
             insert.Parameters[0].Value = agent;
@@ -136,6 +147,12 @@ public sealed class SqliteAgentJournal : IAgentJournal
                 trim.ExecuteNonQuery();
             }
 
+            if (remembered.Count >= MaxRemembered)
+            {
+                remembered.Clear();
+            }
+
+            remembered[(agent, kind)] = seq;
             return seq;
         }
     }
