@@ -2,6 +2,7 @@ using Aos.Kernel.Agents;
 using Aos.Kernel.Agents.BuiltIn;
 using Aos.Kernel.Lifecycle;
 using Aos.Kernel.Messaging;
+using Aos.Kernel.StateMachines;
 using Aos.Messaging;
 using Aos.Kernel.Models;
 using Aos.Kernel.Registry;
@@ -62,6 +63,9 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new AgentTypeCatalog(sp.GetServices<AgentTypeInfo>()));
         services.TryAddSingleton<AgentRegistry>();
         services.TryAddSingleton<AgentClient>();
+        services.TryAddSingleton<StateMachineHooks>();
+        services.TryAddSingleton(sp => new StateMachineCatalog(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<StateMachineHooks>(), sp.GetServices<StateMachine>()));
+        services.TryAddSingleton<StateMachineClient>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleStatusReconciler>();
 
         services.AddOptions<MessageBusOptions>().Bind(configuration.GetSection(MessageBusOptions.SectionName)).ValidateOnStart();
@@ -97,6 +101,19 @@ public static class KernelServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(AgentTypeCatalog.Describe(typeof(TAgent)));
+        return services;
+    }
+
+    /// <summary>Registers a state machine defined in code; its hooks and guards are added to the node's <see cref="StateMachineHooks"/>.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="builder">The machine.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddStateMachine(this IServiceCollection services, StateMachineBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(builder);
+        services.TryAddSingleton<StateMachineHooks>();
+        services.AddSingleton(sp => builder.Build(sp.GetRequiredService<StateMachineHooks>()));
         return services;
     }
 

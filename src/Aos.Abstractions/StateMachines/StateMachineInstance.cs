@@ -21,10 +21,10 @@ public sealed record StateMachineInstance
     [Id(4)] public string Context { get; init; } = "{}";
 
     /// <summary>Gets the transitions taken, oldest first.</summary>
-    [Id(5)] public IReadOnlyList<StateMachineTransition> History { get; init; } = [];
+    [Id(5)] public StateMachineTransition[] History { get; init; } = [];
 
     /// <summary>Gets the snapshots taken, oldest first.</summary>
-    [Id(6)] public IReadOnlyList<StateMachineSnapshot> Snapshots { get; init; } = [];
+    [Id(6)] public StateMachineSnapshot[] Snapshots { get; init; } = [];
 
     /// <summary>Gets when the current state's timeout fires, if it has one.</summary>
     [Id(7)] public DateTimeOffset? TimeoutAt { get; init; }

@@ -185,7 +185,7 @@ public sealed partial class StateMachine
     public static StateMachineInstance Snapshot(StateMachineInstance instance, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var snapshot = new StateMachineSnapshot("s" + (instance.Snapshots.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), now, instance.State, instance.Context);
+        var snapshot = new StateMachineSnapshot("s" + (instance.Snapshots.Length + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), now, instance.State, instance.Context);
         return instance with { Snapshots = [.. instance.Snapshots, snapshot], UpdatedAt = now, Version = instance.Version + 1 };
     }
 
@@ -200,7 +200,7 @@ public sealed partial class StateMachine
     {
         ArgumentNullException.ThrowIfNull(instance);
         var snapshot = instance.Snapshots.FirstOrDefault(s => s.Id == snapshotId)
-            ?? throw new AosValidationException($"Instance '{instance.Id}' of '{Name}' has no snapshot '{snapshotId}'; it has: {(instance.Snapshots.Count == 0 ? "none" : string.Join(", ", instance.Snapshots.Select(s => s.Id)))}.") { Field = "snapshot" };
+            ?? throw new AosValidationException($"Instance '{instance.Id}' of '{Name}' has no snapshot '{snapshotId}'; it has: {(instance.Snapshots.Length == 0 ? "none" : string.Join(", ", instance.Snapshots.Select(s => s.Id)))}.") { Field = "snapshot" };
         var state = _states[snapshot.State];
         return instance with
         {

@@ -27,6 +27,7 @@ public abstract class AgentClusterFixture : IAsyncLifetime
         builder.Properties["Aos:Bus:MaxRetryDelay"] = "00:00:00.020";
         builder.Properties["Aos:Bus:MaxAttempts"] = "4";
         builder.Properties["Aos:Bus:InboxCapacity"] = "8";
+        Configure(builder);
         builder.AddSiloBuilderConfigurator<AosSiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -42,6 +43,12 @@ public abstract class AgentClusterFixture : IAsyncLifetime
 
         _data.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Adds to the cluster before it is built: runs before the AOS silo configuration.</summary>
+    /// <param name="builder">The cluster builder.</param>
+    protected virtual void Configure(TestClusterBuilder builder)
+    {
     }
 
     /// <summary>Gets the services of a silo; with two silos, different indexes give different silos.</summary>

@@ -1,0 +1,207 @@
+using System.Text.Json.Nodes;
+using Aos.StateMachines;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+
+namespace Aos.Kernel.StateMachines;
+
+/// <summary>
+/// Hosts one state machine instance: applies events through its machine, persists the new instance before answering, and fires the
+/// current state's timeout by itself.
+/// </summary>
+/// <remarks>
+/// A timeout is armed twice: a timer on the injected <see cref="TimeProvider"/> fires it on time while the instance is active, and an
+/// Orleans reminder (durable, checked every minute) wakes the instance if it was deactivated or the node restarted. On activation a
+/// timeout that came due while nobody was looking fires at once.
+/// </remarks>
+[GrainType("aos-sm")]
+internal sealed partial class StateMachineGrain(
+    StateMachineCatalog catalog,
+    [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
+    TimeProvider timeProvider,
+    ILogger<StateMachineGrain> logger) : Grain, IStateMachineGrain, IRemindable
+{
+    private const string StateName = "sm";
+    private const string ReminderName = "aos.sm.timeout";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    private readonly GrainState<StateMachineInstance?> _state = new(null);
+    private ITimer? _timer;
+    private string _machineName = string.Empty;
+    private string _id = string.Empty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        (_machineName, _id) = slash > 0 ? (key[..slash], key[(slash + 1)..]) : (key, string.Empty);
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+        Arm();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task<StateMachineInstance> StartAsync(string? context, string actor)
+    {
+        if (Current is { } existing)
+        {
+            throw new StateMachineInstanceExistsException($"The state machine instance '{_id}' of '{_machineName}' exists already (state '{existing.State}'); send it events instead.");
+        }
+
+        var machine = await catalog.GetAsync(_machineName);
+        var instance = await machine.StartAsync(_id, ParseObject(context, "context"), actor, timeProvider.GetUtcNow());
+        await SaveAsync(instance);
+        await GrainFactory.GetGrain<IStateMachineRegistryGrain>("instances:" + _machineName).AddInstanceAsync(_machineName, _id);
+        return instance;
+    }
+
+    public async Task<StateMachineInstance> FireAsync(string eventName, string? data, string actor)
+    {
+        var instance = Existing();
+        var machine = await catalog.GetAsync(_machineName);
+        var next = await machine.FireAsync(instance, eventName, ParseObject(data, "data"), actor, timeProvider.GetUtcNow());
+        await SaveAsync(next);
+        return next;
+    }
+
+    public Task<StateMachineInstance?> GetAsync() => Task.FromResult(Current);
+
+    public async Task<StateMachineInstance> SnapshotAsync()
+    {
+        var next = StateMachine.Snapshot(Existing(), timeProvider.GetUtcNow());
+        await SaveAsync(next);
+        return next;
+    }
+
+    public async Task<StateMachineInstance> RollbackAsync(string snapshotId, string actor)
+    {
+        var machine = await catalog.GetAsync(_machineName);
+        var next = machine.Rollback(Existing(), snapshotId, actor, timeProvider.GetUtcNow());
+        await SaveAsync(next);
+        return next;
+    }
+
+    public async Task FireDueTimeoutAsync()
+    {
+        if (Current is not { TimeoutAt: not null, Completed: false } instance)
+        {
+            await ForgetReminderAsync();
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (instance.TimeoutAt > now)
+        {
+            Arm();
+            return;
+        }
+
+        var machine = await catalog.GetAsync(_machineName);
+        StateMachineInstance next;
+        try
+        {
+            next = await machine.FireDueTimeoutAsync(instance, now);
+        }
+        catch (TransitionRefusedException ex)
+        {
+            // The timeout is spent: it is not fired again, and the instance stays where it was until an event moves it.
+            Log.TimeoutRefused(logger, _machineName, _id, instance.State, ex.Message);
+            next = instance with { TimeoutAt = null, UpdatedAt = now, Version = instance.Version + 1 };
+        }
+
+        await SaveAsync(next);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => FireDueTimeoutAsync();
+
+    /// <summary>Gets the instance, or <see langword="null"/> when none was ever stored (the storage leaves a default object then).</summary>
+    private StateMachineInstance? Current => _state.RecordExists ? _state.State : null;
+
+    private StateMachineInstance Existing() =>
+        Current ?? throw new StateMachineNotFoundException($"There is no instance '{_id}' of the state machine '{_machineName}'; create it first.");
+
+    private async Task SaveAsync(StateMachineInstance instance)
+    {
+        var before = Current;
+        var existed = _state.RecordExists;
+        var previous = _state.State;
+        _state.State = instance;
+        try
+        {
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+        }
+        catch
+        {
+            _state.State = previous;
+            _state.RecordExists = existed;
+            throw;
+        }
+
+        Arm();
+        if (instance.TimeoutAt is { } due && !instance.Completed)
+        {
+            var dueIn = due - timeProvider.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ReminderName, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, ReminderPeriod);
+        }
+        else if (before?.TimeoutAt is not null)
+        {
+            await ForgetReminderAsync();
+        }
+    }
+
+    /// <summary>Arms the in-memory timer for the current state's timeout (at once when it is already due).</summary>
+    private void Arm()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (Current is not { TimeoutAt: { } due, Completed: false })
+        {
+            return;
+        }
+
+        var dueIn = due - timeProvider.GetUtcNow();
+        var self = this.AsReference<IStateMachineGrain>();
+        _timer = timeProvider.CreateTimer(
+            static state => _ = ((IStateMachineGrain)state!).FireDueTimeoutAsync(),
+            self,
+            dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ForgetReminderAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private static JsonObject? ParseObject(string? json, string field)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject
+                ?? throw new AosValidationException($"The {field} must be a JSON object, such as {{\"amount\": 100}}.") { Field = field };
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new AosValidationException($"The {field} is not valid JSON: {ex.Message}", ex) { Field = field };
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "The timeout of state '{State}' of state machine instance '{Id}' of '{Machine}' was refused and is dropped: {Reason}")]
+        public static partial void TimeoutRefused(ILogger logger, string machine, string id, string state, string reason);
+    }
+}

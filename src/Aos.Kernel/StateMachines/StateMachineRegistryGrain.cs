@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
+namespace Aos.Kernel.StateMachines;
+
+/// <summary>
+/// Keeps, under the key <c>definitions</c>, the state machine definitions registered at run time, and under <c>instances:&lt;machine&gt;</c>
+/// the ids of a machine's instances, in the agents' grain storage.
+/// </summary>
+/// <remarks>The instance index is one stored list per machine, rewritten when an instance is created: fine for thousands of instances, not for millions.</remarks>
+[GrainType("aos-sm-registry")]
+internal sealed class StateMachineRegistryGrain(
+    [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage) : Grain, IStateMachineRegistryGrain
+{
+    private const string StateName = "sm-registry";
+    private readonly GrainState<RegistryState> _state = new(new RegistryState());
+
+    private RegistryState State => _state.State!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+        _state.State ??= new RegistryState();
+    }
+
+    public async Task PutDefinitionAsync(string name, string json)
+    {
+        State.Definitions[name] = json;
+        await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+    }
+
+    public Task<string?> GetDefinitionAsync(string name) => Task.FromResult(State.Definitions.GetValueOrDefault(name));
+
+    public Task<string[]> ListDefinitionsAsync() => Task.FromResult(State.Definitions.Keys.Order(StringComparer.Ordinal).ToArray());
+
+    public async Task AddInstanceAsync(string machine, string id)
+    {
+        if (State.Instances.Add(id))
+        {
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+        }
+    }
+
+    public Task<string[]> ListInstancesAsync(string machine, string? after, int limit) =>
+        Task.FromResult(State.Instances.Where(id => after is null || string.CompareOrdinal(id, after) > 0).Take(limit).ToArray());
+
+    [GenerateSerializer, Alias("aos.sm-registry-state")]
+    internal sealed class RegistryState
+    {
+        [Id(0)] public Dictionary<string, string> Definitions { get; set; } = new(StringComparer.Ordinal);
+
+        [Id(1)] public SortedSet<string> Instances { get; set; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Aos.Kernel.StateMachines;
+using Aos.Kernel.Tests.Cluster;
+using Aos.Kernel.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Aos.Kernel.Tests.StateMachines;
+
+/// <summary>
+/// A one-silo AOS cluster whose <see cref="TimeProvider"/> is a fake clock shared with the tests, with a <c>ticket</c> machine whose
+/// states signal when an instance enters them.
+/// </summary>
+public sealed class StateMachineClusterFixture : AgentClusterFixture
+{
+    /// <summary>Gets the silo's clock.</summary>
+    internal static TimerObservingTimeProvider Time { get; } = new();
+
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Entered = new(StringComparer.Ordinal);
+
+    public override short SiloCount => 1;
+
+    /// <summary>Gets a task that completes when the instance enters the state.</summary>
+    public static Task EnteredAsync(string instance, string state) => Signal(instance, state).Task;
+
+    protected override void Configure(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<FakeClock>();
+
+    private static TaskCompletionSource Signal(string instance, string state) =>
+        Entered.GetOrAdd(instance + "→" + state, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private sealed class FakeClock : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.Services.AddSingleton<TimeProvider>(Time);
+            StateMachineHook signal = (context, _) =>
+            {
+                Signal(context.InstanceId, context.Transition.To).TrySetResult();
+                return ValueTask.CompletedTask;
+            };
+            siloBuilder.Services.AddStateMachine(new StateMachineBuilder("ticket")
+                .State("open", s => s.Timeout(TimeSpan.FromHours(4)).OnEnter(signal))
+                .State("escalated", s => s.Timeout(TimeSpan.FromHours(8)).OnEnter(signal))
+                .State("closed", s => s.Terminal().OnEnter(signal))
+                .Transition("open", "close", "closed")
+                .Transition("open", "open_timeout", "escalated", t => t.Escalation().Do(StateMachineHooks.Escalate))
+                .Transition("escalated", "close", "closed")
+                .Transition("escalated", "escalated_timeout", "closed", t => t.Escalation()));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using Aos.Kernel.StateMachines;
+using Aos.StateMachines;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aos.Kernel.Tests.StateMachines;
+
+/// <summary>State machine instances hosted by grains: persisted, fired by their own timers, listed, and registered as JSON.</summary>
+public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture) : IClassFixture<StateMachineClusterFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private StateMachineClient Client => fixture.Silo(0).GetRequiredService<StateMachineClient>();
+
+    [Fact]
+    public async Task Timeout_FiresByItself_AndTheInstanceIsPersistedInItsNewState()
+    {
+        var id = NewId();
+        var armed = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromHours(4), Ct);
+        var instance = await Client.StartAsync("ticket", id, new JsonObject { ["title"] = "printer" }, "alice");
+        await armed;
+
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromHours(4));
+        await StateMachineClusterFixture.EnteredAsync(id, "escalated").WaitAsync(Ct);
+
+        var escalated = await Client.GetAsync("ticket", id);
+        Assert.Equal("escalated", escalated.State);
+        Assert.Equal(("open_timeout", StateMachine.TimerActor, TransitionKinds.Escalation), (escalated.History[0].Event, escalated.History[0].Actor, escalated.History[0].Kind));
+        Assert.Equal(instance.Version + 1, escalated.Version);
+
+        // It comes back from storage after its activation is collected, with its timer armed again.
+        var rearmed = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime <= TimeSpan.FromHours(8) && t.DueTime > TimeSpan.Zero, Ct);
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
+        Assert.Equal("escalated", (await Client.GetAsync("ticket", id)).State);
+        await rearmed;
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromHours(8));
+        await StateMachineClusterFixture.EnteredAsync(id, "closed").WaitAsync(Ct);
+        var closed = await Client.GetAsync("ticket", id);
+        Assert.True(closed.Completed);
+        Assert.Equal(1, (int)JsonNode.Parse(closed.Context)!["escalationLevel"]!);
+    }
+
+    [Fact]
+    public async Task Events_AreAppliedAndRefused_ThroughTheGrain()
+    {
+        var id = NewId();
+        await Client.StartAsync("decision", id, null, "alice");
+
+        var refused = await Assert.ThrowsAsync<TransitionRefusedException>(() => Client.FireAsync("decision", id, "approve", null, "bob"));
+        var reviewed = await Client.FireAsync("decision", id, "review", new JsonObject { ["reviewer"] = "carol" }, "carol");
+        var duplicate = await Assert.ThrowsAsync<StateMachineInstanceExistsException>(() => Client.StartAsync("decision", id, null, "alice"));
+
+        Assert.Contains("'approve' is not allowed in state 'pending'", refused.Message);
+        Assert.Equal("under_review", reviewed.State);
+        Assert.Equal("under_review", (await Client.GetAsync("decision", id)).State);
+        Assert.Contains("exists already", duplicate.Message);
+        Assert.Contains(await Client.ListAsync("decision", null, 1000), i => i.Id == id);
+    }
+
+    [Fact]
+    public async Task Snapshot_AndRollback_AreDurable()
+    {
+        var id = NewId();
+        await Client.StartAsync("incident", id, null, "pager");
+        await Client.SnapshotAsync("incident", id);
+        await Client.FireAsync("incident", id, "acknowledge", null, "oncall");
+
+        var back = await Client.RollbackAsync("incident", id, "s1", "lead");
+
+        Assert.Equal("reported", back.State);
+        Assert.Equal("reported", (await Client.GetAsync("incident", id)).State);
+        Assert.Equal(TransitionKinds.Rollback, back.History[^1].Kind);
+    }
+
+    [Fact]
+    public async Task Register_AJsonMachine_ThenRunIt_AndAnInvalidOneIsRefusedNamingTheFault()
+    {
+        var name = "door-" + NewId();
+        await Client.RegisterAsync($$"""
+            { "name": "{{name}}", "initialState": "closed",
+              "states": [ { "name": "closed" }, { "name": "open" } ],
+              "transitions": [ { "from": "closed", "event": "open", "to": "open", "guard": { "field": "badge", "op": "eq", "value": "ok" } },
+                               { "from": "open", "event": "close", "to": "closed" } ] }
+            """);
+        var id = NewId();
+        await Client.StartAsync(name, id, null, "alice");
+
+        var denied = await Assert.ThrowsAsync<TransitionRefusedException>(() => Client.FireAsync(name, id, "open", new JsonObject { ["badge"] = "no" }, "alice"));
+        var opened = await Client.FireAsync(name, id, "open", new JsonObject { ["badge"] = "ok" }, "alice");
+        var invalid = await Assert.ThrowsAsync<AosValidationException>(() => Client.RegisterAsync($$"""
+            { "name": "{{name}}-bad", "initialState": "closed", "states": [ { "name": "closed" } ],
+              "transitions": [ { "from": "closed", "event": "open", "to": "ajar" } ] }
+            """));
+        var missing = await Assert.ThrowsAsync<StateMachineNotFoundException>(() => Client.StartAsync("nope-" + NewId(), null, null, "alice"));
+
+        Assert.Contains("every guard was false", denied.Message);
+        Assert.Equal("open", opened.State);
+        Assert.Equal("transitions[0].to", invalid.Field);
+        Assert.Contains("undeclared state 'ajar'", invalid.Message);
+        Assert.Contains(await Client.Catalog.ListAsync(), d => d.Name == name);
+        Assert.Contains("register it first", missing.Message);
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..12];
+}
