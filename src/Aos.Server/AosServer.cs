@@ -89,6 +89,7 @@ public static class AosServer
         app.MapHealthEndpoints();
         app.MapAgentEndpoints();
         app.MapMessageEndpoints();
+        app.MapStateMachineEndpoints();
         return app;
     }
 }

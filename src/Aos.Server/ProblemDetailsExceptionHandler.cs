@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aos.Conversations;
 using Aos.Kernel.Agents;
 using Aos.Messaging;
+using Aos.StateMachines;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             MessageNotFoundException e => (StatusCodes.Status404NotFound, "Message not found", e.Message),
             ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Conversation not found", e.Message),
             InboxFullException e => (StatusCodes.Status429TooManyRequests, "Inbox full", e.Message),
+            StateMachineNotFoundException e => (StatusCodes.Status404NotFound, "State machine not found", e.Message),
+            StateMachineInstanceExistsException e => (StatusCodes.Status409Conflict, "Instance exists", e.Message),
+            TransitionRefusedException e => (StatusCodes.Status409Conflict, "Transition refused", e.Message),
             AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),
             AgentUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Agent unavailable", e.Message),
@@ -48,6 +52,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             problem.Extensions["retryAfterSeconds"] = seconds;
             problem.Extensions["recipient"] = full.Recipient;
+        }
+
+        if (exception is TransitionRefusedException refused)
+        {
+            problem.Extensions["state"] = refused.State;
+            problem.Extensions["event"] = refused.Event;
         }
 
         if (exception is AosValidationException { Field: { } field })
