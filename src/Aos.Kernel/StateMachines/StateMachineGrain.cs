@@ -13,7 +13,7 @@ namespace Aos.Kernel.StateMachines;
 /// <remarks>
 /// A timeout is armed twice: a timer on the injected <see cref="TimeProvider"/> fires it on time while the instance is active, and an
 /// Orleans reminder (durable, checked every minute) wakes the instance if it was deactivated or the node restarted. On activation a
-/// timeout that came due while nobody was looking fires at once.
+/// timeout that came due while nobody was looking fires before any call is served.
 /// </remarks>
 [GrainType("aos-sm")]
 internal sealed partial class StateMachineGrain(
@@ -37,6 +37,14 @@ internal sealed partial class StateMachineGrain(
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         (_machineName, _id) = slash > 0 ? (key[..slash], key[(slash + 1)..]) : (key, string.Empty);
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+
+        // A timeout that came due while the instance was asleep or the node was down fires before any call is served.
+        if (Current is { TimeoutAt: { } due, Completed: false } && due <= timeProvider.GetUtcNow())
+        {
+            await FireDueTimeoutAsync();
+            return;
+        }
+
         Arm();
     }
 
