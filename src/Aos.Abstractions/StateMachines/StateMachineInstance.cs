@@ -20,7 +20,7 @@ public sealed record StateMachineInstance
     /// <summary>Gets the context as a JSON object: the event data merged in so far, and what actions wrote.</summary>
     [Id(4)] public string Context { get; init; } = "{}";
 
-    /// <summary>Gets the transitions taken, oldest first.</summary>
+    /// <summary>Gets the newest transitions taken (at most 1,000), oldest first.</summary>
     [Id(5)] public StateMachineTransition[] History { get; init; } = [];
 
     /// <summary>Gets the snapshots taken, oldest first.</summary>
@@ -37,6 +37,9 @@ public sealed record StateMachineInstance
 
     /// <summary>Gets the version, incremented by every change.</summary>
     [Id(10)] public long Version { get; init; }
+
+    /// <summary>Gets how many transitions the instance has taken in all, including those no longer in <see cref="History"/>.</summary>
+    [Id(11)] public long Transitions { get; init; }
 }
 
 /// <summary>Records one transition of an instance.</summary>

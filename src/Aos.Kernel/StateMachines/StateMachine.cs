@@ -21,6 +21,10 @@ public sealed partial class StateMachine
     /// <summary>The actor recorded for a state's timeout.</summary>
     public const string TimerActor = "timer";
 
+    /// <summary>How many transitions an instance's history keeps (the newest); <see cref="StateMachineInstance.Transitions"/> counts them all.</summary>
+    /// <remarks>A perpetual instance (one that loops, or escalates in place every hour) must not grow without bound.</remarks>
+    public const int HistoryLimit = 1_000;
+
     private readonly Dictionary<string, StateDefinition> _states;
     private readonly StateMachineHooks _hooks;
 
@@ -157,7 +161,8 @@ public sealed partial class StateMachine
             State = target.Name,
             Completed = target.Terminal,
             Context = working.ToJsonString(),
-            History = [.. instance.History, new StateMachineTransition(state, target.Name, @event, now, actor, chosen.Escalation ? TransitionKinds.Escalation : TransitionKinds.Transition)],
+            History = Append(instance.History, new StateMachineTransition(state, target.Name, @event, now, actor, chosen.Escalation ? TransitionKinds.Escalation : TransitionKinds.Transition)),
+            Transitions = instance.Transitions + 1,
             TimeoutAt = target.Terminal ? null : now + target.Timeout,
             UpdatedAt = now,
             Version = instance.Version + 1,
@@ -207,12 +212,16 @@ public sealed partial class StateMachine
             State = state.Name,
             Completed = state.Terminal,
             Context = snapshot.Context,
-            History = [.. instance.History, new StateMachineTransition(instance.State, state.Name, "rollback:" + snapshot.Id, now, actor, TransitionKinds.Rollback)],
+            History = Append(instance.History, new StateMachineTransition(instance.State, state.Name, "rollback:" + snapshot.Id, now, actor, TransitionKinds.Rollback)),
+            Transitions = instance.Transitions + 1,
             TimeoutAt = state.Terminal ? null : now + state.Timeout,
             UpdatedAt = now,
             Version = instance.Version + 1,
         };
     }
+
+    private static StateMachineTransition[] Append(StateMachineTransition[] history, StateMachineTransition transition) =>
+        history.Length < HistoryLimit ? [.. history, transition] : [.. history.AsSpan(history.Length - HistoryLimit + 1), transition];
 
     private async ValueTask RunAsync(string name, StateMachineHookContext context, string @event, string state, CancellationToken cancellationToken)
     {

@@ -39,8 +39,11 @@ public sealed record StateMachineInstanceView
     /// <summary>Gets the context.</summary>
     public required JsonElement Context { get; init; }
 
-    /// <summary>Gets the transitions taken, oldest first.</summary>
+    /// <summary>Gets the newest transitions taken (at most 1,000), oldest first.</summary>
     public required IReadOnlyList<StateMachineTransition> History { get; init; }
+
+    /// <summary>Gets how many transitions the instance has taken in all.</summary>
+    public long Transitions { get; init; }
 
     /// <summary>Gets the snapshots (id, time, state).</summary>
     public required IReadOnlyList<SnapshotView> Snapshots { get; init; }
@@ -68,6 +71,7 @@ public sealed record StateMachineInstanceView
         Completed = instance.Completed,
         Context = JsonElement.Parse(instance.Context),
         History = instance.History,
+        Transitions = instance.Transitions,
         Snapshots = [.. instance.Snapshots.Select(s => new SnapshotView(s.Id, s.At, s.State))],
         TimeoutAt = instance.TimeoutAt,
         CreatedAt = instance.CreatedAt,

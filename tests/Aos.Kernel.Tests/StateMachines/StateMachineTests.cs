@@ -138,6 +138,27 @@ public sealed class StateMachineTests
         Assert.Contains("has no snapshot 's9'; it has: s1", unknown.Message);
     }
 
+    [Fact]
+    public async Task History_OfAPerpetualInstance_KeepsTheNewestTransitions_AndCountsThemAll()
+    {
+        var machine = new StateMachineBuilder("heartbeat")
+            .State("alive", s => s.Timeout(TimeSpan.FromMinutes(1)))
+            .Transition("alive", "alive_timeout", "alive", t => t.Escalation())
+            .Build();
+        var instance = await machine.StartAsync("h-1", null, "system", Now, Ct);
+
+        for (var beat = 0; beat < StateMachine.HistoryLimit + 5; beat++)
+        {
+            _time.Advance(TimeSpan.FromMinutes(1));
+            instance = await machine.FireDueTimeoutAsync(instance, Now, Ct);
+        }
+
+        Assert.Equal(StateMachine.HistoryLimit, instance.History.Length);
+        Assert.Equal(StateMachine.HistoryLimit + 5, instance.Transitions);
+        Assert.Equal(Now, instance.History[^1].At);
+        Assert.Equal(Now - TimeSpan.FromMinutes(StateMachine.HistoryLimit - 1), instance.History[0].At);
+    }
+
     [Theory]
     [InlineData("initial", "initialState", "the initial state 'nowhere' is not declared")]
     [InlineData("duplicate", "states[1]", "the state 'a' is declared twice")]
