@@ -14,6 +14,7 @@ internal static class AosCommand
         root.Add(AgentsCommand.Create());
         root.Add(PublishCommand.Create());
         root.Add(MessagesCommand.Create());
+        root.Add(StateMachineCommand.Create());
         root.Add(StatusCommand.Create());
         return root;
     }

@@ -10,10 +10,11 @@ internal static class CommandRunner
     public static void SetServerAction(this Command command, Func<ParseResult, AosApiClient, CancellationToken, Task> action) =>
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            var error = parseResult.InvocationConfiguration.Error;
             var serverText = parseResult.GetValue(CliOptions.Server)!;
             if (!Uri.TryCreate(serverText, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
             {
-                return Fail($"--server '{serverText}' is not an http(s) URL, for instance http://127.0.0.1:5080", ExitCodes.Usage);
+                return Fail(error, $"--server '{serverText}' is not an http(s) URL, for instance http://127.0.0.1:5080", ExitCodes.Usage);
             }
 
             using var client = new AosApiClient(server);
@@ -24,17 +25,20 @@ internal static class CommandRunner
             }
             catch (CliException ex)
             {
-                return Fail(ex.Message, ex.ExitCode);
+                return Fail(error, ex.Message, ex.ExitCode);
             }
             catch (JsonException ex)
             {
-                return Fail($"invalid JSON: {ex.Message}", ExitCodes.Usage);
+                return Fail(error, $"invalid JSON: {ex.Message}", ExitCodes.Usage);
             }
         });
 
-    public static int Fail(string message, int exitCode)
+    public static int Fail(string message, int exitCode) => Fail(Console.Error, message, exitCode);
+
+    // The invocation's error writer is Console.Error unless a caller (a test) gives another.
+    public static int Fail(TextWriter error, string message, int exitCode)
     {
-        Console.Error.WriteLine($"aos: {message}");
+        error.WriteLine($"aos: {message}");
         return exitCode;
     }
 }

@@ -1,0 +1,22 @@
+namespace Aos.Cli.Commands;
+
+/// <summary>Writes rows as plain text columns, each as wide as its widest cell, so output stays readable when redirected.</summary>
+internal static class TextTable
+{
+    public static void Write(TextWriter output, string indent, string[] headers, IReadOnlyList<string[]> rows)
+    {
+        var widths = headers.Select((header, column) => rows.Select(row => row[column].Length).Append(header.Length).Max()).ToArray();
+        WriteRow(output, indent, headers, widths);
+        foreach (var row in rows)
+        {
+            WriteRow(output, indent, row, widths);
+        }
+    }
+
+    private static void WriteRow(TextWriter output, string indent, string[] cells, int[] widths)
+    {
+        // The last column is not padded: no trailing spaces.
+        var padded = cells.Select((cell, column) => column == cells.Length - 1 ? cell : cell.PadRight(widths[column]));
+        output.WriteLine(indent + string.Join("  ", padded));
+    }
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Aos.Cli.Commands;
+
+namespace Aos.Cli.Tests;
+
+/// <summary>Runs the <c>aos</c> command in-process against a server and records what it printed.</summary>
+internal static class Cli
+{
+    public static async Task<CliResult> RunAsync(Uri server, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        var exitCode = await AosCommand.Create().Parse([.. args, "--server", server.ToString()]).InvokeAsync(configuration, TestContext.Current.CancellationToken);
+        return new CliResult(args, exitCode, output.ToString(), error.ToString());
+    }
+}
+
+/// <summary>Represents how a CLI run ended and what it printed.</summary>
+internal sealed record CliResult(IReadOnlyList<string> Args, int ExitCode, string Output, string Error)
+{
+    public void AssertExitCode(int expected) =>
+        Assert.True(ExitCode == expected, $"aos {string.Join(' ', Args)} exited with {ExitCode}, expected {expected}.\nstdout: {Output}\nstderr: {Error}");
+}
