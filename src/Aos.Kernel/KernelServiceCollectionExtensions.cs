@@ -1,4 +1,5 @@
 using Aos.Kernel.Agents;
+using Aos.Kernel.Approvals;
 using Aos.Kernel.Agents.BuiltIn;
 using Aos.Kernel.Lifecycle;
 using Aos.Kernel.Messaging;
@@ -66,6 +67,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton<StateMachineHooks>();
         services.TryAddSingleton(sp => new StateMachineCatalog(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<StateMachineHooks>(), sp.GetServices<StateMachine>()));
         services.TryAddSingleton<StateMachineClient>();
+        services.TryAddSingleton<ApprovalClient>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleStatusReconciler>();
 
         services.AddOptions<MessageBusOptions>().Bind(configuration.GetSection(MessageBusOptions.SectionName)).ValidateOnStart();

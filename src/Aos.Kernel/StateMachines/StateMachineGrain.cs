@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aos.Kernel.Timers;
 using Aos.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,14 +21,13 @@ internal sealed partial class StateMachineGrain(
     StateMachineCatalog catalog,
     [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
     TimeProvider timeProvider,
-    ILogger<StateMachineGrain> logger) : Grain, IStateMachineGrain, IRemindable
+    ILogger<StateMachineGrain> logger) : Grain, IStateMachineGrain, IRemindable, IDisposable
 {
     private const string StateName = "sm";
     private const string ReminderName = "aos.sm.timeout";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     private readonly GrainState<StateMachineInstance?> _state = new(null);
-    private ITimer? _timer;
+    private GrainDeadline? _deadline;
     private string _machineName = string.Empty;
     private string _id = string.Empty;
 
@@ -36,6 +36,8 @@ internal sealed partial class StateMachineGrain(
         var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         (_machineName, _id) = slash > 0 ? (key[..slash], key[(slash + 1)..]) : (key, string.Empty);
+        var self = this.AsReference<IStateMachineGrain>();
+        _deadline = new GrainDeadline(this, timeProvider, ReminderName, self.FireDueTimeoutAsync);
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
 
         // A timeout that came due while the instance was asleep or the node was down fires before any call is served.
@@ -50,9 +52,11 @@ internal sealed partial class StateMachineGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _timer?.Dispose();
+        _deadline?.Dispose();
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _deadline?.Dispose();
 
     public async Task<StateMachineInstance> StartAsync(string? context, string actor)
     {
@@ -98,7 +102,7 @@ internal sealed partial class StateMachineGrain(
     {
         if (Current is not { TimeoutAt: not null, Completed: false } instance)
         {
-            await ForgetReminderAsync();
+            await _deadline!.ForgetAsync();
             return;
         }
 
@@ -150,44 +154,11 @@ internal sealed partial class StateMachineGrain(
             throw;
         }
 
-        Arm();
-        if (instance.TimeoutAt is { } due && !instance.Completed)
-        {
-            var dueIn = due - timeProvider.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ReminderName, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, ReminderPeriod);
-        }
-        else if (before?.TimeoutAt is not null)
-        {
-            await ForgetReminderAsync();
-        }
+        await _deadline!.ScheduleAsync(instance.Completed ? null : instance.TimeoutAt, before?.TimeoutAt is not null);
     }
 
     /// <summary>Arms the in-memory timer for the current state's timeout (at once when it is already due).</summary>
-    private void Arm()
-    {
-        _timer?.Dispose();
-        _timer = null;
-        if (Current is not { TimeoutAt: { } due, Completed: false })
-        {
-            return;
-        }
-
-        var dueIn = due - timeProvider.GetUtcNow();
-        var self = this.AsReference<IStateMachineGrain>();
-        _timer = timeProvider.CreateTimer(
-            static state => _ = ((IStateMachineGrain)state!).FireDueTimeoutAsync(),
-            self,
-            dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero,
-            Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task ForgetReminderAsync()
-    {
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    private void Arm() => _deadline!.Arm(Current is { Completed: false } current ? current.TimeoutAt : null);
 
     private static JsonObject? ParseObject(string? json, string field)
     {

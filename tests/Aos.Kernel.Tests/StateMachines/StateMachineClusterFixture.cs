@@ -7,6 +7,14 @@ using Orleans.TestingHost;
 
 namespace Aos.Kernel.Tests.StateMachines;
 
+/// <summary>Runs the tests that drive the fake clock one class at a time, on one shared cluster: they share the clock and its armed timers.</summary>
+[CollectionDefinition(Name)]
+public sealed class FakeClockCluster : ICollectionFixture<StateMachineClusterFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "fake-clock cluster";
+}
+
 /// <summary>
 /// A one-silo AOS cluster whose <see cref="TimeProvider"/> is a fake clock shared with the tests, with a <c>ticket</c> machine whose
 /// states signal when an instance enters them.

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aos.Kernel.Tests.StateMachines;
 
 /// <summary>State machine instances hosted by grains: persisted, fired by their own timers, listed, and registered as JSON.</summary>
-public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture) : IClassFixture<StateMachineClusterFixture>
+[Collection(FakeClockCluster.Name)]
+public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -1,0 +1,27 @@
+namespace Aos.Approvals;
+
+/// <summary>What is needed to ask for an approval.</summary>
+[GenerateSerializer, Immutable, Alias("aos.approval-request")]
+public sealed record ApprovalRequest
+{
+    /// <summary>Gets the approval id, or <see langword="null"/> for a new one.</summary>
+    [Id(0)] public string? Id { get; init; }
+
+    /// <summary>Gets what is to be approved.</summary>
+    [Id(1)] public required string Title { get; init; }
+
+    /// <summary>Gets more detail for the approvers.</summary>
+    [Id(2)] public string? Description { get; init; }
+
+    /// <summary>Gets who asks.</summary>
+    [Id(3)] public required string RequestedBy { get; init; }
+
+    /// <summary>Gets the escalation chain: the approvers asked first with their deadline, then whom to ask when each deadline passes.</summary>
+    [Id(4)] public required ApprovalStage[] Stages { get; init; }
+
+    /// <summary>Gets how many distinct approvers must approve; 1 by default.</summary>
+    [Id(5)] public int RequiredApprovals { get; init; } = 1;
+
+    /// <summary>Gets context for the approvers, a JSON object, or <see langword="null"/>.</summary>
+    [Id(6)] public string? Context { get; init; }
+}

@@ -1,0 +1,145 @@
+using Aos.Approvals;
+using Aos.Kernel.Timers;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
+namespace Aos.Kernel.Approvals;
+
+/// <summary>Hosts one approval: every change is durable before the answer; deadlines escalate or expire it by themselves.</summary>
+[GrainType("aos-approval")]
+internal sealed class ApprovalGrain(
+    [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
+    TimeProvider timeProvider) : Grain, IApprovalGrain, IRemindable, IDisposable
+{
+    internal const string IndexKey = "pending";
+    private const string StateName = "approval";
+    private const string ReminderName = "aos.approval.deadline";
+
+    private readonly GrainState<Approval?> _state = new(null);
+    private GrainDeadline? _deadline;
+
+    private Approval? Current => _state.RecordExists ? _state.State : null;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _deadline = new GrainDeadline(this, timeProvider, ReminderName, this.AsReference<IApprovalGrain>().ApplyDeadlineAsync);
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+
+        // A deadline that passed while the approval was asleep or the node was down applies before any call is served.
+        if (Current is { DeadlineAt: { } due } && due <= timeProvider.GetUtcNow())
+        {
+            await ApplyDeadlineAsync();
+            return;
+        }
+
+        _deadline.Arm(Current?.DeadlineAt);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deadline?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _deadline?.Dispose();
+
+    public async Task<Approval> CreateAsync(ApprovalRequest request)
+    {
+        if (Current is { } existing)
+        {
+            throw new AosValidationException($"Approval '{existing.Id}' exists already ({existing.Status}); choose another id.") { Field = "id" };
+        }
+
+        var approval = ApprovalRules.Create(request, this.GetPrimaryKeyString(), timeProvider.GetUtcNow());
+        await SaveAsync(approval);
+        return approval;
+    }
+
+    public Task<Approval?> GetAsync() => Task.FromResult(Current);
+
+    public async Task<Approval> DecideAsync(bool approve, string by, string[] roles, string? comment)
+    {
+        var next = ApprovalRules.Decide(Existing(), approve, by, roles, comment, timeProvider.GetUtcNow());
+        await SaveAsync(next);
+        return next;
+    }
+
+    public async Task<Approval> CommentAsync(string by, string text)
+    {
+        var next = ApprovalRules.Comment(Existing(), by, text, timeProvider.GetUtcNow());
+        await SaveAsync(next);
+        return next;
+    }
+
+    public async Task ApplyDeadlineAsync()
+    {
+        if (Current is not { DeadlineAt: not null } approval)
+        {
+            await _deadline!.ForgetAsync();
+            return;
+        }
+
+        var next = ApprovalRules.ApplyDeadline(approval, timeProvider.GetUtcNow());
+        if (ReferenceEquals(next, approval))
+        {
+            _deadline!.Arm(approval.DeadlineAt);
+            return;
+        }
+
+        await SaveAsync(next);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ApplyDeadlineAsync();
+
+    private Approval Existing() => Current ?? throw new ApprovalNotFoundException($"There is no approval '{this.GetPrimaryKeyString()}'.");
+
+    private async Task SaveAsync(Approval approval)
+    {
+        var before = Current;
+        var (previous, existed) = (_state.State, _state.RecordExists);
+        _state.State = approval;
+        try
+        {
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+        }
+        catch
+        {
+            (_state.State, _state.RecordExists) = (previous, existed);
+            throw;
+        }
+
+        var pending = approval.Status == ApprovalStatus.Pending;
+        if (before is null || before.Status == ApprovalStatus.Pending != pending)
+        {
+            await GrainFactory.GetGrain<IApprovalIndexGrain>(IndexKey).SetPendingAsync(approval.Id, pending);
+        }
+
+        await _deadline!.ScheduleAsync(approval.DeadlineAt, before?.DeadlineAt is not null);
+    }
+}
+
+/// <summary>Keeps the ids of the pending approvals, in the agents' grain storage.</summary>
+/// <remarks>One stored set, rewritten when an approval starts or stops pending: fine for thousands of pending approvals.</remarks>
+[GrainType("aos-approval-index")]
+internal sealed class ApprovalIndexGrain([FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage) : Grain, IApprovalIndexGrain
+{
+    private const string StateName = "approval-index";
+    private readonly GrainState<SortedSet<string>> _state = new(new SortedSet<string>(StringComparer.Ordinal));
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+        _state.State ??= new SortedSet<string>(StringComparer.Ordinal);
+    }
+
+    public async Task SetPendingAsync(string id, bool pending)
+    {
+        if (pending ? _state.State!.Add(id) : _state.State!.Remove(id))
+        {
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+        }
+    }
+
+    public Task<string[]> ListAsync(string? after, int limit) =>
+        Task.FromResult(_state.State!.Where(id => after is null || string.CompareOrdinal(id, after) > 0).Take(limit).ToArray());
+}

@@ -1,0 +1,41 @@
+using Aos.Approvals;
+
+namespace Aos.Kernel.Approvals;
+
+/// <summary>Hosts one approval, keyed by its id: persists it and applies its deadlines by itself.</summary>
+[Alias("aos.approval-grain")]
+public interface IApprovalGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the approval.</summary>
+    [Alias("create")]
+    Task<Approval> CreateAsync(ApprovalRequest request);
+
+    /// <summary>Gets the approval, or <see langword="null"/>.</summary>
+    [Alias("get")]
+    Task<Approval?> GetAsync();
+
+    /// <summary>Records an approver's decision.</summary>
+    [Alias("decide")]
+    Task<Approval> DecideAsync(bool approve, string by, string[] roles, string? comment);
+
+    /// <summary>Adds a comment.</summary>
+    [Alias("comment")]
+    Task<Approval> CommentAsync(string by, string text);
+
+    /// <summary>Escalates or expires the approval if its deadline has passed; called by its own timer and reminder.</summary>
+    [Alias("deadline")]
+    Task ApplyDeadlineAsync();
+}
+
+/// <summary>Keeps the ids of the pending approvals.</summary>
+[Alias("aos.approval-index-grain")]
+public interface IApprovalIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Records an approval as pending, or as no longer pending.</summary>
+    [Alias("set")]
+    Task SetPendingAsync(string id, bool pending);
+
+    /// <summary>Lists pending approval ids in order, after a cursor.</summary>
+    [Alias("list")]
+    Task<string[]> ListAsync(string? after, int limit);
+}

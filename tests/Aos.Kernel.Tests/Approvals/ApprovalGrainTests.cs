@@ -1,0 +1,68 @@
+using Aos.Approvals;
+using Aos.Kernel.Approvals;
+using Aos.Kernel.Tests.StateMachines;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aos.Kernel.Tests.Approvals;
+
+/// <summary>Approvals hosted by grains on a fake clock: deadlines escalate by themselves, decisions are durable, pending ones are listed.</summary>
+[Collection(FakeClockCluster.Name)]
+public sealed class ApprovalGrainTests(StateMachineClusterFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ApprovalClient Client => fixture.Silo(0).GetRequiredService<ApprovalClient>();
+
+    [Fact]
+    public async Task Deadline_EscalatesByItself_ThenTheNextStageDecides()
+    {
+        var id = NewId();
+        var armed = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromHours(30), Ct);
+        await Client.RequestAsync(Request(id, TimeSpan.FromHours(30)));
+        await armed;
+
+        var escalationArmed = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromHours(6), Ct);
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromHours(30));
+        await escalationArmed;
+
+        var escalated = await Client.GetAsync(id);
+        Assert.Equal(1, escalated.Stage);
+        Assert.Equal(("escalated", ApprovalRules.TimerActor), (escalated.History[^1].Kind, escalated.History[^1].By));
+        await Assert.ThrowsAsync<ApprovalRefusedException>(() => Client.DecideAsync(id, true, "alice", [], null));
+        var approved = await Client.DecideAsync(id, true, "carol", ["cfo"], "ok");
+        Assert.Equal(ApprovalStatus.Approved, approved.Status);
+
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
+        Assert.Equal(ApprovalStatus.Approved, (await Client.GetAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task Pending_AreListedForWhoMayDecideThemNow_AndLeaveTheListWhenDecided()
+    {
+        var id = NewId();
+        await Client.RequestAsync(Request(id, TimeSpan.FromDays(3)));
+
+        var forAlice = await Client.ListPendingAsync("alice", [], null, ApprovalClient.MaxPageSize);
+        var forFinance = await Client.ListPendingAsync("dave", ["finance"], null, ApprovalClient.MaxPageSize);
+        var forSales = await Client.ListPendingAsync("mallory", ["sales"], null, ApprovalClient.MaxPageSize);
+        await Client.DecideAsync(id, false, "alice", [], "not this quarter");
+        var afterDenial = await Client.ListPendingAsync(null, [], null, ApprovalClient.MaxPageSize);
+
+        Assert.Contains(forAlice.Items, a => a.Id == id);
+        Assert.Contains(forFinance.Items, a => a.Id == id);
+        Assert.DoesNotContain(forSales.Items, a => a.Id == id);
+        Assert.DoesNotContain(afterDenial.Items, a => a.Id == id);
+        Assert.Equal(ApprovalStatus.Denied, (await Client.GetAsync(id)).Status);
+        await Assert.ThrowsAsync<ApprovalNotFoundException>(() => Client.GetAsync(NewId()));
+    }
+
+    private static ApprovalRequest Request(string id, TimeSpan firstDeadline) => new()
+    {
+        Id = id,
+        Title = "Hire a contractor",
+        RequestedBy = "hr-agent",
+        Stages = [new ApprovalStage(["alice", "role:finance"], firstDeadline), new ApprovalStage(["role:cfo"], TimeSpan.FromHours(6))],
+    };
+
+    private static string NewId() => "a-" + Guid.NewGuid().ToString("N")[..12];
+}
