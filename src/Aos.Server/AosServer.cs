@@ -90,6 +90,7 @@ public static class AosServer
         app.MapAgentEndpoints();
         app.MapMessageEndpoints();
         app.MapStateMachineEndpoints();
+        app.MapApprovalEndpoints();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aos.Approvals;
 using Aos.Conversations;
 using Aos.Kernel.Agents;
 using Aos.Messaging;
@@ -27,6 +28,8 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             StateMachineNotFoundException e => (StatusCodes.Status404NotFound, "State machine not found", e.Message),
             StateMachineInstanceExistsException e => (StatusCodes.Status409Conflict, "Instance exists", e.Message),
             TransitionRefusedException e => (StatusCodes.Status409Conflict, "Transition refused", e.Message),
+            ApprovalNotFoundException e => (StatusCodes.Status404NotFound, "Approval not found", e.Message),
+            ApprovalRefusedException e => (StatusCodes.Status409Conflict, "Decision refused", e.Message),
             AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),
             AgentUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Agent unavailable", e.Message),

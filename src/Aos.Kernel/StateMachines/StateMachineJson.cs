@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Xml;
 using Aos.StateMachines;
 
 namespace Aos.Kernel.StateMachines;
@@ -87,39 +86,11 @@ public static class StateMachineJson
         return JsonSerializer.Serialize(document, StateMachineJsonContext.Default.StateMachineDocument);
     }
 
-    /// <summary>Parses a duration: <c>500ms</c>, <c>90s</c>, <c>30m</c>, <c>24h</c>, <c>3d</c>, ISO 8601 (<c>PT24H</c>) or <c>d.hh:mm:ss</c>.</summary>
-    internal static TimeSpan ParseDuration(string text, string field, string? machine, string? state)
-    {
-        var value = text.Trim();
-        (string Suffix, double Unit)[] units = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)];
-        foreach (var (suffix, unit) in units)
-        {
-            if (value.EndsWith(suffix, StringComparison.Ordinal)
-                && double.TryParse(value[..^suffix.Length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
-                && (suffix != "m" || !value.EndsWith("ms", StringComparison.Ordinal)))
-            {
-                return TimeSpan.FromMilliseconds(amount * unit);
-            }
-        }
-
-        if (value.StartsWith('P'))
-        {
-            try
-            {
-                return XmlConvert.ToTimeSpan(value);
-            }
-            catch (FormatException)
-            {
-                // Reported below with the accepted forms.
-            }
-        }
-        else if (TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span))
-        {
-            return span;
-        }
-
-        throw new AosValidationException($"State machine '{machine}': the timeout '{text}' of state '{state}' is not a duration; write it as 90s, 30m, 24h, 3d, PT24H or d.hh:mm:ss.") { Field = field };
-    }
+    /// <summary>Parses a duration, or says which state's timeout is wrong.</summary>
+    internal static TimeSpan ParseDuration(string text, string field, string? machine, string? state) =>
+        Durations.TryParse(text, out var duration)
+            ? duration
+            : throw new AosValidationException($"State machine '{machine}': the timeout '{text}' of state '{state}' is not a duration; write it as {Durations.Forms}.") { Field = field };
 
     private static string FirstSentence(string message) => message.Split(". ", 2)[0].TrimEnd('.') + ".";
 }
