@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Aos.AcceptanceTests;
 
@@ -105,6 +106,20 @@ public sealed class AosUpProcess : IAsyncDisposable
         }
 
         return aos;
+    }
+
+    /// <summary>Posts a JSON body (or none) and asserts the status; returns the JSON answer.</summary>
+    /// <param name="path">The path.</param>
+    /// <param name="body">The body, or <see langword="null"/> for none.</param>
+    /// <param name="expected">The expected status.</param>
+    /// <returns>The answer.</returns>
+    public async Task<JsonNode> PostJsonAsync(string path, JsonObject? body, HttpStatusCode expected)
+    {
+        using var content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync(path, content, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
     }
 
     /// <summary>Kills the process tree with SIGKILL, the <c>kill -9</c> case: nothing gets to flush or stop.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Aos.AcceptanceTests;
@@ -16,15 +15,15 @@ public sealed class ApprovalKillTests
         DateTimeOffset deadline;
         await using (var first = await AosUpProcess.StartAsync(data.Path))
         {
-            await PostAsync(first, "/v1/approvals", new JsonObject
+            await first.PostJsonAsync("/v1/approvals", new JsonObject
             {
                 ["id"] = "two-keys",
                 ["title"] = "Open the vault",
                 ["stages"] = new JsonArray(new JsonObject { ["approvers"] = new JsonArray("alice", "bob"), ["timeout"] = "1h" }),
                 ["requiredApprovals"] = 2,
             }, HttpStatusCode.Created);
-            await PostAsync(first, "/v1/approvals/two-keys/approve", new JsonObject { ["by"] = "alice", ["comment"] = "first key" }, HttpStatusCode.OK);
-            var quick = await PostAsync(first, "/v1/approvals", new JsonObject
+            await first.PostJsonAsync("/v1/approvals/two-keys/approve", new JsonObject { ["by"] = "alice", ["comment"] = "first key" }, HttpStatusCode.OK);
+            var quick = await first.PostJsonAsync("/v1/approvals", new JsonObject
             {
                 ["id"] = "quick",
                 ["title"] = "Ship the hotfix",
@@ -46,7 +45,7 @@ public sealed class ApprovalKillTests
 
         await using var second = await AosUpProcess.StartAsync(data.Path);
         var survived = JsonNode.Parse(await second.Http.GetStringAsync("/v1/approvals/two-keys", Ct))!;
-        var decided = await PostAsync(second, "/v1/approvals/two-keys/approve", new JsonObject { ["by"] = "bob" }, HttpStatusCode.OK);
+        var decided = await second.PostJsonAsync("/v1/approvals/two-keys/approve", new JsonObject { ["by"] = "bob" }, HttpStatusCode.OK);
         var escalated = JsonNode.Parse(await second.Http.GetStringAsync("/v1/approvals/quick", Ct))!;
 
         Assert.Equal("pending", survived["status"]!.GetValue<string>());
@@ -57,14 +56,5 @@ public sealed class ApprovalKillTests
         Assert.Equal(["role:cto"], escalated["approvers"]!.AsArray().Select(a => a!.GetValue<string>()));
         var last = escalated["history"]!.AsArray()[^1]!;
         Assert.Equal(("escalated", "timer"), (last["kind"]!.GetValue<string>(), last["by"]!.GetValue<string>()));
-    }
-
-    private static async Task<JsonNode> PostAsync(AosUpProcess node, string path, JsonObject body, HttpStatusCode expected)
-    {
-        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await node.Http.PostAsync(path, content, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
     }
 }

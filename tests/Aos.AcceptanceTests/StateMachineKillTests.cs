@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Aos.AcceptanceTests;
@@ -17,17 +16,17 @@ public sealed class StateMachineKillTests
         DateTimeOffset blinkDue;
         await using (var first = await AosUpProcess.StartAsync(data.Path))
         {
-            await PostAsync(first, "/v1/state-machines", new JsonObject
+            await first.PostJsonAsync("/v1/state-machines", new JsonObject
             {
                 ["name"] = "blink",
                 ["initialState"] = "on",
                 ["states"] = new JsonArray(new JsonObject { ["name"] = "on", ["timeout"] = "1s" }, new JsonObject { ["name"] = "off", ["terminal"] = true }),
                 ["transitions"] = new JsonArray(new JsonObject { ["from"] = "on", ["event"] = "on_timeout", ["to"] = "off" }),
             }, HttpStatusCode.Created);
-            await PostAsync(first, "/v1/state-machines/decision/instances", new JsonObject { ["id"] = "d1", ["context"] = new JsonObject { ["amount"] = 7 } }, HttpStatusCode.Created);
-            await PostAsync(first, "/v1/state-machines/decision/instances/d1/snapshots", null, HttpStatusCode.Created);
-            before = await PostAsync(first, "/v1/state-machines/decision/instances/d1/events", new JsonObject { ["event"] = "review", ["actor"] = "carol" }, HttpStatusCode.OK);
-            var blink = await PostAsync(first, "/v1/state-machines/blink/instances", new JsonObject { ["id"] = "b1" }, HttpStatusCode.Created);
+            await first.PostJsonAsync("/v1/state-machines/decision/instances", new JsonObject { ["id"] = "d1", ["context"] = new JsonObject { ["amount"] = 7 } }, HttpStatusCode.Created);
+            await first.PostJsonAsync("/v1/state-machines/decision/instances/d1/snapshots", null, HttpStatusCode.Created);
+            before = await first.PostJsonAsync("/v1/state-machines/decision/instances/d1/events", new JsonObject { ["event"] = "review", ["actor"] = "carol" }, HttpStatusCode.OK);
+            var blink = await first.PostJsonAsync("/v1/state-machines/blink/instances", new JsonObject { ["id"] = "b1" }, HttpStatusCode.Created);
             blinkDue = blink["timeoutAt"]!.GetValue<DateTimeOffset>();
 
             Assert.Equal(137, await first.KillAsync());
@@ -52,14 +51,5 @@ public sealed class StateMachineKillTests
         Assert.Equal("off", blinked["state"]!.GetValue<string>());
         var fired = blinked["history"]![0]!;
         Assert.Equal(("on_timeout", "timer"), (fired["event"]!.GetValue<string>(), fired["actor"]!.GetValue<string>()));
-    }
-
-    private static async Task<JsonNode> PostAsync(AosUpProcess node, string path, JsonObject? body, HttpStatusCode expected)
-    {
-        using var content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await node.Http.PostAsync(path, content, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
     }
 }
