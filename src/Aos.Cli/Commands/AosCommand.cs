@@ -15,6 +15,7 @@ internal static class AosCommand
         root.Add(PublishCommand.Create());
         root.Add(MessagesCommand.Create());
         root.Add(StateMachineCommand.Create());
+        root.Add(ApprovalsCommand.Create());
         root.Add(StatusCommand.Create());
         return root;
     }

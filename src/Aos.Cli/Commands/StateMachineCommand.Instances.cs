@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Aos.Cli.Commands;
@@ -20,7 +19,7 @@ internal static partial class StateMachineCommand
                 body["id"] = instanceId;
             }
 
-            if (ParseObject(parseResult.GetValue(context), "--context") is { } initial)
+            if (JsonObjectOption.Parse(parseResult.GetValue(context), "--context") is { } initial)
             {
                 body["context"] = initial;
             }
@@ -43,7 +42,7 @@ internal static partial class StateMachineCommand
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
             var body = new JsonObject { ["event"] = parseResult.GetValue(@event) };
-            if (ParseObject(parseResult.GetValue(data), "--data") is { } eventData)
+            if (JsonObjectOption.Parse(parseResult.GetValue(data), "--data") is { } eventData)
             {
                 body["data"] = eventData;
             }
@@ -101,27 +100,6 @@ internal static partial class StateMachineCommand
             }
         });
         return command;
-    }
-
-    private static JsonObject? ParseObject(string? text, string option)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex)
-        {
-            throw new CliException($"{option} is not valid JSON: {ex.Message}", ExitCodes.Usage);
-        }
-
-        return node as JsonObject
-            ?? throw new CliException($"{option} must be a JSON object, for instance {option} '{{\"amount\": 900}}'.", ExitCodes.Usage);
     }
 
     private static string Status(JsonNode? instance) =>

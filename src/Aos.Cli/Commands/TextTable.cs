@@ -15,8 +15,8 @@ internal static class TextTable
 
     private static void WriteRow(TextWriter output, string indent, string[] cells, int[] widths)
     {
-        // The last column is not padded: no trailing spaces.
+        // The last column is not padded, and an empty last cell leaves no separator behind: no trailing spaces.
         var padded = cells.Select((cell, column) => column == cells.Length - 1 ? cell : cell.PadRight(widths[column]));
-        output.WriteLine(indent + string.Join("  ", padded));
+        output.WriteLine((indent + string.Join("  ", padded)).TrimEnd());
     }
 }
