@@ -39,23 +39,11 @@ internal static class MessagesCommand
 
     private static Command CreateDeadLetters()
     {
-        var after = new Option<string?>("--after") { Description = "The 'next' cursor of the previous page." };
-        var limit = new Option<int?>("--limit") { Description = "The page size (1 to 1000, default 100)." };
-        var command = new Command("dead-letters", "List dead letters, oldest first, with the reason.") { after, limit };
+        var page = new PageOptions();
+        var command = new Command("dead-letters", "List dead letters, oldest first, with the reason.") { page.After, page.Limit };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var query = new List<string>();
-            if (parseResult.GetValue(after) is { } a)
-            {
-                query.Add("after=" + Uri.EscapeDataString(a));
-            }
-
-            if (parseResult.GetValue(limit) is { } l)
-            {
-                query.Add("limit=" + l);
-            }
-
-            var result = await client.GetAsync("/v1/dead-letters" + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty), cancellationToken);
+            var result = await client.GetAsync("/v1/dead-letters" + page.Query(parseResult), cancellationToken);
             if (parseResult.GetValue(CliOptions.Json))
             {
                 Console.WriteLine(result?.ToJsonString(CliJson.Options));

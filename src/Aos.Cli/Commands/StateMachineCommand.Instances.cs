@@ -58,24 +58,12 @@ internal static partial class StateMachineCommand
     private static Command CreateInstances()
     {
         var name = new Argument<string>("name") { Description = "The state machine." };
-        var after = new Option<string?>("--after") { Description = "The 'next' cursor of the previous page." };
-        var limit = new Option<int?>("--limit") { Description = "The page size (default 100)." };
-        var command = new Command("instances", "List a state machine's instances by id, a page at a time.") { name, after, limit };
+        var pageOptions = new PageOptions();
+        var command = new Command("instances", "List a state machine's instances by id, a page at a time.") { name, pageOptions.After, pageOptions.Limit };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var query = new List<string>();
-            if (parseResult.GetValue(after) is { } a)
-            {
-                query.Add("after=" + Uri.EscapeDataString(a));
-            }
-
-            if (parseResult.GetValue(limit) is { } l)
-            {
-                query.Add("limit=" + l);
-            }
-
             var machine = parseResult.GetValue(name)!;
-            var page = await client.GetAsync($"{MachinePath(machine)}/instances" + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty), cancellationToken);
+            var page = await client.GetAsync($"{MachinePath(machine)}/instances" + pageOptions.Query(parseResult), cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(CliOptions.Json))
             {
