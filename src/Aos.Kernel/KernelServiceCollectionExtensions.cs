@@ -4,6 +4,7 @@ using Aos.Kernel.Agents.BuiltIn;
 using Aos.Kernel.Lifecycle;
 using Aos.Kernel.Messaging;
 using Aos.Kernel.StateMachines;
+using Aos.Kernel.Timers;
 using Aos.Messaging;
 using Aos.Kernel.Models;
 using Aos.Kernel.Registry;
@@ -68,6 +69,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new StateMachineCatalog(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<StateMachineHooks>(), sp.GetServices<StateMachine>()));
         services.TryAddSingleton<StateMachineClient>();
         services.TryAddSingleton<ApprovalClient>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, OverdueDeadlines>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleStatusReconciler>();
 
         services.AddOptions<MessageBusOptions>().Bind(configuration.GetSection(MessageBusOptions.SectionName)).ValidateOnStart();

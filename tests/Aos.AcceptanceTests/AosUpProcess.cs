@@ -19,6 +19,7 @@ public sealed class AosUpProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Text, TaskCompletionSource<string> Seen)> _awaited = [];
 
     private AosUpProcess(Process process, Uri url, string dataDirectory)
     {
@@ -106,6 +107,25 @@ public sealed class AosUpProcess : IAsyncDisposable
         }
 
         return aos;
+    }
+
+    /// <summary>Waits until a line of standard output contains <paramref name="text"/> (at once if one already did).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The line.</returns>
+    public Task<string> WaitForOutputAsync(string text)
+    {
+        lock (_stdout)
+        {
+            var seen = _stdout.ToString().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (seen is not null)
+            {
+                return Task.FromResult(seen.TrimEnd('\r'));
+            }
+
+            var awaited = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _awaited.Add((text, awaited));
+            return awaited.Task.WaitAsync(TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>Posts a JSON body (or none) and asserts the status; returns the JSON answer.</summary>
@@ -224,6 +244,11 @@ public sealed class AosUpProcess : IAsyncDisposable
         lock (_stdout)
         {
             _stdout.AppendLine(line);
+            foreach (var (text, seen) in _awaited.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                seen.TrySetResult(line);
+                _awaited.Remove((text, seen));
+            }
         }
 
         if (line.StartsWith("AOS is up.", StringComparison.Ordinal))

@@ -40,6 +40,9 @@ public sealed class StateMachineKillTests
         }
 
         await using var second = await AosUpProcess.StartAsync(data.Path);
+
+        // The node fires the overdue timeout by itself at start, before anything asks for the instance.
+        await second.WaitForOutputAsync("deadline(s) that came due while the node was down");
         var after = JsonNode.Parse(await second.Http.GetStringAsync("/v1/state-machines/decision/instances/d1", Ct))!;
         var blinked = JsonNode.Parse(await second.Http.GetStringAsync("/v1/state-machines/blink/instances/b1", Ct))!;
 

@@ -13,7 +13,7 @@ internal sealed class ApprovalGrain(
 {
     internal const string IndexKey = "pending";
     private const string StateName = "approval";
-    private const string ReminderName = "aos.approval.deadline";
+    internal const string ReminderName = "aos.approval.deadline";
 
     private readonly GrainState<Approval?> _state = new(null);
     private GrainDeadline? _deadline;

@@ -13,8 +13,9 @@ namespace Aos.Kernel.StateMachines;
 /// </summary>
 /// <remarks>
 /// A timeout is armed twice: a timer on the injected <see cref="TimeProvider"/> fires it on time while the instance is active, and an
-/// Orleans reminder (durable, checked every minute) wakes the instance if it was deactivated or the node restarted. On activation a
-/// timeout that came due while nobody was looking fires before any call is served.
+/// Orleans reminder (durable, checked every minute) wakes the instance if it was deactivated; on a node's start <c>OverdueDeadlines</c>
+/// touches instances whose timeout passed while it was down. On activation a timeout that came due while nobody was looking fires
+/// before any call is served.
 /// </remarks>
 [GrainType("aos-sm")]
 internal sealed partial class StateMachineGrain(
@@ -24,7 +25,7 @@ internal sealed partial class StateMachineGrain(
     ILogger<StateMachineGrain> logger) : Grain, IStateMachineGrain, IRemindable, IDisposable
 {
     private const string StateName = "sm";
-    private const string ReminderName = "aos.sm.timeout";
+    internal const string ReminderName = "aos.sm.timeout";
 
     private readonly GrainState<StateMachineInstance?> _state = new(null);
     private GrainDeadline? _deadline;
