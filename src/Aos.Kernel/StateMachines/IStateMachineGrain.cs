@@ -51,9 +51,10 @@ public interface IStateMachineGrain : IGrainWithStringKey
 [Alias("aos.sm-registry")]
 public interface IStateMachineRegistryGrain : IGrainWithStringKey
 {
-    /// <summary>Stores a definition's JSON under its name, replacing an earlier one.</summary>
+    /// <summary>Stores a definition's JSON under its name, unless another definition has that name.</summary>
+    /// <returns><see langword="true"/> when stored (or the same JSON was stored before); <see langword="false"/> when the name is taken.</returns>
     [Alias("put")]
-    Task PutDefinitionAsync(string name, string json);
+    Task<bool> PutDefinitionAsync(string name, string json);
 
     /// <summary>Gets a definition's JSON, or <see langword="null"/>.</summary>
     [Alias("get")]

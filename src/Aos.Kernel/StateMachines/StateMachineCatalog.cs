@@ -37,10 +37,14 @@ public sealed class StateMachineCatalog
     /// <summary>Gets the named hooks and guards.</summary>
     public StateMachineHooks Hooks { get; }
 
-    /// <summary>Validates a definition and stores it durably, replacing an earlier registration of the same name.</summary>
+    /// <summary>Validates a definition and stores it durably; registering the same definition again changes nothing.</summary>
+    /// <remarks>
+    /// A registered definition never changes: every silo can keep it compiled, and an instance always runs the machine it was created
+    /// with. A new version is registered under a new name (<c>expense-v2</c>).
+    /// </remarks>
     /// <param name="definition">The definition.</param>
     /// <returns>The machine.</returns>
-    /// <exception cref="AosValidationException">The definition is invalid, or its name is taken by a template or a machine defined in code.</exception>
+    /// <exception cref="AosValidationException">The definition is invalid, or its name is taken by a template, a machine defined in code, or another registered definition.</exception>
     public async Task<StateMachine> RegisterAsync(StateMachineDefinition definition)
     {
         var machine = StateMachine.Create(definition, Hooks);
@@ -49,9 +53,12 @@ public sealed class StateMachineCatalog
             throw new AosValidationException($"The state machine '{machine.Name}' is defined by AOS or in code and cannot be replaced; register yours under another name.") { Field = "name" };
         }
 
-        await Registry.PutDefinitionAsync(machine.Name, StateMachineJson.Write(definition));
-        _registered[machine.Name] = machine;
-        return machine;
+        if (!await Registry.PutDefinitionAsync(machine.Name, StateMachineJson.Write(definition)))
+        {
+            throw new AosValidationException($"A different state machine named '{machine.Name}' is registered already; definitions do not change once registered, so register this one under a new name, such as '{machine.Name}-v2'.") { Field = "name" };
+        }
+
+        return _registered.GetOrAdd(machine.Name, machine);
     }
 
     /// <summary>Gets a machine by name.</summary>

@@ -23,10 +23,16 @@ internal sealed class StateMachineRegistryGrain(
         _state.State ??= new RegistryState();
     }
 
-    public async Task PutDefinitionAsync(string name, string json)
+    public async Task<bool> PutDefinitionAsync(string name, string json)
     {
+        if (State.Definitions.TryGetValue(name, out var existing))
+        {
+            return existing == json;
+        }
+
         State.Definitions[name] = json;
         await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+        return true;
     }
 
     public Task<string?> GetDefinitionAsync(string name) => Task.FromResult(State.Definitions.GetValueOrDefault(name));

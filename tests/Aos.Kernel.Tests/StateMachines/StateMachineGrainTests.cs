@@ -93,6 +93,8 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
               "transitions": [ { "from": "closed", "event": "open", "to": "ajar" } ] }
             """));
         var missing = await Assert.ThrowsAsync<StateMachineNotFoundException>(() => Client.StartAsync("nope-" + NewId(), null, null, "alice"));
+        var changed = await Assert.ThrowsAsync<AosValidationException>(() => Client.RegisterAsync(
+            "{ \"name\": \"" + name + "\", \"initialState\": \"closed\", \"states\": [ { \"name\": \"closed\" } ], \"transitions\": [] }"));
 
         Assert.Contains("every guard was false", denied.Message);
         Assert.Equal("open", opened.State);
@@ -100,6 +102,7 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
         Assert.Contains("undeclared state 'ajar'", invalid.Message);
         Assert.Contains(await Client.Catalog.ListAsync(), d => d.Name == name);
         Assert.Contains("register it first", missing.Message);
+        Assert.Contains("definitions do not change once registered", changed.Message);
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
