@@ -96,6 +96,16 @@ internal sealed class ApprovalGrain(
     private async Task SaveAsync(Approval approval)
     {
         var before = Current;
+        var pending = approval.Status == ApprovalStatus.Pending;
+        var index = GrainFactory.GetGrain<IApprovalIndexGrain>(IndexKey);
+
+        // Listed before it is stored and unlisted after it is decided: a crash in between leaves an id the list skips, never a
+        // pending approval that is not listed.
+        if (before is null && pending)
+        {
+            await index.SetPendingAsync(approval.Id, pending: true);
+        }
+
         var (previous, existed) = (_state.State, _state.RecordExists);
         _state.State = approval;
         try
@@ -108,10 +118,9 @@ internal sealed class ApprovalGrain(
             throw;
         }
 
-        var pending = approval.Status == ApprovalStatus.Pending;
-        if (before is null || before.Status == ApprovalStatus.Pending != pending)
+        if (before?.Status == ApprovalStatus.Pending && !pending)
         {
-            await GrainFactory.GetGrain<IApprovalIndexGrain>(IndexKey).SetPendingAsync(approval.Id, pending);
+            await index.SetPendingAsync(approval.Id, pending: false);
         }
 
         await _deadline!.ScheduleAsync(approval.DeadlineAt, before?.DeadlineAt is not null);

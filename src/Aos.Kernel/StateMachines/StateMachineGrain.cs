@@ -68,8 +68,10 @@ internal sealed partial class StateMachineGrain(
 
         var machine = await catalog.GetAsync(_machineName);
         var instance = await machine.StartAsync(_id, ParseObject(context, "context"), actor, timeProvider.GetUtcNow());
-        await SaveAsync(instance);
+
+        // Listed before it is stored: a crash in between leaves an id the list skips, never an instance that is not listed.
         await GrainFactory.GetGrain<IStateMachineRegistryGrain>("instances:" + _machineName).AddInstanceAsync(_machineName, _id);
+        await SaveAsync(instance);
         return instance;
     }
 
