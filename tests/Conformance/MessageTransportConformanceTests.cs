@@ -316,8 +316,8 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         Assert.Equal([EnqueueOutcome.Refused], await Transport.EnqueueAsync([Message("low-3", priority: MessagePriority.Low, source: "d")], cancellationToken: Ct));
         Assert.Empty(await Ledger.GetAsync("low-3", Ct));
 
-        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("critical", priority: MessagePriority.Critical, source: "e")], cancellationToken: Ct));
-        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("high", priority: MessagePriority.High, source: "f")], cancellationToken: Ct));
+        Assert.Equal([EnqueueOutcome.AcceptedShedding], await Transport.EnqueueAsync([Message("critical", priority: MessagePriority.Critical, source: "e")], cancellationToken: Ct));
+        Assert.Equal([EnqueueOutcome.AcceptedShedding], await Transport.EnqueueAsync([Message("high", priority: MessagePriority.High, source: "f")], cancellationToken: Ct));
 
         Assert.Equal(3, Ledger.GetInboxDepth(Agent("r1")));
         var shed = (await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items;
@@ -354,7 +354,7 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         Options.InboxCapacity = 1;
         await RestartAsync();
         Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("low-1", priority: MessagePriority.Low, source: "a")], cancellationToken: Ct));
-        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("high-1", priority: MessagePriority.High, source: "b")], cancellationToken: Ct));
+        Assert.Equal([EnqueueOutcome.AcceptedShedding], await Transport.EnqueueAsync([Message("high-1", priority: MessagePriority.High, source: "b")], cancellationToken: Ct));
 
         Assert.Equal(1, Ledger.GetInboxDepth(Agent("r1")));
         Assert.Equal([EnqueueOutcome.Refused], await Transport.EnqueueAsync([Message("normal-1", source: "c")], cancellationToken: Ct));

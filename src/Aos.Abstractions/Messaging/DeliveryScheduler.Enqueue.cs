@@ -73,12 +73,14 @@ internal sealed partial class DeliveryScheduler
                 continue;
             }
 
+            var outcome = EnqueueOutcome.Accepted;
             if (victim is not null)
             {
                 try
                 {
                     await shed(victim, cancellationToken).ConfigureAwait(false);
                     CommitShed(victim.Sequence);
+                    outcome = EnqueueOutcome.AcceptedShedding;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -87,7 +89,7 @@ internal sealed partial class DeliveryScheduler
                 }
             }
 
-            outcomes[index] = EnqueueOutcome.Accepted;
+            outcomes[index] = outcome;
             Add(stored, now, reserved: true);
         }
 

@@ -11,4 +11,10 @@ public enum EnqueueOutcome
 
     /// <summary>The recipient's inbox is full of messages at least as urgent; nothing changed.</summary>
     Refused = 2,
+
+    /// <summary>
+    /// The message is durable and will be delivered; to make room in the recipient's full inbox, a less urgent waiting message was
+    /// dead-lettered as <see cref="DeadLetterReasons.Shed"/>.
+    /// </summary>
+    AcceptedShedding = 3,
 }

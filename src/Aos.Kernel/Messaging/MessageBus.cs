@@ -255,6 +255,10 @@ public sealed class MessageBus
                 switch (outcomes[index++])
                 {
                     case EnqueueOutcome.Accepted: accepted.Add(recipient); break;
+                    case EnqueueOutcome.AcceptedShedding:
+                        accepted.Add(recipient);
+                        KernelDiagnostics.MessagesDeadLettered.Add(1, new KeyValuePair<string, object?>("aos.reason", DeadLetterReasons.Shed));
+                        break;
                     case EnqueueOutcome.Duplicate: duplicates.Add(recipient); break;
                     default: refused.Add(recipient); refusedHere++; break;
                 }

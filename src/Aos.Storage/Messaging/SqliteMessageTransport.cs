@@ -169,7 +169,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
                 continue;
             }
 
-            outcomes[index] = EnqueueOutcome.Accepted;
+            outcomes[index] = victim is null ? EnqueueOutcome.Accepted : EnqueueOutcome.AcceptedShedding;
             if (victim is not null)
             {
                 _scheduler.CommitShed(victim.Sequence);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aos.Conversations;
 using Aos.Kernel.Agents;
+using Aos.Kernel.Diagnostics;
 using Aos.Kernel.Messaging;
 using Aos.Kernel.Registry;
 using Aos.Kernel.Tests.Cluster;
@@ -9,6 +10,7 @@ using Aos.Messaging;
 using Aos.Storage;
 using Aos.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Aos.Kernel.Tests.Messaging;
 
@@ -189,6 +191,7 @@ public sealed partial class MessageBusTests(OneSiloClusterFixture fixture) : ICl
     [Fact]
     public async Task FullInbox_ShedsLowestPriorityFirst_AndRefusesWhatItCannotPlace()
     {
+        using var deadLettered = new MetricCollector<long>(KernelDiagnostics.Meter, "aos.bus.messages.dead_lettered");
         var agent = await RegisterAsync();
         var gate = await HoldAsync(agent);
         var lows = new List<string>();
@@ -208,6 +211,7 @@ public sealed partial class MessageBusTests(OneSiloClusterFixture fixture) : ICl
         var shedRecord = Assert.Single(await Bus.GetAsync(shed, Ct));
         Assert.Equal(MessageStatus.DeadLettered, shedRecord.Status);
         Assert.Equal(DeadLetterReasons.Shed, shedRecord.Reason);
+        Assert.Contains(deadLettered.GetMeasurementSnapshot(), m => (string?)m.Tags["aos.reason"] == DeadLetterReasons.Shed);
 
         gate.Open();
         await _settled.WaitAsync(lows[^2], agent);
