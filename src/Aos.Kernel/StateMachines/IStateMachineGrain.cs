@@ -64,11 +64,11 @@ public interface IStateMachineRegistryGrain : IGrainWithStringKey
     [Alias("names")]
     Task<string[]> ListDefinitionsAsync();
 
-    /// <summary>Records an instance of a machine.</summary>
+    /// <summary>Records an instance of the machine this grain indexes.</summary>
     [Alias("add-instance")]
-    Task AddInstanceAsync(string machine, string id);
+    Task AddInstanceAsync(string id);
 
-    /// <summary>Lists a machine's instance ids in order, after a cursor.</summary>
+    /// <summary>Lists the machine's instance ids in order, after a cursor.</summary>
     [Alias("instances")]
-    Task<string[]> ListInstancesAsync(string machine, string? after, int limit);
+    Task<string[]> ListInstancesAsync(string? after, int limit);
 }

@@ -11,6 +11,9 @@ public sealed class StateMachineCatalog
 {
     internal const string DefinitionsKey = "definitions";
 
+    /// <summary>Gets the key of the registry grain that indexes a machine's instances.</summary>
+    internal static string InstancesKey(string machine) => "instances:" + machine;
+
     private readonly IGrainFactory _grains;
     private readonly ConcurrentDictionary<string, StateMachine> _builtIn = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StateMachine> _registered = new(StringComparer.Ordinal);

@@ -61,8 +61,8 @@ public sealed partial class StateMachineClient(IGrainFactory grains, StateMachin
     /// <param name="machine">The machine's name.</param>
     /// <param name="after">The last id of the previous page, or <see langword="null"/>.</param>
     /// <param name="limit">The page size, 1 to <see cref="MaxPageSize"/>.</param>
-    /// <returns>The instances.</returns>
-    public async Task<IReadOnlyList<StateMachineInstance>> ListAsync(string machine, string? after, int limit)
+    /// <returns>The instances, and the cursor of the next page (<see langword="null"/> after the last).</returns>
+    public async Task<(IReadOnlyList<StateMachineInstance> Items, string? Next)> ListAsync(string machine, string? after, int limit)
     {
         await catalog.GetAsync(machine);
         if (limit is < 1 or > MaxPageSize)
@@ -70,9 +70,11 @@ public sealed partial class StateMachineClient(IGrainFactory grains, StateMachin
             throw new AosValidationException($"The limit is {limit}; it must be between 1 and {MaxPageSize}.") { Field = "limit" };
         }
 
-        var ids = await grains.GetGrain<IStateMachineRegistryGrain>("instances:" + machine).ListInstancesAsync(machine, after, limit);
+        var ids = await grains.GetGrain<IStateMachineRegistryGrain>(StateMachineCatalog.InstancesKey(machine)).ListInstancesAsync(after, limit);
         var instances = await Task.WhenAll(ids.Select(id => Grain(machine, id).GetAsync()));
-        return [.. instances.OfType<StateMachineInstance>()];
+
+        // An id listed by a start that crashed before storing its instance is skipped, but still moves the cursor.
+        return ([.. instances.OfType<StateMachineInstance>()], ids.Length == limit ? ids[^1] : null);
     }
 
     /// <summary>Takes a snapshot of an instance.</summary>

@@ -70,7 +70,7 @@ internal sealed partial class StateMachineGrain(
         var instance = await machine.StartAsync(_id, ParseObject(context, "context"), actor, timeProvider.GetUtcNow());
 
         // Listed before it is stored: a crash in between leaves an id the list skips, never an instance that is not listed.
-        await GrainFactory.GetGrain<IStateMachineRegistryGrain>("instances:" + _machineName).AddInstanceAsync(_machineName, _id);
+        await GrainFactory.GetGrain<IStateMachineRegistryGrain>(StateMachineCatalog.InstancesKey(_machineName)).AddInstanceAsync(_id);
         await SaveAsync(instance);
         return instance;
     }

@@ -39,7 +39,7 @@ internal sealed class StateMachineRegistryGrain(
 
     public Task<string[]> ListDefinitionsAsync() => Task.FromResult(State.Definitions.Keys.Order(StringComparer.Ordinal).ToArray());
 
-    public async Task AddInstanceAsync(string machine, string id)
+    public async Task AddInstanceAsync(string id)
     {
         if (State.Instances.Add(id))
         {
@@ -47,7 +47,7 @@ internal sealed class StateMachineRegistryGrain(
         }
     }
 
-    public Task<string[]> ListInstancesAsync(string machine, string? after, int limit) =>
+    public Task<string[]> ListInstancesAsync(string? after, int limit) =>
         Task.FromResult(State.Instances.Where(id => after is null || string.CompareOrdinal(id, after) > 0).Take(limit).ToArray());
 
     [GenerateSerializer, Alias("aos.sm-registry-state")]

@@ -41,9 +41,8 @@ internal static class StateMachineEndpoints
 
         machines.MapGet("/{name}/instances", async (string name, string? after, int? limit, StateMachineClient client) =>
         {
-            var size = limit ?? DefaultPageSize;
-            var page = await client.ListAsync(name, after, size);
-            return new StateMachineInstanceListResponse([.. page.Select(StateMachineInstanceView.From)], page.Count == size ? page[^1].Id : null);
+            var (items, next) = await client.ListAsync(name, after, limit ?? DefaultPageSize);
+            return new StateMachineInstanceListResponse([.. items.Select(StateMachineInstanceView.From)], next);
         }).WithName("ListStateMachineInstances").WithSummary("Lists a machine's instances by id, a page at a time.").ProducesProblem(StatusCodes.Status404NotFound);
 
         machines.MapGet("/{name}/instances/{id}", async (string name, string id, StateMachineClient client) =>

@@ -55,7 +55,7 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
         Assert.Equal("under_review", reviewed.State);
         Assert.Equal("under_review", (await Client.GetAsync("decision", id)).State);
         Assert.Contains("exists already", duplicate.Message);
-        Assert.Contains(await Client.ListAsync("decision", null, 1000), i => i.Id == id);
+        Assert.Contains((await Client.ListAsync("decision", null, 1000)).Items, i => i.Id == id);
     }
 
     [Fact]
