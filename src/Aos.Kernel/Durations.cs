@@ -50,4 +50,21 @@ public static class Durations
 
         return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration);
     }
+
+    /// <summary>Writes a duration in the largest whole unit that fits it exactly: <c>3d</c>, <c>24h</c>, <c>30m</c>, <c>90s</c> or <c>500ms</c>.</summary>
+    /// <param name="duration">The duration.</param>
+    /// <returns>The text, which <see cref="TryParse"/> reads back.</returns>
+    public static string Format(TimeSpan duration)
+    {
+        for (var i = Units.Length - 1; i > 0; i--)
+        {
+            var (suffix, unit) = Units[i];
+            if (duration.TotalMilliseconds % unit == 0)
+            {
+                return (duration.TotalMilliseconds / unit).ToString(CultureInfo.InvariantCulture) + suffix;
+            }
+        }
+
+        return duration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
+    }
 }

@@ -10,4 +10,5 @@ namespace Aos.Kernel;
 [JsonSerializable(typeof(MemoryItem))]
 [JsonSerializable(typeof(DecisionRecord))]
 [JsonSerializable(typeof(Aos.Messaging.Envelope))]
+[JsonSerializable(typeof(Workflows.RunListEntry))]
 internal sealed partial class KernelJsonContext : JsonSerializerContext;

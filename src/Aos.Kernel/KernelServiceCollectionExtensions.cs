@@ -4,6 +4,9 @@ using Aos.Kernel.Agents.BuiltIn;
 using Aos.Kernel.Lifecycle;
 using Aos.Kernel.Messaging;
 using Aos.Kernel.StateMachines;
+using Aos.Kernel.Workflows;
+using Aos.Kernel.Workflows.Kinds;
+using Aos.Workflows;
 using Aos.Kernel.Timers;
 using Aos.Messaging;
 using Aos.Kernel.Models;
@@ -69,6 +72,17 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new StateMachineCatalog(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<StateMachineHooks>(), sp.GetServices<StateMachine>()));
         services.TryAddSingleton<StateMachineClient>();
         services.TryAddSingleton<ApprovalClient>();
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowOptions>, WorkflowOptionsValidator>());
+        services.TryAddSingleton<WorkflowPayloads>();
+        services.TryAddSingleton<WorkflowCatalog>();
+        services.TryAddSingleton<WorkflowStepKinds>();
+        services.TryAddSingleton<WorkflowClient>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, PublishStepKind>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, AgentRequestStepKind>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, ApprovalStepKind>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, TimerStepKind>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, ChildWorkflowStepKind>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, OverdueDeadlines>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleStatusReconciler>();
 

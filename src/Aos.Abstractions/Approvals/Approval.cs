@@ -56,6 +56,9 @@ public sealed record Approval
     /// <summary>Gets the version, incremented by every change.</summary>
     [Id(15)] public long Version { get; init; }
 
+    /// <summary>Gets the workflow step told when the approval is decided or expires (<c>run/step/attempt/iteration</c>), if any.</summary>
+    [Id(16)] public string? Notify { get; init; }
+
     /// <summary>Gets the approvers asked now.</summary>
     public IReadOnlyList<string> CurrentApprovers => Stages[Stage].Approvers;
 }

@@ -24,4 +24,7 @@ public sealed record ApprovalRequest
 
     /// <summary>Gets context for the approvers, a JSON object, or <see langword="null"/>.</summary>
     [Id(6)] public string? Context { get; init; }
+
+    /// <summary>Gets the workflow step to tell when the approval is decided or expires (<c>run/step/attempt/iteration</c>), if any.</summary>
+    [Id(7)] public string? Notify { get; init; }
 }

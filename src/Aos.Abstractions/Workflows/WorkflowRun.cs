@@ -1,3 +1,5 @@
+using Aos.Messaging;
+
 namespace Aos.Workflows;
 
 /// <summary>Where one run of a workflow stands: its status and each step's.</summary>
@@ -10,7 +12,7 @@ public sealed record WorkflowRun
     /// <summary>Gets the workflow's name.</summary>
     [Id(1)] public required string Workflow { get; init; }
 
-    /// <summary>Gets the status: <c>running</c>, <c>completed</c>, <c>failed</c>, <c>compensating</c> or <c>cancelled</c>.</summary>
+    /// <summary>Gets the status: <c>queued</c>, <c>running</c>, <c>suspended</c>, <c>completed</c>, <c>failed</c>, <c>compensating</c> or <c>cancelled</c>.</summary>
     [Id(2)] public string Status { get; init; } = WorkflowStatus.Running;
 
     /// <summary>Gets the steps, in definition order.</summary>
@@ -30,6 +32,24 @@ public sealed record WorkflowRun
 
     /// <summary>Gets how many steps completed, and in what order.</summary>
     [Id(8)] public string[] CompletionOrder { get; init; } = [];
+
+    /// <summary>Gets the run's priority: when the limit on running workflows is reached, a critical run suspends the lowest-priority running one.</summary>
+    [Id(9)] public MessagePriority Priority { get; init; } = MessagePriority.Normal;
+
+    /// <summary>Gets the iteration, from 0, of a run whose workflow continues as new.</summary>
+    [Id(10)] public int Iteration { get; init; }
+
+    /// <summary>Gets the parent run and step (<c>&lt;run&gt;/&lt;step&gt;/&lt;attempt&gt;</c>) of a child run, if any.</summary>
+    [Id(11)] public string? Parent { get; init; }
+
+    /// <summary>Gets the version of the definition the run follows: the start of its content hash.</summary>
+    [Id(12)] public string DefinitionVersion { get; init; } = string.Empty;
+
+    /// <summary>Gets when the run finished, if it did.</summary>
+    [Id(13)] public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Gets whether the run has finished: completed, failed or cancelled.</summary>
+    public bool IsFinished => Status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled;
 
     /// <summary>Gets the progress: completed steps / steps.</summary>
     public double Progress => Steps.Length == 0 ? 0 : (double)Steps.Count(s => s.Status == StepStatus.Completed) / Steps.Length;
@@ -56,13 +76,28 @@ public sealed record StepRun
 
     /// <summary>Gets when the next attempt may start, after a failed one.</summary>
     [Id(5)] public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>Gets when the current attempt started.</summary>
+    [Id(6)] public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Gets when the runner checks the running attempt again (a timer coming due, a reply that may have been lost).</summary>
+    [Id(7)] public DateTimeOffset? CheckAt { get; init; }
+
+    /// <summary>Gets the content hash (<c>sha256:…</c>) of a result too large to keep inline; the result itself is stored once under it.</summary>
+    [Id(8)] public string? ResultRef { get; init; }
 }
 
 /// <summary>The statuses of a <see cref="WorkflowRun"/>.</summary>
 public static class WorkflowStatus
 {
+    /// <summary>Waiting for a free slot under the limit on running workflows.</summary>
+    public const string Queued = "queued";
+
     /// <summary>Steps are running or waiting.</summary>
     public const string Running = "running";
+
+    /// <summary>Gave its slot to a more urgent run: starts no step until it is resumed.</summary>
+    public const string Suspended = "suspended";
 
     /// <summary>Every step completed.</summary>
     public const string Completed = "completed";

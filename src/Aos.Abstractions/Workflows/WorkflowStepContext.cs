@@ -17,6 +17,9 @@ public sealed record WorkflowStepContext
     /// <summary>Gets the attempt, from 1.</summary>
     public required int Attempt { get; init; }
 
+    /// <summary>Gets when the attempt started (the same when it is started again after a crash).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
     /// <summary>Gets the iteration of a run that continues as new, from 0.</summary>
     public int Iteration { get; init; }
 

@@ -79,7 +79,7 @@ internal sealed partial class AgentGrain
                 (_, cancellationToken) =>
                 {
                     _context!.BeginTurn(message, keepPending);
-                    return _agent!.HandleAsync(message, isRequest: false, cancellationToken).AsTask();
+                    return _agent!.HandleAsync(message, isRequest: message.ReplyTo is not null, cancellationToken).AsTask();
                 },
                 (attempt, exception) =>
                 {
@@ -110,7 +110,7 @@ internal sealed partial class AgentGrain
                 return;
             }
 
-            records.Add(new TurnRecord(message, outcome.Result.Handled ? HistoryOutcome.Handled : HistoryOutcome.Unhandled, 1, null, RecordProcessed: true, receipts?[index]));
+            records.Add(new TurnRecord(message, outcome.Result.Handled ? HistoryOutcome.Handled : HistoryOutcome.Unhandled, 1, null, RecordProcessed: true, receipts?[index], outcome.Result.Payload));
         }
 
         await CommitAsync(records);

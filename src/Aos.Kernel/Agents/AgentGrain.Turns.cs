@@ -110,7 +110,7 @@ internal sealed partial class AgentGrain
                 _context!.BeginTurn(message);
                 return kind == TurnKind.WakeUp
                     ? await WakeAgentAsync(message, cancellationToken)
-                    : await _agent!.HandleAsync(message, kind == TurnKind.Request, cancellationToken);
+                    : await _agent!.HandleAsync(message, kind == TurnKind.Request || message.ReplyTo is not null, cancellationToken);
             },
             (attempt, exception) =>
             {
@@ -150,7 +150,7 @@ internal sealed partial class AgentGrain
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
         }
 
-        await CommitAsync([new TurnRecord(message, result, outcome.Attempts, outcome.Error, kind is TurnKind.Event or TurnKind.BusEvent, receipt)]);
+        await CommitAsync([new TurnRecord(message, result, outcome.Attempts, outcome.Error, kind is TurnKind.Event or TurnKind.BusEvent, receipt, outcome.Succeeded ? outcome.Result.Payload : null)]);
         var tags = new TagList { { "aos.agent.type", agentType }, { "aos.outcome", result } };
         KernelDiagnostics.EventsHandled.Add(1, tags);
         KernelDiagnostics.TurnDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
@@ -192,6 +192,14 @@ internal sealed partial class AgentGrain
             var outbox = context.PendingMessages.Count == 0
                 ? []
                 : context.PendingMessages.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.Envelope)).ToList();
+            foreach (var record in records)
+            {
+                // A message that asks for a reply gets it through the outbox: durable exactly when the turn that produced it is.
+                if (record.RecordProcessed && record.Message.ReplyTo is not null && Replies.Create(record.Message, _id, record.Reply, record.Error is null ? null : Describe(record.Error), now) is { } reply)
+                {
+                    outbox.Add(JsonSerializer.Serialize(reply, KernelJsonContext.Default.Envelope));
+                }
+            }
             if (_storage is IAgentTurnStore turns)
             {
                 // One transaction: the history entry, the processed mark and the outgoing messages are durable exactly when the state
@@ -218,7 +226,7 @@ internal sealed partial class AgentGrain
 
         _wakePending = false;
         context.EndTurn();
-        if (context.PendingMessages.Count > 0)
+        if (context.PendingMessages.Count > 0 || records.Any(r => r.RecordProcessed && r.Message.ReplyTo is not null))
         {
             _relay.Notify();
         }
@@ -240,7 +248,7 @@ internal sealed partial class AgentGrain
     private JournalAppend HistoryAppend(IReadOnlyList<TurnRecord> records, DateTimeOffset now)
     {
         var entries = new List<string>(records.Count);
-        foreach (var (message, outcome, attempts, error, _, _) in records)
+        foreach (var (message, outcome, attempts, error, _, _, _) in records)
         {
             var payload = message.Payload is { } p && JsonMarshal.GetRawUtf8Value(p).Length <= _options.HistoryPayloadBytes ? p : (JsonElement?)null;
             var entry = new HistoryEntry
@@ -318,7 +326,7 @@ internal sealed partial class AgentGrain
     /// Records one message of a commit: how it ended, whether to mark it processed for de-duplication, and the receipt that marks it
     /// delivered instead when its transport settles in the turn.
     /// </summary>
-    private readonly record struct TurnRecord(Envelope Message, string Outcome, int Attempts, Exception? Error, bool RecordProcessed, DeliveryReceipt? Receipt = null);
+    private readonly record struct TurnRecord(Envelope Message, string Outcome, int Attempts, Exception? Error, bool RecordProcessed, DeliveryReceipt? Receipt = null, JsonElement? Reply = null);
 
     private enum TurnKind
     {

@@ -1,5 +1,8 @@
 using Aos.Approvals;
 using Aos.Kernel.Timers;
+using Aos.Kernel.Workflows;
+using Aos.Kernel.Workflows.Kinds;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
@@ -7,9 +10,10 @@ namespace Aos.Kernel.Approvals;
 
 /// <summary>Hosts one approval: every change is durable before the answer; deadlines escalate or expire it by themselves.</summary>
 [GrainType("aos-approval")]
-internal sealed class ApprovalGrain(
+internal sealed partial class ApprovalGrain(
     [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
-    TimeProvider timeProvider) : Grain, IApprovalGrain, IRemindable, IDisposable
+    TimeProvider timeProvider,
+    ILogger<ApprovalGrain> logger) : Grain, IApprovalGrain, IRemindable, IDisposable
 {
     internal const string IndexKey = "pending";
     private const string StateName = "approval";
@@ -91,6 +95,30 @@ internal sealed class ApprovalGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ApplyDeadlineAsync();
 
+    /// <summary>Tells the workflow step that asked for the approval how it ended; if this fails, the step finds out when it checks again.</summary>
+    private async Task NotifyAsync(Approval approval)
+    {
+        if (!WorkflowStepAddress.TryParse(approval.Notify, out var step))
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IWorkflowRunGrain>(step.RunId).CompleteStepAsync(step, ApprovalStepKind.Outcome(approval));
+        }
+        catch (Exception ex)
+        {
+            Log.NotifyFailed(logger, approval.Id, step.RunId, ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Could not tell workflow run '{RunId}' that approval '{ApprovalId}' was decided; the run checks it again later")]
+        public static partial void NotifyFailed(ILogger logger, string approvalId, string runId, Exception exception);
+    }
+
     private Approval Existing() => Current ?? throw new ApprovalNotFoundException($"There is no approval '{this.GetPrimaryKeyString()}'.");
 
     private async Task SaveAsync(Approval approval)
@@ -121,6 +149,7 @@ internal sealed class ApprovalGrain(
         if (before?.Status == ApprovalStatus.Pending && !pending)
         {
             await index.SetPendingAsync(approval.Id, pending: false);
+            await NotifyAsync(approval);
         }
 
         await _deadline!.ScheduleAsync(approval.DeadlineAt, before?.DeadlineAt is not null);

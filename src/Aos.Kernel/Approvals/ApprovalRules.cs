@@ -84,6 +84,7 @@ public static partial class ApprovalRules
             RequiredApprovals = request.RequiredApprovals,
             DeadlineAt = now + first.Timeout,
             Context = ParseContext(request.Context),
+            Notify = request.Notify,
             History = [new ApprovalEvent("created", now, request.RequestedBy, $"asked {string.Join(", ", first.Approvers)}; deadline {now + first.Timeout:O}")],
             CreatedAt = now,
             UpdatedAt = now,

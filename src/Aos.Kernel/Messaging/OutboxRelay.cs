@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aos.Kernel.Diagnostics;
+using Aos.Kernel.Workflows;
 using Aos.Messaging;
 using Aos.Storage;
 using Microsoft.Extensions.Logging;
@@ -23,13 +24,15 @@ internal sealed class OutboxRelay : IDisposable
 
     private readonly IAgentOutbox _outbox;
     private readonly MessageBus _bus;
+    private readonly IGrainFactory _grains;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<OutboxRelay> _logger;
     private readonly SemaphoreSlim _signal = new(1, 1);
 
-    public OutboxRelay(IAgentOutbox outbox, MessageBus bus, TimeProvider timeProvider, ILogger<OutboxRelay> logger)
+    public OutboxRelay(IAgentOutbox outbox, MessageBus bus, IGrainFactory grains, TimeProvider timeProvider, ILogger<OutboxRelay> logger)
     {
         _outbox = outbox;
+        _grains = grains;
         _bus = bus;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -91,6 +94,18 @@ internal sealed class OutboxRelay : IDisposable
         }
 
         var messages = entries.Select(e => JsonSerializer.Deserialize(e.Envelope, KernelJsonContext.Default.Envelope)!).ToList();
+        var replies = messages.Where(m => Replies.TryGetWorkflowStep(m, out _)).ToList();
+        if (replies.Count > 0)
+        {
+            // Replies to workflow steps go to their runs, which ignore a reply for an attempt that is no longer current.
+            await Task.WhenAll(replies.Select(r =>
+            {
+                Replies.TryGetWorkflowStep(r, out var step);
+                return _grains.GetGrain<IWorkflowRunGrain>(step!.RunId).CompleteStepAsync(step, Replies.ToOutcome(r));
+            }));
+            messages = [.. messages.Except(replies)];
+        }
+
         await _bus.RouteAsync(messages, admitOverCapacity: true, cancellationToken);
         await _outbox.RemoveAsync([.. entries.Select(e => e.Sequence)], cancellationToken);
         return entries.Count;

@@ -1,6 +1,8 @@
 using Aos.Kernel.Approvals;
 using Aos.Kernel.StateMachines;
+using Aos.Kernel.Workflows;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Aos.Kernel.Timers;
 
@@ -17,6 +19,7 @@ internal sealed partial class OverdueDeadlines(
     IGrainFactory grains,
     TimeProvider timeProvider,
     ILogger<OverdueDeadlines> logger,
+    IOptions<WorkflowOptions> workflowOptions,
     IReminderTable? reminders = null) : ILifecycleParticipant<ISiloLifecycle>
 {
     private Task _scan = Task.CompletedTask;
@@ -27,10 +30,13 @@ internal sealed partial class OverdueDeadlines(
     /// <summary>Picks the overdue deadlines from reminder entries.</summary>
     /// <param name="entries">The reminder table's entries.</param>
     /// <param name="now">The time.</param>
+    /// <param name="resumeWindow">How far ahead a workflow run's reminder may be and still be touched: a run whose step was executing in the
+    /// node that stopped has its reminder at most that far ahead, and resumes at once instead of then.</param>
     /// <returns>The grains whose deadline has passed, with the reminder's name (which says what kind of grain it is).</returns>
-    internal static IReadOnlyList<(GrainId Grain, string Reminder)> Overdue(IEnumerable<ReminderEntry> entries, DateTimeOffset now) =>
+    internal static IReadOnlyList<(GrainId Grain, string Reminder)> Overdue(IEnumerable<ReminderEntry> entries, DateTimeOffset now, TimeSpan resumeWindow = default) =>
         [.. entries
-            .Where(e => e.ReminderName is StateMachineGrain.ReminderName or ApprovalGrain.ReminderName && e.StartAt <= now.UtcDateTime)
+            .Where(e => e.ReminderName is StateMachineGrain.ReminderName or ApprovalGrain.ReminderName && e.StartAt <= now.UtcDateTime
+                || e.ReminderName == WorkflowRunGrain.ReminderName && e.StartAt <= (now + resumeWindow).UtcDateTime)
             .Select(e => (e.GrainId, e.ReminderName))];
 
     private Task StartAsync(CancellationToken cancellationToken)
@@ -50,12 +56,15 @@ internal sealed partial class OverdueDeadlines(
         {
             // (0, 0] wraps around the whole ring: every reminder.
             var table = await reminders!.ReadRows(0, 0);
-            var overdue = Overdue(table.Reminders, timeProvider.GetUtcNow());
+            var overdue = Overdue(table.Reminders, timeProvider.GetUtcNow(), workflowOptions.Value.ResumeDelay);
             foreach (var (grain, reminder) in overdue)
             {
-                await (reminder == StateMachineGrain.ReminderName
-                    ? grains.GetGrain<IStateMachineGrain>(grain).FireDueTimeoutAsync()
-                    : grains.GetGrain<IApprovalGrain>(grain).ApplyDeadlineAsync());
+                await (reminder switch
+                {
+                    StateMachineGrain.ReminderName => grains.GetGrain<IStateMachineGrain>(grain).FireDueTimeoutAsync(),
+                    WorkflowRunGrain.ReminderName => grains.GetGrain<IWorkflowRunGrain>(grain).TickAsync(),
+                    _ => grains.GetGrain<IApprovalGrain>(grain).ApplyDeadlineAsync(),
+                });
             }
 
             if (overdue.Count > 0)

@@ -59,7 +59,7 @@ public static class WorkflowScheduler
     /// <summary>Records that an attempt of a step started.</summary>
     public static WorkflowRun Begin(WorkflowRun run, string stepId, DateTimeOffset now) =>
         Update(run, stepId, now, step => step.Status == StepStatus.Pending
-            ? step with { Status = StepStatus.Running, Attempts = step.Attempts + 1, RetryAt = null }
+            ? step with { Status = StepStatus.Running, Attempts = step.Attempts + 1, RetryAt = null, StartedAt = now, CheckAt = null }
             : throw new InvalidOperationException($"Step '{stepId}' is {step.Status}; only a pending step can start."));
 
     /// <summary>Records a step's success.</summary>
@@ -77,7 +77,7 @@ public static class WorkflowScheduler
             return run; // A late result after a cancellation or a timeout that was already counted as a failure.
         }
 
-        var next = Update(run, stepId, now, step => step with { Status = StepStatus.Completed, Result = result, Error = null });
+        var next = Update(run, stepId, now, step => step with { Status = StepStatus.Completed, Result = result, Error = null, CheckAt = null });
         next = next with { CompletionOrder = [.. next.CompletionOrder, stepId] };
         return Settle(definition, next, now);
     }
@@ -88,8 +88,9 @@ public static class WorkflowScheduler
     /// <param name="stepId">The step.</param>
     /// <param name="error">Why the attempt failed.</param>
     /// <param name="now">The time.</param>
+    /// <param name="final">Whether the step must not be retried even with attempts left.</param>
     /// <returns>The run.</returns>
-    public static WorkflowRun Fail(WorkflowDefinition definition, WorkflowRun run, string stepId, string error, DateTimeOffset now)
+    public static WorkflowRun Fail(WorkflowDefinition definition, WorkflowRun run, string stepId, string error, DateTimeOffset now, bool final = false)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var current = Find(run, stepId);
@@ -99,13 +100,13 @@ public static class WorkflowScheduler
         }
 
         var step = definition.Steps.First(s => s.Id == stepId);
-        if (current.Attempts < step.MaxAttempts)
+        if (current.Attempts < step.MaxAttempts && !final)
         {
             var delay = step.RetryDelay * Math.Pow(2, current.Attempts - 1);
-            return Update(run, stepId, now, s => s with { Status = StepStatus.Pending, Error = error, RetryAt = now + delay });
+            return Update(run, stepId, now, s => s with { Status = StepStatus.Pending, Error = error, RetryAt = now + delay, CheckAt = null });
         }
 
-        var failed = Update(run, stepId, now, s => s with { Status = StepStatus.Failed, Error = error });
+        var failed = Update(run, stepId, now, s => s with { Status = StepStatus.Failed, Error = error, CheckAt = null });
         var dependents = Dependents(definition, stepId);
         failed = failed with
         {
@@ -133,27 +134,52 @@ public static class WorkflowScheduler
 
         var next = Update(run, stepId, now, s => error is null ? s with { Status = StepStatus.Compensated } : s with { Error = "compensation failed: " + error });
         next = next with { PendingCompensations = next.PendingCompensations[1..] };
-        return next.PendingCompensations.Length == 0 ? next with { Status = WorkflowStatus.Failed } : next;
+        return next.PendingCompensations.Length == 0 ? next with { Status = WorkflowStatus.Failed, FinishedAt = now } : next;
     }
 
-    /// <summary>Cancels a running run: no step starts any more, pending ones are skipped; results of running ones are ignored.</summary>
+    /// <summary>Cancels a run that has not finished (running, queued or suspended): no step starts any more, pending and running ones are skipped, and late results are ignored.</summary>
     /// <param name="run">The run.</param>
     /// <param name="now">The time.</param>
     /// <returns>The cancelled run.</returns>
-    /// <exception cref="AosValidationException">The run is not running.</exception>
+    /// <exception cref="WorkflowRunRefusedException">The run has finished, or is compensating.</exception>
     public static WorkflowRun Cancel(WorkflowRun run, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Status != WorkflowStatus.Running)
+        if (run.Status is not (WorkflowStatus.Running or WorkflowStatus.Queued or WorkflowStatus.Suspended))
         {
-            throw new AosValidationException($"Run '{run.Id}' is {run.Status}; only a running run can be cancelled.") { Field = "status" };
+            throw new WorkflowRunRefusedException($"Run '{run.Id}' is {run.Status}; only a running, queued or suspended run can be cancelled.");
         }
 
         return run with
         {
             Status = WorkflowStatus.Cancelled,
-            Steps = [.. run.Steps.Select(s => s.Status is StepStatus.Pending or StepStatus.Running ? s with { Status = StepStatus.Skipped, Error = "skipped: cancelled", RetryAt = null } : s)],
+            Steps = [.. run.Steps.Select(s => s.Status is StepStatus.Pending or StepStatus.Running ? s with { Status = StepStatus.Skipped, Error = "skipped: cancelled", RetryAt = null, CheckAt = null } : s)],
             UpdatedAt = now,
+            FinishedAt = now,
+        };
+    }
+
+    /// <summary>Starts the next iteration of a completed run whose workflow continues as new: every step pending again, nothing of the last iteration kept but its count.</summary>
+    /// <param name="run">The completed run.</param>
+    /// <param name="now">The time.</param>
+    /// <returns>The run, running its next iteration.</returns>
+    public static WorkflowRun NextIteration(WorkflowRun run, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Status != WorkflowStatus.Completed)
+        {
+            throw new InvalidOperationException($"Run '{run.Id}' is {run.Status}; only a completed iteration continues as new.");
+        }
+
+        return run with
+        {
+            Status = WorkflowStatus.Running,
+            Iteration = run.Iteration + 1,
+            Steps = [.. run.Steps.Select(s => new StepRun { Id = s.Id })],
+            CompletionOrder = [],
+            Error = null,
+            UpdatedAt = now,
+            FinishedAt = null,
         };
     }
 
@@ -162,7 +188,7 @@ public static class WorkflowScheduler
     {
         if (run.Steps.All(s => s.Status == StepStatus.Completed))
         {
-            return run with { Status = WorkflowStatus.Completed, UpdatedAt = now };
+            return run with { Status = WorkflowStatus.Completed, UpdatedAt = now, FinishedAt = now };
         }
 
         if (run.Error is null || run.Steps.Any(s => s.Status == StepStatus.Running))
@@ -172,7 +198,7 @@ public static class WorkflowScheduler
 
         var compensations = Enumerable.Reverse(run.CompletionOrder).Where(id => definition.Steps.First(s => s.Id == id).Compensation is not null).ToArray();
         return compensations.Length == 0
-            ? run with { Status = WorkflowStatus.Failed, UpdatedAt = now }
+            ? run with { Status = WorkflowStatus.Failed, UpdatedAt = now, FinishedAt = now }
             : run with { Status = WorkflowStatus.Compensating, PendingCompensations = compensations, UpdatedAt = now };
     }
 

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Aos.Kernel.StateMachines;
 using Aos.Kernel.Tests.Cluster;
 using Aos.Kernel.Tests.Support;
+using Aos.Kernel.Tests.Workflows;
+using Aos.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -41,6 +43,7 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddSingleton<TimeProvider>(Time);
+            siloBuilder.Services.AddSingleton<IWorkflowStepKind, ScriptedStepKind>();
             StateMachineHook signal = (context, _) =>
             {
                 Signal(context.InstanceId, context.Transition.To).TrySetResult();

@@ -104,7 +104,7 @@ public sealed class WorkflowSchedulerTests
         Assert.All(cancelled.Steps, s => Assert.Equal(StepStatus.Skipped, s.Status));
         Assert.Same(cancelled, late);
         Assert.Empty(WorkflowScheduler.Ready(definition, cancelled, Now));
-        Assert.Contains("only a running run can be cancelled", Assert.Throws<AosValidationException>(() => WorkflowScheduler.Cancel(cancelled, Now)).Message);
+        Assert.Contains("only a running, queued or suspended run can be cancelled", Assert.Throws<WorkflowRunRefusedException>(() => WorkflowScheduler.Cancel(cancelled, Now)).Message);
     }
 
     [Theory]

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Aos.Kernel.Messaging;
+using Aos.Messaging;
+using Aos.Workflows;
+
+namespace Aos.Kernel.Workflows.Kinds;
+
+/// <summary>
+/// Sends a request to an agent through the message bus and completes with its reply:
+/// <c>{"agent": "finance-1", "type": "budget.review", "payload": {…}, "priority": "high"}</c>.
+/// </summary>
+/// <remarks>
+/// The message id is the attempt's idempotency key: sent again after a crash, it is a duplicate the agent does not process twice. The
+/// agent's reply leaves in the same transaction as its turn (the transactional outbox) and comes back to the step, so neither the request
+/// nor the reply is lost. A request that the bus dead-letters (retries spent, expired, no such agent) fails the attempt with the reason.
+/// </remarks>
+internal sealed class AgentRequestStepKind(MessageBus bus) : IWorkflowStepKind
+{
+    public string Kind => "agent-request";
+
+    public async ValueTask<WorkflowStepOutcome> StartAsync(WorkflowStepContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var agent = StepInput.RequiredString(context, "agent", "{\"agent\": \"finance-1\", \"type\": \"budget.review\"}");
+        if (!AgentId.TryParse(agent, out var target, out var error))
+        {
+            throw StepInput.Invalid(context, "agent", $"has the agent id '{agent}', which is invalid: {error}");
+        }
+
+        var records = await bus.GetAsync(context.IdempotencyKey, cancellationToken);
+        if (records.FirstOrDefault(r => r.Status == MessageStatus.DeadLettered) is { } dead)
+        {
+            return WorkflowStepOutcome.Failed($"the request to agent '{agent}' was dead-lettered: {dead.Reason}{(dead.LastError is null ? string.Empty : " (" + dead.LastError + ")")}");
+        }
+
+        if (records.Count > 0)
+        {
+            // Sent before (the node stopped since): the reply comes back through the agent's outbox; look again once it should be in.
+            return WorkflowStepOutcome.Waiting(records.Max(r => r.Envelope.ExpiresAt));
+        }
+
+        var message = new Envelope
+        {
+            Id = context.IdempotencyKey,
+            Type = StepInput.OptionalString(context, "type") ?? context.StepId,
+            Target = target,
+            Source = "workflow:" + context.RunId,
+            CorrelationId = context.RunId,
+            ReplyTo = WorkflowStepAddress.ReplyPrefix + new WorkflowStepAddress(context.RunId, context.StepId, context.Attempt, context.Iteration, context.Compensating),
+            Priority = StepInput.Priority(context),
+            Payload = StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
+        };
+
+        try
+        {
+            await bus.SendAsync(message, cancellationToken);
+        }
+        catch (InboxFullException ex)
+        {
+            return WorkflowStepOutcome.Failed(ex.Message);
+        }
+
+        var sent = await bus.GetAsync(message.Id, cancellationToken);
+        return WorkflowStepOutcome.Waiting(sent.Count > 0 ? sent[0].Envelope.ExpiresAt : null);
+    }
+}

@@ -1,0 +1,37 @@
+using Aos.Kernel.Messaging;
+using Aos.Messaging;
+using Aos.Workflows;
+
+namespace Aos.Kernel.Workflows.Kinds;
+
+/// <summary>
+/// Publishes a message on a topic: <c>{"topic": "orders.created", "type": "order.created", "payload": {…}, "priority": "high"}</c>.
+/// The message id is the attempt's idempotency key, so a publish started again after a crash is a duplicate nobody receives twice.
+/// </summary>
+internal sealed class PublishStepKind(MessageBus bus) : IWorkflowStepKind
+{
+    public string Kind => "publish";
+
+    public async ValueTask<WorkflowStepOutcome> StartAsync(WorkflowStepContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var topic = StepInput.RequiredString(context, "topic", "{\"topic\": \"orders.created\"}");
+        var message = new Envelope
+        {
+            Id = context.IdempotencyKey,
+            Type = StepInput.OptionalString(context, "type") ?? topic,
+            Topic = topic,
+            Source = "workflow:" + context.RunId,
+            CorrelationId = context.RunId,
+            Priority = StepInput.Priority(context),
+            Payload = StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
+        };
+
+        var receipt = await bus.PublishAsync(message, cancellationToken);
+        return WorkflowStepOutcome.Completed(System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["messageId"] = receipt.MessageId,
+            ["recipients"] = receipt.Recipients.Count + receipt.Duplicates.Count,
+        }));
+    }
+}

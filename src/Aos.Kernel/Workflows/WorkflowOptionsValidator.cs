@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace Aos.Kernel.Workflows;
+
+/// <summary>Validates <see cref="WorkflowOptions"/> at start, naming the option that is wrong.</summary>
+internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkflowOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxConcurrentRuns < 0)
+        {
+            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.MaxConcurrentRuns)} must be 0 (no limit) or more; it is {options.MaxConcurrentRuns}.");
+        }
+
+        if (options.InlinePayloadBytes < 64)
+        {
+            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.InlinePayloadBytes)} must be at least 64; it is {options.InlinePayloadBytes}.");
+        }
+
+        if (options.ResumeDelay <= TimeSpan.Zero || options.WaitCheckInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.ResumeDelay)} and {nameof(options.WaitCheckInterval)} must be greater than zero; they are {options.ResumeDelay} and {options.WaitCheckInterval}.");
+        }
+
+        if (options.RunListLimit < 1)
+        {
+            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.RunListLimit)} must be at least 1; it is {options.RunListLimit}.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,286 @@
+using System.Text.Json;
+using Aos.Kernel.Timers;
+using Aos.Storage;
+using Aos.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+
+namespace Aos.Kernel.Workflows;
+
+/// <summary>
+/// Hosts one workflow run: starts steps when their dependencies completed, persists every change before it starts what the change made
+/// ready, and fires its own timers, timeouts and retries.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A step's kind runs off the grain's turn and reports back through <see cref="IWorkflowRunGrain.CompleteStepAsync"/>; the run records the
+/// step as running (with the attempt) before the kind starts, so after a crash the same attempt is started again and the kind, idempotent
+/// by attempt, finds what it did. Nothing completed is run again.
+/// </para>
+/// <para>
+/// Deadlines (timers, step timeouts, retries, checks of waiting steps) are armed twice, like a state machine's timeout: a timer on the
+/// node's <see cref="TimeProvider"/> while the run is active, and one Orleans reminder, updated only when the next deadline moves earlier,
+/// that wakes the run after a deactivation or a restart. While a step executes in this node, the next deadline is at most
+/// <see cref="WorkflowOptions.ResumeDelay"/> away, so a run interrupted by a crash is resumed as the node starts again.
+/// </para>
+/// </remarks>
+[GrainType("aos-wf-run")]
+internal sealed partial class WorkflowRunGrain(
+    WorkflowCatalog catalog,
+    WorkflowPayloads payloads,
+    WorkflowStepKinds kinds,
+    IAgentJournal journal,
+    IOptions<WorkflowOptions> options,
+    [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
+    TimeProvider timeProvider,
+    ILogger<WorkflowRunGrain> logger) : Grain, IWorkflowRunGrain, IRemindable, IDisposable
+{
+    internal const string ReminderName = "aos.wf.run";
+
+    /// <summary>The pseudo agent whose history journal lists the runs, newest last.</summary>
+    internal static readonly AgentId RunList = AgentId.Parse("aos.workflow-runs");
+
+    private const string StateName = "workflow-run";
+    private readonly GrainState<WorkflowRunState> _state = new(new WorkflowRunState());
+    private readonly WorkflowOptions _options = options.Value;
+    private readonly HashSet<(string Step, bool Compensating)> _inFlight = [];
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private GrainDeadline? _deadline;
+    private WorkflowDefinition? _definition;
+
+    private WorkflowRunState State => _state.State!;
+
+    private WorkflowRun? Run => _state.RecordExists ? State.Run : null;
+
+    private string RunId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _deadline = new GrainDeadline(this, timeProvider, ReminderName, this.AsReference<IWorkflowRunGrain>().TickAsync);
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+        _state.State ??= new WorkflowRunState();
+        if (Run is { } run)
+        {
+            _definition = await catalog.GetVersionAsync(State.Definition);
+            if (!run.IsFinished || State.Parent is not null && !State.ParentNotified)
+            {
+                // Whatever was executing when the run was last active is started again (same attempt: the kinds are idempotent).
+                await AdvanceAsync(restart: true);
+            }
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deadline?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _deadline?.Dispose();
+
+    public async Task<WorkflowRun> StartAsync(WorkflowStartRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Run is { } existing)
+        {
+            return existing.Workflow == request.Workflow
+                ? existing
+                : throw new WorkflowRunRefusedException($"The run id '{RunId}' is taken by a run of '{existing.Workflow}'; choose another id.");
+        }
+
+        var (version, definition) = await catalog.GetLatestAsync(request.Workflow);
+        var now = timeProvider.GetUtcNow();
+        var input = request.Input is null ? null : await StorePayloadAsync(NormalizeJson(request.Input, "input"));
+
+        // Listed before it is stored: a crash in between leaves an id the list skips, never a run that is not listed.
+        await journal.AppendAsync(RunList, JournalKind.History, [JsonSerializer.Serialize(new RunListEntry(RunId, request.Workflow), KernelJsonContext.Default.RunListEntry)], now, _options.RunListLimit);
+        var admitted = _options.MaxConcurrentRuns == 0
+            || await GrainFactory.GetGrain<IWorkflowAdmissionGrain>(WorkflowAdmissionGrain.Key).AdmitAsync(RunId, request.Priority);
+
+        var run = WorkflowScheduler.Start(definition, RunId, now) with
+        {
+            Priority = request.Priority,
+            Parent = request.Parent?.ToString(),
+            DefinitionVersion = version[WorkflowPayloads.RefPrefix.Length..][..12],
+            Status = admitted ? WorkflowStatus.Running : WorkflowStatus.Queued,
+        };
+        _definition = definition;
+        State.Definition = version;
+        State.Input = input;
+        State.Parent = request.Parent;
+        State.Admitted = admitted && _options.MaxConcurrentRuns > 0;
+        State.Run = run;
+        await AdvanceAsync(restart: false, changed: true);
+        return Run!;
+    }
+
+    public Task<WorkflowRun?> GetAsync() => Task.FromResult(Run);
+
+    public async Task<WorkflowRun?> WaitAsync(TimeSpan timeout)
+    {
+        if (Run is null or { IsFinished: true })
+        {
+            return Run;
+        }
+
+        try
+        {
+            await _finished.Task.WaitAsync(timeout, timeProvider);
+        }
+        catch (TimeoutException)
+        {
+            // Answered with the run as it stands.
+        }
+
+        return Run;
+    }
+
+    public async Task<WorkflowRun> CancelAsync()
+    {
+        var run = Existing();
+        State.Run = WorkflowScheduler.Cancel(run, timeProvider.GetUtcNow());
+        _inFlight.Clear();
+        await AdvanceAsync(restart: false, changed: true);
+        return Run!;
+    }
+
+    public async Task<WorkflowRun> SignalAsync(string name, string? payload)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var run = Existing();
+        if (run.IsFinished)
+        {
+            throw new WorkflowRunRefusedException($"Run '{RunId}' is {run.Status}; a finished run takes no signals.");
+        }
+
+        var json = payload is null ? null : NormalizeJson(payload, "payload");
+        var waiting = _definition!.Steps.FirstOrDefault(s => s.Kind == SignalKind && SignalName(s) == name && Step(s.Id).Status == StepStatus.Running);
+        if (waiting is not null)
+        {
+            await RecordAsync(waiting.Id, compensating: false, WorkflowStepOutcome.CompletedJson(json));
+        }
+        else
+        {
+            if (!State.Signals.TryGetValue(name, out var queue))
+            {
+                State.Signals[name] = queue = [];
+            }
+
+            queue.Add(json);
+            await AdvanceAsync(restart: false, changed: true);
+        }
+
+        return Run!;
+    }
+
+    public async Task CompleteStepAsync(WorkflowStepAddress attempt, WorkflowStepOutcome outcome)
+    {
+        var step = attempt;
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (Run is not { } run || run.Iteration != step.Iteration || run.Steps.FirstOrDefault(s => s.Id == step.StepId) is not { } current
+            || current.Attempts != step.Attempt)
+        {
+            return; // A late word about an attempt that is no longer current.
+        }
+
+        await RecordAsync(step.StepId, step.Compensating, outcome);
+    }
+
+    public async Task TickAsync()
+    {
+        if (Run is null)
+        {
+            await _deadline!.ForgetAsync();
+            return;
+        }
+
+        await AdvanceAsync(restart: false);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The reminder fired: it is not registered for a later time until the next change says so.
+        if (State.ReminderAt is { } at && at <= timeProvider.GetUtcNow())
+        {
+            State.ReminderAt = null;
+        }
+
+        return TickAsync();
+    }
+
+    public async Task SuspendAsync()
+    {
+        if (Run is { Status: WorkflowStatus.Running } run)
+        {
+            State.Run = run with { Status = WorkflowStatus.Suspended, UpdatedAt = timeProvider.GetUtcNow() };
+            State.Admitted = false;
+            await AdvanceAsync(restart: false, changed: true);
+            Log.Suspended(logger, RunId, run.Workflow);
+        }
+    }
+
+    public async Task ResumeAsync()
+    {
+        if (Run is { Status: WorkflowStatus.Queued or WorkflowStatus.Suspended } run)
+        {
+            State.Run = run with { Status = WorkflowStatus.Running, UpdatedAt = timeProvider.GetUtcNow() };
+            State.Admitted = _options.MaxConcurrentRuns > 0;
+            await AdvanceAsync(restart: false, changed: true);
+        }
+        else if (Run is { IsFinished: true })
+        {
+            // Admitted after it finished (a notice lost in a crash): give the slot back.
+            await GrainFactory.GetGrain<IWorkflowAdmissionGrain>(WorkflowAdmissionGrain.Key).ReleaseAsync(RunId);
+        }
+    }
+
+    private WorkflowRun Existing() =>
+        Run ?? throw new WorkflowNotFoundException($"There is no workflow run '{RunId}'.");
+
+    private StepRun Step(string id) => State.Run!.Steps.First(s => s.Id == id);
+
+    private static string NormalizeJson(string json, string field)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(json)?.ToJsonString() ?? "null";
+        }
+        catch (JsonException ex)
+        {
+            throw new AosValidationException($"The {field} is not valid JSON: {ex.Message}", ex) { Field = field };
+        }
+    }
+
+    private async Task<string> StorePayloadAsync(string json) =>
+        System.Text.Encoding.UTF8.GetByteCount(json) > _options.InlinePayloadBytes ? await payloads.PutAsync(json) : json;
+
+    private async Task<JsonElement?> LoadPayloadAsync(string? stored)
+    {
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var json = stored.StartsWith(WorkflowPayloads.RefPrefix, StringComparison.Ordinal) ? await payloads.GetAsync(stored) : stored;
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Workflow run '{RunId}' of '{Workflow}' suspended for a more urgent run")]
+        public static partial void Suspended(ILogger logger, string runId, string workflow);
+
+        [LoggerMessage(2, LogLevel.Warning, "Workflow run '{RunId}': step '{StepId}' could not report its outcome; it is checked again at its next deadline")]
+        public static partial void ReportFailed(ILogger logger, string runId, string stepId, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Workflow run '{RunId}' could not tell {Whom}; it tries again at its next deadline")]
+        public static partial void NoticeFailed(ILogger logger, string runId, string whom, Exception exception);
+    }
+}
+
+/// <summary>One entry of the run list.</summary>
+internal sealed record RunListEntry(string Id, string Workflow);

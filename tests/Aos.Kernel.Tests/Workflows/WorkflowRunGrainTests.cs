@@ -1,0 +1,360 @@
+using System.Text.Json;
+using Aos.Approvals;
+using Aos.Kernel.Approvals;
+using Aos.Kernel.Tests.StateMachines;
+using Aos.Kernel.Workflows;
+using Aos.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aos.Kernel.Tests.Workflows;
+
+/// <summary>Workflow runs hosted by grains on a fake clock: dependencies, concurrency, failures, retries, sagas, timers, signals, approvals, children.</summary>
+[Collection(FakeClockCluster.Name)]
+public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private WorkflowClient Client => fixture.Silo(0).GetRequiredService<WorkflowClient>();
+
+    [Fact]
+    public async Task Run_StartsStepsWhenTheirDependenciesComplete_IndependentOnesTogether()
+    {
+        var run = NewId();
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        foreach (var step in new[] { "b", "c" })
+        {
+            ScriptedStepKind.Script(run, step, async context =>
+            {
+                if (Interlocked.Increment(ref started) == 2)
+                {
+                    bothStarted.TrySetResult();
+                }
+
+                // Neither finishes before the other started: they run concurrently.
+                await bothStarted.Task.WaitAsync(Ct);
+                return WorkflowStepOutcome.Completed(JsonSerializer.SerializeToElement(context.StepId));
+            });
+        }
+
+        await Client.RegisterAsync(Diamond("diamond"));
+        await Client.StartAsync("diamond", "{\"order\": 7}", run);
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
+        Assert.Equal(1.0, done.Progress);
+        var calls = ScriptedStepKind.CallsOf(run);
+        Assert.Equal("a", calls[0]);
+        Assert.Equal(["b", "c"], calls.Skip(1).Take(2).Order());
+        Assert.Equal("d", calls[3]);
+        Assert.Equal("{\"step\":\"d\",\"attempt\":1,\"deps\":[\"b\",\"c\"]}", done.Steps.Single(s => s.Id == "d").Result);
+        Assert.NotNull(done.FinishedAt);
+    }
+
+    [Fact]
+    public async Task FailedStep_SkipsItsDependents_AndFailsTheRun()
+    {
+        var run = NewId();
+        ScriptedStepKind.Script(run, "b", _ => ValueTask.FromResult(WorkflowStepOutcome.Failed("card declined")));
+        await Client.RegisterAsync(Diamond("diamond"));
+        await Client.StartAsync("diamond", runId: run);
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal(WorkflowStatus.Failed, done.Status);
+        Assert.Contains("step 'b' failed: card declined", done.Error);
+        Assert.Equal(StepStatus.Failed, done.Steps.Single(s => s.Id == "b").Status);
+        var d = done.Steps.Single(s => s.Id == "d");
+        Assert.Equal((StepStatus.Skipped, "skipped: dependency b failed"), (d.Status, d.Error));
+        Assert.DoesNotContain("d", ScriptedStepKind.CallsOf(run));
+    }
+
+    [Fact]
+    public async Task FailedAttempt_IsRetriedAfterItsBackoff_OnTheClock()
+    {
+        var run = NewId();
+        var attempts = 0;
+        ScriptedStepKind.Script(run, "flaky", _ => ValueTask.FromResult(Interlocked.Increment(ref attempts) < 3
+            ? WorkflowStepOutcome.Failed("not yet")
+            : WorkflowStepOutcome.Completed()));
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "retrying",
+            Steps = [new WorkflowStep { Id = "flaky", Kind = ScriptedStepKind.Name, MaxAttempts = 3, RetryDelay = TimeSpan.FromMinutes(7) }],
+        });
+
+        var first = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromMinutes(7), Ct);
+        await Client.StartAsync("retrying", runId: run);
+        await first;
+        var second = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromMinutes(14), Ct);
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(7));
+        await second;
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(14));
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
+        Assert.Equal(3, done.Steps[0].Attempts);
+    }
+
+    [Fact]
+    public async Task Saga_WhoseThirdStepFails_CompensatesStepsTwoAndOne_InThatOrder()
+    {
+        var run = NewId();
+        ScriptedStepKind.Script(run, "ship", _ => ValueTask.FromResult(WorkflowStepOutcome.Failed("no courier", final: true)));
+        var undo = new WorkflowCompensation(ScriptedStepKind.Name, null);
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "order-saga",
+            Steps =
+            [
+                new WorkflowStep { Id = "reserve", Kind = ScriptedStepKind.Name, Compensation = undo },
+                new WorkflowStep { Id = "charge", Kind = ScriptedStepKind.Name, DependsOn = ["reserve"], Compensation = undo },
+                new WorkflowStep { Id = "ship", Kind = ScriptedStepKind.Name, DependsOn = ["charge"], Compensation = undo },
+            ],
+        });
+
+        await Client.StartAsync("order-saga", runId: run);
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal(WorkflowStatus.Failed, done.Status);
+        Assert.Equal(["reserve", "charge", "ship", "charge/undo", "reserve/undo"], ScriptedStepKind.CallsOf(run));
+        Assert.Equal([StepStatus.Compensated, StepStatus.Compensated, StepStatus.Failed], done.Steps.Select(s => s.Status));
+    }
+
+    [Fact]
+    public async Task TimerStep_FiresByItself_AndAStepTimeoutFailsAStepThatWaitsTooLong()
+    {
+        var run = NewId();
+        ScriptedStepKind.Script(run, "slow", _ => ValueTask.FromResult(WorkflowStepOutcome.Waiting()));
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "timers",
+            Steps =
+            [
+                new WorkflowStep { Id = "sleep", Kind = "timer", Input = "{\"delay\": \"3h\"}" },
+                new WorkflowStep { Id = "slow", Kind = ScriptedStepKind.Name, DependsOn = ["sleep"], Timeout = TimeSpan.FromMinutes(45) },
+            ],
+        });
+
+        var timer = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromHours(3), Ct);
+        await Client.StartAsync("timers", runId: run);
+        await timer;
+        var timeout = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromMinutes(45), Ct);
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromHours(3));
+        await timeout;
+        Assert.Equal(StepStatus.Completed, (await Client.GetAsync(run)).Steps[0].Status);
+
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(45));
+        var done = await Client.WaitAsync(run, Wait);
+        Assert.Equal(WorkflowStatus.Failed, done.Status);
+        Assert.Equal("timed out after 45m", done.Steps[1].Error);
+    }
+
+    [Fact]
+    public async Task Signal_SentBeforeTheStepWaits_IsKept_AndOneSentWhileItWaits_CompletesIt()
+    {
+        var run = NewId();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ScriptedStepKind.Script(run, "first", async _ =>
+        {
+            await gate.Task.WaitAsync(Ct);
+            return WorkflowStepOutcome.Completed();
+        });
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "signals",
+            Steps =
+            [
+                new WorkflowStep { Id = "first", Kind = ScriptedStepKind.Name },
+                new WorkflowStep { Id = "early", Kind = "signal", DependsOn = ["first"], Input = "{\"name\": \"go\"}" },
+                new WorkflowStep { Id = "late", Kind = "signal", DependsOn = ["early"] },
+            ],
+        });
+
+        await Client.StartAsync("signals", runId: run);
+        await Client.SignalAsync(run, "go", "{\"by\": \"alice\"}");
+        gate.SetResult();
+        var waiting = await WaitForAsync(run, r => r.Steps[2].Status == StepStatus.Running);
+        Assert.Equal("{\"by\":\"alice\"}", waiting.Steps[1].Result);
+
+        await Client.SignalAsync(run, "late", "42");
+        var done = await Client.WaitAsync(run, Wait);
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
+        Assert.Equal("42", done.Steps[2].Result);
+        await Assert.ThrowsAsync<WorkflowRunRefusedException>(() => Client.SignalAsync(run, "late", null));
+    }
+
+    [Fact]
+    public async Task ApprovalStep_CompletesWhenApproved_AndADenialFailsTheRun()
+    {
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "budget",
+            Steps =
+            [
+                new WorkflowStep { Id = "review", Kind = "approval", Input = "{\"title\": \"Budget 2027\", \"approvers\": [\"role:finance\"], \"timeout\": \"2d\"}" },
+                new WorkflowStep { Id = "book", Kind = ScriptedStepKind.Name, DependsOn = ["review"] },
+            ],
+        });
+        var approvals = fixture.Silo(0).GetRequiredService<ApprovalClient>();
+
+        var approved = NewId();
+        await Client.StartAsync("budget", runId: approved);
+        var approval = await WaitForApprovalAsync(approvals, approved + ".review.1");
+        Assert.Equal("Budget 2027", approval.Title);
+        await approvals.DecideAsync(approval.Id, true, "dave", ["finance"], "fine");
+        var done = await Client.WaitAsync(approved, Wait);
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
+        Assert.Contains("\"approvedBy\":[\"dave\"]", done.Steps[0].Result);
+
+        var denied = NewId();
+        await Client.StartAsync("budget", runId: denied);
+        await WaitForApprovalAsync(approvals, denied + ".review.1");
+        await approvals.DecideAsync(denied + ".review.1", false, "dave", ["finance"], "over budget");
+        var failed = await Client.WaitAsync(denied, Wait);
+        Assert.Equal(WorkflowStatus.Failed, failed.Status);
+        Assert.Contains("denied by dave: over budget", failed.Steps[0].Error);
+    }
+
+    [Fact]
+    public async Task ChildWorkflow_RunsToItsEnd_AndItsResultCompletesTheParentStep()
+    {
+        await Client.RegisterAsync(new WorkflowDefinition { Name = "child", Steps = [new WorkflowStep { Id = "work", Kind = ScriptedStepKind.Name }] });
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "parent",
+            Steps = [new WorkflowStep { Id = "sub", Kind = "workflow", Input = "{\"workflow\": \"child\", \"input\": {\"n\": 1}}" }],
+        });
+
+        var run = NewId();
+        await Client.StartAsync("parent", runId: run);
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
+        Assert.Equal("{\"work\":{\"step\":\"work\",\"attempt\":1,\"deps\":[]}}", done.Steps[0].Result);
+        var child = await Client.GetAsync(run + ".sub.1");
+        Assert.Equal((WorkflowStatus.Completed, run + "/sub/1/0"), (child.Status, child.Parent));
+    }
+
+    [Fact]
+    public async Task AgentRequestStep_GoesThroughTheBus_AndCompletesWithTheAgentsReply()
+    {
+        var agent = "wf-counter-" + NewId();
+        await fixture.Registry(0).RegisterAsync(new Aos.Kernel.Registry.AgentRegistration { Id = agent, Type = TestAgents.CounterAgent.TypeName }, Ct);
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "ask-agent",
+            Steps = [new WorkflowStep { Id = "ask", Kind = "agent-request", Input = $"{{\"agent\": \"{agent}\", \"type\": \"get\"}}" }],
+        });
+
+        var run = NewId();
+        await Client.StartAsync("ask-agent", runId: run);
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
+        Assert.Contains("\"count\"", done.Steps[0].Result, StringComparison.OrdinalIgnoreCase);
+        var records = await fixture.Silo(0).GetRequiredService<Aos.Kernel.Messaging.MessageBus>().GetAsync(run + ".ask.1", Ct);
+        Assert.Equal(Aos.Messaging.MessageStatus.Delivered, Assert.Single(records).Status);
+    }
+
+    [Fact]
+    public async Task Cancel_WhileWaiting_SkipsWhatWasLeft_AndIsRefusedOnceFinished()
+    {
+        var run = NewId();
+        await Client.RegisterAsync(new WorkflowDefinition { Name = "waits", Steps = [new WorkflowStep { Id = "hold", Kind = "signal" }, new WorkflowStep { Id = "after", Kind = ScriptedStepKind.Name, DependsOn = ["hold"] }] });
+        await Client.StartAsync("waits", runId: run);
+
+        var cancelled = await Client.CancelAsync(run);
+        Assert.Equal(WorkflowStatus.Cancelled, cancelled.Status);
+        Assert.All(cancelled.Steps, s => Assert.Equal((StepStatus.Skipped, "skipped: cancelled"), (s.Status, s.Error)));
+        await Assert.ThrowsAsync<WorkflowRunRefusedException>(() => Client.CancelAsync(run));
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.CancelAsync(NewId()));
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_LoopsWithBoundedState_AndStoresALargeResultOnce()
+    {
+        var run = NewId();
+        var big = new string('x', 10_000);
+        ScriptedStepKind.Script(run, "tick", _ => ValueTask.FromResult(WorkflowStepOutcome.Completed(JsonSerializer.SerializeToElement(new { big }))));
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "perpetual",
+            ContinueAsNew = true,
+            MaxIterations = 200,
+            Steps = [new WorkflowStep { Id = "tick", Kind = ScriptedStepKind.Name }],
+        });
+
+        await Client.StartAsync("perpetual", runId: run);
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal((WorkflowStatus.Completed, 199), (done.Status, done.Iteration));
+        Assert.Equal(200, ScriptedStepKind.CallsOf(run).Count);
+        var step = Assert.Single(done.Steps);
+        Assert.Null(step.Result);
+        Assert.Equal(WorkflowPayloads.RefOf(JsonSerializer.Serialize(new { big })), step.ResultRef);
+        Assert.Empty(done.CompletionOrder.Skip(1));
+    }
+
+    [Fact]
+    public async Task Start_OfAnUnknownWorkflow_IsRefused_AndAnInvalidDefinitionNamesItsCycle()
+    {
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.StartAsync("no-such-workflow"));
+        var error = await Assert.ThrowsAsync<AosValidationException>(() => Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "loop",
+            Steps = [new WorkflowStep { Id = "a", Kind = "timer", DependsOn = ["b"] }, new WorkflowStep { Id = "b", Kind = "timer", DependsOn = ["a"] }],
+        }));
+        Assert.Contains("a → b → a", error.Message);
+        await Assert.ThrowsAsync<AosValidationException>(() => Client.StartAsync("diamond", runId: "bad id"));
+    }
+
+    private static WorkflowDefinition Diamond(string name) => new()
+    {
+        Name = name,
+        Steps =
+        [
+            new WorkflowStep { Id = "a", Kind = ScriptedStepKind.Name },
+            new WorkflowStep { Id = "b", Kind = ScriptedStepKind.Name, DependsOn = ["a"] },
+            new WorkflowStep { Id = "c", Kind = ScriptedStepKind.Name, DependsOn = ["a"] },
+            new WorkflowStep { Id = "d", Kind = ScriptedStepKind.Name, DependsOn = ["b", "c"] },
+        ],
+    };
+
+    private async Task<WorkflowRun> WaitForAsync(string run, Func<WorkflowRun, bool> condition)
+    {
+        // Each look is a grain call that queues behind the run's own turns: progress, not a timed sleep.
+        for (var i = 0; i < 10_000; i++)
+        {
+            var current = await Client.GetAsync(run);
+            if (condition(current))
+            {
+                return current;
+            }
+
+            await Task.Yield();
+        }
+
+        throw new TimeoutException($"Run {run} did not reach the expected state.");
+    }
+
+    private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            try
+            {
+                return await approvals.GetAsync(id);
+            }
+            catch (ApprovalNotFoundException)
+            {
+                await Task.Yield();
+            }
+        }
+
+        throw new TimeoutException($"Approval {id} was not requested.");
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}
