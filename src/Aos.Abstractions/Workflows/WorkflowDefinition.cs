@@ -11,6 +11,16 @@ public sealed record WorkflowDefinition
 
     /// <summary>Gets the steps.</summary>
     public required IReadOnlyList<WorkflowStep> Steps { get; init; }
+
+    /// <summary>Gets whether a run starts over when every step completed.</summary>
+    /// <remarks>
+    /// The next iteration gets a fresh step history and the completed iteration's results as its input, so a perpetual workflow
+    /// keeps bounded storage.
+    /// </remarks>
+    public bool ContinueAsNew { get; init; }
+
+    /// <summary>Gets how many iterations a run that continues as new makes at most; unlimited when <see langword="null"/>.</summary>
+    public int? MaxIterations { get; init; }
 }
 
 /// <summary>Describes one step of a workflow.</summary>
