@@ -50,4 +50,28 @@ public static class Durations
 
         return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration);
     }
+
+    /// <summary>Formats a duration in the largest unit that holds it exactly (<c>3d</c>, <c>90s</c>, <c>250ms</c>), or as <c>d.hh:mm:ss.fffffff</c>.</summary>
+    internal static string Format(TimeSpan duration)
+    {
+        if (duration == TimeSpan.Zero)
+        {
+            return "0s";
+        }
+
+        if (duration > TimeSpan.Zero && duration.Ticks % TimeSpan.TicksPerMillisecond == 0)
+        {
+            var milliseconds = duration.Ticks / TimeSpan.TicksPerMillisecond;
+            for (var i = Units.Length - 1; i >= 0; i--)
+            {
+                var (suffix, unit) = Units[i];
+                if (milliseconds % (long)unit == 0)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"{milliseconds / (long)unit}{suffix}");
+                }
+            }
+        }
+
+        return duration.ToString("c", CultureInfo.InvariantCulture);
+    }
 }
