@@ -51,20 +51,29 @@ public static class Durations
         return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration);
     }
 
-    /// <summary>Writes a duration in the largest whole unit that fits it exactly: <c>3d</c>, <c>24h</c>, <c>30m</c>, <c>90s</c> or <c>500ms</c>.</summary>
+    /// <summary>Formats a duration in the largest unit that holds it exactly (<c>3d</c>, <c>90s</c>, <c>250ms</c>), or as <c>d.hh:mm:ss.fffffff</c>.</summary>
     /// <param name="duration">The duration.</param>
     /// <returns>The text, which <see cref="TryParse"/> reads back.</returns>
     public static string Format(TimeSpan duration)
     {
-        for (var i = Units.Length - 1; i > 0; i--)
+        if (duration == TimeSpan.Zero)
         {
-            var (suffix, unit) = Units[i];
-            if (duration.TotalMilliseconds % unit == 0)
+            return "0s";
+        }
+
+        if (duration > TimeSpan.Zero && duration.Ticks % TimeSpan.TicksPerMillisecond == 0)
+        {
+            var milliseconds = duration.Ticks / TimeSpan.TicksPerMillisecond;
+            for (var i = Units.Length - 1; i >= 0; i--)
             {
-                return (duration.TotalMilliseconds / unit).ToString(CultureInfo.InvariantCulture) + suffix;
+                var (suffix, unit) = Units[i];
+                if (milliseconds % (long)unit == 0)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"{milliseconds / (long)unit}{suffix}");
+                }
             }
         }
 
-        return duration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
+        return duration.ToString("c", CultureInfo.InvariantCulture);
     }
 }

@@ -12,7 +12,11 @@ public sealed record WorkflowDefinition
     /// <summary>Gets the steps.</summary>
     public required IReadOnlyList<WorkflowStep> Steps { get; init; }
 
-    /// <summary>Gets whether a run starts over when every step completed, as its next iteration with a fresh step history and the completed iteration's results as input: bounded storage for perpetual workflows.</summary>
+    /// <summary>Gets whether a run starts over when every step completed.</summary>
+    /// <remarks>
+    /// The next iteration gets a fresh step history and the completed iteration's results as its input, so a perpetual workflow
+    /// keeps bounded storage.
+    /// </remarks>
     public bool ContinueAsNew { get; init; }
 
     /// <summary>Gets how many iterations a run that continues as new makes at most; unlimited when <see langword="null"/>.</summary>

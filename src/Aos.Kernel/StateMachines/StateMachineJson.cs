@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Aos.Kernel.Definitions;
 using Aos.StateMachines;
 
 namespace Aos.Kernel.StateMachines;
 
-/// <summary>Reads and writes state machine definitions as JSON.</summary>
+/// <summary>Reads and writes state machine definitions as JSON, or reads them from YAML.</summary>
 /// <remarks>
 /// <code language="json">
 /// {
@@ -24,7 +25,15 @@ public static class StateMachineJson
     /// <param name="json">The JSON text.</param>
     /// <returns>The definition; it is not validated yet (<see cref="StateMachine.Create"/> does that).</returns>
     /// <exception cref="AosValidationException">The JSON is malformed or has the wrong shape; the message gives the line and the path.</exception>
-    public static StateMachineDefinition Read(string json)
+    public static StateMachineDefinition Read(string json) => Read(json, fromYaml: false);
+
+    /// <summary>Reads a definition written in YAML.</summary>
+    /// <param name="yaml">The YAML text, shaped as the JSON that <see cref="Read(string)"/> reads.</param>
+    /// <returns>The definition; it is not validated yet (<see cref="StateMachine.Create"/> does that).</returns>
+    /// <exception cref="AosValidationException">The YAML is malformed (the message gives the line and column) or has the wrong shape (the message gives the path).</exception>
+    public static StateMachineDefinition ReadYaml(string yaml) => Read(DefinitionYaml.ToJson(yaml), fromYaml: true);
+
+    private static StateMachineDefinition Read(string json, bool fromYaml)
     {
         ArgumentNullException.ThrowIfNull(json);
         StateMachineDocument? document;
@@ -34,8 +43,9 @@ public static class StateMachineJson
         }
         catch (JsonException ex)
         {
-            var line = ex.LineNumber is { } n ? $"line {n + 1}" : "the document";
-            throw new AosValidationException($"The state machine definition is not valid JSON of the expected shape at {line}, path '{ex.Path ?? "$"}': {FirstSentence(ex.Message)}", ex) { Field = ex.Path };
+            // Lines of the JSON converted from YAML are not the lines the author wrote; the path still says where.
+            var line = fromYaml ? " at" : ex.LineNumber is { } n ? $" at line {n + 1}," : " in the document,";
+            throw new AosValidationException($"The state machine definition is not valid JSON of the expected shape{line} path '{ex.Path ?? "$"}': {FirstSentence(ex.Message)}", ex) { Field = ex.Path };
         }
 
         if (document is null)
@@ -71,7 +81,7 @@ public static class StateMachineJson
         };
     }
 
-    /// <summary>Writes a definition as JSON that <see cref="Read"/> reads back.</summary>
+    /// <summary>Writes a definition as JSON that <see cref="Read(string)"/> reads back.</summary>
     /// <param name="definition">The definition.</param>
     /// <returns>The JSON text.</returns>
     public static string Write(StateMachineDefinition definition)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aos.Workflows;
 
@@ -30,6 +31,19 @@ public static partial class WorkflowValidator
             throw Invalid("steps", $"{where} has no steps.");
         }
 
+        if (definition.MaxIterations is { } max)
+        {
+            if (max < 1)
+            {
+                throw Invalid("maxIterations", $"{where} has maxIterations {max}; it must be 1 or more, or left out for no limit.");
+            }
+
+            if (!definition.ContinueAsNew)
+            {
+                throw Invalid("maxIterations", $"{where} sets maxIterations without continueAsNew; only a run that continues as new has iterations. Set continueAsNew or remove maxIterations.");
+            }
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < definition.Steps.Count; i++)
         {
@@ -50,6 +64,8 @@ public static partial class WorkflowValidator
                 CheckKind(compensation.Kind, $"steps[{i}].compensation.kind", $"{where}: the compensation of step '{step.Id}'", extensionKinds);
             }
 
+            CheckInput(step.Input, $"steps[{i}].input", $"{where}: the input of step '{step.Id}'");
+            CheckInput(step.Compensation?.Input, $"steps[{i}].compensation.input", $"{where}: the compensation input of step '{step.Id}'");
             if (step.MaxAttempts is < 1 or > 100)
             {
                 throw Invalid($"steps[{i}].maxAttempts", $"{where}: step '{step.Id}' has maxAttempts {step.MaxAttempts}; it must be between 1 and 100.");
@@ -134,6 +150,27 @@ public static partial class WorkflowValidator
         {
             var known = BuiltInKinds.Concat(extensionKinds ?? new HashSet<string>()).Order(StringComparer.Ordinal);
             throw Invalid(field, $"{what} has the kind '{kind}', which no node knows; use one of {string.Join(", ", known)}.");
+        }
+    }
+
+    private static void CheckInput(string? input, string field, string what)
+    {
+        if (input is not null && !IsJsonObject(input))
+        {
+            throw Invalid(field, $"{what} is not a JSON object; give the input as an object of named values, such as {{\"topic\": \"orders\"}}.");
+        }
+    }
+
+    private static bool IsJsonObject(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -55,6 +55,50 @@ public sealed class StateMachineJsonTests
     }
 
     [Fact]
+    public void ReadYaml_ReadsTheSameDefinitionAsTheJson()
+    {
+        var definition = StateMachineJson.ReadYaml("""
+            name: expense
+            initialState: submitted
+            states:
+              - name: submitted
+                timeout: 2d
+              - { name: approved, terminal: true }
+              - { name: escalated, terminal: true }
+            transitions:
+              - from: submitted
+                event: approve
+                to: approved
+                guard: { field: amount, op: le, value: 1000 }
+              - { from: submitted, event: submitted_timeout, to: escalated, escalation: true }
+            """);
+
+        var json = StateMachineJson.Read("""
+            {
+              "name": "expense", "initialState": "submitted",
+              "states": [ { "name": "submitted", "timeout": "2d" }, { "name": "approved", "terminal": true }, { "name": "escalated", "terminal": true } ],
+              "transitions": [
+                { "from": "submitted", "event": "approve", "to": "approved", "guard": { "field": "amount", "op": "le", "value": 1000 } },
+                { "from": "submitted", "event": "submitted_timeout", "to": "escalated", "escalation": true }
+              ]
+            }
+            """);
+        Assert.Equal(StateMachineJson.Write(json), StateMachineJson.Write(definition));
+        Assert.Equal(TimeSpan.FromDays(2), definition.States[0].Timeout);
+        StateMachine.Create(definition);
+    }
+
+    [Theory]
+    [InlineData("name: m\nstates:\n  - name: a\n    timout: 1h\n", "path '$.states[0].timout'")]
+    [InlineData("name: m\nstates: [a\n", "not valid YAML at line 3, column 1")]
+    public void ReadYaml_BadYaml_IsRefusedSayingWhere(string yaml, string expected)
+    {
+        var error = Assert.Throws<AosValidationException>(() => StateMachineJson.ReadYaml(yaml));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
     public async Task DecisionTemplate_EscalatesUnansweredSteps_AndRejectsAnEscalationLeftTooLong()
     {
         var machine = StateMachine.Create(StateMachineTemplates.Decision);

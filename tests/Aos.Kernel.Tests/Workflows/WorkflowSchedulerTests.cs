@@ -113,6 +113,8 @@ public sealed class WorkflowSchedulerTests
     [InlineData("unknown-dependency", "steps[1].dependsOn", "depends on 'z', which is not a step")]
     [InlineData("unknown-kind", "steps[0].kind", "has the kind 'teleport', which no node knows")]
     [InlineData("duplicate", "steps[1].id", "the step id 'a' is used twice")]
+    [InlineData("input", "steps[0].input", "the input of step 'a' is not a JSON object")]
+    [InlineData("compensation-input", "steps[0].compensation.input", "the compensation input of step 'a' is not a JSON object")]
     public void Validate_RefusesABadDefinition_NamingTheStepOrTheCycle(string defect, string field, string message)
     {
         WorkflowStep[] steps = defect switch
@@ -125,6 +127,8 @@ public sealed class WorkflowSchedulerTests
             "self" => [new() { Id = "a", Kind = "publish", DependsOn = ["a"] }],
             "unknown-dependency" => [new() { Id = "a", Kind = "publish" }, new() { Id = "b", Kind = "publish", DependsOn = ["z"] }],
             "unknown-kind" => [new() { Id = "a", Kind = "teleport" }],
+            "input" => [new() { Id = "a", Kind = "publish", Input = "[1, 2]" }],
+            "compensation-input" => [new() { Id = "a", Kind = "publish", Compensation = new WorkflowCompensation("publish", "not json") }],
             _ => [new() { Id = "a", Kind = "publish" }, new() { Id = "a", Kind = "timer" }],
         };
 
