@@ -1,0 +1,233 @@
+using System.Text.Json;
+using Aos.Kernel.Workflows.Maf;
+using Aos.Workflows;
+using Microsoft.Agents.AI.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
+namespace Aos.Kernel.Tests.Workflows.Maf;
+
+/// <summary>A MAF workflow (uppercase, then append) run as a <c>maf-workflow</c> step: output, checkpoints, resume after a restart, errors.</summary>
+public sealed class MafWorkflowStepKindTests : IAsyncDisposable
+{
+    private readonly SqliteGrainStorageScope _storage = new();
+    private readonly TaskCompletionSource _appendEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _never = new();
+    private ServiceProvider? _services;
+    private int _uppercaseCalls;
+    private int _appendCalls;
+    private bool _appendBlocks;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        await _storage.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StartAsync_RunsTheWorkflowToCompletion_AndReturnsItsOutput()
+    {
+        var kind = Kind(_storage.Storage);
+
+        var outcome = await kind.StartAsync(Step("""{"workflow": "shout", "input": "hello"}"""), Ct);
+
+        Assert.True(outcome.IsCompleted, outcome.Error);
+        Assert.Equal("\"HELLO!\"", outcome.Result);
+        Assert.Equal((1, 1), (_uppercaseCalls, _appendCalls));
+    }
+
+    [Fact]
+    public async Task StartAsync_StoresACheckpointPerSuperstep_UnderTheAttemptsIdempotencyKey()
+    {
+        var step = Step("""{"workflow": "shout", "input": "hello"}""");
+
+        await Kind(_storage.Storage).StartAsync(step, Ct);
+
+        var store = new AosCheckpointStore(_storage.Storage);
+        var checkpoints = (await store.RetrieveIndexAsync(step.IdempotencyKey)).ToArray();
+        Assert.Equal(2, checkpoints.Length);
+        Assert.Equal([checkpoints[1]], await store.RetrieveIndexAsync(step.IdempotencyKey, withParent: checkpoints[0]));
+        Assert.Equal(JsonValueKind.Object, (await store.RetrieveCheckpointAsync(step.IdempotencyKey, checkpoints[0])).ValueKind);
+    }
+
+    [Fact]
+    public async Task StartAsync_AgainAfterARestartMidRun_ResumesFromTheCheckpointWithoutRerunningTheFirstExecutor()
+    {
+        var step = Step("""{"workflow": "shout", "input": "hello"}""");
+        _appendBlocks = true;
+        using var crash = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var interrupted = Kind(_storage.Storage).StartAsync(step, crash.Token).AsTask();
+        await _appendEntered.Task.WaitAsync(Ct);
+        crash.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted);
+        Assert.Equal((1, 1), (_uppercaseCalls, _appendCalls));
+
+        _appendBlocks = false;
+        await _services!.DisposeAsync();
+        var outcome = await Kind(await _storage.RestartAsync()).StartAsync(step, Ct);
+
+        Assert.True(outcome.IsCompleted, outcome.Error);
+        Assert.Equal("\"HELLO!\"", outcome.Result);
+        Assert.Equal((1, 2), (_uppercaseCalls, _appendCalls));
+    }
+
+    [Fact]
+    public async Task StartAsync_AgainForAFinishedAttempt_ReturnsTheSameResultWithoutRunningAnything()
+    {
+        var step = Step("""{"workflow": "shout", "input": "hello"}""");
+        var first = await Kind(_storage.Storage).StartAsync(step, Ct);
+        await _services!.DisposeAsync();
+
+        var again = await Kind(await _storage.RestartAsync()).StartAsync(step, Ct);
+
+        Assert.Equal(first, again);
+        Assert.Equal((1, 1), (_uppercaseCalls, _appendCalls));
+    }
+
+    [Fact]
+    public async Task StartAsync_AnotherAttempt_RunsTheWorkflowAfresh()
+    {
+        var kind = Kind(_storage.Storage);
+        await kind.StartAsync(Step("""{"workflow": "shout", "input": "hello"}"""), Ct);
+
+        var retry = await kind.StartAsync(Step("""{"workflow": "shout", "input": "hello"}""", attempt: 2), Ct);
+
+        Assert.Equal("\"HELLO!\"", retry.Result);
+        Assert.Equal((2, 2), (_uppercaseCalls, _appendCalls));
+    }
+
+    [Fact]
+    public async Task StartAsync_UnknownWorkflow_FailsForGoodListingTheRegisteredOnes()
+    {
+        var outcome = await Kind(_storage.Storage).StartAsync(Step("""{"workflow": "whisper", "input": "hello"}"""), Ct);
+
+        Assert.True(outcome.IsFinal);
+        Assert.Equal("No MAF workflow named 'whisper' is registered; the registered ones are: 'both', 'broken', 'counted', 'shout'.", outcome.Error);
+    }
+
+    [Fact]
+    public async Task StartAsync_NoWorkflowNamed_FailsForGoodShowingTheInputShape()
+    {
+        var outcome = await Kind(_storage.Storage).StartAsync(Step("""{"input": "hello"}"""), Ct);
+
+        Assert.True(outcome.IsFinal);
+        Assert.Contains("{\"workflow\": \"<name>\", \"input\": ...}", outcome.Error);
+    }
+
+    [Fact]
+    public async Task StartAsync_InputOfTheWrongType_FailsForGoodWithoutRunning()
+    {
+        var outcome = await Kind(_storage.Storage).StartAsync(Step("""{"workflow": "shout", "input": {"text": "hello"}}"""), Ct);
+
+        Assert.True(outcome.IsFinal);
+        Assert.Equal("The input of MAF workflow 'shout' must be a JSON String, not a JSON object.", outcome.Error);
+        Assert.Equal(0, _uppercaseCalls);
+    }
+
+    [Fact]
+    public async Task StartAsync_AnExecutorThrows_FailsNamingTheExecutorAndItsError()
+    {
+        var outcome = await Kind(_storage.Storage).StartAsync(Step("""{"workflow": "broken", "input": "hello"}"""), Ct);
+
+        Assert.False(outcome.IsFinal);
+        Assert.Equal("MAF workflow 'broken' failed in executor 'explode': cannot append to HELLO", outcome.Error);
+    }
+
+    [Fact]
+    public async Task StartAsync_RegisteredWithATypeTheStartExecutorDoesNotTake_FailsForGoodNamingWhatItTakes()
+    {
+        var outcome = await Kind(_storage.Storage).StartAsync(Step("""{"workflow": "counted", "input": 3}"""), Ct);
+
+        Assert.True(outcome.IsFinal);
+        Assert.Equal(
+            "MAF workflow 'counted' is registered with input type Int32, but its start executor takes String; register it with one of those.",
+            outcome.Error);
+        Assert.Equal(0, _uppercaseCalls);
+    }
+
+    [Fact]
+    public async Task StartAsync_SeveralOutputs_ReturnsThemAsAnArray()
+    {
+        var outcome = await Kind(_storage.Storage).StartAsync(Step("""{"workflow": "both", "input": "hello"}"""), Ct);
+
+        Assert.True(outcome.IsCompleted, outcome.Error);
+        var outputs = JsonSerializer.Deserialize<string[]>(outcome.Result!)!;
+        Assert.Equal(["HELLO!", "OLLEH"], outputs.Order(StringComparer.Ordinal));
+    }
+
+    private IWorkflowStepKind Kind(IGrainStorage storage)
+    {
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddKeyedSingleton(AosStorageNames.GrainStorage, storage)
+            .AddMafWorkflow<string>("shout", _ => Shout())
+            .AddMafWorkflow<string>("broken", _ => Broken())
+            .AddMafWorkflow<int>("counted", _ => Shout())
+            .AddMafWorkflow<string>("both", _ => Both())
+            .BuildServiceProvider();
+        return Assert.Single(_services.GetServices<IWorkflowStepKind>(), k => k.Kind == "maf-workflow");
+    }
+
+    private Workflow Shout()
+    {
+        var uppercase = Uppercase();
+        var append = ExecutorBindingExtensions.BindAsExecutor<string, string>(AppendAsync, "append");
+        return new WorkflowBuilder(uppercase).AddEdge(uppercase, append).WithOutputFrom(append).Build();
+    }
+
+    private Workflow Both()
+    {
+        var uppercase = Uppercase();
+        var append = ExecutorBindingExtensions.BindAsExecutor<string, string>(AppendAsync, "append");
+        var reverse = ExecutorBindingExtensions.BindAsExecutor<string, string>(
+            new Func<string, string>(text => new string(text.Reverse().ToArray())), "reverse");
+        return new WorkflowBuilder(uppercase).AddFanOutEdge(uppercase, [append, reverse]).WithOutputFrom(append, reverse).Build();
+    }
+
+    private Workflow Broken()
+    {
+        var uppercase = Uppercase();
+        var explode = ExecutorBindingExtensions.BindAsExecutor<string, string>(
+            new Func<string, string>(text => throw new InvalidOperationException($"cannot append to {text}")), "explode");
+        return new WorkflowBuilder(uppercase).AddEdge(uppercase, explode).WithOutputFrom(explode).Build();
+    }
+
+    private ExecutorBinding Uppercase() => ExecutorBindingExtensions.BindAsExecutor<string, string>(
+        new Func<string, string>(text =>
+        {
+            Interlocked.Increment(ref _uppercaseCalls);
+            return text.ToUpperInvariant();
+        }),
+        "uppercase");
+
+    private async ValueTask<string> AppendAsync(string text, IWorkflowContext context, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _appendCalls);
+        if (_appendBlocks)
+        {
+            _appendEntered.TrySetResult();
+            await _never.Task.WaitAsync(cancellationToken);
+        }
+
+        return text + "!";
+    }
+
+    private static WorkflowStepContext Step(string input, int attempt = 1)
+    {
+        using var document = JsonDocument.Parse(input);
+        return new WorkflowStepContext
+        {
+            RunId = "run-1",
+            Workflow = "greet",
+            StepId = "shout",
+            Attempt = attempt,
+            Input = document.RootElement.Clone(),
+        };
+    }
+}
