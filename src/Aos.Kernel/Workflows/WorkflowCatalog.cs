@@ -64,7 +64,7 @@ public sealed class WorkflowCatalog
             return cached;
         }
 
-        var definition = WorkflowJson.Parse(await _payloads.GetAsync(version));
+        var definition = WorkflowJson.Parse(await _payloads.GetAsync(version), _extensionKinds);
         _byRef.TryAdd(version, definition);
         return definition;
     }
