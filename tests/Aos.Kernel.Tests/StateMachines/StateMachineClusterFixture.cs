@@ -4,6 +4,7 @@ using Aos.Kernel.Tests.Cluster;
 using Aos.Kernel.Tests.Support;
 using Aos.Kernel.Tests.Workflows;
 using Aos.Workflows;
+using Microsoft.Agents.AI.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -44,6 +45,12 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
         {
             siloBuilder.Services.AddSingleton<TimeProvider>(Time);
             siloBuilder.Services.AddSingleton<IWorkflowStepKind, ScriptedStepKind>();
+            siloBuilder.Services.AddMafWorkflow<string>("greet", _ =>
+            {
+                var upper = ExecutorBindingExtensions.BindAsExecutor<string, string>(new Func<string, string>(text => text.ToUpperInvariant()), "upper");
+                var exclaim = ExecutorBindingExtensions.BindAsExecutor<string, string>(new Func<string, string>(text => text + "!"), "exclaim");
+                return new Microsoft.Agents.AI.Workflows.WorkflowBuilder(upper).AddEdge(upper, exclaim).WithOutputFrom(exclaim).Build();
+            });
             StateMachineHook signal = (context, _) =>
             {
                 Signal(context.InstanceId, context.Transition.To).TrySetResult();

@@ -259,6 +259,27 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task MafWorkflowStep_RunsAMicrosoftAgentFrameworkWorkflow_AsAStepOfTheRun()
+    {
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "with-maf",
+            Steps =
+            [
+                new WorkflowStep { Id = "greet", Kind = "maf-workflow", Input = "{\"workflow\": \"greet\", \"input\": \"hello\"}" },
+                new WorkflowStep { Id = "after", Kind = ScriptedStepKind.Name, DependsOn = ["greet"] },
+            ],
+        });
+
+        var run = NewId();
+        await Client.StartAsync("with-maf", runId: run);
+        var done = await Client.WaitAsync(run, Wait);
+
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
+        Assert.Equal("\"HELLO!\"", done.Steps[0].Result);
+    }
+
+    [Fact]
     public async Task Cancel_WhileWaiting_SkipsWhatWasLeft_AndIsRefusedOnceFinished()
     {
         var run = NewId();
