@@ -79,17 +79,18 @@ internal sealed partial class WorkflowRunGrain
                     continue;
                 }
 
+                // The next check moves on in memory only: what is durable is the older check, which is what a restart needs.
                 if (_inFlight.Contains((step.Id, false)))
                 {
                     if (step.CheckAt <= now)
                     {
                         // Still executing here: not lost, so not started again; checked again later.
                         run = WithStep(run, step.Id, s => s with { CheckAt = now + _options.ResumeDelay });
-                        changed = true;
                     }
                 }
                 else if (restart || step.CheckAt <= now)
                 {
+                    run = WithStep(run, step.Id, s => s with { CheckAt = now + _options.ResumeDelay });
                     launch.Add((step.Id, false));
                 }
             }
