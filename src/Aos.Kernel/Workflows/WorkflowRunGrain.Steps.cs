@@ -213,6 +213,11 @@ internal sealed partial class WorkflowRunGrain
                     ? WorkflowStepOutcome.Failed($"No step kind '{kindName}' is registered on this node.", final: true)
                     : await kind.StartAsync(context);
             }
+            catch (AosValidationException ex)
+            {
+                // A bad input stays bad: retrying it would fail the same way.
+                outcome = WorkflowStepOutcome.Failed(ex.Message, final: true);
+            }
             catch (Exception ex)
             {
                 outcome = WorkflowStepOutcome.Failed($"{ex.GetType().Name}: {ex.Message}");

@@ -256,6 +256,28 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
         Assert.Contains("\"count\"", done.Steps[0].Result, StringComparison.OrdinalIgnoreCase);
         var records = await fixture.Silo(0).GetRequiredService<Aos.Kernel.Messaging.MessageBus>().GetAsync(run + ".ask.1", Ct);
         Assert.Equal(Aos.Messaging.MessageStatus.Delivered, Assert.Single(records).Status);
+
+        var nobody = NewId();
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "ask-nobody",
+            Steps = [new WorkflowStep { Id = "ask", Kind = "agent-request", Input = "{\"agent\": \"no-such-agent\", \"type\": \"get\"}", MaxAttempts = 3 }],
+        });
+        await Client.StartAsync("ask-nobody", runId: nobody);
+        var failed = await Client.WaitAsync(nobody, Wait);
+        Assert.Equal((WorkflowStatus.Failed, 1), (failed.Status, failed.Steps[0].Attempts));
+        Assert.Contains("there is no agent 'no-such-agent'", failed.Steps[0].Error);
+
+        var badInput = NewId();
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "ask-without-agent",
+            Steps = [new WorkflowStep { Id = "ask", Kind = "agent-request", Input = "{\"type\": \"get\"}", MaxAttempts = 3 }],
+        });
+        await Client.StartAsync("ask-without-agent", runId: badInput);
+        var refused = await Client.WaitAsync(badInput, Wait);
+        Assert.Equal((WorkflowStatus.Failed, 1), (refused.Status, refused.Steps[0].Attempts));
+        Assert.Equal("Step 'ask' of workflow 'ask-without-agent' needs 'agent' in its input, for instance {\"agent\": \"finance-1\", \"type\": \"budget.review\"}.", refused.Steps[0].Error);
     }
 
     [Fact]

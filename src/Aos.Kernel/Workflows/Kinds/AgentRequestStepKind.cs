@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aos.Kernel.Messaging;
+using Aos.Kernel.Registry;
 using Aos.Messaging;
 using Aos.Workflows;
 
@@ -14,7 +15,7 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// agent's reply leaves in the same transaction as its turn (the transactional outbox) and comes back to the step, so neither the request
 /// nor the reply is lost. A request that the bus dead-letters (retries spent, expired, no such agent) fails the attempt with the reason.
 /// </remarks>
-internal sealed class AgentRequestStepKind(MessageBus bus) : IWorkflowStepKind
+internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registry) : IWorkflowStepKind
 {
     public string Kind => "agent-request";
 
@@ -25,6 +26,15 @@ internal sealed class AgentRequestStepKind(MessageBus bus) : IWorkflowStepKind
         if (!AgentId.TryParse(agent, out var target, out var error))
         {
             throw StepInput.Invalid(context, "agent", $"has the agent id '{agent}', which is invalid: {error}");
+        }
+
+        try
+        {
+            await registry.GetAsync(target, cancellationToken);
+        }
+        catch (AgentNotFoundException)
+        {
+            return WorkflowStepOutcome.Failed($"there is no agent '{agent}'; register it, or fix the step's 'agent'.", final: true);
         }
 
         var records = await bus.GetAsync(context.IdempotencyKey, cancellationToken);
