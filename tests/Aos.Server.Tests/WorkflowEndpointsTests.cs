@@ -190,8 +190,23 @@ public sealed class WorkflowEndpointsTests(ServerFixture fixture)
         Assert.Empty((await _server.GetJsonAsync($"/v1/workflow-runs?workflow={name}"))["items"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Register_MisspeltProperty_Is400NamingIt()
+    {
+        var definition = TimerThenPublish(ServerHost.NewId("typo"));
+        definition["steps"]![1]!["dependOn"] = definition["steps"]![1]!["dependsOn"]!.DeepClone();
+
+        using var response = await _server.Http.PostAsync("/v1/workflows", ServerHost.Json(definition), Token);
+        var problem = await response.AssertProblemAsync(400);
+
+        Assert.Contains("'dependOn'", problem.Detail());
+        Assert.StartsWith("steps[1]", problem["field"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/v1/workflows", "{\"name\": ")]
+    [InlineData("/v1/workflows", "{\"name\": \"no-steps\"}")]
+    [InlineData("/v1/workflows", "[1, 2]")]
     [InlineData("/v1/workflow-runs", "{\"workflow\": ")]
     [InlineData("/v1/workflow-runs", """{"workflow": "w", "wait": 5}""")]
     public async Task Post_BadJson_Is400Problem(string path, string body)

@@ -30,7 +30,7 @@ internal static class RegistrationFile
         };
     }
 
-    internal static bool IsYaml(FileInfo file, string text) =>
+    private static bool IsYaml(FileInfo file, string text) =>
         file.Extension is ".yaml" or ".yml" || (file.Extension is not ".json" && !text.TrimStart().StartsWith('{') && !text.TrimStart().StartsWith('['));
 
     private static JsonNode? FromJson(string text, string name)
@@ -46,7 +46,7 @@ internal static class RegistrationFile
         }
     }
 
-    internal static JsonNode? FromYaml(string text, string name)
+    private static JsonNode? FromYaml(string text, string name)
     {
         try
         {

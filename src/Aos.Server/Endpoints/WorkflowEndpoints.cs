@@ -30,10 +30,10 @@ internal static class WorkflowEndpoints
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
     {
         var workflows = app.MapGroup("/v1/workflows").WithTags("Workflows");
-        workflows.MapPost("/", async Task<Results<Created<WorkflowRegistrationView>, Ok<WorkflowRegistrationView>>> (HttpRequest request, WorkflowClient client) =>
+        workflows.MapPost("/", async Task<Results<Created<WorkflowRegistrationView>, Ok<WorkflowRegistrationView>>> (HttpRequest request, WorkflowClient client, WorkflowCatalog catalog) =>
         {
             using var reader = new StreamReader(request.Body);
-            var definition = WorkflowJson.Parse(await reader.ReadToEndAsync(request.HttpContext.RequestAborted));
+            var definition = WorkflowJson.Parse(await reader.ReadToEndAsync(request.HttpContext.RequestAborted), catalog.ExtensionKinds);
             var (version, created) = await client.RegisterAsync(definition);
             var view = new WorkflowRegistrationView(definition.Name, ShortVersion(version), definition.Steps.Count);
             return created ? TypedResults.Created($"/v1/workflows/{Uri.EscapeDataString(definition.Name)}", view) : TypedResults.Ok(view);
