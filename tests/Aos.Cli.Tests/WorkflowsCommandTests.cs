@@ -187,7 +187,7 @@ public sealed class WorkflowsCommandTests(ServerFixture fixture) : IClassFixture
     [Theory]
     [InlineData("missing.yaml", null, "aos: file not found: ")]
     [InlineData("broken.json", "{\"name\": ", "aos: broken.json is not valid JSON: ")]
-    [InlineData("broken.yaml", "steps: [a, b", "aos: broken.yaml is not valid YAML: ")]
+    [InlineData("broken.yaml", "steps: [a, b", "aos: broken.yaml: The definition is not valid YAML")]
     [InlineData("list.yaml", "- a\n- b\n", "aos: list.yaml must hold one workflow")]
     public async Task Register_UnreadableFile_ExitsWithUsageAndSendsNothing(string fileName, string? content, string expected)
     {

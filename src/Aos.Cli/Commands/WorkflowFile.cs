@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Aos.Kernel.Definitions;
 
 namespace Aos.Cli.Commands;
 
@@ -22,19 +23,32 @@ internal static class WorkflowFile
             throw new CliException($"cannot read {file.FullName}: {ex.Message}", ExitCodes.Usage);
         }
 
-        var node = RegistrationFile.IsYaml(file, text) ? FromYaml(text, file.Name) : FromJson(text, file.Name);
+        var node = IsYaml(file, text) ? FromJson(FromYaml(text, file.Name), file.Name) : FromJson(text, file.Name);
         return node as JsonObject
             ?? throw new CliException($"{file.Name} must hold one workflow: an object with a name and steps, each with an id and a kind.", ExitCodes.Usage);
     }
 
-    // The one place YAML becomes JSON, so that it can move to the kernel's workflow YAML reader as a unit.
-    private static JsonNode? FromYaml(string yaml, string fileName) => RegistrationFile.FromYaml(yaml, fileName);
+    private static bool IsYaml(FileInfo file, string text) =>
+        file.Extension is ".yaml" or ".yml" || (file.Extension is not ".json" && !text.TrimStart().StartsWith('{'));
+
+    // The one place YAML becomes JSON. It converts without validating: the server validates, knowing the step kinds its extensions add.
+    private static string FromYaml(string yaml, string fileName)
+    {
+        try
+        {
+            return DefinitionYaml.ToJson(yaml);
+        }
+        catch (AosValidationException ex)
+        {
+            throw new CliException($"{fileName}: {ex.Message}", ExitCodes.Usage);
+        }
+    }
 
     private static JsonNode? FromJson(string text, string fileName)
     {
         try
         {
-            // Comments and trailing commas are dropped here, so the server receives plain JSON whichever reader it runs.
+            // Comments and trailing commas are accepted, as by the server.
             return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)

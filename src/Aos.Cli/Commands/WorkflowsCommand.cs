@@ -8,6 +8,9 @@ namespace Aos.Cli.Commands;
 /// <summary>Builds <c>aos workflows …</c>: register and show workflow definitions, start, follow, cancel and signal their runs.</summary>
 internal static partial class WorkflowsCommand
 {
+    // The server leaves a step's maxAttempts out of a definition when it is at its default.
+    private const string DefaultMaxAttempts = "1";
+
     public static Command Create() => new("workflows", "Run durable workflows: register definitions, start runs, follow them step by step, signal and cancel them.")
     {
         CreateRegister(),
@@ -81,7 +84,7 @@ internal static partial class WorkflowsCommand
 
             var rows = (definition?["steps"] as JsonArray ?? []).Select(s => new[]
             {
-                Text(s?["id"]), Text(s?["kind"]), Join(s?["dependsOn"]), Text(s?["maxAttempts"]), Text(s?["timeout"]), Text(s?["compensation"]?["kind"]),
+                Text(s?["id"]), Text(s?["kind"]), Join(s?["dependsOn"]), s?["maxAttempts"]?.ToString() ?? DefaultMaxAttempts, Text(s?["timeout"]), Text(s?["compensation"]?["kind"]),
             }).ToList();
             TextTable.Write(output, string.Empty, ["STEP", "KIND", "DEPENDS ON", "ATTEMPTS", "TIMEOUT", "COMPENSATION"], rows);
         });
