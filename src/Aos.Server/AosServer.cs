@@ -91,6 +91,7 @@ public static class AosServer
         app.MapMessageEndpoints();
         app.MapStateMachineEndpoints();
         app.MapApprovalEndpoints();
+        app.MapWorkflowEndpoints();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Aos.Conversations;
 using Aos.Kernel.Agents;
 using Aos.Messaging;
 using Aos.StateMachines;
+using Aos.Workflows;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -30,6 +31,8 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             TransitionRefusedException e => (StatusCodes.Status409Conflict, "Transition refused", e.Message),
             ApprovalNotFoundException e => (StatusCodes.Status404NotFound, "Approval not found", e.Message),
             ApprovalRefusedException e => (StatusCodes.Status409Conflict, "Decision refused", e.Message),
+            WorkflowNotFoundException e => (StatusCodes.Status404NotFound, "Workflow not found", e.Message),
+            WorkflowRunRefusedException e => (StatusCodes.Status409Conflict, "Run refused", e.Message),
             AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),
             AgentUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Agent unavailable", e.Message),

@@ -18,8 +18,9 @@ internal sealed class AosApiClient(Uri server) : IDisposable
     public Task<JsonNode?> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, Resolve(path)), cancellationToken);
 
-    public Task<JsonNode?> PostAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, Resolve(path)) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
+    // A null body is sent as no body at all (a signal without a payload, a cancel).
+    public Task<JsonNode?> PostAsync(string path, JsonNode? body, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, Resolve(path)) { Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 

@@ -16,6 +16,7 @@ internal static class AosCommand
         root.Add(MessagesCommand.Create());
         root.Add(StateMachineCommand.Create());
         root.Add(ApprovalsCommand.Create());
+        root.Add(WorkflowsCommand.Create());
         root.Add(StatusCommand.Create());
         return root;
     }
