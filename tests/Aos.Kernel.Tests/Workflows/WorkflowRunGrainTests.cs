@@ -5,6 +5,8 @@ using Aos.Kernel.Tests.StateMachines;
 using Aos.Kernel.Workflows;
 using Aos.Workflows;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Aos.Kernel.Tests.Workflows;
 
@@ -318,26 +320,41 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     [Fact]
     public async Task ContinueAsNew_LoopsWithBoundedState_AndStoresALargeResultOnce()
     {
-        var run = NewId();
         var big = new string('x', 10_000);
-        ScriptedStepKind.Script(run, "tick", _ => ValueTask.FromResult(WorkflowStepOutcome.Completed(JsonSerializer.SerializeToElement(new { big }))));
-        await Client.RegisterAsync(new WorkflowDefinition
+        async Task<(WorkflowRun Run, int StateBytes)> LoopAsync(int iterations)
         {
-            Name = "perpetual",
-            ContinueAsNew = true,
-            MaxIterations = 200,
-            Steps = [new WorkflowStep { Id = "tick", Kind = ScriptedStepKind.Name }],
-        });
+            var run = NewId();
+            foreach (var step in new[] { "tick", "tock" })
+            {
+                ScriptedStepKind.Script(run, step, _ => ValueTask.FromResult(WorkflowStepOutcome.Completed(JsonSerializer.SerializeToElement(new { big }))));
+            }
 
-        await Client.StartAsync("perpetual", runId: run);
-        var done = await Client.WaitAsync(run, Wait);
+            await Client.RegisterAsync(new WorkflowDefinition
+            {
+                Name = "perpetual-" + iterations,
+                ContinueAsNew = true,
+                MaxIterations = iterations,
+                Steps = [new WorkflowStep { Id = "tick", Kind = ScriptedStepKind.Name }, new WorkflowStep { Id = "tock", Kind = ScriptedStepKind.Name, DependsOn = ["tick"] }],
+            });
+            await Client.StartAsync("perpetual-" + iterations, runId: run);
+            var done = await Client.WaitAsync(run, Wait);
+            Assert.Equal(2 * iterations, ScriptedStepKind.CallsOf(run).Count);
 
-        Assert.Equal((WorkflowStatus.Completed, 199), (done.Status, done.Iteration));
-        Assert.Equal(200, ScriptedStepKind.CallsOf(run).Count);
-        var step = Assert.Single(done.Steps);
-        Assert.Null(step.Result);
-        Assert.Equal(WorkflowPayloads.RefOf(JsonSerializer.Serialize(new { big })), step.ResultRef);
-        Assert.Empty(done.CompletionOrder.Skip(1));
+            var state = new GrainState<WorkflowRunState>(new WorkflowRunState());
+            await fixture.Silo(0).GetRequiredKeyedService<IGrainStorage>(AosStorageNames.GrainStorage).ReadStateAsync("workflow-run", GrainId.Create("aos-wf-run", run), state);
+            return (done, fixture.Silo(0).GetRequiredService<Serializer>().SerializeToArray(state.State).Length);
+        }
+
+        var (short_, shortBytes) = await LoopAsync(10);
+        var (long_, longBytes) = await LoopAsync(300);
+
+        Assert.Equal((WorkflowStatus.Completed, 9), (short_.Status, short_.Iteration));
+        Assert.Equal((WorkflowStatus.Completed, 299), (long_.Status, long_.Iteration));
+        Assert.InRange(longBytes, shortBytes - 8, shortBytes + 8); // 30 times the iterations, the same state: only the counters grow.
+        Assert.True(longBytes < 2_000, $"The run's state is {longBytes} bytes; the 10 KB results must be stored by hash, not inline.");
+        var reference = WorkflowPayloads.RefOf(JsonSerializer.Serialize(new { big }));
+        Assert.All(long_.Steps, s => Assert.Equal((null, reference), (s.Result, s.ResultRef)));
+        Assert.Equal(["tick", "tock"], long_.CompletionOrder);
     }
 
     [Fact]
