@@ -97,6 +97,8 @@ internal static class WorkflowMeasurement
             }
 
             Console.WriteLine();
+            var reminders = (await host.Services.GetRequiredService<IReminderTable>().ReadRows(0, 0)).Reminders.Count(r => r.ReminderName == "aos.wf.run");
+            Console.WriteLine($"Workflow run reminders left in the table after {options.Runs * Rounds * chains.Count:N0} finished runs: {reminders:N0}");
             Console.WriteLine($"// {cpu.Stop()}");
         }
         finally

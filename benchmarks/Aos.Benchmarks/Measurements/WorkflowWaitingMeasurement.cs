@@ -163,6 +163,10 @@ internal static class WorkflowWaitingMeasurement
             Console.WriteLine($"| Timer step fired (its result's firedAt − T) | {Percentiles.Ms(firedAt.At(50))} | {Percentiles.Ms(firedAt.At(90))} | {Percentiles.Ms(firedAt.At(99))} | {Percentiles.Ms(firedAt.Max)} |");
             Console.WriteLine($"| Run completed (its FinishedAt − T; durable one commit later) | {Percentiles.Ms(completedAt.At(50))} | {Percentiles.Ms(completedAt.At(90))} | {Percentiles.Ms(completedAt.At(99))} | {Percentiles.Ms(completedAt.Max)} |");
             Console.WriteLine();
+            // Let a tick that fired as the last runs finished (and its clean-up) pass before counting what is left.
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var reminders = (await host.Services.GetRequiredService<IReminderTable>().ReadRows(0, 0)).Reminders.Count(r => r.ReminderName == "aos.wf.run");
+            Console.WriteLine($"Workflow run reminders left in the table after all completed: {reminders:N0}");
             Console.WriteLine($"All {runs:N0} completed {completedAt.Max / 1000:0.0} s after T ({runs / (completedAt.Max / 1000):N0} runs/s); last commit of the burst at T + {(quietAt - due).TotalSeconds:0.0} s; " +
                 $"earliest firing {firedAt.At(0):0} ms after T");
         }
