@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -27,6 +27,10 @@ internal static class MeasurementRunner
         var natsUrl = "nats://127.0.0.1:4222";
         string? natsMonitor = null;
         int? natsPid = null;
+        var workflows = new WorkflowBenchOptions();
+        int? concurrency = null;
+        var waiting = 100_000;
+        var margin = 90;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -67,6 +71,27 @@ internal static class MeasurementRunner
                 case "--agents" when i + 1 < args.Length:
                     agents = int.Parse(args[++i]);
                     break;
+                case "--runs" when i + 1 < args.Length:
+                    workflows = workflows with { Runs = int.Parse(args[++i]) };
+                    break;
+                case "--concurrency" when i + 1 < args.Length:
+                    concurrency = int.Parse(args[++i]);
+                    break;
+                case "--limits" when i + 1 < args.Length:
+                    workflows = workflows with { Limits = [.. args[++i].Split(',').Select(int.Parse)] };
+                    break;
+                case "--no-latency":
+                    workflows = workflows with { Latency = false };
+                    break;
+                case "--latency-clients" when i + 1 < args.Length:
+                    workflows = workflows with { LatencyConcurrency = int.Parse(args[++i]) };
+                    break;
+                case "--waiting" when i + 1 < args.Length:
+                    waiting = int.Parse(args[++i]);
+                    break;
+                case "--margin-seconds" when i + 1 < args.Length:
+                    margin = int.Parse(args[++i]);
+                    break;
                 case var name when !name.StartsWith("--", StringComparison.Ordinal):
                     names.Add(name);
                     break;
@@ -102,6 +127,12 @@ internal static class MeasurementRunner
                     break;
                 case "bus-nats":
                     await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries });
+                    break;
+                case "workflows":
+                    await WorkflowMeasurement.RunAsync(concurrency is { } c ? workflows with { Concurrency = c } : workflows);
+                    break;
+                case "workflows-waiting":
+                    await WorkflowWaitingMeasurement.RunAsync(waiting, concurrency ?? 100, TimeSpan.FromSeconds(margin));
                     break;
                 case "startup":
                     await StartupMeasurement.RunAsync();

@@ -243,6 +243,9 @@ internal sealed partial class WorkflowRunGrain
             {
                 await GrainFactory.GetGrain<IWorkflowAdmissionGrain>(WorkflowAdmissionGrain.Key).ReleaseAsync(RunId);
                 _admissionOwed = false;
+
+                // The notice owed was the run's last deadline: its reminder would otherwise tick for good.
+                await ForgetIdleReminderAsync();
             }
             catch (Exception ex)
             {
@@ -269,6 +272,8 @@ internal sealed partial class WorkflowRunGrain
     }
 
     private bool _admissionOwed;
+    private bool _reminderMayExist;
+    private IGrainReminder? _reminder;
 
     /// <summary>Persists the state; the reminder is registered first when the next deadline moved earlier, so a durable deadline always has one.</summary>
     private async Task SaveAsync()
@@ -285,11 +290,35 @@ internal sealed partial class WorkflowRunGrain
             throw;
         }
 
-        if (NextWake() is null && State.ReminderAt is not null)
+        await ForgetIdleReminderAsync();
+    }
+
+    /// <summary>Removes the run's reminder once it has no deadline left.</summary>
+    /// <remarks>
+    /// <see cref="WorkflowRunState.ReminderAt"/> is cleared when the reminder fires, but the reminder stays registered (it ticks every
+    /// minute), so whether one may exist is tracked apart from when it fires next.
+    /// </remarks>
+    private async Task ForgetIdleReminderAsync()
+    {
+        if (NextWake() is not null || !_reminderMayExist)
         {
-            await _deadline!.ForgetAsync();
-            State.ReminderAt = null;
+            return;
         }
+
+        _deadline!.Arm(null);
+        if (_reminder is { } reminder)
+        {
+            // The handle of this activation's own registration: removed without looking the reminder up first.
+            _reminder = null;
+            await this.UnregisterReminder(reminder);
+        }
+        else
+        {
+            await _deadline.ForgetAsync();
+        }
+
+        _reminderMayExist = false;
+        State.ReminderAt = null;
     }
 
     /// <summary>Arms the timer for the next deadline and registers the reminder when it is not registered early enough.</summary>
@@ -300,7 +329,8 @@ internal sealed partial class WorkflowRunGrain
         if (wake is { } at && (State.ReminderAt is null || at < State.ReminderAt))
         {
             var dueIn = at - timeProvider.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ReminderName, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, TimeSpan.FromMinutes(1));
+            _reminderMayExist = true;
+            _reminder = await this.RegisterOrUpdateReminder(ReminderName, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, TimeSpan.FromMinutes(1));
             State.ReminderAt = at;
         }
     }

@@ -61,6 +61,7 @@ internal sealed partial class WorkflowRunGrain(
         _deadline = new GrainDeadline(this, timeProvider, ReminderName, this.AsReference<IWorkflowRunGrain>().TickAsync);
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
         _state.State ??= new WorkflowRunState();
+        _reminderMayExist = State.ReminderAt is not null;
         if (Run is { } run)
         {
             _definition = await catalog.GetVersionAsync(State.Definition);
@@ -198,11 +199,15 @@ internal sealed partial class WorkflowRunGrain(
         }
 
         await AdvanceAsync(restart: false);
+
+        // A reminder left behind by a finished run (one that fired as the run finished) is removed on its next tick.
+        await ForgetIdleReminderAsync();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // The reminder fired: it is not registered for a later time until the next change says so.
+        // The reminder fired: it is not registered for a later time until the next change says so, but it is still registered.
+        _reminderMayExist = true;
         if (State.ReminderAt is { } at && at <= timeProvider.GetUtcNow())
         {
             State.ReminderAt = null;

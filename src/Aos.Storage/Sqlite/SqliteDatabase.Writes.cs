@@ -7,9 +7,13 @@ public sealed partial class SqliteDatabase
 {
     private readonly Dictionary<string, sqlite3_stmt> _controls = new(StringComparer.Ordinal);
     private long _committedBatches;
+    private long _committedOperations;
 
     /// <summary>Gets how many batch transactions have been committed, for tests and diagnostics.</summary>
     internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
+    /// <summary>Gets how many write operations have been committed (in all batches), for diagnostics.</summary>
+    internal long CommittedOperations => Interlocked.Read(ref _committedOperations);
 
     /// <summary>Queues a write that runs on the writer thread inside a batch transaction.</summary>
     /// <typeparam name="T">The type of the operation's result.</typeparam>
@@ -161,6 +165,7 @@ public sealed partial class SqliteDatabase
         if (succeeded > 0)
         {
             Interlocked.Increment(ref _committedBatches);
+            Interlocked.Add(ref _committedOperations, succeeded);
             RequestCheckpoint();
         }
     }

@@ -1,6 +1,7 @@
 using Aos.Kernel.Workflows;
 using Aos.Messaging;
 using Aos.Workflows;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aos.Kernel.Tests.Workflows;
@@ -47,6 +48,34 @@ public sealed class WorkflowAdmissionTests(WorkflowAdmissionFixture fixture) : I
         await Client.CancelAsync(queued.Id);
         var counts = await fixture.Cluster.Client.GetGrain<IWorkflowAdmissionGrain>("runs").GetCountsAsync();
         Assert.Equal((0, 0), counts);
+    }
+
+    [Fact]
+    public async Task Run_AdmittedUnderTheLimit_RemovesItsReminderOnceFinished()
+    {
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "quick",
+            Steps = [new WorkflowStep { Id = "now", Kind = "timer", Input = """{"delay": "0s"}""" }],
+        });
+
+        var run = await Client.StartAsync("quick", runId: "quick-" + NewId());
+        Assert.Equal(WorkflowStatus.Completed, (await Client.WaitAsync(run.Id, Wait)).Status);
+
+        // A call that is not interleaved runs after the turn that finished the run, slot release included.
+        await Client.GetAsync(run.Id);
+        Assert.Equal(0, await CountRemindersAsync(run.Id));
+    }
+
+    private async Task<long> CountRemindersAsync(string runId)
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(fixture.DataDirectory, "aos.db"), Pooling = false, DefaultTimeout = 30 };
+        await using var db = new SqliteConnection(connection.ToString());
+        await db.OpenAsync(TestContext.Current.CancellationToken);
+        await using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM reminders WHERE grain_id = $grain;";
+        count.Parameters.AddWithValue("$grain", "aos-wf-run/" + runId);
+        return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     private async Task<WorkflowRun> WaitForAsync(string run, Func<WorkflowRun, bool> condition)
