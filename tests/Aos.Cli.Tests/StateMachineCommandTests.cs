@@ -58,6 +58,29 @@ public sealed class StateMachineCommandTests(ServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Register_FromYaml_RegistersTheSameMachine()
+    {
+        var name = NewName("gate");
+        var file = _files.Write("gate.yaml", $$"""
+            name: {{name}}
+            initialState: closed
+            states:
+              - name: closed
+              - name: open
+                timeout: 1h
+            transitions:
+              - { from: closed, event: open, to: open }
+              - { from: open, event: close, to: closed }
+              - { from: open, event: open_timeout, to: closed }
+            """);
+
+        var registered = await Cli.RunAsync(_server, "sm", "register", file.FullName);
+
+        registered.AssertExitCode(ExitCodes.Success);
+        Assert.Equal($"registered: state machine {name} with 2 state(s) and 3 transition(s), starting in closed", registered.Output.Trim());
+    }
+
+    [Fact]
     public async Task Fire_RefusedEvent_ExitsRefusedWithTheServersReasonAndChangesNothing()
     {
         var id = NewName("inc");

@@ -42,11 +42,11 @@ internal static partial class StateMachineCommand
 
     private static Command CreateRegister()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A JSON file with one definition: name, description?, initialState, states, transitions." };
-        var command = new Command("register", "Validate and register a state machine defined in a JSON file; an invalid one is refused naming the fault.") { file };
+        var file = new Argument<FileInfo>("file") { Description = "A JSON or YAML file with one definition: name, description?, initialState, states, transitions." };
+        var command = new Command("register", "Validate and register a state machine defined in a JSON or YAML file; an invalid one is refused naming the fault.") { file };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var definition = ReadDefinition(parseResult.GetValue(file)!);
+            var definition = DefinitionFile.Read(parseResult.GetValue(file)!, "state machine: an object with name, initialState, states and transitions");
             var machine = await client.PostAsync("/v1/state-machines", definition, cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             output.WriteLine(parseResult.GetValue(CliOptions.Json)
@@ -54,37 +54,6 @@ internal static partial class StateMachineCommand
                 : $"registered: state machine {machine?["name"]} with {Count(machine?["states"])} state(s) and {Count(machine?["transitions"])} transition(s), starting in {machine?["initialState"]}");
         });
         return command;
-    }
-
-    internal static JsonObject ReadDefinition(FileInfo file)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(file.FullName);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CliException($"file not found: {file.FullName}", ExitCodes.Usage);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot read {file.FullName}: {ex.Message}", ExitCodes.Usage);
-        }
-
-        JsonNode? node;
-        try
-        {
-            // The server reads definitions with comments and trailing commas allowed; accept the same files here.
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            throw new CliException($"{file.Name} is not valid JSON: {ex.Message}", ExitCodes.Usage);
-        }
-
-        return node as JsonObject
-            ?? throw new CliException($"{file.Name} must hold one state machine: a JSON object with name, initialState, states and transitions.", ExitCodes.Usage);
     }
 
     private static string Text(JsonNode? value) => value?.ToString() ?? string.Empty;

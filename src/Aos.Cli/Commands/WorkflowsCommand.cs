@@ -29,7 +29,7 @@ internal static partial class WorkflowsCommand
         var command = new Command("register", "Validate and register a workflow; a changed definition becomes its newest version, an invalid one is refused naming the step, edge or cycle at fault.") { file };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var registered = await client.PostAsync("/v1/workflows", WorkflowFile.Read(parseResult.GetValue(file)!), cancellationToken);
+            var registered = await client.PostAsync("/v1/workflows", DefinitionFile.Read(parseResult.GetValue(file)!, "workflow: an object with a name and steps, each with an id and a kind"), cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine(parseResult.GetValue(CliOptions.Json)
                 ? registered?.ToJsonString(CliJson.Options)
                 : $"registered: workflow {registered?["name"]} version {registered?["version"]} with {registered?["steps"]} step(s)");

@@ -4,10 +4,14 @@ using Aos.Kernel.Definitions;
 
 namespace Aos.Cli.Commands;
 
-/// <summary>Reads a workflow definition from a JSON or YAML file, as the JSON that <c>POST /v1/workflows</c> takes.</summary>
-internal static class WorkflowFile
+/// <summary>Reads a definition (a workflow, a state machine) from a JSON or YAML file, as the JSON object the server takes.</summary>
+internal static class DefinitionFile
 {
-    public static JsonObject Read(FileInfo file)
+    /// <summary>Reads the file.</summary>
+    /// <param name="file">The file: <c>.yaml</c>/<c>.yml</c> or text not starting with <c>{</c> is YAML, the rest JSON.</param>
+    /// <param name="what">What the file must hold, for the error when it holds something else.</param>
+    /// <returns>The definition as a JSON object.</returns>
+    public static JsonObject Read(FileInfo file, string what)
     {
         string text;
         try
@@ -25,13 +29,13 @@ internal static class WorkflowFile
 
         var node = IsYaml(file, text) ? FromJson(FromYaml(text, file.Name), file.Name) : FromJson(text, file.Name);
         return node as JsonObject
-            ?? throw new CliException($"{file.Name} must hold one workflow: an object with a name and steps, each with an id and a kind.", ExitCodes.Usage);
+            ?? throw new CliException($"{file.Name} must hold one {what}.", ExitCodes.Usage);
     }
 
     private static bool IsYaml(FileInfo file, string text) =>
         file.Extension is ".yaml" or ".yml" || (file.Extension is not ".json" && !text.TrimStart().StartsWith('{'));
 
-    // The one place YAML becomes JSON. It converts without validating: the server validates, knowing the step kinds its extensions add.
+    // The one place YAML becomes JSON. It converts without validating: the server validates, knowing the kinds and hooks its extensions add.
     private static string FromYaml(string yaml, string fileName)
     {
         try
