@@ -2,10 +2,18 @@ namespace Aos.Messaging;
 
 internal sealed partial class DeliveryScheduler
 {
+    /// <summary>The most stores in flight at once for one call: a fan-out to many recipients waits for its acknowledgements together.</summary>
+    internal const int MaxConcurrentStores = 64;
+
     /// <summary>
-    /// Stores messages one at a time through a transport's own writes, with the scheduler's inbox accounting around them: refusal
-    /// when full, a less urgent victim shed only for a message that was stored, reservations released on duplicates and failures.
+    /// Stores messages through a transport's own writes, with the scheduler's inbox accounting around them: refusal when full, a less
+    /// urgent victim shed only for a message that was stored, reservations released on duplicates and failures.
     /// </summary>
+    /// <remarks>
+    /// Messages to different recipients are stored concurrently (up to <see cref="MaxConcurrentStores"/> at once), so a publish to a
+    /// thousand subscribers costs a few round trips, not a thousand in sequence; messages to one recipient are stored one after the
+    /// other in the order given, so their sequences keep that order in the recipient's lanes.
+    /// </remarks>
     /// <param name="messages">The messages, in order.</param>
     /// <param name="capacity">The inbox capacity.</param>
     /// <param name="admitOverCapacity">Whether to accept messages beyond a full inbox.</param>
@@ -13,7 +21,8 @@ internal sealed partial class DeliveryScheduler
     /// <param name="shed">Dead-letters a victim durably as <see cref="DeadLetterReasons.Shed"/>.</param>
     /// <param name="now">The time, in Unix milliseconds, the stored messages are due.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>What happened to each message, in order. When a store throws, the messages before it are stored and the call throws.</returns>
+    /// <returns>What happened to each message, in order. When a store throws, the messages that were stored are kept and handed out,
+    /// the others are released, and the call throws the first error (a recipient's later messages are not tried after its failure).</returns>
     public async ValueTask<IReadOnlyList<EnqueueOutcome>> EnqueueEachAsync(
         IReadOnlyList<TransportMessage> messages,
         int capacity,
@@ -37,32 +46,44 @@ internal sealed partial class DeliveryScheduler
             rows.Add((i, victim));
         }
 
+        var stored = new TransportMessage?[rows.Count];
+        var done = new bool[rows.Count];
+        Exception? error = null;
+        var lanes = Enumerable.Range(0, rows.Count).GroupBy(r => messages[rows[r].Index].Recipient.Value, StringComparer.Ordinal).ToList();
+        try
+        {
+            await Parallel.ForEachAsync(
+                lanes,
+                new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentStores, CancellationToken = cancellationToken },
+                async (lane, ct) =>
+                {
+                    foreach (var r in lane)
+                    {
+                        try
+                        {
+                            stored[r] = await store(messages[rows[r].Index], ct).ConfigureAwait(false);
+                            done[r] = true;
+                        }
+                        catch (Exception ex)
+                        {
+                            Interlocked.CompareExchange(ref error, ex, null);
+                            return;
+                        }
+                    }
+                }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            Interlocked.CompareExchange(ref error, ex, null);
+        }
+
         for (var r = 0; r < rows.Count; r++)
         {
             var (index, victim) = rows[r];
             var message = messages[index];
-            TransportMessage? stored;
-            try
+            if (!done[r] || stored[r] is null)
             {
-                stored = await store(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                for (var rest = r; rest < rows.Count; rest++)
-                {
-                    Release(messages[rows[rest].Index].Recipient.Value);
-                    if (rows[rest].Victim is { } kept)
-                    {
-                        CancelShed(kept.Sequence);
-                    }
-                }
-
-                throw;
-            }
-
-            if (stored is null)
-            {
-                // A duplicate takes no one's place.
+                // Not stored (a failure), or a duplicate: it takes no one's place.
                 outcomes[index] = EnqueueOutcome.Duplicate;
                 Release(message.Recipient.Value);
                 if (victim is not null)
@@ -90,7 +111,12 @@ internal sealed partial class DeliveryScheduler
             }
 
             outcomes[index] = outcome;
-            Add(stored, now, reserved: true);
+            Add(stored[r]!, now, reserved: true);
+        }
+
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         }
 
         return outcomes;

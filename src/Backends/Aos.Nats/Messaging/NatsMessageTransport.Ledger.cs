@@ -105,6 +105,7 @@ public sealed partial class NatsMessageTransport
                 continue;
             }
 
+            Remember(key, next, updated.Value);
             await _ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
             await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
             _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, 0, sequence), now, reserved: false);

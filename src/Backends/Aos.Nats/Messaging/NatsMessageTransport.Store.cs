@@ -51,8 +51,9 @@ public sealed partial class NatsMessageTransport
                 .Where(e => e.Entry.Status == MessageStatus.Pending)
                 .OrderBy(e => e.Entry.Sequence)
                 .ToList();
-            foreach (var (_, entry, _) in pending)
+            foreach (var (key, entry, revision) in pending)
             {
+                _known[key] = (entry, revision);
                 if (await ReadEnvelopeAsync(entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } envelope)
                 {
                     LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
@@ -109,6 +110,7 @@ public sealed partial class NatsMessageTransport
 
         if (!republished || await ReadEnvelopeAsync(sequence, cancellationToken).ConfigureAwait(false) is not null)
         {
+            _known[key] = (entry, created.Value);
             return sequence;
         }
 
@@ -121,6 +123,7 @@ public sealed partial class NatsMessageTransport
             throw updated.Error;
         }
 
+        _known[key] = (entry with { Sequence = sequence }, updated.Value);
         return sequence;
     }
 
@@ -141,6 +144,22 @@ public sealed partial class NatsMessageTransport
     private async ValueTask UpdateEntryAsync(TransportMessage message, Func<LedgerEntry, LedgerEntry> change, CancellationToken cancellationToken)
     {
         var key = KeyOf(message.Envelope.Id, message.Recipient.Value);
+        if (_known.TryRemove(key, out var known) && known.Entry.Status == MessageStatus.Pending && known.Entry.Sequence == message.Sequence)
+        {
+            var next = change(known.Entry);
+            var written = await _ledger.TryUpdateAsync(key, Serialize(next), known.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (written.Success)
+            {
+                Remember(key, next, written.Value);
+                return;
+            }
+
+            if (written.Error is not NatsKVWrongLastRevisionException)
+            {
+                throw written.Error;
+            }
+        }
+
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
             var read = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -160,9 +179,11 @@ public sealed partial class NatsMessageTransport
                 return;
             }
 
-            var updated = await _ledger.TryUpdateAsync(key, Serialize(change(current)), read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var changed = change(current);
+            var updated = await _ledger.TryUpdateAsync(key, Serialize(changed), read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (updated.Success)
             {
+                Remember(key, changed, updated.Value);
                 return;
             }
 
@@ -173,6 +194,19 @@ public sealed partial class NatsMessageTransport
         }
 
         throw new AosException($"The ledger entry of message '{message.Envelope.Id}' for '{message.Recipient.Value}' kept changing during {MaxUpdateAttempts} attempts to update it.");
+    }
+
+    /// <summary>Remembers a pending entry's revision for the next settlement; a settled entry is forgotten.</summary>
+    private void Remember(string key, LedgerEntry entry, ulong revision)
+    {
+        if (entry.Status == MessageStatus.Pending)
+        {
+            _known[key] = (entry, revision);
+        }
+        else
+        {
+            _known.TryRemove(key, out _);
+        }
     }
 
     /// <summary>Reads every live ledger entry whose key matches a filter, with its revision.</summary>

@@ -55,6 +55,10 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     private readonly NatsConnection _connection;
     private readonly DeliveryScheduler _scheduler;
     private readonly SemaphoreSlim _startLock = new(1, 1);
+
+    // The ledger entry of each pending message as this node last wrote or read it, with its revision: a settlement updates it in one
+    // conditional write instead of a read and a write. A stale one (someone else wrote since) fails the condition and is read anew.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (LedgerEntry Entry, ulong Revision)> _known = new(StringComparer.Ordinal);
     private readonly string _subject;
     private NatsJSContext _jetStream = null!;
     private INatsJSStream _stream = null!;
