@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Aos.Storage;
 using Aos.Workflows;
 
 namespace Aos.Kernel.Workflows;
@@ -281,7 +282,21 @@ internal sealed partial class WorkflowRunGrain
         await EnsureReminderAsync();
         try
         {
-            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+            if (_listing is not { } listing)
+            {
+                await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+            }
+            else if (storage is IAgentTurnStore turns)
+            {
+                await turns.CommitTurnAsync(StateName, this.GetGrainId(), _state, RunList, new AgentTurnWrites(listing.Timestamp) { Appends = [listing] });
+            }
+            else
+            {
+                await journal.AppendAsync(RunList, listing.Kind, listing.Entries, listing.Timestamp, listing.Keep);
+                await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+            }
+
+            _listing = null;
         }
         catch
         {

@@ -48,6 +48,7 @@ internal sealed partial class WorkflowRunGrain(
     private readonly HashSet<(string Step, bool Compensating)> _inFlight = [];
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GrainDeadline? _deadline;
+    private JournalAppend? _listing;
     private WorkflowDefinition? _definition;
 
     private WorkflowRunState State => _state.State!;
@@ -95,8 +96,9 @@ internal sealed partial class WorkflowRunGrain(
         var now = timeProvider.GetUtcNow();
         var input = request.Input is null ? null : await StorePayloadAsync(NormalizeJson(request.Input, "input"));
 
-        // Listed before it is stored: a crash in between leaves an id the list skips, never a run that is not listed.
-        await journal.AppendAsync(RunList, JournalKind.History, [JsonSerializer.Serialize(new RunListEntry(RunId, request.Workflow), KernelJsonContext.Default.RunListEntry)], now, _options.RunListLimit);
+        // The run is listed by its first save: in the same transaction when the storage can (SQLite), otherwise just before it, so a
+        // crash in between leaves an id the list skips, never a run that is not listed.
+        _listing = new JournalAppend(JournalKind.History, [JsonSerializer.Serialize(new RunListEntry(RunId, request.Workflow), KernelJsonContext.Default.RunListEntry)], now, _options.RunListLimit);
         var admitted = _options.MaxConcurrentRuns == 0
             || await GrainFactory.GetGrain<IWorkflowAdmissionGrain>(WorkflowAdmissionGrain.Key).AdmitAsync(RunId, request.Priority);
 
