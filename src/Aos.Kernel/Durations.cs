@@ -48,7 +48,8 @@ public static class Durations
             }
         }
 
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration);
+        // Only with its colons: a bare "300" would otherwise read as 300 days, not what anyone writing it means.
+        return value.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration);
     }
 
     /// <summary>Formats a duration in the largest unit that holds it exactly (<c>3d</c>, <c>90s</c>, <c>250ms</c>), or as <c>d.hh:mm:ss.fffffff</c>.</summary>
