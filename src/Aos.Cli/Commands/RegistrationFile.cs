@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Aos.Kernel.Definitions;
 
 namespace Aos.Cli.Commands;
 
@@ -48,49 +46,18 @@ internal static class RegistrationFile
 
     private static JsonNode? FromYaml(string text, string name)
     {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null; // Holds nothing: refused below as not an agent or a list.
+        }
+
         try
         {
-            var stream = new YamlStream();
-            using var reader = new StringReader(text);
-            stream.Load(reader);
-            return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+            return FromJson(DefinitionYaml.ToJson(text), name);
         }
-        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        catch (AosValidationException ex)
         {
-            // YamlDotNet's scanner throws InvalidOperationException on some malformed input (an unclosed flow sequence).
             throw new CliException($"{name} is not valid YAML: {ex.Message}", ExitCodes.Usage);
         }
-    }
-
-    private static JsonNode? Convert(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(Key(kv.Key), Convert(kv.Value)))),
-        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(Convert)]),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
-
-    private static string Key(YamlNode key) =>
-        key is YamlScalarNode scalar
-            ? scalar.Value ?? string.Empty
-            : throw new YamlException(key.Start, key.End, "A mapping key must be plain text, not a list or a mapping.");
-
-    private static JsonValue? Scalar(YamlScalarNode scalar)
-    {
-        var value = scalar.Value;
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
-        {
-            return JsonValue.Create(value);
-        }
-
-        return value switch
-        {
-            null or "" or "~" or "null" => null,
-            "true" => JsonValue.Create(true),
-            "false" => JsonValue.Create(false),
-            _ when long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
-            _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
-            _ => JsonValue.Create(value),
-        };
     }
 }
