@@ -16,13 +16,15 @@ internal sealed class PageOptions
     /// <param name="parseResult">The parsed command line.</param>
     /// <param name="filters">Further <c>name</c>/<c>value</c> pairs; pairs without a value are left out.</param>
     /// <returns><c>?…</c>, or an empty string when there is nothing to send.</returns>
-    public string Query(ParseResult parseResult, params (string Name, string? Value)[] filters)
+    public string Query(ParseResult parseResult, params (string Name, string? Value)[] filters) =>
+        QueryString([.. filters, ("after", parseResult.GetValue(After)), ("limit", parseResult.GetValue(Limit)?.ToString(CultureInfo.InvariantCulture))]);
+
+    /// <summary>Builds a query string from <c>name</c>/<c>value</c> pairs, leaving out those without a value.</summary>
+    /// <param name="pairs">The pairs, in order.</param>
+    /// <returns><c>?…</c>, or an empty string when there is nothing to send.</returns>
+    public static string QueryString(params (string Name, string? Value)[] pairs)
     {
-        var pairs = filters.Append(("after", parseResult.GetValue(After)))
-            .Append(("limit", parseResult.GetValue(Limit)?.ToString(CultureInfo.InvariantCulture)))
-            .Where(p => p.Item2 is not null)
-            .Select(p => p.Item1 + "=" + Uri.EscapeDataString(p.Item2!))
-            .ToList();
-        return pairs.Count == 0 ? string.Empty : "?" + string.Join('&', pairs);
+        var given = pairs.Where(p => p.Value is not null).Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)).ToList();
+        return given.Count == 0 ? string.Empty : "?" + string.Join('&', given);
     }
 }

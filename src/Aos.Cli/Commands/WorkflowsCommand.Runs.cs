@@ -57,13 +57,11 @@ internal static partial class WorkflowsCommand
         var command = new Command("runs", "List the newest workflow runs, newest first.") { workflow, status, limit };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var query = string.Join('&', new[]
-            {
+            var query = PageOptions.QueryString(
                 ("workflow", parseResult.GetValue(workflow)),
                 ("status", parseResult.GetValue(status)),
-                ("limit", parseResult.GetValue(limit)?.ToString(CultureInfo.InvariantCulture)),
-            }.Where(p => p.Item2 is not null).Select(p => p.Item1 + "=" + Uri.EscapeDataString(p.Item2!)));
-            var found = await client.GetAsync("/v1/workflow-runs" + (query.Length == 0 ? string.Empty : "?" + query), cancellationToken);
+                ("limit", parseResult.GetValue(limit)?.ToString(CultureInfo.InvariantCulture)));
+            var found = await client.GetAsync("/v1/workflow-runs" + query, cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(CliOptions.Json))
             {
