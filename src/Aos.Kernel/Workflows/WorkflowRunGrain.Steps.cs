@@ -8,6 +8,7 @@ namespace Aos.Kernel.Workflows;
 internal sealed partial class WorkflowRunGrain
 {
     internal const string SignalKind = "signal";
+    internal const string ChildKind = "workflow";
 
     /// <summary>Applies what is due, starts what is ready, persists, then launches the steps' kinds and tells whom a finished run concerns.</summary>
     /// <param name="restart">Whether the run was just activated: every running step is started again.</param>

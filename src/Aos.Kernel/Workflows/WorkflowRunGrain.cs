@@ -146,6 +146,19 @@ internal sealed partial class WorkflowRunGrain(
         State.Run = WorkflowScheduler.Cancel(run, timeProvider.GetUtcNow());
         _inFlight.Clear();
         await AdvanceAsync(restart: false, changed: true);
+
+        // Child runs of steps that were running are cancelled too, without waiting: a cancelled child tells this run, which must not
+        // be in this turn then. One that has finished meanwhile refuses, which is fine.
+        foreach (var step in run.Steps.Where(s => s.Status == StepStatus.Running && _definition!.Steps.First(d => d.Id == s.Id).Kind == ChildKind))
+        {
+            var child = new WorkflowStepContext { RunId = RunId, Workflow = run.Workflow, StepId = step.Id, Attempt = step.Attempts, Iteration = run.Iteration }.IdempotencyKey;
+            _ = GrainFactory.GetGrain<IWorkflowRunGrain>(child).CancelAsync().ContinueWith(
+                t => Log.ChildNotCancelled(logger, RunId, child, t.Exception!.GetBaseException().Message),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
+        }
+
         return Run!;
     }
 
@@ -286,6 +299,9 @@ internal sealed partial class WorkflowRunGrain(
 
         [LoggerMessage(3, LogLevel.Warning, "Workflow run '{RunId}' could not tell {Whom}; it tries again at its next deadline")]
         public static partial void NoticeFailed(ILogger logger, string runId, string whom, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Debug, "Workflow run '{RunId}' was cancelled; its child run '{ChildId}' was not: {Reason}")]
+        public static partial void ChildNotCancelled(ILogger logger, string runId, string childId, string reason);
     }
 }
 

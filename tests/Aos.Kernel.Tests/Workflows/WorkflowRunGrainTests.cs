@@ -240,6 +240,25 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Cancel_OfAParentWhoseChildIsRunning_CancelsTheChildToo()
+    {
+        await Client.RegisterAsync(new WorkflowDefinition { Name = "waiting-child", Steps = [new WorkflowStep { Id = "hold", Kind = "signal" }] });
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "waiting-parent",
+            Steps = [new WorkflowStep { Id = "sub", Kind = "workflow", Input = "{\"workflow\": \"waiting-child\"}" }],
+        });
+
+        var run = NewId();
+        await Client.StartAsync("waiting-parent", runId: run);
+        await WaitForChildAsync(run + ".sub.1");
+        await Client.CancelAsync(run);
+
+        Assert.Equal(WorkflowStatus.Cancelled, (await Client.GetAsync(run)).Status);
+        Assert.Equal(WorkflowStatus.Cancelled, (await Client.WaitAsync(run + ".sub.1", Wait)).Status);
+    }
+
+    [Fact]
     public async Task AgentRequestStep_GoesThroughTheBus_AndCompletesWithTheAgentsReply()
     {
         var agent = "wf-counter-" + NewId();
@@ -397,6 +416,24 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
         }
 
         throw new TimeoutException($"Run {run} did not reach the expected state.");
+    }
+
+    private async Task WaitForChildAsync(string id)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            try
+            {
+                await Client.GetAsync(id);
+                return;
+            }
+            catch (WorkflowNotFoundException)
+            {
+                await Task.Yield();
+            }
+        }
+
+        throw new TimeoutException($"Child run {id} was not started.");
     }
 
     private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id)
