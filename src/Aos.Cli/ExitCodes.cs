@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>The server refused the command or could not be reached.</summary>
     public const int Refused = 2;
+
+    /// <summary>The workflow run waited for (<c>--wait</c>) ended failed or cancelled.</summary>
+    public const int RunFailed = 3;
 }

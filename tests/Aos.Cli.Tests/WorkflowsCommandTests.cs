@@ -135,6 +135,25 @@ public sealed class WorkflowsCommandTests(ServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task StartAndRun_WithWait_ExitRunFailedWhenTheRunFailed_AndZeroWithoutWait()
+    {
+        var name = await RegisterAsync($$$"""
+            {"name": "{{{NewName("doomed")}}}", "steps": [{"id": "ask", "kind": "agent-request", "input": {"agent": "nobody-here", "type": "hello"}}]}
+            """, "doomed.json");
+        var id = NewName("r")[..10];
+
+        var started = await Cli.RunAsync(_server, "workflows", "start", name, "--id", id, "--wait", "20");
+        var waited = await Cli.RunAsync(_server, "workflows", "run", id, "--wait", "5");
+        var shown = await Cli.RunAsync(_server, "workflows", "run", id);
+
+        started.AssertExitCode(ExitCodes.RunFailed);
+        Assert.StartsWith($"started: run {id} of {name} is failed", started.Output, StringComparison.Ordinal);
+        Assert.Contains($"aos: run {id} ended failed: step 'ask' failed: there is no agent 'nobody-here'", started.Error, StringComparison.Ordinal);
+        waited.AssertExitCode(ExitCodes.RunFailed);
+        shown.AssertExitCode(ExitCodes.Success);
+    }
+
+    [Fact]
     public async Task Start_WaitLongerThanOneRequest_WaitsInSlices()
     {
         await using var capture = await CapturingServer.StartAsync();

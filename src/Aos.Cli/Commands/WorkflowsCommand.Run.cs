@@ -15,11 +15,13 @@ internal static partial class WorkflowsCommand
         var command = new Command("run", "Show a run: its status, and each step's status, attempts and result or error.") { id, wait };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var run = await GetRunAsync(client, parseResult.GetValue(id)!, WaitMs(parseResult.GetValue(wait)), cancellationToken);
+            var waitMs = WaitMs(parseResult.GetValue(wait));
+            var run = await GetRunAsync(client, parseResult.GetValue(id)!, waitMs, cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(CliOptions.Json))
             {
                 output.WriteLine(run?.ToJsonString(CliJson.Options));
+                ThrowIfWaitedForAndFailed(run, waitMs);
                 return;
             }
 
@@ -39,6 +41,7 @@ internal static partial class WorkflowsCommand
             output.WriteLine("steps:");
             var rows = (run?["steps"] as JsonArray ?? []).Select(s => new[] { Text(s?["id"]), Text(s?["status"]), Text(s?["attempts"]), Text(s?["startedAt"]), Detail(s) }).ToList();
             TextTable.Write(output, "  ", ["STEP", "STATUS", "ATTEMPTS", "STARTED", "DETAIL"], rows);
+            ThrowIfWaitedForAndFailed(run, waitMs);
         });
         return command;
     }

@@ -45,6 +45,7 @@ internal static partial class WorkflowsCommand
             parseResult.InvocationConfiguration.Output.WriteLine(parseResult.GetValue(CliOptions.Json)
                 ? run?.ToJsonString(CliJson.Options)
                 : $"started: run {run?["id"]} of {run?["workflow"]} is {Status(run)}");
+            ThrowIfWaitedForAndFailed(run, waitMs);
         });
         return command;
     }
@@ -143,6 +144,15 @@ internal static partial class WorkflowsCommand
     }
 
     private static bool IsFinished(JsonNode? run) => run?["finished"]?.GetValue<bool>() == true;
+
+    /// <summary>Makes a script that waited for a run see that it did not complete: exit code <see cref="ExitCodes.RunFailed"/>.</summary>
+    private static void ThrowIfWaitedForAndFailed(JsonNode? run, long waitMs)
+    {
+        if (waitMs > 0 && IsFinished(run) && Text(run?["status"]) != "completed")
+        {
+            throw new CliException($"run {run?["id"]} ended {run?["status"]}{(run?["error"] is { } error ? $": {error}" : string.Empty)}", ExitCodes.RunFailed);
+        }
+    }
 
     private static string Status(JsonNode? run) =>
         $"{run?["status"]}, {StepCount(run)} steps completed{(run?["error"] is { } error ? $"; error: {error}" : string.Empty)}";
