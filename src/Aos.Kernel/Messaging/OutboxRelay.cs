@@ -94,18 +94,23 @@ internal sealed class OutboxRelay : IDisposable
         }
 
         var messages = entries.Select(e => JsonSerializer.Deserialize(e.Envelope, KernelJsonContext.Default.Envelope)!).ToList();
-        var replies = messages.Where(m => Replies.TryGetWorkflowStep(m, out _)).ToList();
-        if (replies.Count > 0)
+        var toSteps = new List<Task>();
+        var toBus = new List<Envelope>(messages.Count);
+        foreach (var message in messages)
         {
             // Replies to workflow steps go to their runs, which ignore a reply for an attempt that is no longer current.
-            await Task.WhenAll(replies.Select(r =>
+            if (Replies.TryGetWorkflowStep(message, out var step))
             {
-                Replies.TryGetWorkflowStep(r, out var step);
-                return _grains.GetGrain<IWorkflowRunGrain>(step!.RunId).CompleteStepAsync(step, Replies.ToOutcome(r));
-            }));
-            messages = [.. messages.Except(replies)];
+                toSteps.Add(_grains.GetGrain<IWorkflowRunGrain>(step.RunId).CompleteStepAsync(step, Replies.ToOutcome(message)));
+            }
+            else
+            {
+                toBus.Add(message);
+            }
         }
 
+        await Task.WhenAll(toSteps);
+        messages = toBus;
         await _bus.RouteAsync(messages, admitOverCapacity: true, cancellationToken);
         await _outbox.RemoveAsync([.. entries.Select(e => e.Sequence)], cancellationToken);
         return entries.Count;

@@ -49,7 +49,8 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
             return WorkflowStepOutcome.Waiting(records.Max(r => r.Envelope.ExpiresAt));
         }
 
-        var message = new Envelope
+        // Prepared here so that its expiry is known without reading the message back after the send.
+        var message = bus.Prepare(new Envelope
         {
             Id = context.IdempotencyKey,
             Type = StepInput.OptionalString(context, "type") ?? context.StepId,
@@ -59,7 +60,7 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
             ReplyTo = WorkflowStepAddress.ReplyPrefix + new WorkflowStepAddress(context.RunId, context.StepId, context.Attempt, context.Iteration, context.Compensating),
             Priority = StepInput.Priority(context),
             Payload = StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
-        };
+        });
 
         try
         {
@@ -70,7 +71,6 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
             return WorkflowStepOutcome.Failed(ex.Message);
         }
 
-        var sent = await bus.GetAsync(message.Id, cancellationToken);
-        return WorkflowStepOutcome.Waiting(sent.Count > 0 ? sent[0].Envelope.ExpiresAt : null);
+        return WorkflowStepOutcome.Waiting(message.ExpiresAt);
     }
 }
