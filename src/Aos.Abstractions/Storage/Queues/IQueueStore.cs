@@ -1,0 +1,50 @@
+namespace Aos.Storage;
+
+/// <summary>
+/// Keeps a durable work queue: one queue of a storage backend, with delayed messages, visibility timeouts and a dead-letter queue.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every backend passes the same conformance kit. A received message is hidden for its visibility timeout; the receiver completes it
+/// with <see cref="CompleteAsync"/> (using the <see cref="QueueMessage.PopReceipt"/> of that receipt), or it becomes visible again when
+/// the timeout passes and is received again with a higher <see cref="QueueMessage.DequeueCount"/> (at-least-once). A message that was
+/// received <see cref="QueueStoreOptions.MaxDequeueCount"/> times without being completed is moved to the dead-letter queue instead of
+/// being handed out again, where <see cref="PeekDeadLettersAsync"/> shows it.
+/// </para>
+/// <para>Messages are handed out roughly in the order they became visible; no strict order is promised. Thread-safe.</para>
+/// </remarks>
+public interface IQueueStore
+{
+    /// <summary>Adds a message, visible at once or after a delay.</summary>
+    /// <param name="body">The message body, at most 48 KiB of UTF-8 text.</param>
+    /// <param name="delay">How long the message stays hidden; <see langword="null"/> or zero for none; at most 7 days.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The message's id.</returns>
+    ValueTask<string> EnqueueAsync(string body, TimeSpan? delay = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Receives up to <paramref name="maxMessages"/> visible messages and hides them for <paramref name="visibilityTimeout"/>.</summary>
+    /// <param name="maxMessages">The most messages to receive, 1 to 32.</param>
+    /// <param name="visibilityTimeout">How long the received messages stay hidden, 1 second to 7 days.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The messages; empty when none is visible (the call does not wait).</returns>
+    ValueTask<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a received message: its processing is done.</summary>
+    /// <param name="message">The message as received.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the deletion is durable.</returns>
+    /// <exception cref="StorageConflictException">The message's visibility timeout passed and it was received again (its pop receipt is stale), or it is gone.</exception>
+    ValueTask CompleteAsync(QueueMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads up to <paramref name="maxMessages"/> visible messages without receiving them.</summary>
+    /// <param name="maxMessages">The most messages to read, 1 to 32.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The messages, without pop receipts.</returns>
+    ValueTask<IReadOnlyList<QueueMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads up to <paramref name="maxMessages"/> messages of the dead-letter queue.</summary>
+    /// <param name="maxMessages">The most messages to read, 1 to 32.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The dead-lettered messages, without pop receipts, with the dequeue count they had.</returns>
+    ValueTask<IReadOnlyList<QueueMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,138 @@
+using Aos.Storage;
+
+namespace Aos.Conformance.Storage;
+
+/// <summary>Defines the behaviour every <see cref="IQueueStore"/> must have.</summary>
+public abstract class QueueStoreConformanceTests : StorageConformanceTests
+{
+    private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(1);
+
+    private IQueueStore Store => Provider.GetQueueStore(StoreName, new QueueStoreOptions { MaxDequeueCount = 3 });
+
+    [Fact]
+    public async Task ReceiveAsync_HidesTheMessageUntilCompletedOrTimedOut()
+    {
+        var id = await Store.EnqueueAsync("work-1", cancellationToken: Ct);
+
+        var first = Assert.Single(await Store.ReceiveAsync(10, Visibility, Ct));
+
+        Assert.Equal(id, first.Id);
+        Assert.Equal("work-1", first.Body);
+        Assert.Equal(1, first.DequeueCount);
+        Assert.NotNull(first.PopReceipt);
+        Assert.Empty(await Store.ReceiveAsync(10, Visibility, Ct));
+
+        await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        var second = Assert.Single(await Store.ReceiveAsync(10, Visibility, Ct));
+        Assert.Equal(id, second.Id);
+        Assert.Equal(2, second.DequeueCount);
+
+        await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.CompleteAsync(first, Ct));
+        await Store.CompleteAsync(second, Ct);
+        await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        Assert.Empty(await Store.ReceiveAsync(10, Visibility, Ct));
+        Assert.Empty(await Store.PeekAsync(10, Ct));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_WithDelay_IsInvisibleUntilTheDelayPasses()
+    {
+        await Store.EnqueueAsync("later", TimeSpan.FromSeconds(1), Ct);
+        await Store.EnqueueAsync("now", cancellationToken: Ct);
+
+        var received = await Store.ReceiveAsync(10, TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(["now"], received.Select(m => m.Body));
+
+        await AdvanceAsync(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(["later"], (await Store.ReceiveAsync(10, TimeSpan.FromSeconds(30), Ct)).Select(m => m.Body));
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_ReturnsAtMostMaxMessages()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.EnqueueAsync($"m{i}", cancellationToken: Ct);
+        }
+
+        var first = await Store.ReceiveAsync(3, TimeSpan.FromSeconds(30), Ct);
+        var rest = await Store.ReceiveAsync(32, TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal(2, rest.Count);
+        Assert.Equal(5, first.Concat(rest).Select(m => m.Body).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task PeekAsync_ShowsWithoutReceiving()
+    {
+        await Store.EnqueueAsync("a", cancellationToken: Ct);
+
+        var peeked = Assert.Single(await Store.PeekAsync(10, Ct));
+        Assert.Null(peeked.PopReceipt);
+        Assert.Equal(0, peeked.DequeueCount);
+
+        var received = Assert.Single(await Store.ReceiveAsync(10, Visibility, Ct));
+        Assert.Equal(1, received.DequeueCount);
+        Assert.Empty(await Store.PeekAsync(10, Ct));
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_AfterMaxDequeueCount_MovesTheMessageToDeadLetters()
+    {
+        await Store.EnqueueAsync("poison", cancellationToken: Ct);
+        await Store.EnqueueAsync("fine", cancellationToken: Ct);
+        QueueMessage? fine = null;
+        for (var i = 1; i <= 3; i++)
+        {
+            var received = await Store.ReceiveAsync(10, Visibility, Ct);
+            Assert.Contains(received, m => m.Body == "poison" && m.DequeueCount == i);
+            fine ??= received.FirstOrDefault(m => m.Body == "fine");
+            await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        }
+
+        await Store.CompleteAsync((await Store.ReceiveAsync(10, Visibility, Ct)).Single(m => m.Body == "fine"), Ct);
+        Assert.NotNull(fine);
+
+        await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        Assert.Empty(await Store.ReceiveAsync(10, Visibility, Ct));
+        var dead = Assert.Single(await Store.PeekDeadLettersAsync(10, Ct));
+        Assert.Equal("poison", dead.Body);
+        Assert.Equal(3, dead.DequeueCount);
+        Assert.Null(dead.PopReceipt);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_Twice_ThrowsConflict()
+    {
+        await Store.EnqueueAsync("a", cancellationToken: Ct);
+        var received = Assert.Single(await Store.ReceiveAsync(1, Visibility, Ct));
+        await Store.CompleteAsync(received, Ct);
+
+        await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.CompleteAsync(received, Ct));
+    }
+
+    [Fact]
+    public async Task Queues_WithDifferentNames_AreSeparate()
+    {
+        await Store.EnqueueAsync("a", cancellationToken: Ct);
+
+        Assert.Empty(await Provider.GetQueueStore(StoreName + "-b").PeekAsync(10, Ct));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_TooLargeBody_ThrowsValidationAndStoresNothing()
+    {
+        var error = await Assert.ThrowsAsync<AosValidationException>(async () => await Store.EnqueueAsync(new string('x', StorageValues.MaxQueueBodyBytes + 1), cancellationToken: Ct));
+
+        Assert.True(error.TooLarge);
+        Assert.Empty(await Store.PeekAsync(10, Ct));
+    }
+
+    [Theory]
+    [InlineData(0, 30)]
+    [InlineData(33, 30)]
+    [InlineData(1, 0)]
+    public async Task ReceiveAsync_OutOfRange_ThrowsValidation(int max, int visibilitySeconds) =>
+        await Assert.ThrowsAsync<AosValidationException>(async () => await Store.ReceiveAsync(max, TimeSpan.FromSeconds(visibilitySeconds), Ct));
+}
