@@ -11,4 +11,5 @@ namespace Aos.Storage.Serialization;
 [JsonSerializable(typeof(Aos.Messaging.Envelope))]
 [JsonSerializable(typeof(List<Aos.Conversations.SignOff>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class AosStorageJsonContext : JsonSerializerContext;

@@ -1,0 +1,13 @@
+using Aos.Conformance.Storage;
+
+namespace Aos.Storage.Tests.Stores;
+
+/// <summary>Runs the document store conformance kit on the embedded SQLite backend.</summary>
+public sealed class SqliteDocumentStoreTests : DocumentStoreConformanceTests
+{
+    private readonly SqliteStores _stores = new();
+
+    protected override ValueTask<IStorageProvider> CreateProviderAsync() => ValueTask.FromResult<IStorageProvider>(_stores.Open(Time));
+
+    protected override ValueTask DisposeProviderAsync() => _stores.DisposeAsync();
+}
