@@ -69,6 +69,7 @@ public static class AosHostingExtensions
         }
 
         silo.Services.AddAosSqliteStorage(Sqlite);
+        silo.Services.AddAosStorage(configuration);
         silo.AddSqliteGrainStorage(AosStorageNames.GrainStorage, Sqlite);
 
         // Agent state is written on every turn. Its types are [GenerateSerializer] with stable ids, so Orleans' binary format is

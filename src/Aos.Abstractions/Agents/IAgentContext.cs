@@ -29,6 +29,14 @@ public interface IAgentContext
     /// <summary>Gets the agent's goals.</summary>
     IAgentGoals Goals { get; }
 
+    /// <summary>Gets the agent's own part of the node's named stores: blobs, tables, queues and documents.</summary>
+    /// <remarks>
+    /// Storage calls take effect when they complete, not when the turn commits: a turn that fails afterwards does not undo them, so
+    /// write them idempotently (a conditional put, a key derived from the message id).
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The host has no storage service (only in hosts that leave it out).</exception>
+    Aos.Storage.IAgentStorage Storage { get; }
+
     /// <summary>Records a decision with its rationale.</summary>
     /// <param name="decision">The decision.</param>
     void RecordDecision(DecisionRecord decision);

@@ -14,13 +14,15 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     private readonly IAgentJournal _journal;
     private readonly KernelOptions _options;
     private readonly IAgentHost _host;
+    private readonly IAgentStorage? _storage;
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
     private AgentState _state;
     private bool _detached;
     private bool _inTurn;
 
-    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host)
+    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host, IAgentStorage? storage = null)
     {
+        _storage = storage;
         Descriptor = descriptor;
         _journal = journal;
         _options = options;
@@ -39,6 +41,9 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     public IAgentContextStore Store => this;
 
     public IAgentGoals Goals => this;
+
+    public IAgentStorage Storage => _storage ?? throw new InvalidOperationException(
+        "This host has no storage service: register it with AddAos (or services.AddAosStorage) to give agents storage.");
 
     /// <summary>Gets the memory items remembered in the current turn.</summary>
     public List<MemoryItem> PendingMemory { get; } = [];

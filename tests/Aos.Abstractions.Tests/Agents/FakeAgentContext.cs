@@ -24,6 +24,8 @@ internal sealed class FakeAgentContext : IAgentContext, IAgentContextStore, IAge
 
     public IAgentGoals Goals => this;
 
+    public Aos.Storage.IAgentStorage Storage => throw new NotSupportedException("The fake context has no storage.");
+
     public List<DecisionRecord> Decisions { get; } = [];
 
     public IReadOnlyDictionary<string, JsonElement> Values => _values;

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Aos.Storage;
+
+/// <summary>
+/// Opens named stores on the backend configuration assigns them (<see cref="StorageOptions"/>), for AOS services and operators, and
+/// narrows them to one agent for the agent's own use (<see cref="ForAgent"/>).
+/// </summary>
+/// <remarks>Thread-safe; getting a store does no I/O.</remarks>
+public sealed class StorageCatalog
+{
+    /// <summary>Gets the longest store name an agent may use.</summary>
+    public const int MaxAgentStoreNameLength = StorageNames.MaxNameLength - ScopeLength;
+
+    private const int ScopeLength = 12;
+
+    private readonly Dictionary<string, IStorageProvider> _providers;
+    private readonly StorageOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="StorageCatalog"/> class.</summary>
+    /// <param name="providers">The registered backends.</param>
+    /// <param name="options">Which backend keeps each store.</param>
+    public StorageCatalog(IEnumerable<IStorageProvider> providers, IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(options);
+        _providers = new Dictionary<string, IStorageProvider>(StringComparer.OrdinalIgnoreCase);
+        foreach (var provider in providers)
+        {
+            _providers.TryAdd(provider.Name, provider);
+        }
+
+        _options = options.Value;
+    }
+
+    /// <summary>Gets the names of the registered backends.</summary>
+    public IReadOnlyCollection<string> Backends => _providers.Keys;
+
+    /// <summary>Gets a blob store.</summary>
+    /// <param name="name">The store's name.</param>
+    /// <returns>The store, on its configured backend.</returns>
+    public IBlobStore GetBlobStore(string name) => ProviderFor(name).GetBlobStore(name);
+
+    /// <summary>Gets a table store.</summary>
+    /// <param name="name">The store's name.</param>
+    /// <returns>The store, on its configured backend.</returns>
+    public ITableStore GetTableStore(string name) => ProviderFor(name).GetTableStore(name);
+
+    /// <summary>Gets a queue store, with its configured maximum dequeue count.</summary>
+    /// <param name="name">The store's name.</param>
+    /// <returns>The store, on its configured backend.</returns>
+    public IQueueStore GetQueueStore(string name) =>
+        ProviderFor(name).GetQueueStore(name, new QueueStoreOptions { MaxDequeueCount = OptionsFor(name)?.MaxDequeueCount ?? new NamedStoreOptions().MaxDequeueCount });
+
+    /// <summary>Gets a document store.</summary>
+    /// <param name="name">The store's name.</param>
+    /// <returns>The store, on its configured backend.</returns>
+    public IDocumentStore GetDocumentStore(string name) => ProviderFor(name).GetDocumentStore(name);
+
+    /// <summary>Gets an agent's own part of the named stores.</summary>
+    /// <param name="agentId">The agent.</param>
+    /// <returns>The agent's storage.</returns>
+    public IAgentStorage ForAgent(AgentId agentId) => new AgentStorage(this, Scope(agentId));
+
+    /// <summary>Gets the backend that keeps a store.</summary>
+    /// <param name="name">The store's name.</param>
+    /// <returns>The backend's provider.</returns>
+    /// <exception cref="AosValidationException">The name is not a valid store name.</exception>
+    /// <exception cref="InvalidOperationException">The configured backend is not registered.</exception>
+    public IStorageProvider ProviderFor(string name)
+    {
+        StorageNames.ValidateName(name, "store name");
+        var backend = OptionsFor(name)?.Backend ?? _options.DefaultBackend;
+        return _providers.TryGetValue(backend, out var provider)
+            ? provider
+            : throw new InvalidOperationException(
+                $"Store '{name}' is configured for the '{backend}' backend, which is not registered (registered: {string.Join(", ", _providers.Keys)}). Configure its connection (Aos:Storage:{backend}) or pick another backend.");
+    }
+
+    private NamedStoreOptions? OptionsFor(string name) =>
+        _options.Stores.TryGetValue(name, out var options) ? options : OptionsForBase(name);
+
+    /// <summary>An agent's scoped store takes the options of the store it narrows.</summary>
+    private NamedStoreOptions? OptionsForBase(string name) =>
+        name.Length > ScopeLength && name[^ScopeLength] == '-' && name[^(ScopeLength - 1)] == 'a' && _options.Stores.TryGetValue(name[..^ScopeLength], out var options) ? options : null;
+
+    /// <summary>Gets the suffix that names an agent's part of a store: <c>-a</c> and ten base-32 characters of the SHA-256 of its id.</summary>
+    private static string Scope(AgentId agentId)
+    {
+        const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(agentId.Value));
+        var scope = new StringBuilder("-a", ScopeLength);
+        ulong bits = BitConverter.ToUInt64(hash, 0);
+        for (var i = 0; i < ScopeLength - 2; i++)
+        {
+            scope.Append(Alphabet[(int)(bits & 31)]);
+            bits >>= 5;
+        }
+
+        return scope.ToString();
+    }
+
+    private sealed class AgentStorage(StorageCatalog catalog, string scope) : IAgentStorage
+    {
+        public IBlobStore Blobs(string store) => catalog.GetBlobStore(Scoped(store));
+
+        public ITableStore Tables(string store) => catalog.GetTableStore(Scoped(store));
+
+        public IQueueStore Queues(string store) => catalog.GetQueueStore(Scoped(store));
+
+        public IDocumentStore Documents(string store) => catalog.GetDocumentStore(Scoped(store));
+
+        private string Scoped(string store)
+        {
+            StorageNames.ValidateName(store, "store name");
+            if (store.Length > MaxAgentStoreNameLength)
+            {
+                throw new AosValidationException($"An agent's store name is at most {MaxAgentStoreNameLength} characters; '{store}' has {store.Length}.") { Field = "store name", TooLarge = true };
+            }
+
+            return store + scope;
+        }
+    }
+}
