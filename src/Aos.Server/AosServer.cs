@@ -92,6 +92,7 @@ public static class AosServer
         app.MapStateMachineEndpoints();
         app.MapApprovalEndpoints();
         app.MapWorkflowEndpoints();
+        app.MapBackupEndpoints();
         return app;
     }
 }

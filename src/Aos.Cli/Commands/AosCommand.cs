@@ -18,6 +18,8 @@ internal static class AosCommand
         root.Add(ApprovalsCommand.Create());
         root.Add(WorkflowsCommand.Create());
         root.Add(StatusCommand.Create());
+        root.Add(BackupCommand.CreateBackup());
+        root.Add(BackupCommand.CreateRestore());
         return root;
     }
 }

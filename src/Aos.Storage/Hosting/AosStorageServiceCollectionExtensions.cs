@@ -36,6 +36,8 @@ public static class AosStorageServiceCollectionExtensions
         }
 
         services.TryAddSingleton<StorageCatalog>();
+        services.TryAddSingleton(static sp => new SqliteBackup(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetService<SqliteStorageProvider>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }

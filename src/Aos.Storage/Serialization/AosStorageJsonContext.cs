@@ -12,4 +12,5 @@ namespace Aos.Storage.Serialization;
 [JsonSerializable(typeof(List<Aos.Conversations.SignOff>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Aos.Storage.Sqlite.BackupManifest))]
 internal sealed partial class AosStorageJsonContext : JsonSerializerContext;

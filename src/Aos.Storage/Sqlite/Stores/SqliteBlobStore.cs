@@ -81,7 +81,7 @@ internal sealed class SqliteBlobStore(SqliteStorageProvider provider, string sto
 
         if (replaced is not null)
         {
-            SqliteStorageProvider.TryDelete(Path.Combine(provider.BlobDirectory, replaced));
+            provider.DeleteFile(replaced);
         }
 
         return new BlobItem(name, length, contentType, etag, DateTimeOffset.FromUnixTimeMilliseconds(now), metadata);
@@ -145,7 +145,7 @@ internal sealed class SqliteBlobStore(SqliteStorageProvider provider, string sto
             return false;
         }
 
-        SqliteStorageProvider.TryDelete(Path.Combine(provider.BlobDirectory, deleted));
+        provider.DeleteFile(deleted);
         return true;
     }
 

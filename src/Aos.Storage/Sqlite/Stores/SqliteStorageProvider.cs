@@ -64,6 +64,9 @@ public sealed partial class SqliteStorageProvider : IStorageProvider
 
     private readonly SchemaGate _schema;
     private readonly Lazy<Task> _cleanup;
+    private readonly Lock _holdLock = new();
+    private readonly List<string> _heldDeletions = [];
+    private int _holds;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteStorageProvider"/> class.</summary>
     /// <param name="database">The node's database.</param>
@@ -172,6 +175,53 @@ public sealed partial class SqliteStorageProvider : IStorageProvider
         }
     }
 
+    /// <summary>Defers deleting blob files until the returned hold is disposed, so a backup can copy every file its snapshot refers to.</summary>
+    /// <returns>The hold; disposing it deletes the files whose deletion it deferred.</returns>
+    internal IDisposable HoldDeletions()
+    {
+        lock (_holdLock)
+        {
+            _holds++;
+        }
+
+        return new DeletionHold(this);
+    }
+
+    /// <summary>Deletes a blob file, or defers it while a backup holds deletions.</summary>
+    internal void DeleteFile(string file)
+    {
+        lock (_holdLock)
+        {
+            if (_holds > 0)
+            {
+                _heldDeletions.Add(file);
+                return;
+            }
+        }
+
+        TryDelete(Path.Combine(BlobDirectory, file));
+    }
+
+    private void Release()
+    {
+        string[] files;
+        lock (_holdLock)
+        {
+            if (--_holds > 0)
+            {
+                return;
+            }
+
+            files = [.. _heldDeletions];
+            _heldDeletions.Clear();
+        }
+
+        foreach (var file in files)
+        {
+            TryDelete(Path.Combine(BlobDirectory, file));
+        }
+    }
+
     internal static void TryDelete(string path)
     {
         try
@@ -185,6 +235,19 @@ public sealed partial class SqliteStorageProvider : IStorageProvider
         catch (UnauthorizedAccessException)
         {
             // As above.
+        }
+    }
+
+    private sealed class DeletionHold(SqliteStorageProvider provider) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                provider.Release();
+            }
         }
     }
 }
