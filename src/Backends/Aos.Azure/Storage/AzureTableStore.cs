@@ -71,7 +71,7 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
             {
                 return Written(entity, await _table.UpdateEntityAsync(ToAzure(entity), new ETag(ifMatch), TableUpdateMode.Replace, ct).ConfigureAwait(false));
             }
-            catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+            catch (RequestFailedException e) when (IsMismatch(e))
             {
                 throw StorageConflictException.Changed(Describe(entity.PartitionKey, entity.RowKey), ifMatch);
             }
@@ -95,7 +95,7 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
 
                 return ifMatch is null ? false : throw StorageConflictException.Changed(Describe(partitionKey, rowKey), ifMatch);
             }
-            catch (RequestFailedException e) when (ifMatch is not null && e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+            catch (RequestFailedException e) when (ifMatch is not null && IsMismatch(e))
             {
                 throw StorageConflictException.Changed(Describe(partitionKey, rowKey), ifMatch);
             }
@@ -138,6 +138,11 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
             await _created.EnsureAsync(ct).ConfigureAwait(false);
             return await operation(ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>Gets whether a conditional write failed because the entity is missing or has another ETag.</summary>
+    /// <remarks>An ETag that is not in the service's form (<c>W/"datetime'…'"</c>) is refused as bad input (400); it is no entity's ETag, so that is a mismatch too (every other input was validated).</remarks>
+    private static bool IsMismatch(RequestFailedException e) =>
+        e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound or (int)HttpStatusCode.BadRequest;
 
     private static string Describe(string partitionKey, string rowKey) => $"entity '{partitionKey}'/'{rowKey}'";
 }
