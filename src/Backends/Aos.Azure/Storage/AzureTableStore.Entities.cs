@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aos.Storage;
 using Azure;
 using AzureTableEntity = Azure.Data.Tables.TableEntity;
@@ -45,11 +46,27 @@ internal sealed partial class AzureTableStore
         return new TableEntity(azure.PartitionKey, azure.RowKey, properties) { ETag = azure.ETag.ToString(), Timestamp = azure.Timestamp?.ToUniversalTime() };
     }
 
-    private static TableEntity Written(TableEntity entity, Response response) =>
-        entity with
+    private static TableEntity Written(TableEntity entity, Response response)
+    {
+        var etag = response.Headers.ETag?.ToString();
+        return entity with
         {
             Properties = entity.Properties.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value is DateTimeOffset time ? time.ToUniversalTime() : p.Value),
-            ETag = response.Headers.ETag?.ToString(),
-            Timestamp = null,
+            ETag = etag,
+            Timestamp = TimestampOf(etag) ?? response.Headers.Date?.ToUniversalTime(),
         };
+    }
+
+    /// <summary>Reads the write time the service puts in an entity's ETag (<c>W/"datetime'2026-11-30T08%3A10%3A43.2721212Z'"</c>), which is its Timestamp.</summary>
+    private static DateTimeOffset? TimestampOf(string? etag)
+    {
+        const string Start = "W/\"datetime'";
+        if (etag is null || !etag.StartsWith(Start, StringComparison.Ordinal) || !etag.EndsWith("'\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var text = Uri.UnescapeDataString(etag[Start.Length..^2]);
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
+    }
 }

@@ -205,11 +205,12 @@ public sealed class AzureStorageProviderTests : IAsyncDisposable
         var hyphenated = provider.GetTableStore("audit-archive");
         var plain = provider.GetTableStore("auditarchive");
 
-        await hyphenated.AddAsync(new TableEntity("p", "r", new Dictionary<string, object?> { ["Whole"] = 2.0, ["Small"] = 2 }), Ct);
+        var added = await hyphenated.AddAsync(new TableEntity("p", "r", new Dictionary<string, object?> { ["Whole"] = 2.0, ["Small"] = 2 }), Ct);
 
         Assert.Null(await plain.GetAsync("p", "r", Ct));
         var read = await hyphenated.GetAsync("p", "r", Ct);
-        Assert.IsType<double>(read!.Properties["Whole"]);
+        Assert.Equal(read!.Timestamp, added.Timestamp);
+        Assert.IsType<double>(read.Properties["Whole"]);
         Assert.IsType<int>(read.Properties["Small"]);
     }
 
