@@ -48,7 +48,7 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
         return RunAsync(collection, async (container, ct) =>
         {
             using var content = Item(partitionKey, id, document);
-            using var response = await container.CreateItemStreamAsync(content, new PartitionKey(partitionKey), NoContent, ct).ConfigureAwait(false);
+            using var response = await container.CreateItemStreamAsync(content, new PartitionKey(partitionKey), NoContent(), ct).ConfigureAwait(false);
             return response.StatusCode == HttpStatusCode.Conflict
                 ? throw StorageConflictException.Exists(Describe(collection, partitionKey, id))
                 : Written(partitionKey, id, document, Succeeded(response));
@@ -64,7 +64,7 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
             using var content = Item(partitionKey, id, document);
             if (ifMatch is null)
             {
-                using var upserted = await container.UpsertItemStreamAsync(content, new PartitionKey(partitionKey), NoContent, ct).ConfigureAwait(false);
+                using var upserted = await container.UpsertItemStreamAsync(content, new PartitionKey(partitionKey), NoContent(), ct).ConfigureAwait(false);
                 return Written(partitionKey, id, document, Succeeded(upserted));
             }
 
@@ -88,7 +88,13 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
                 throw StorageConflictException.Changed(Describe(collection, partitionKey, id), ifMatch);
             }
 
-            return response.StatusCode != HttpStatusCode.NotFound && Succeeded(response) is not null;
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+
+            Succeeded(response);
+            return true;
         }, cancellationToken);
     }
 
@@ -101,7 +107,7 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
+    private static ItemRequestOptions NoContent() => new() { EnableContentResponseOnWrite = false };
 
     private static void ValidateAddress(string collection, string partitionKey, string id)
     {
