@@ -2,13 +2,15 @@ using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus.Administration;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Aos.Azure.Tests;
 
-/// <summary>Finds the Azure services the tests run against (Azurite for Table Storage, a real namespace for Service Bus) and skips or fails a test without them.</summary>
+/// <summary>Finds the Azure services the tests run against (Azurite for Blob, Queue and Table Storage, real accounts for Service Bus and Cosmos DB) and skips or fails a test without them.</summary>
 internal static class AzureTestServices
 {
-    /// <summary>Gets the Table Storage connection string: <c>AOS_TEST_AZURE_STORAGE</c>, or Azurite's development storage that <c>.ci/run</c> starts.</summary>
+    /// <summary>Gets the storage account connection string: <c>AOS_TEST_AZURE_STORAGE</c>, or Azurite's development storage that <c>.ci/run</c> starts.</summary>
     public static string StorageConnectionString { get; } =
         Environment.GetEnvironmentVariable("AOS_TEST_AZURE_STORAGE") is { Length: > 0 } storage ? storage : "UseDevelopmentStorage=true";
 
@@ -16,9 +18,13 @@ internal static class AzureTestServices
     public static string? ServiceBusConnectionString { get; } =
         Environment.GetEnvironmentVariable("AOS_TEST_SERVICEBUS") is { Length: > 0 } serviceBus ? serviceBus : null;
 
+    /// <summary>Gets the Cosmos DB connection string from <c>AOS_TEST_COSMOS</c>, or <see langword="null"/> when it is not set.</summary>
+    public static string? CosmosConnectionString { get; } =
+        Environment.GetEnvironmentVariable("AOS_TEST_COSMOS") is { Length: > 0 } cosmos ? cosmos : null;
+
     private static readonly Lazy<Task<string?>> StorageProbe = new(ProbeStorageAsync);
 
-    /// <summary>Skips the current test when Table Storage does not answer; fails it instead when <c>AOS_TEST_REQUIRE_SERVICES=1</c>.</summary>
+    /// <summary>Skips the current test when the Blob, Queue or Table service does not answer; fails it instead when <c>AOS_TEST_REQUIRE_SERVICES=1</c>.</summary>
     public static async Task RequireStorageAsync()
     {
         if (await StorageProbe.Value is not { } problem)
@@ -26,7 +32,7 @@ internal static class AzureTestServices
             return;
         }
 
-        var reason = $"Azure Table Storage is not reachable ({problem}). Start Azurite with 'npm install azurite@3.37.0' and "
+        var reason = $"Azure Storage (Blob, Queue and Table) is not reachable ({problem}). Start Azurite with 'npm install azurite@3.37.0' and "
             + "'node_modules/.bin/azurite --silent --location <dir> --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck', "
             + "or set AOS_TEST_AZURE_STORAGE to a storage connection string.";
         if (Environment.GetEnvironmentVariable("AOS_TEST_REQUIRE_SERVICES") == "1")
@@ -53,6 +59,21 @@ internal static class AzureTestServices
         return null!;
     }
 
+    /// <summary>Skips the current test when <c>AOS_TEST_COSMOS</c> is not set, also under <c>AOS_TEST_REQUIRE_SERVICES=1</c>: CI starts no Cosmos DB emulator.</summary>
+    /// <returns>The Cosmos DB connection string.</returns>
+    public static string RequireCosmos()
+    {
+        if (CosmosConnectionString is { } connectionString)
+        {
+            return connectionString;
+        }
+
+        Assert.Skip(
+            "Azure Cosmos DB is not configured: set AOS_TEST_COSMOS to the connection string of an account ('AccountEndpoint=…;AccountKey=…'; each test creates "
+            + "and deletes its own database). This test is skipped even under AOS_TEST_REQUIRE_SERVICES=1, because CI starts no Cosmos DB emulator.");
+        return null!;
+    }
+
     /// <summary>Creates a table client for a fresh table name.</summary>
     public static TableClient NewTable() => new(StorageConnectionString, "AosTest" + Guid.NewGuid().ToString("N")[..16]);
 
@@ -76,6 +97,18 @@ internal static class AzureTestServices
         {
             var service = new TableServiceClient(StorageConnectionString, options);
             await foreach (var _ in service.QueryAsync(maxPerPage: 1))
+            {
+                break;
+            }
+
+            var blobOptions = new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(3), Mode = RetryMode.Fixed } };
+            await foreach (var _ in new BlobServiceClient(StorageConnectionString, blobOptions).GetBlobContainersAsync().AsPages(pageSizeHint: 1))
+            {
+                break;
+            }
+
+            var queueOptions = new QueueClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(3), Mode = RetryMode.Fixed } };
+            await foreach (var _ in new QueueServiceClient(StorageConnectionString, queueOptions).GetQueuesAsync().AsPages(pageSizeHint: 1))
             {
                 break;
             }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Azure backends of AOS in a service collection.</summary>
-public static class AosAzureServiceCollectionExtensions
+public static partial class AosAzureServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ServiceBusMessageTransport"/> as the <see cref="IMessageTransport"/>, <see cref="IMessageLedger"/> and

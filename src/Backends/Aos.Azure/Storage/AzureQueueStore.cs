@@ -1,0 +1,141 @@
+using System.Net;
+using Aos.Storage;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Logging;
+using QueueMessage = Aos.Storage.QueueMessage;
+
+namespace Aos.Azure.Storage;
+
+/// <summary>Keeps a queue store in one Azure Storage queue and its dead letters in a second one, both created on first use.</summary>
+/// <remarks>
+/// Visibility timeouts and delays run on the service's clock, in whole seconds. Bodies travel base64-encoded, so any UTF-8 text up to
+/// <see cref="StorageValues.MaxQueueBodyBytes"/> fits the service's 64 KiB message limit. Messages do not expire. Thread-safe.
+/// </remarks>
+internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
+{
+    private const string Service = "Queue Storage";
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
+    private readonly QueueClient _queue;
+    private readonly QueueClient _deadLetters;
+    private readonly int _maxDequeueCount;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CreateOnce _created;
+    private readonly CreateOnce _deadLettersCreated;
+
+    /// <param name="queue">The queue, with base64 message encoding.</param>
+    /// <param name="deadLetters">The dead-letter queue, without message encoding (its messages are <see cref="DeadLetter"/> text).</param>
+    /// <param name="options">The queue's options.</param>
+    /// <param name="time">The clock, for a message whose insertion time the service does not report.</param>
+    /// <param name="logger">The logger for dead-lettering.</param>
+    public AzureQueueStore(QueueClient queue, QueueClient deadLetters, QueueStoreOptions options, TimeProvider time, ILogger logger)
+    {
+        _queue = queue;
+        _deadLetters = deadLetters;
+        _maxDequeueCount = options.MaxDequeueCount;
+        _time = time;
+        _logger = logger;
+        _created = new(async ct => await _queue.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false));
+        _deadLettersCreated = new(async ct => await _deadLetters.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Gets the queue's name.</summary>
+    public string QueueName => _queue.Name;
+
+    /// <summary>Gets the dead-letter queue's name.</summary>
+    public string DeadLetterQueueName => _deadLetters.Name;
+
+    public ValueTask<string> EnqueueAsync(string body, TimeSpan? delay = null, CancellationToken cancellationToken = default)
+    {
+        StorageValues.ValidateEnqueue(body, delay);
+        return RunAsync(async ct =>
+        {
+            var visibility = delay is { } d && d > TimeSpan.Zero ? d : (TimeSpan?)null;
+            var receipt = await _queue.SendMessageAsync(BinaryData.FromString(body), visibility, NeverExpires, ct).ConfigureAwait(false);
+            return receipt.Value.MessageId;
+        }, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
+    {
+        StorageValues.ValidateReceive(maxMessages, visibilityTimeout);
+        return RunAsync<IReadOnlyList<QueueMessage>>(async ct =>
+        {
+            var received = (await _queue.ReceiveMessagesAsync(maxMessages, visibilityTimeout, ct).ConfigureAwait(false)).Value;
+            var messages = new List<QueueMessage>(received.Length);
+            foreach (var message in received)
+            {
+                if (message.DequeueCount > _maxDequeueCount)
+                {
+                    await DeadLetterAsync(message, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                messages.Add(new QueueMessage(message.MessageId, message.Body.ToString(), (int)message.DequeueCount, message.InsertedOn ?? _time.GetUtcNow(), message.PopReceipt));
+            }
+
+            return messages;
+        }, cancellationToken);
+    }
+
+    public ValueTask CompleteAsync(QueueMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (string.IsNullOrEmpty(message.PopReceipt))
+        {
+            throw new AosValidationException("Only a received message can be completed: this one has no pop receipt (it was peeked).") { Field = "message" };
+        }
+
+        return new ValueTask(RunAsync(async ct =>
+        {
+            try
+            {
+                await _queue.DeleteMessageAsync(message.Id, message.PopReceipt, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound || e.ErrorCode is "PopReceiptMismatch")
+            {
+                throw new StorageConflictException(
+                    $"The queue message '{message.Id}' cannot be completed: its visibility timeout passed and it was received again, or it was completed already. Its processing may be repeated by the later receiver.",
+                    e);
+            }
+        }, cancellationToken).AsTask());
+    }
+
+    public ValueTask<IReadOnlyList<QueueMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken = default)
+    {
+        StorageValues.ValidateReceive(maxMessages, null);
+        return RunAsync<IReadOnlyList<QueueMessage>>(async ct =>
+        {
+            var peeked = (await _queue.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
+            return [.. peeked.Select(m => new QueueMessage(m.MessageId, m.Body.ToString(), (int)m.DequeueCount, m.InsertedOn ?? _time.GetUtcNow(), null))];
+        }, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<QueueMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken = default)
+    {
+        StorageValues.ValidateReceive(maxMessages, null);
+        return AzureFaults.RunAsync<IReadOnlyList<QueueMessage>>(Service, _deadLetters.Uri, async ct =>
+        {
+            await _deadLettersCreated.EnsureAsync(ct).ConfigureAwait(false);
+            var peeked = (await _deadLetters.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
+            return [.. peeked.Select(m => DeadLetter.Parse(m.MessageId, m.Body.ToString(), m.InsertedOn ?? _time.GetUtcNow(), _maxDequeueCount))];
+        }, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _created.Dispose();
+        _deadLettersCreated.Dispose();
+    }
+
+    private ValueTask<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        AzureFaults.RunAsync(Service, _queue.Uri, async ct =>
+        {
+            await _created.EnsureAsync(ct).ConfigureAwait(false);
+            return await operation(ct).ConfigureAwait(false);
+        }, cancellationToken);
+}

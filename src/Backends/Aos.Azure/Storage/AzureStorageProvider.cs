@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using Aos.Storage;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aos.Azure.Storage;
+
+/// <summary>
+/// Opens the stores of the Azure backend: blobs in Azure Blob Storage containers, tables in Azure Table Storage, queues in Azure Storage
+/// queues, and documents in Azure Cosmos DB when <see cref="AzureStorageOptions.CosmosConnectionString"/> is set.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each store's container, table, queue or database is named after <see cref="AzureStorageOptions.Prefix"/> and the store's name and is
+/// created the first time the store is used. Getting a store does no I/O. A request that fails for want of an answer is retried by the SDK
+/// (3 times, with exponential back-off from 0.2 seconds) and then fails with <see cref="StorageUnavailableException"/>.
+/// </para>
+/// <para>Thread-safe. Dispose it to close the Cosmos DB connection.</para>
+/// </remarks>
+public sealed class AzureStorageProvider : IStorageProvider, IDisposable
+{
+    private readonly string _prefix;
+    private readonly BlobServiceClient _blobs;
+    private readonly TableServiceClient _tables;
+    private readonly QueueServiceClient _queues;
+    private readonly QueueServiceClient _deadLetterQueues;
+    private readonly Lazy<CosmosClient>? _cosmos;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, AzureBlobStore> _blobStores = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AzureTableStore> _tableStores = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, int MaxDequeueCount), AzureQueueStore> _queueStores = new();
+    private readonly ConcurrentDictionary<string, CosmosDocumentStore> _documentStores = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="AzureStorageProvider"/> class.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock, for times the service does not report; <see langword="null"/> for the system clock.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <exception cref="AosValidationException">The options are not valid; the error names each wrong option.</exception>
+    public AzureStorageProvider(AzureStorageOptions options, TimeProvider? timeProvider = null, ILogger<AzureStorageProvider>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate().ToList() is { Count: > 0 } problems)
+        {
+            throw new AosValidationException(string.Join(" ", problems)) { Field = AzureStorageOptions.SectionName };
+        }
+
+        _prefix = options.Prefix;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _blobs = new BlobServiceClient(options.ConnectionString, Configure(new BlobClientOptions()));
+        _tables = new TableServiceClient(options.ConnectionString, Configure(new TableClientOptions()));
+        _queues = new QueueServiceClient(options.ConnectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        _deadLetterQueues = new QueueServiceClient(options.ConnectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }));
+        if (options.CosmosConnectionString is { } cosmos)
+        {
+            _cosmos = new(() => new CosmosClient(cosmos, new CosmosClientOptions
+            {
+                ApplicationName = "aos",
+                ConnectionMode = ConnectionMode.Gateway,
+                RequestTimeout = TimeSpan.FromSeconds(30),
+                MaxRetryAttemptsOnRateLimitedRequests = 3,
+                MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(10),
+            }));
+        }
+    }
+
+    /// <inheritdoc/>
+    public string Name => AzureFaults.Backend;
+
+    /// <inheritdoc/>
+    public IBlobStore GetBlobStore(string name)
+    {
+        StorageNames.ValidateName(name);
+        return _blobStores.GetOrAdd(name, n => new AzureBlobStore(_blobs.GetBlobContainerClient(AzureStorageNames.Container(_prefix, n))));
+    }
+
+    /// <inheritdoc/>
+    public ITableStore GetTableStore(string name)
+    {
+        StorageNames.ValidateName(name);
+        return _tableStores.GetOrAdd(name, n => new AzureTableStore(_tables.GetTableClient(AzureStorageNames.Table(_prefix, n))));
+    }
+
+    /// <inheritdoc/>
+    public IQueueStore GetQueueStore(string name, QueueStoreOptions? options = null)
+    {
+        StorageNames.ValidateName(name);
+        var maxDequeueCount = options?.MaxDequeueCount ?? new QueueStoreOptions().MaxDequeueCount;
+        if (maxDequeueCount < 1)
+        {
+            throw new AosValidationException($"MaxDequeueCount is {maxDequeueCount}; a message must be receivable at least once.") { Field = "MaxDequeueCount" };
+        }
+
+        return _queueStores.GetOrAdd((name, maxDequeueCount), key => new AzureQueueStore(
+            _queues.GetQueueClient(AzureStorageNames.Queue(_prefix, key.Name)),
+            _deadLetterQueues.GetQueueClient(AzureStorageNames.DeadLetterQueue(_prefix, key.Name)),
+            new QueueStoreOptions { MaxDequeueCount = key.MaxDequeueCount },
+            _time,
+            _logger));
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">No Cosmos DB connection string is configured.</exception>
+    public IDocumentStore GetDocumentStore(string name)
+    {
+        StorageNames.ValidateName(name);
+        if (_cosmos is null)
+        {
+            throw new NotSupportedException(
+                $"The azure storage backend keeps documents in Azure Cosmos DB, and no Cosmos DB account is configured: set {AzureStorageOptions.SectionName}:CosmosConnectionString, "
+                + "or keep documents with the sqlite or postgres storage backend.");
+        }
+
+        return _documentStores.GetOrAdd(name, n => new CosmosDocumentStore(_cosmos.Value, AzureStorageNames.Container(_prefix, n)));
+    }
+
+    /// <summary>Closes the Cosmos DB connection, if one was opened.</summary>
+    public void Dispose()
+    {
+        foreach (var store in _blobStores.Values)
+        {
+            store.Dispose();
+        }
+
+        foreach (var store in _tableStores.Values)
+        {
+            store.Dispose();
+        }
+
+        foreach (var store in _queueStores.Values)
+        {
+            store.Dispose();
+        }
+
+        foreach (var store in _documentStores.Values)
+        {
+            store.Dispose();
+        }
+
+        if (_cosmos is { IsValueCreated: true })
+        {
+            _cosmos.Value.Dispose();
+        }
+    }
+
+    private static T Configure<T>(T options)
+        where T : ClientOptions
+    {
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.2);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
+    }
+}

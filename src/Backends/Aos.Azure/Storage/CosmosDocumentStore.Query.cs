@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Aos.Storage;
+using Microsoft.Azure.Cosmos;
+
+namespace Aos.Azure.Storage;
+
+internal sealed partial class CosmosDocumentStore
+{
+    public IAsyncEnumerable<StoredDocument> QueryAsync(string collection, string? partitionKey = null, IReadOnlyList<FieldCondition>? conditions = null, CancellationToken cancellationToken = default)
+    {
+        StorageNames.ValidateName(collection, "collection");
+        if (partitionKey is not null)
+        {
+            StorageNames.ValidateKey(partitionKey, "partitionKey");
+        }
+
+        StorageValues.ValidateConditions(conditions, documents: true);
+        var query = BuildQuery(partitionKey, conditions ?? []);
+        return AzureFaults.GuardAsync(Service, _client.Endpoint, QueryCoreAsync(collection, partitionKey, query, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Builds the parameterized query: each condition holds only for a field of the value's JSON kind (times and GUIDs compare as text).</summary>
+    internal static QueryDefinition BuildQuery(string? partitionKey, IReadOnlyList<FieldCondition> conditions)
+    {
+        var sql = new StringBuilder("SELECT c.id, c.pk, c.doc, c._etag FROM c WHERE IS_DEFINED(c.doc)");
+        var parameters = new List<(string Name, object Value)>();
+        if (partitionKey is not null)
+        {
+            sql.Append(" AND c.pk = @pk");
+            parameters.Add(("@pk", partitionKey));
+        }
+
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            var condition = conditions[i];
+            var name = "@p" + i.ToString(CultureInfo.InvariantCulture);
+
+            // Path segments are validated identifiers; the bracket form keeps reserved words (value, order) usable.
+            var field = "c.doc" + string.Concat(condition.Field.Split('.').Select(segment => $"[\"{segment}\"]"));
+            var (check, value) = condition.Value switch
+            {
+                string text => ("IS_STRING", (object)text),
+                bool flag => ("IS_BOOL", flag),
+                DateTimeOffset time => ("IS_STRING", StorageValues.FormatTime(time)),
+                Guid id => ("IS_STRING", id.ToString("D")),
+                var number => ("IS_NUMBER", Convert.ToDouble(number, CultureInfo.InvariantCulture)),
+            };
+
+            sql.Append(CultureInfo.InvariantCulture, $" AND {check}({field}) AND {field} {Operator(condition.Operator)} {name}");
+            parameters.Add((name, value));
+        }
+
+        sql.Append(" ORDER BY c.pk, c.id");
+        var query = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters)
+        {
+            query = query.WithParameter(name, value);
+        }
+
+        return query;
+    }
+
+    private async IAsyncEnumerable<StoredDocument> QueryCoreAsync(string collection, string? partitionKey, QueryDefinition query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var container = await ContainerAsync(collection, cancellationToken).ConfigureAwait(false);
+        var options = new QueryRequestOptions { PartitionKey = partitionKey is null ? null : new PartitionKey(partitionKey) };
+        using var pages = container.GetItemQueryStreamIterator(query, requestOptions: options);
+        while (pages.HasMoreResults)
+        {
+            using var page = Succeeded(await pages.ReadNextAsync(cancellationToken).ConfigureAwait(false));
+            using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var item in json.RootElement.GetProperty("Documents").EnumerateArray())
+            {
+                yield return FromItem(item);
+            }
+        }
+    }
+
+    private static string Operator(ComparisonOperator comparison) => comparison switch
+    {
+        ComparisonOperator.Equal => "=",
+        ComparisonOperator.NotEqual => "!=",
+        ComparisonOperator.LessThan => "<",
+        ComparisonOperator.LessThanOrEqual => "<=",
+        ComparisonOperator.GreaterThan => ">",
+        _ => ">=",
+    };
+}

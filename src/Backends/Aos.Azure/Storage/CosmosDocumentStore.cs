@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Aos.Storage;
+using Microsoft.Azure.Cosmos;
+
+namespace Aos.Azure.Storage;
+
+/// <summary>Keeps a document store in one Azure Cosmos DB database, each collection a container partitioned by <c>/pk</c>, created on first use.</summary>
+/// <remarks>
+/// An item is <c>{ "id": id, "pk": partition key, "doc": the document }</c>, so the document's own fields never clash with Cosmos DB's.
+/// Items are read and written as streams with System.Text.Json, so the document comes back exactly as written. ETags are the service's.
+/// Thread-safe.
+/// </remarks>
+internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
+{
+    private const string Service = "Cosmos DB";
+
+    private readonly CosmosClient _client;
+    private readonly string _databaseName;
+    private readonly CreateOnce _databaseCreated;
+    private readonly ConcurrentDictionary<string, CreateOnce> _containersCreated = new(StringComparer.Ordinal);
+
+    public CosmosDocumentStore(CosmosClient client, string databaseName)
+    {
+        _client = client;
+        _databaseName = databaseName;
+        _databaseCreated = new(async ct => await _client.CreateDatabaseIfNotExistsAsync(_databaseName, cancellationToken: ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Gets the database's name.</summary>
+    public string DatabaseName => _databaseName;
+
+    public ValueTask<StoredDocument?> GetAsync(string collection, string partitionKey, string id, CancellationToken cancellationToken = default)
+    {
+        ValidateAddress(collection, partitionKey, id);
+        return RunAsync<StoredDocument?>(collection, async (container, ct) =>
+        {
+            using var response = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: ct).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadItemAsync(Succeeded(response), ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public ValueTask<StoredDocument> AddAsync(string collection, string partitionKey, string id, JsonElement document, CancellationToken cancellationToken = default)
+    {
+        ValidateAddress(collection, partitionKey, id);
+        StorageValues.ValidateDocument(document);
+        return RunAsync(collection, async (container, ct) =>
+        {
+            using var content = Item(partitionKey, id, document);
+            using var response = await container.CreateItemStreamAsync(content, new PartitionKey(partitionKey), NoContent(), ct).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.Conflict
+                ? throw StorageConflictException.Exists(Describe(collection, partitionKey, id))
+                : Written(partitionKey, id, document, Succeeded(response));
+        }, cancellationToken);
+    }
+
+    public ValueTask<StoredDocument> UpsertAsync(string collection, string partitionKey, string id, JsonElement document, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        ValidateAddress(collection, partitionKey, id);
+        StorageValues.ValidateDocument(document);
+        return RunAsync(collection, async (container, ct) =>
+        {
+            using var content = Item(partitionKey, id, document);
+            if (ifMatch is null)
+            {
+                using var upserted = await container.UpsertItemStreamAsync(content, new PartitionKey(partitionKey), NoContent(), ct).ConfigureAwait(false);
+                return Written(partitionKey, id, document, Succeeded(upserted));
+            }
+
+            var options = new ItemRequestOptions { IfMatchEtag = ifMatch, EnableContentResponseOnWrite = false };
+            using var replaced = await container.ReplaceItemStreamAsync(content, id, new PartitionKey(partitionKey), options, ct).ConfigureAwait(false);
+            return replaced.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound
+                ? throw StorageConflictException.Changed(Describe(collection, partitionKey, id), ifMatch)
+                : Written(partitionKey, id, document, Succeeded(replaced));
+        }, cancellationToken);
+    }
+
+    public ValueTask<bool> DeleteAsync(string collection, string partitionKey, string id, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        ValidateAddress(collection, partitionKey, id);
+        return RunAsync(collection, async (container, ct) =>
+        {
+            var options = ifMatch is null ? null : new ItemRequestOptions { IfMatchEtag = ifMatch };
+            using var response = await container.DeleteItemStreamAsync(id, new PartitionKey(partitionKey), options, ct).ConfigureAwait(false);
+            if (ifMatch is not null && response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+            {
+                throw StorageConflictException.Changed(Describe(collection, partitionKey, id), ifMatch);
+            }
+
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+
+            Succeeded(response);
+            return true;
+        }, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _databaseCreated.Dispose();
+        foreach (var created in _containersCreated.Values)
+        {
+            created.Dispose();
+        }
+    }
+
+    private static ItemRequestOptions NoContent() => new() { EnableContentResponseOnWrite = false };
+
+    private static void ValidateAddress(string collection, string partitionKey, string id)
+    {
+        StorageNames.ValidateName(collection, "collection");
+        StorageNames.ValidateKey(partitionKey, "partitionKey");
+        StorageNames.ValidateKey(id, "id");
+    }
+
+    private static string Describe(string collection, string partitionKey, string id) => $"document '{partitionKey}'/'{id}' of collection '{collection}'";
+
+    /// <summary>Gets a collection's container, creating the database and the container the first time.</summary>
+    private async ValueTask<Container> ContainerAsync(string collection, CancellationToken cancellationToken)
+    {
+        await _databaseCreated.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var created = _containersCreated.GetOrAdd(collection, name => new CreateOnce(async ct =>
+        {
+            var properties = new ContainerProperties(name, "/pk");
+
+            // Cosmos DB orders by two fields only with a composite index on them.
+            properties.IndexingPolicy.CompositeIndexes.Add([new CompositePath { Path = "/pk" }, new CompositePath { Path = "/id" }]);
+            await _client.GetDatabase(_databaseName).CreateContainerIfNotExistsAsync(properties, cancellationToken: ct).ConfigureAwait(false);
+        }));
+        await created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return _client.GetContainer(_databaseName, collection);
+    }
+
+    private ValueTask<T> RunAsync<T>(string collection, Func<Container, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        AzureFaults.RunAsync(Service, _client.Endpoint, async ct => await operation(await ContainerAsync(collection, ct).ConfigureAwait(false), ct).ConfigureAwait(false), cancellationToken);
+}
