@@ -37,7 +37,7 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(PostgresErrors.IsTransient),
                 OnRetry = args =>
                 {
-                    LogRetry(_logger, _server, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception!);
+                    LogRetry(_logger, _server, args.AttemptNumber + 2, args.RetryDelay, args.Outcome.Exception!);
                     return ValueTask.CompletedTask;
                 },
             })
