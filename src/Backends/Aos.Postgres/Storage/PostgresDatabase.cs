@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace Aos.Postgres.Storage;
+
+/// <summary>Runs the stores' database work: opens connections from the pool, migrates the schema on first use, retries transient faults.</summary>
+/// <remarks>
+/// Each attempt given to <see cref="ExecuteAsync{T}"/> is one statement or one transaction, so a retried or failed attempt leaves no partial
+/// write. Retry delays run on the system clock, not the injected one that queue times use: a test clock that never moves must not stall them.
+/// </remarks>
+internal sealed partial class PostgresDatabase : IAsyncDisposable
+{
+    private const int MaxAttempts = 3;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger _logger;
+    private readonly string _server;
+
+    public PostgresDatabase(PostgresStorageOptions options, ILogger logger)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        _server = $"{builder.Host}:{builder.Port} (database '{builder.Database ?? builder.Username ?? "default"}')";
+        _dataSource = NpgsqlDataSource.Create(builder);
+        _logger = logger;
+        SchemaName = options.Schema;
+        Schema = $"\"{options.Schema}\"";
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = TimeProvider.System }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(PostgresErrors.IsTransient),
+                OnRetry = args =>
+                {
+                    LogRetry(_logger, _server, args.AttemptNumber + 2, args.RetryDelay, args.Outcome.Exception!);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>Gets the schema's name as configured.</summary>
+    public string SchemaName { get; }
+
+    /// <summary>Gets the schema's quoted name, to qualify table names in SQL.</summary>
+    public string Schema { get; }
+
+    /// <summary>Runs an attempt on an open connection after making sure the component's tables exist; retries it on a transient fault.</summary>
+    /// <typeparam name="T">The attempt's result.</typeparam>
+    /// <param name="component">The component whose tables the attempt uses.</param>
+    /// <param name="attempt">One statement or one transaction; may run up to three times.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The attempt's result.</returns>
+    /// <exception cref="Aos.Storage.StorageUnavailableException">The server could not be reached after the retries.</exception>
+    public ValueTask<T> ExecuteAsync<T>(string component, Func<NpgsqlConnection, CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken) =>
+        RunAsync(
+            component,
+            async token =>
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(token);
+                return await attempt(connection, token);
+            },
+            cancellationToken);
+
+    /// <summary>Runs an attempt after making sure the component's tables exist; retries it on a transient fault.</summary>
+    /// <typeparam name="T">The attempt's result.</typeparam>
+    /// <param name="component">The component whose tables the attempt uses.</param>
+    /// <param name="attempt">The attempt, which opens its connection with <see cref="OpenConnectionAsync"/>; may run up to three times.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The attempt's result.</returns>
+    /// <exception cref="Aos.Storage.StorageUnavailableException">The server could not be reached after the retries.</exception>
+    public async ValueTask<T> RunAsync<T>(string component, Func<CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (state, token) =>
+                {
+                    await state.Self.EnsureSchemaAsync(state.Component, token);
+                    return await state.Attempt(token);
+                },
+                (Self: this, Component: component, Attempt: attempt),
+                cancellationToken);
+        }
+        catch (Exception e) when (PostgresErrors.Translate(e, _server) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>Opens a pooled connection, once, without retrying: for attempts run by <see cref="RunAsync{T}"/>.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The open connection, which the caller disposes.</returns>
+    public ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>Opens a connection the caller owns, after making sure the component's tables exist; retries a transient fault.</summary>
+    /// <param name="component">The component whose tables the caller uses.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The open connection.</returns>
+    public ValueTask<NpgsqlConnection> OpenAsync(string component, CancellationToken cancellationToken) =>
+        RunAsync(component, _dataSource.OpenConnectionAsync, cancellationToken);
+
+    /// <summary>Translates an error of work the caller ran itself on a connection from <see cref="OpenAsync"/>.</summary>
+    /// <param name="exception">The error.</param>
+    /// <returns>The exception to throw instead; <see langword="null"/> to let the error through.</returns>
+    public Exception? Translate(Exception exception) => PostgresErrors.Translate(exception, _server);
+
+    /// <summary>Closes the pool's connections.</summary>
+    /// <returns>A task that completes when the pool is closed.</returns>
+    public ValueTask DisposeAsync()
+    {
+        _migrating.Dispose();
+        return _dataSource.DisposeAsync();
+    }
+}

@@ -1,0 +1,80 @@
+using Aos.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aos.Postgres.Storage;
+
+/// <summary>Keeps blobs, tables, queues and documents in a PostgreSQL database.</summary>
+/// <remarks>
+/// <para>
+/// Every store lives in the tables of one schema (<see cref="PostgresStorageOptions.Schema"/>), created and migrated on first use;
+/// stores are rows keyed by their name, so any number of stores costs no DDL. Every write is one statement or one transaction, so a
+/// failed write leaves nothing behind. Transient faults are retried three times with exponential backoff and jitter, then surface as
+/// <see cref="StorageUnavailableException"/>.
+/// </para>
+/// <para>Queue times come from the injected <see cref="TimeProvider"/>; nodes sharing a database need clocks in step. Thread-safe.</para>
+/// </remarks>
+public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
+{
+    private readonly PostgresDatabase _database;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="PostgresStorageProvider"/> class. Does no I/O.</summary>
+    /// <param name="options">The connection string and schema.</param>
+    /// <param name="timeProvider">The clock of queue visibility and of timestamps; <see langword="null"/> for the system clock.</param>
+    /// <param name="logger">The logger of migrations and retries; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">The options are not valid; the message names the option.</exception>
+    public PostgresStorageProvider(PostgresStorageOptions options, TimeProvider? timeProvider = null, ILogger<PostgresStorageProvider>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _database = new PostgresDatabase(options, (ILogger?)logger ?? NullLogger.Instance);
+    }
+
+    /// <inheritdoc />
+    public string Name => "postgres";
+
+    /// <inheritdoc />
+    public IBlobStore GetBlobStore(string name)
+    {
+        StorageNames.ValidateName(name);
+        return new PostgresBlobStore(_database, name, _timeProvider);
+    }
+
+    /// <inheritdoc />
+    public ITableStore GetTableStore(string name)
+    {
+        StorageNames.ValidateName(name);
+        return new PostgresTableStore(_database, name, _timeProvider);
+    }
+
+    /// <inheritdoc />
+    public IQueueStore GetQueueStore(string name, QueueStoreOptions? options = null)
+    {
+        StorageNames.ValidateName(name);
+        var maxDequeueCount = options?.MaxDequeueCount ?? new QueueStoreOptions().MaxDequeueCount;
+        if (maxDequeueCount < 1)
+        {
+            throw new AosValidationException($"MaxDequeueCount is {maxDequeueCount}; a message must be receivable at least once.") { Field = nameof(QueueStoreOptions.MaxDequeueCount) };
+        }
+
+        return new PostgresQueueStore(_database, name, maxDequeueCount, _timeProvider);
+    }
+
+    /// <inheritdoc />
+    public IDocumentStore GetDocumentStore(string name)
+    {
+        StorageNames.ValidateName(name);
+        return new PostgresDocumentStore(_database, name, _timeProvider);
+    }
+
+    /// <summary>Closes the connection pool.</summary>
+    /// <returns>A task that completes when the pool is closed.</returns>
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}
