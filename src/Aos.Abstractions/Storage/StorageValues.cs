@@ -75,6 +75,11 @@ public static class StorageValues
             }
 
             _ = KindOf(value, name);
+            if (value is double d && !double.IsFinite(d))
+            {
+                throw new AosValidationException($"The value of '{name}' is {d}; storage keeps finite numbers only.") { Field = name };
+            }
+
             size += name.Length + value switch
             {
                 string s => Encoding.UTF8.GetByteCount(s),

@@ -16,7 +16,7 @@ internal static class BackupCommand
         {
             var path = Path.GetFullPath(parseResult.GetValue(directory)!);
             var result = await client.PostAsync("/v1/backups", new JsonObject { ["directory"] = path }, cancellationToken);
-            Console.WriteLine(parseResult.GetValue(CliOptions.Json)
+            parseResult.InvocationConfiguration.Output.WriteLine(parseResult.GetValue(CliOptions.Json)
                 ? result?.ToJsonString(CliJson.Options)
                 : $"backed up to {result?["directory"]}: database {result?["databaseBytes"]} bytes, {result?["blobFiles"]} blob file(s), as of {result?["createdAt"]}");
         });
@@ -34,7 +34,7 @@ internal static class BackupCommand
             try
             {
                 var manifest = await SqliteBackup.RestoreAsync(parseResult.GetValue(directory)!, target, cancellationToken);
-                Console.WriteLine($"restored the backup of {manifest.CreatedAt:O} into {target} ({manifest.Blobs.Count} blob file(s)); start it with: aos up --data {target}");
+                parseResult.InvocationConfiguration.Output.WriteLine($"restored the backup of {manifest.CreatedAt:O} into {target} ({manifest.Blobs.Count} blob file(s)); start it with: aos up --data {target}");
                 return ExitCodes.Success;
             }
             catch (AosValidationException ex)

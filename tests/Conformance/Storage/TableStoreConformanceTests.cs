@@ -164,6 +164,15 @@ public abstract class TableStoreConformanceTests : StorageConformanceTests
         await Assert.ThrowsAsync<AosValidationException>(async () => await Store.AddAsync(Entity(partition, row), Ct));
 
     [Fact]
+    public async Task AddAsync_NonFiniteNumber_ThrowsValidationAndStoresNothing()
+    {
+        var error = await Assert.ThrowsAsync<AosValidationException>(async () => await Store.AddAsync(Entity("p", "r", ("Ratio", double.NaN)), Ct));
+
+        Assert.Equal("Ratio", error.Field);
+        Assert.Null(await Store.GetAsync("p", "r", Ct));
+    }
+
+    [Fact]
     public async Task AddAsync_ReservedPropertyName_ThrowsValidation() =>
         await Assert.ThrowsAsync<AosValidationException>(async () => await Store.AddAsync(Entity("p", "r", ("Timestamp", 1)), Ct));
 
