@@ -69,6 +69,7 @@ public static class AosHostingExtensions
         }
 
         silo.Services.AddAosSqliteStorage(Sqlite);
+        AddConfiguredStorageBackends(silo.Services, configuration);
         silo.Services.AddAosStorage(configuration);
         silo.AddSqliteGrainStorage(AosStorageNames.GrainStorage, Sqlite);
 
@@ -95,6 +96,22 @@ public static class AosHostingExtensions
         // Environment variables (AOS__SECTION__KEY) override the files.
         configuration.AddEnvironmentVariables();
         return configuration;
+    }
+
+    /// <summary>Registers the storage backends whose connection is configured: PostgreSQL (<c>Aos:Storage:Postgres</c>) and Azure Storage (<c>Aos:Storage:Azure</c>).</summary>
+    private static void AddConfiguredStorageBackends(IServiceCollection services, IConfiguration configuration)
+    {
+        var postgres = configuration.GetSection(Aos.Postgres.Storage.PostgresStorageOptions.SectionName);
+        if (!string.IsNullOrWhiteSpace(postgres["ConnectionString"]))
+        {
+            services.AddAosPostgresStorage(postgres.Bind);
+        }
+
+        var azure = configuration.GetSection(Aos.Azure.Storage.AzureStorageOptions.SectionName);
+        if (!string.IsNullOrWhiteSpace(azure["ConnectionString"]))
+        {
+            services.AddAosAzureStorage(azure.Bind);
+        }
     }
 
     private static int FreePort()

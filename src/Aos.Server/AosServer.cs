@@ -70,6 +70,7 @@ public static class AosServer
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(static sp => new StorageReadiness(sp.GetServices<Aos.Storage.IStorageProvider>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
 
         var kernel = new KernelOptions();
         builder.Configuration.GetSection(KernelOptions.SectionName).Bind(kernel);

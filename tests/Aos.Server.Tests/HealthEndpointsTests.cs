@@ -23,6 +23,19 @@ public sealed class HealthEndpointsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Readyz_ConfiguredStorageBackendUnreachable_Returns503NamingIt()
+    {
+        await using var server = await ServerHost.StartAsync(["--Aos:Storage:Postgres:ConnectionString=Host=127.0.0.1;Port=1;Username=aos;Password=secret-password;Database=aos;Timeout=2"]);
+
+        using var response = await server.Http.GetAsync("/readyz", TestContext.Current.CancellationToken);
+
+        var body = await response.AssertProblemAsync(503);
+        Assert.Equal("Storage is unreachable", body["title"]!.GetValue<string>());
+        Assert.Contains("'postgres'", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-password", body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OpenApi_Document_ListsTheAgentResources()
     {
         using var response = await _server.Http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);

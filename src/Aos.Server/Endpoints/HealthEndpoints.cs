@@ -12,11 +12,19 @@ internal static class HealthEndpoints
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "healthy" }))
             .WithTags("Health").WithName("Health").WithSummary("Answers while the process is alive.");
-        app.MapGet("/readyz", (IHostApplicationLifetime lifetime) =>
-            lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested
-                ? Results.Ok(new { status = "ready" })
-                : Results.Problem("AOS is starting or stopping.", statusCode: StatusCodes.Status503ServiceUnavailable))
-            .WithTags("Health").WithName("Ready").WithSummary("Answers 200 once the silo and the API serve, 503 before and while stopping.");
+        app.MapGet("/readyz", async (IHostApplicationLifetime lifetime, StorageReadiness storage) =>
+        {
+            if (!lifetime.ApplicationStarted.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return Results.Problem("AOS is starting or stopping.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return await storage.CheckAsync() is { } problem
+                ? Results.Problem(problem, title: "Storage is unreachable", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Ok(new { status = "ready" });
+        })
+            .WithTags("Health").WithName("Ready")
+            .WithSummary("Answers 200 once the silo and the API serve and every storage backend answers; 503 before, while stopping, and while storage is unreachable.");
         return app;
     }
 }

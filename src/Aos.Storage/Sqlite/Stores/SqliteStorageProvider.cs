@@ -11,7 +11,7 @@ namespace Aos.Storage.Sqlite;
 /// row that points at it is committed, so a crash leaves the old object or the new one, and at worst an unreferenced file, which the
 /// provider deletes when it starts. Queue visibility runs on the injected <see cref="TimeProvider"/>. Thread-safe.
 /// </remarks>
-public sealed partial class SqliteStorageProvider : IStorageProvider
+public sealed partial class SqliteStorageProvider : IStorageProvider, IStorageHealth
 {
     internal const string SchemaComponent = "aos.storage";
 
@@ -123,6 +123,23 @@ public sealed partial class SqliteStorageProvider : IStorageProvider
     {
         StorageNames.ValidateName(name, "store name");
         return new SqliteDocumentStore(this, name);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Database.ReadAsync(connection =>
+            {
+                using var command = Command(connection, "SELECT count(*) FROM schema_version;");
+                return command.ExecuteScalar();
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or ObjectDisposedException)
+        {
+            throw new StorageUnavailableException($"The embedded database '{Database.DatabasePath}' cannot be read ({ex.Message}). Check the disk and the data directory's permissions.", ex) { Backend = Name };
+        }
     }
 
     /// <summary>Waits for the schema and, the first time, deletes blob files that no row points at (left by a crash mid-put).</summary>

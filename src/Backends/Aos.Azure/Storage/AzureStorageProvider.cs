@@ -22,7 +22,7 @@ namespace Aos.Azure.Storage;
 /// </para>
 /// <para>Thread-safe. Dispose it to close the Cosmos DB connection.</para>
 /// </remarks>
-public sealed class AzureStorageProvider : IStorageProvider, IDisposable
+public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDisposable
 {
     private readonly string _prefix;
     private readonly BlobServiceClient _blobs;
@@ -119,6 +119,23 @@ public sealed class AzureStorageProvider : IStorageProvider, IDisposable
 
         return _documentStores.GetOrAdd(name, n => new CosmosDocumentStore(_cosmos.Value, AzureStorageNames.Container(_prefix, n)));
     }
+
+    /// <inheritdoc />
+    /// <remarks>Asks the Table service for one page of at most one table: the cheapest request that needs the account to answer.</remarks>
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default) =>
+        await AzureFaults.RunAsync(
+            "Table Storage",
+            _tables.Uri,
+            async ct =>
+            {
+                await foreach (var _ in _tables.QueryAsync(maxPerPage: 1, cancellationToken: ct).AsPages().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>Closes the Cosmos DB connection, if one was opened.</summary>
     public void Dispose()

@@ -14,7 +14,7 @@ namespace Aos.Postgres.Storage;
 /// </para>
 /// <para>Queue times come from the injected <see cref="TimeProvider"/>; nodes sharing a database need clocks in step. Thread-safe.</para>
 /// </remarks>
-public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
+public sealed class PostgresStorageProvider : IStorageProvider, IStorageHealth, IAsyncDisposable
 {
     private readonly PostgresDatabase _database;
     private readonly TimeProvider _timeProvider;
@@ -72,6 +72,21 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
     {
         StorageNames.ValidateName(name);
         return new PostgresDocumentStore(_database, name, _timeProvider);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && _database.Translate(ex) is { } translated)
+        {
+            throw translated;
+        }
     }
 
     /// <summary>Closes the connection pool.</summary>
