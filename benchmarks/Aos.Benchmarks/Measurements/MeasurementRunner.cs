@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -31,6 +31,9 @@ internal static class MeasurementRunner
         int? concurrency = null;
         var waiting = 100_000;
         var margin = 90;
+        var operations = 2_000;
+        string? postgres = null;
+        string? azure = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -89,6 +92,15 @@ internal static class MeasurementRunner
                 case "--waiting" when i + 1 < args.Length:
                     waiting = int.Parse(args[++i]);
                     break;
+                case "--operations" when i + 1 < args.Length:
+                    operations = int.Parse(args[++i]);
+                    break;
+                case "--postgres" when i + 1 < args.Length:
+                    postgres = args[++i];
+                    break;
+                case "--azure" when i + 1 < args.Length:
+                    azure = args[++i];
+                    break;
                 case "--margin-seconds" when i + 1 < args.Length:
                     margin = int.Parse(args[++i]);
                     break;
@@ -133,6 +145,9 @@ internal static class MeasurementRunner
                     break;
                 case "workflows-waiting":
                     await WorkflowWaitingMeasurement.RunAsync(waiting, concurrency ?? 100, TimeSpan.FromSeconds(margin));
+                    break;
+                case "storage":
+                    await StorageMeasurement.RunAsync(new StorageMeasurement.Options(operations, postgres, azure));
                     break;
                 case "startup":
                     await StartupMeasurement.RunAsync();
