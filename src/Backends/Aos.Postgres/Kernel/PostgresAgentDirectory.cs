@@ -115,7 +115,8 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
     public async Task<int> ResetStaleActiveAsync(IReadOnlyCollection<string> liveSilos, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(liveSilos);
-        var silos = liveSilos.ToArray();
+        // One text[] parameter; a bare string[] would be spread over the params array.
+        object silos = liveSilos.ToArray();
         return await _database.ExecuteAsync(
             Component,
             async (connection, token) => await connection.ExecuteAsync(
