@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Aos.Postgres.Storage;
 using Aos.Conformance.Kernel;
 using Aos.Postgres.Kernel;
+using Aos.Postgres.Storage;
 
 namespace Aos.Postgres.Tests.Kernel;
 
