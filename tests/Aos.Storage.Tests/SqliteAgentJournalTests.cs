@@ -1,147 +1,19 @@
+using Aos.Conformance.Kernel;
 using Aos.Storage.Sqlite;
+using Aos.Storage.Tests.Kernel;
 
 namespace Aos.Storage.Tests;
 
-public sealed class SqliteAgentJournalTests : SqliteTestBase
+/// <summary>Runs the agent journal conformance kit on the embedded database.</summary>
+public sealed class SqliteAgentJournalTests : AgentJournalConformanceTests
 {
-    private static readonly AgentId Alice = AgentId.Parse("alice");
-    private static readonly AgentId Bob = AgentId.Parse("bob");
-    private static readonly DateTimeOffset Noon = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly SqliteKernelStorage _storage = new();
 
-    private SqliteAgentJournal _journal = null!;
+    protected override ValueTask<IAgentJournal> OpenAsync() => new(new SqliteAgentJournal(_storage.Database));
 
-    public override ValueTask InitializeAsync()
-    {
-        _journal = new SqliteAgentJournal(Database);
-        return ValueTask.CompletedTask;
-    }
+    protected override async ValueTask<IAgentJournal> ReopenAsync() => new SqliteAgentJournal(await _storage.ReopenAsync());
 
-    [Fact]
-    public async Task AppendAsync_Entries_AreNumberedFromOneInOrder()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.History, ["\"a\"", "\"b\""], Noon, 100, Ct);
-        await _journal.AppendAsync(Alice, JournalKind.History, ["\"c\""], Noon.AddSeconds(1), 100, Ct);
+    protected override ValueTask<long> CountRowsAsync(string table) => _storage.CountRowsAsync(table);
 
-        var entries = await _journal.ReadAsync(Alice, JournalKind.History, 10, Ct);
-
-        Assert.Equal([1L, 2L, 3L], entries.Select(e => e.Sequence));
-        Assert.Equal(["\"a\"", "\"b\"", "\"c\""], entries.Select(e => e.Data));
-        Assert.Equal([Noon, Noon, Noon.AddSeconds(1)], entries.Select(e => e.Timestamp));
-    }
-
-    [Fact]
-    public async Task AppendAsync_BeyondKeep_DropsTheOldest()
-    {
-        for (var i = 1; i <= 10; i++)
-        {
-            await _journal.AppendAsync(Alice, JournalKind.Memory, [$"{i}"], Noon, 4, Ct);
-        }
-
-        var entries = await _journal.ReadAsync(Alice, JournalKind.Memory, 100, Ct);
-
-        Assert.Equal([7L, 8L, 9L, 10L], entries.Select(e => e.Sequence));
-        Assert.Equal(4, await CountAsync("agent_journal"));
-    }
-
-    [Fact]
-    public async Task AppendAsync_BatchLargerThanKeep_KeepsTheNewestOfTheBatch()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.History, ["1", "2", "3", "4", "5"], Noon, 2, Ct);
-
-        var entries = await _journal.ReadAsync(Alice, JournalKind.History, 100, Ct);
-
-        Assert.Equal(["4", "5"], entries.Select(e => e.Data));
-    }
-
-    [Fact]
-    public async Task AppendAsync_AfterTrim_SequenceKeepsGrowing()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.History, ["1", "2", "3"], Noon, 1, Ct);
-
-        await _journal.AppendAsync(Alice, JournalKind.History, ["4"], Noon, 1, Ct);
-
-        Assert.Equal(4L, Assert.Single(await _journal.ReadAsync(Alice, JournalKind.History, 10, Ct)).Sequence);
-    }
-
-    [Fact]
-    public async Task AppendAsync_ConcurrentAppendsToOneList_GetDistinctSequences()
-    {
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => _journal.AppendAsync(Alice, JournalKind.History, [$"{i}"], Noon, 1000, Ct).AsTask()));
-
-        var entries = await _journal.ReadAsync(Alice, JournalKind.History, 1000, Ct);
-
-        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), entries.Select(e => e.Sequence));
-        Assert.Equal(200, entries.Select(e => e.Data).Distinct().Count());
-    }
-
-    [Fact]
-    public async Task AppendAsync_NoEntries_DoesNothing()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.History, [], Noon, 10, Ct);
-
-        Assert.Empty(await _journal.ReadAsync(Alice, JournalKind.History, 10, Ct));
-    }
-
-    [Fact]
-    public async Task AppendAsync_KeepBelowOne_Throws()
-    {
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _journal.AppendAsync(Alice, JournalKind.History, ["1"], Noon, 0, Ct).AsTask());
-    }
-
-    [Fact]
-    public async Task ReadAsync_Limit_ReturnsTheNewestOldestFirst()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.Decisions, ["1", "2", "3", "4", "5"], Noon, 100, Ct);
-
-        var entries = await _journal.ReadAsync(Alice, JournalKind.Decisions, 3, Ct);
-
-        Assert.Equal(["3", "4", "5"], entries.Select(e => e.Data));
-    }
-
-    [Fact]
-    public async Task ReadAsync_NothingAppended_ReturnsEmpty()
-    {
-        Assert.Empty(await _journal.ReadAsync(Bob, JournalKind.History, 10, Ct));
-        Assert.Empty(await _journal.ReadAsync(Bob, JournalKind.History, 0, Ct));
-    }
-
-    [Fact]
-    public async Task AppendAsync_DifferentAgentsAndKinds_AreIndependentLists()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.History, ["a-h1", "a-h2"], Noon, 1, Ct);
-        await _journal.AppendAsync(Alice, JournalKind.Memory, ["a-m1"], Noon, 10, Ct);
-        await _journal.AppendAsync(Bob, JournalKind.History, ["b-h1"], Noon, 10, Ct);
-
-        Assert.Equal(["a-h2"], (await _journal.ReadAsync(Alice, JournalKind.History, 10, Ct)).Select(e => e.Data));
-        Assert.Equal(["a-m1"], (await _journal.ReadAsync(Alice, JournalKind.Memory, 10, Ct)).Select(e => e.Data));
-        var bob = Assert.Single(await _journal.ReadAsync(Bob, JournalKind.History, 10, Ct));
-        Assert.Equal(("b-h1", 1L), (bob.Data, bob.Sequence));
-        Assert.Empty(await _journal.ReadAsync(Bob, JournalKind.Memory, 10, Ct));
-    }
-
-    [Fact]
-    public async Task DeleteAsync_Agent_RemovesEveryListOfThatAgentOnly()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.History, ["1"], Noon, 10, Ct);
-        await _journal.AppendAsync(Alice, JournalKind.Decisions, ["2"], Noon, 10, Ct);
-        await _journal.AppendAsync(Bob, JournalKind.History, ["3"], Noon, 10, Ct);
-
-        await _journal.DeleteAsync(Alice, Ct);
-
-        Assert.Empty(await _journal.ReadAsync(Alice, JournalKind.History, 10, Ct));
-        Assert.Empty(await _journal.ReadAsync(Alice, JournalKind.Decisions, 10, Ct));
-        Assert.Single(await _journal.ReadAsync(Bob, JournalKind.History, 10, Ct));
-    }
-
-    [Fact]
-    public async Task AppendAsync_AfterReopen_EntriesAreStillThere()
-    {
-        await _journal.AppendAsync(Alice, JournalKind.History, ["kept"], Noon, 10, Ct);
-
-        await ReopenAsync();
-
-        Assert.Equal("kept", Assert.Single(await _journal.ReadAsync(Alice, JournalKind.History, 10, Ct)).Data);
-    }
-
-    protected override void OnReopened(SqliteDatabase database) => _journal = new SqliteAgentJournal(database);
+    protected override ValueTask DisposeStorageAsync() => _storage.DisposeAsync();
 }

@@ -1,0 +1,18 @@
+using Aos.Conformance.Kernel;
+using Aos.Postgres.Kernel;
+
+namespace Aos.Postgres.Tests.Kernel;
+
+/// <summary>Runs the processed-message log conformance kit on PostgreSQL, in a schema of the test's own; each opened store is another node.</summary>
+public sealed class PostgresProcessedMessageLogTests : ProcessedMessageLogConformanceTests
+{
+    private readonly PostgresKernelStorage _storage = new();
+
+    protected override async ValueTask<Aos.Storage.IProcessedMessageLog> OpenAsync() => new PostgresProcessedMessageLog(await _storage.OpenAsync());
+
+    protected override ValueTask<Aos.Storage.IProcessedMessageLog> ReopenAsync() => OpenAsync();
+
+    protected override ValueTask<long> CountRowsAsync(string table) => _storage.CountRowsAsync(table);
+
+    protected override ValueTask DisposeStorageAsync() => _storage.DisposeAsync();
+}
