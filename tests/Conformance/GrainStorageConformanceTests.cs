@@ -1,11 +1,17 @@
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Aos.Storage.Tests;
+namespace Aos.Conformance;
 
 /// <summary>
 /// Defines the behaviour every AOS grain storage backend must have; a backend's test class derives from it and supplies the storage.
 /// </summary>
+/// <remarks>
+/// The contract: optimistic concurrency by ETag (a stale ETag, no ETag over a stored record and an ETag where nothing is stored all throw
+/// <see cref="InconsistentStateException"/> and change nothing); every write and clear changes the ETag; a clear leaves no record; state
+/// names, grains and providers never mix; state survives a restart; a record the serializer cannot read fails the read.
+/// Each test uses fresh grain ids, so backends on a shared server need no cleanup between tests.
+/// </remarks>
 public abstract class GrainStorageConformanceTests : IAsyncLifetime
 {
     protected const string StateName = "state";
@@ -14,9 +20,9 @@ public abstract class GrainStorageConformanceTests : IAsyncLifetime
 
     protected IGrainStorage Storage { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Storage = await CreateStorageAsync();
+    public virtual async ValueTask InitializeAsync() => Storage = await CreateStorageAsync();
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await DisposeStorageAsync();
         GC.SuppressFinalize(this);
