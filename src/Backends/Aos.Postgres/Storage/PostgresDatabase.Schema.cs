@@ -38,7 +38,7 @@ internal sealed partial class PostgresDatabase
 
     private async Task MigrateAsync(string component, CancellationToken cancellationToken)
     {
-        var scripts = PostgresMigrations.All[component];
+        var scripts = PostgresMigrations.All.TryGetValue(component, out var stores) ? stores : Orleans.PostgresOrleansMigrations.All[component];
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, LockKey(SchemaName));
