@@ -1,3 +1,4 @@
+using Aos.Conformance;
 using Orleans.Runtime;
 
 namespace Aos.Storage.Tests;

@@ -1,3 +1,4 @@
+using Aos.Conformance;
 using Aos.Storage.Messaging;
 using Aos.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

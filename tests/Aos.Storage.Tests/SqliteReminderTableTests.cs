@@ -1,221 +1,35 @@
+using Aos.Conformance;
 using Aos.Storage.Sqlite;
 using Orleans;
-using Orleans.Runtime;
 
 namespace Aos.Storage.Tests;
 
-public sealed class SqliteReminderTableTests : SqliteTestBase
+public sealed class SqliteReminderTableTests : ReminderTableConformanceTests
 {
-    private SqliteReminderTable _table = null!;
+    private readonly TempDirectory _directory = new();
+    private SqliteDatabase? _database;
 
-    public override async ValueTask InitializeAsync()
+    protected override async ValueTask<IReminderTable> CreateTableAsync()
     {
-        _table = new SqliteReminderTable(Database);
-        await _table.StartAsync(Ct);
+        _database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = _directory.Path });
+        var table = new SqliteReminderTable(_database);
+        await table.StartAsync(Ct);
+        return table;
     }
 
-    [Fact]
-    public async Task UpsertRow_NewReminder_ReturnsETagAndReadRowReturnsIt()
+    protected override async ValueTask<IReminderTable> RestartTableAsync()
     {
-        var grain = NewGrainId();
-        var startAt = new DateTime(2030, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc);
-
-        var etag = await _table.UpsertRow(Entry(grain, "tick", startAt, TimeSpan.FromMinutes(5)), Ct);
-        var read = await _table.ReadRow(grain, "tick", Ct);
-
-        Assert.NotNull(etag);
-        Assert.NotNull(read);
-        Assert.Equal(grain, read.GrainId);
-        Assert.Equal("tick", read.ReminderName);
-        Assert.Equal(startAt, read.StartAt);
-        Assert.Equal(DateTimeKind.Utc, read.StartAt.Kind);
-        Assert.Equal(TimeSpan.FromMinutes(5), read.Period);
-        Assert.Equal(etag, read.ETag);
+        await _database!.DisposeAsync();
+        return await CreateTableAsync();
     }
 
-    [Fact]
-    public async Task UpsertRow_ExistingReminder_ReplacesItWithNewETag()
+    protected override async ValueTask DisposeTableAsync()
     {
-        var grain = NewGrainId();
-        var first = await _table.UpsertRow(Entry(grain, "tick", period: TimeSpan.FromMinutes(1)), Ct);
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
 
-        var second = await _table.UpsertRow(Entry(grain, "tick", period: TimeSpan.FromMinutes(2)), Ct);
-
-        Assert.NotEqual(first, second);
-        var rows = await _table.ReadRows(grain, Ct);
-        var row = Assert.Single(rows.Reminders);
-        Assert.Equal(TimeSpan.FromMinutes(2), row.Period);
-        Assert.Equal(second, row.ETag);
+        _directory.Dispose();
     }
-
-    [Fact]
-    public async Task UpsertRow_LocalStartTime_IsStoredAsUtc()
-    {
-        var grain = NewGrainId();
-        var local = new DateTime(2030, 6, 1, 12, 0, 0, DateTimeKind.Local);
-
-        await _table.UpsertRow(Entry(grain, "tick", local), Ct);
-
-        Assert.Equal(local.ToUniversalTime(), (await _table.ReadRow(grain, "tick", Ct))!.StartAt);
-    }
-
-    [Fact]
-    public async Task ReadRow_Missing_ReturnsNull()
-    {
-        Assert.Null(await _table.ReadRow(NewGrainId(), "nothing", Ct));
-    }
-
-    [Fact]
-    public async Task RemoveRow_CurrentETag_RemovesAndReturnsTrue()
-    {
-        var grain = NewGrainId();
-        var etag = await _table.UpsertRow(Entry(grain, "tick"), Ct);
-
-        Assert.True(await _table.RemoveRow(grain, "tick", etag!, Ct));
-
-        Assert.Null(await _table.ReadRow(grain, "tick", Ct));
-    }
-
-    [Fact]
-    public async Task RemoveRow_StaleETag_ReturnsFalseAndKeepsTheReminder()
-    {
-        var grain = NewGrainId();
-        var stale = await _table.UpsertRow(Entry(grain, "tick"), Ct);
-        var current = await _table.UpsertRow(Entry(grain, "tick"), Ct);
-
-        Assert.False(await _table.RemoveRow(grain, "tick", stale!, Ct));
-        Assert.False(await _table.RemoveRow(grain, "tick", "not-a-number", Ct));
-
-        Assert.Equal(current, (await _table.ReadRow(grain, "tick", Ct))!.ETag);
-    }
-
-    [Fact]
-    public async Task RemoveRow_ETagOfRemovedRegistration_DoesNotRemoveTheNewOne()
-    {
-        var grain = NewGrainId();
-        var old = await _table.UpsertRow(Entry(grain, "tick"), Ct);
-        await _table.RemoveRow(grain, "tick", old!, Ct);
-        await _table.UpsertRow(Entry(grain, "tick"), Ct);
-
-        Assert.False(await _table.RemoveRow(grain, "tick", old!, Ct));
-        Assert.NotNull(await _table.ReadRow(grain, "tick", Ct));
-    }
-
-    [Fact]
-    public async Task RemoveRow_Missing_ReturnsFalse()
-    {
-        Assert.False(await _table.RemoveRow(NewGrainId(), "tick", "1", Ct));
-    }
-
-    [Fact]
-    public async Task ReadRows_Grain_ReturnsOnlyThatGrainsReminders()
-    {
-        var grain = NewGrainId();
-        var other = NewGrainId();
-        await _table.UpsertRow(Entry(grain, "a"), Ct);
-        await _table.UpsertRow(Entry(grain, "b"), Ct);
-        await _table.UpsertRow(Entry(other, "a"), Ct);
-
-        var rows = await _table.ReadRows(grain, Ct);
-
-        Assert.Equal(["a", "b"], rows.Reminders.Select(r => r.ReminderName).Order());
-        Assert.All(rows.Reminders, r => Assert.Equal(grain, r.GrainId));
-    }
-
-    [Fact]
-    public async Task ReadRows_Range_ReturnsHashesAboveBeginUpToEnd()
-    {
-        var grains = await RegisterManyAsync(40);
-        var hashes = grains.Select(g => g.GetUniformHashCode()).Order().ToArray();
-        var begin = hashes[5];
-        var end = hashes[30];
-
-        var rows = await _table.ReadRows(begin, end, Ct);
-
-        Assert.Equal(Expected(grains, begin, end), Hashes(rows));
-        Assert.DoesNotContain(begin, Hashes(rows));
-        Assert.Contains(end, Hashes(rows));
-        Assert.Equal(25, rows.Reminders.Count);
-    }
-
-    [Fact]
-    public async Task ReadRows_RangeWrappingAround_ReturnsHashesAboveBeginOrUpToEnd()
-    {
-        var grains = await RegisterManyAsync(40);
-        var hashes = grains.Select(g => g.GetUniformHashCode()).Order().ToArray();
-        var begin = hashes[30];
-        var end = hashes[5];
-
-        var rows = await _table.ReadRows(begin, end, Ct);
-
-        Assert.Equal(Expected(grains, begin, end), Hashes(rows));
-        Assert.Equal(9 + 6, rows.Reminders.Count);
-    }
-
-    [Fact]
-    public async Task ReadRows_BeginEqualsEnd_ReturnsTheWholeRing()
-    {
-        var grains = await RegisterManyAsync(10);
-
-        var rows = await _table.ReadRows(grains[3].GetUniformHashCode(), grains[3].GetUniformHashCode(), Ct);
-
-        Assert.Equal(10, rows.Reminders.Count);
-    }
-
-    [Fact]
-    public async Task ReadRows_FullRangeFromZeroToMax_ReturnsEverything()
-    {
-        await RegisterManyAsync(10);
-
-        Assert.Equal(10, (await _table.ReadRows(0, uint.MaxValue, Ct)).Reminders.Count);
-    }
-
-    [Fact]
-    public async Task TestOnlyClearTable_RemovesEveryReminder()
-    {
-        await RegisterManyAsync(5);
-
-        await _table.TestOnlyClearTable(Ct);
-
-        Assert.Empty((await _table.ReadRows(0, 0, Ct)).Reminders);
-    }
-
-    [Fact]
-    public async Task UpsertRow_AfterReopen_ReminderIsStillThere()
-    {
-        var grain = NewGrainId();
-        var etag = await _table.UpsertRow(Entry(grain, "tick"), Ct);
-
-        await ReopenAsync();
-
-        Assert.Equal(etag, (await _table.ReadRow(grain, "tick", Ct))!.ETag);
-    }
-
-    protected override void OnReopened(SqliteDatabase database) => _table = new SqliteReminderTable(database);
-
-    private static GrainId NewGrainId() => GrainId.Create("reminder-grain", Guid.NewGuid().ToString("N"));
-
-    private static ReminderEntry Entry(GrainId grain, string name, DateTime? startAt = null, TimeSpan? period = null) => new()
-    {
-        GrainId = grain,
-        ReminderName = name,
-        StartAt = startAt ?? new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc),
-        Period = period ?? TimeSpan.FromMinutes(1),
-    };
-
-    private async Task<List<GrainId>> RegisterManyAsync(int count)
-    {
-        var grains = Enumerable.Range(0, count).Select(_ => NewGrainId()).ToList();
-        await Task.WhenAll(grains.Select(g => _table.UpsertRow(Entry(g, "tick"), Ct)));
-        return grains;
-    }
-
-    private static uint[] Hashes(ReminderTableData rows) => [.. rows.Reminders.Select(r => r.GrainId.GetUniformHashCode()).Order()];
-
-    private static uint[] Expected(IEnumerable<GrainId> grains, uint begin, uint end) =>
-    [
-        .. grains.Select(g => g.GetUniformHashCode())
-            .Where(h => begin < end ? h > begin && h <= end : h > begin || h <= end)
-            .Order(),
-    ];
 }

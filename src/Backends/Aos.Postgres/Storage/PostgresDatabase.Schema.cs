@@ -38,7 +38,9 @@ internal sealed partial class PostgresDatabase
 
     private async Task MigrateAsync(string component, CancellationToken cancellationToken)
     {
-        var scripts = PostgresMigrations.All.TryGetValue(component, out var storage) ? storage : Kernel.PostgresKernelMigrations.All[component];
+        var scripts = PostgresMigrations.All.TryGetValue(component, out var stores) ? stores
+            : Kernel.PostgresKernelMigrations.All.TryGetValue(component, out var kernel) ? kernel
+            : Orleans.PostgresOrleansMigrations.All[component];
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, LockKey(SchemaName));

@@ -1,6 +1,6 @@
-namespace Aos.Storage.Tests;
+namespace Aos.Conformance;
 
-/// <summary>Represents the grain state the grain storage tests store.</summary>
+/// <summary>Represents the grain state the grain storage conformance tests store.</summary>
 [GenerateSerializer, Alias("aos.tests.counter-state")]
 public sealed record CounterState
 {
