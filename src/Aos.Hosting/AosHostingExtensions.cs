@@ -39,11 +39,7 @@ public static class AosHostingExtensions
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                options.SiloPort == 0 ? FreePort() : options.SiloPort,
-                options.GatewayPort == 0 ? FreePort() : options.GatewayPort,
-                serviceId: options.ServiceId,
-                clusterId: options.ClusterId);
+            silo.UseAosClustering(builder.Configuration, options, FreePort);
             silo.AddAosSilo(builder.Configuration, dataDirectory);
         });
         return new AosBuilder(builder.Services, builder.Configuration);
@@ -68,16 +64,18 @@ public static class AosHostingExtensions
             options.DataDirectory = dataDirectory;
         }
 
+        AosClustering.AddAosBusTransport(silo.Services, configuration);
+        if (string.Equals(configuration[AosClusterStorage.StorageKey]?.Trim(), "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            // Registered before the embedded stores, which are added only where none is: the registry, journals, outboxes,
+            // processed-message logs and conversations then live in the shared database with the grain state.
+            silo.Services.AddAosPostgresKernelStores(configuration.GetSection(Aos.Postgres.Storage.PostgresStorageOptions.SectionName).Bind);
+        }
+
         silo.Services.AddAosSqliteStorage(Sqlite);
         AddConfiguredStorageBackends(silo.Services, configuration);
         silo.Services.AddAosStorage(configuration);
-        silo.AddSqliteGrainStorage(AosStorageNames.GrainStorage, Sqlite);
-
-        // Agent state is written on every turn. Its types are [GenerateSerializer] with stable ids, so Orleans' binary format is
-        // version tolerant; the default JSON serializer (Newtonsoft with type names) costs ~15x the CPU and ~50x the allocations.
-        silo.Services.AddOptions<SqliteGrainStorageOptions>(AosStorageNames.GrainStorage)
-            .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-        silo.UseSqliteReminderService(Sqlite);
+        silo.AddAosClusterStorage(configuration, dataDirectory);
         silo.Services.AddAosKernel(configuration);
         return silo;
     }
