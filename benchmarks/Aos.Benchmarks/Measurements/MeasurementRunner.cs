@@ -147,7 +147,7 @@ internal static class MeasurementRunner
                     await WorkflowWaitingMeasurement.RunAsync(waiting, concurrency ?? 100, TimeSpan.FromSeconds(margin));
                     break;
                 case "storage":
-                    await StorageMeasurement.RunAsync(new StorageMeasurement.Options(operations, postgres, azure));
+                    await StorageMeasurement.RunAsync(new StorageMeasurement.Options(operations, postgres, azure, tuning));
                     break;
                 case "startup":
                     await StartupMeasurement.RunAsync();

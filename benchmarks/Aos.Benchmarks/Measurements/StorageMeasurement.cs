@@ -27,17 +27,17 @@ internal static class StorageMeasurement
     private const int Rounds = 5;
     private const int Items = 500;
 
-    public sealed record Options(int Operations, string? Postgres, string? Azure);
+    public sealed record Options(int Operations, string? Postgres, string? Azure, SqliteTuning? Tuning = null);
 
     public static async Task RunAsync(Options options)
     {
         Console.WriteLine();
-        Console.WriteLine($"## Storage: small-item put/get, AOS store vs raw driver ({options.Operations:N0} operations per round, {Rounds} rounds interleaved)");
+        Console.WriteLine($"## Storage: small-item put/get, AOS store vs raw driver ({options.Operations:N0} operations per round, {Rounds} rounds interleaved; SQLite {options.Tuning?.ToString() ?? "default settings"})");
         Console.WriteLine();
         Console.WriteLine("| Backend | Operation | Callers | AOS ops/s (median) | Raw driver ops/s (median) | Overhead (AOS time / raw time) |");
         Console.WriteLine("|---|---|--:|--:|--:|--:|");
         var cpu = CpuMonitor.Start();
-        await SqliteAsync(options.Operations);
+        await SqliteAsync(options.Operations, options.Tuning);
         if (options.Postgres is { } postgres)
         {
             await PostgresAsync(postgres, options.Operations);
@@ -52,12 +52,14 @@ internal static class StorageMeasurement
         Console.WriteLine(cpu.Stop());
     }
 
-    private static async Task SqliteAsync(int operations)
+    private static async Task SqliteAsync(int operations, SqliteTuning? tuning)
     {
         var directory = BenchHost.CreateTempDirectory();
         try
         {
-            await using var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(directory, "aos") });
+            var settings = new SqliteStorageOptions { DataDirectory = Path.Combine(directory, "aos") };
+            tuning?.Apply(settings);
+            await using var database = new SqliteDatabase(settings);
             var store = new SqliteStorageProvider(database, TimeProvider.System).GetDocumentStore("bench");
             using var raw = new RawSqlite(Path.Combine(directory, "raw.db"));
             await CompareAsync("sqlite", operations, DocumentAdapter(store), raw);

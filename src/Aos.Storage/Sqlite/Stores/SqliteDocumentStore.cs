@@ -18,7 +18,7 @@ internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string
         return await provider.Database.ReadAsync(
             connection =>
             {
-                using var command = SqliteStorageProvider.Command(
+                var command = SqliteStorageProvider.Prepared(
                     connection, $"SELECT {Columns} FROM storage_documents WHERE store = $s AND collection = $c AND pk = $p AND id = $id;",
                     ("$s", store), ("$c", collection), ("$p", partitionKey), ("$id", id));
                 using var reader = command.ExecuteReader();
@@ -45,7 +45,7 @@ internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string
                     throw StorageConflictException.Changed($"document '{collection}/{partitionKey}/{id}'", ifMatch);
                 }
 
-                using var delete = SqliteStorageProvider.Command(
+                var delete = SqliteStorageProvider.Prepared(
                     connection, "DELETE FROM storage_documents WHERE store = $s AND collection = $c AND pk = $p AND id = $id;",
                     ("$s", store), ("$c", collection), ("$p", partitionKey), ("$id", id));
                 return delete.ExecuteNonQuery() == 1;
@@ -123,7 +123,8 @@ internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string
         await provider.Database.WriteAsync(
             connection =>
             {
-                var current = CurrentETag(connection, collection, partitionKey, id);
+                // An unconditional upsert needs no read first.
+                var current = mustNotExist || ifMatch is not null ? CurrentETag(connection, collection, partitionKey, id) : null;
                 var what = $"document '{collection}/{partitionKey}/{id}'";
                 if (mustNotExist && current is not null)
                 {
@@ -135,7 +136,7 @@ internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string
                     throw StorageConflictException.Changed(what, ifMatch);
                 }
 
-                using var upsert = SqliteStorageProvider.Command(
+                var upsert = SqliteStorageProvider.Prepared(
                     connection,
                     "INSERT INTO storage_documents (store, collection, pk, id, doc, etag, modified) VALUES ($s, $c, $p, $id, $d, $e, $t) " +
                     "ON CONFLICT (store, collection, pk, id) DO UPDATE SET doc = $d, etag = $e, modified = $t;",
@@ -148,7 +149,7 @@ internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string
 
     private string? CurrentETag(SqliteConnection connection, string collection, string partitionKey, string id)
     {
-        using var select = SqliteStorageProvider.Command(
+        var select = SqliteStorageProvider.Prepared(
             connection, "SELECT etag FROM storage_documents WHERE store = $s AND collection = $c AND pk = $p AND id = $id;",
             ("$s", store), ("$c", collection), ("$p", partitionKey), ("$id", id));
         return select.ExecuteScalar() as string;

@@ -168,6 +168,24 @@ public sealed partial class SqliteStorageProvider : IStorageProvider, IStorageHe
         return command;
     }
 
+    /// <summary>Gets a statement prepared once per connection, with its parameters set; the caller must not dispose it.</summary>
+    internal static SqliteCommand Prepared(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var names = new string[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            names[i] = parameters[i].Name;
+        }
+
+        var command = SqliteCommandCache.Get(connection, sql, names);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
     private async Task DeleteOrphanFilesAsync()
     {
         Directory.CreateDirectory(BlobDirectory);

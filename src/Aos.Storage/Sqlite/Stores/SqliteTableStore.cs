@@ -16,7 +16,7 @@ internal sealed class SqliteTableStore(SqliteStorageProvider provider, string st
         return await provider.Database.ReadAsync(
             connection =>
             {
-                using var command = SqliteStorageProvider.Command(
+                var command = SqliteStorageProvider.Prepared(
                     connection, "SELECT pk, rk, props, etag, modified FROM storage_entities WHERE store = $s AND pk = $p AND rk = $r;", ("$s", store), ("$p", partitionKey), ("$r", rowKey));
                 using var reader = command.ExecuteReader();
                 return reader.Read() ? Entity(reader) : null;
@@ -44,7 +44,7 @@ internal sealed class SqliteTableStore(SqliteStorageProvider provider, string st
                     throw StorageConflictException.Changed($"entity '{partitionKey}'/'{rowKey}'", ifMatch);
                 }
 
-                using var delete = SqliteStorageProvider.Command(
+                var delete = SqliteStorageProvider.Prepared(
                     connection, "DELETE FROM storage_entities WHERE store = $s AND pk = $p AND rk = $r;", ("$s", store), ("$p", partitionKey), ("$r", rowKey));
                 return delete.ExecuteNonQuery() == 1;
             },
@@ -108,7 +108,8 @@ internal sealed class SqliteTableStore(SqliteStorageProvider provider, string st
         await provider.Database.WriteAsync(
             connection =>
             {
-                var current = CurrentETag(connection, entity.PartitionKey, entity.RowKey);
+                // An unconditional upsert needs no read first.
+                var current = mustNotExist || entity.ETag is not null ? CurrentETag(connection, entity.PartitionKey, entity.RowKey) : null;
                 var what = $"entity '{entity.PartitionKey}'/'{entity.RowKey}'";
                 if (mustNotExist && current is not null)
                 {
@@ -120,7 +121,7 @@ internal sealed class SqliteTableStore(SqliteStorageProvider provider, string st
                     throw StorageConflictException.Changed(what, ifMatch);
                 }
 
-                using var upsert = SqliteStorageProvider.Command(
+                var upsert = SqliteStorageProvider.Prepared(
                     connection,
                     "INSERT INTO storage_entities (store, pk, rk, props, etag, modified) VALUES ($s, $p, $r, $j, $e, $t) " +
                     "ON CONFLICT (store, pk, rk) DO UPDATE SET props = $j, etag = $e, modified = $t;",
@@ -133,7 +134,7 @@ internal sealed class SqliteTableStore(SqliteStorageProvider provider, string st
 
     private string? CurrentETag(SqliteConnection connection, string partitionKey, string rowKey)
     {
-        using var select = SqliteStorageProvider.Command(
+        var select = SqliteStorageProvider.Prepared(
             connection, "SELECT etag FROM storage_entities WHERE store = $s AND pk = $p AND rk = $r;", ("$s", store), ("$p", partitionKey), ("$r", rowKey));
         return select.ExecuteScalar() as string;
     }
