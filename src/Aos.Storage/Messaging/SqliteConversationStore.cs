@@ -80,7 +80,7 @@ public sealed class SqliteConversationStore : IConversationStore
             {
                 foreach (var (message, recipients) in relevant)
                 {
-                    var row = Read(connection, message.ConversationId!) ?? Row.New(message.ConversationId!, now);
+                    var row = Read(connection, message.ConversationId!) ?? ConversationRecord.New(message.ConversationId!, now);
                     var insert = SqliteCommandCache.Get(connection, InsertMessageSql, "$c", "$seq", "$m", "$t", "$src", "$tgt", "$top", "$at");
                     insert.Parameters[0].Value = row.Id;
                     insert.Parameters[1].Value = row.NextSeq;
@@ -95,20 +95,7 @@ public sealed class SqliteConversationStore : IConversationStore
                         continue;
                     }
 
-                    row.NextSeq++;
-                    if (message.Source is { Length: > 0 } source && !row.Participants.Contains(source))
-                    {
-                        row.Participants.Add(source);
-                    }
-
-                    foreach (var recipient in recipients)
-                    {
-                        if (!row.Participants.Contains(recipient.Value))
-                        {
-                            row.Participants.Add(recipient.Value);
-                        }
-                    }
-
+                    row.Add(message, recipients);
                     Write(connection, row, now);
                 }
 
@@ -158,31 +145,15 @@ public sealed class SqliteConversationStore : IConversationStore
     /// <inheritdoc />
     public async ValueTask<Conversation> RequireRolesAsync(string id, IReadOnlyList<string> roles, CancellationToken cancellationToken = default)
     {
-        ValidateId(id);
-        ArgumentNullException.ThrowIfNull(roles);
-        var required = roles.Select(r => r?.Trim() ?? string.Empty).ToList();
-        if (required.Count == 0 || required.Any(r => r.Length == 0))
-        {
-            throw new AosValidationException("A conversation needs at least one required role, and no role may be empty, for instance [\"reviewer\", \"approver\"].") { Field = "requiredRoles" };
-        }
-
-        if (required.Distinct(StringComparer.Ordinal).Count() != required.Count)
-        {
-            throw new AosValidationException("The required roles list a role twice; name each role once.") { Field = "requiredRoles" };
-        }
-
+        ConversationRecord.ValidateId(id);
+        var required = ConversationRecord.ValidateRoles(roles);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         return await _schema.Database.WriteAsync(
             connection =>
             {
-                var row = Read(connection, id) ?? Row.New(id, now);
-                if (row.SignOffs.Count > 0 || row.Status == Conversation.Completed)
-                {
-                    throw new AosValidationException($"Conversation '{id}' already has sign-offs; its required roles can no longer change.") { Field = "requiredRoles" };
-                }
-
-                row.Required = required;
+                var row = Read(connection, id) ?? ConversationRecord.New(id, now);
+                row.RequireRoles(required);
                 Write(connection, row, now);
                 return row.ToConversation([]);
             },
@@ -193,54 +164,22 @@ public sealed class SqliteConversationStore : IConversationStore
     public async ValueTask<Conversation> SignOffAsync(string id, string role, string by, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (string.IsNullOrWhiteSpace(role))
-        {
-            throw new AosValidationException("A sign-off needs the role that signs, for instance \"approver\".") { Field = "role" };
-        }
-
-        if (string.IsNullOrWhiteSpace(by))
-        {
-            throw new AosValidationException("A sign-off needs who signs ('by').") { Field = "by" };
-        }
+        ConversationRecord.ValidateSignOff(role, by);
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
         return await _schema.Database.WriteAsync(
             connection =>
             {
-                var row = Read(connection, id) ?? throw new ConversationNotFoundException($"No conversation '{id}' exists. A conversation starts with its first message or when its required roles are set.");
-                if (!row.Required.Contains(role, StringComparer.Ordinal))
-                {
-                    var allowed = row.Required.Count == 0 ? "it requires no sign-off" : "it requires " + string.Join(", ", row.Required);
-                    throw new AosValidationException($"Role '{role}' is not required to sign off conversation '{id}': {allowed}.") { Field = "role" };
-                }
-
-                if (row.SignOffs.Any(s => s.Role == role))
-                {
-                    throw new AosValidationException($"Role '{role}' has already signed off conversation '{id}'; a role signs once.") { Field = "role" };
-                }
-
-                row.SignOffs.Add(new SignOff(role, by, now));
-                if (row.Required.All(r => row.SignOffs.Any(s => s.Role == r)))
-                {
-                    row.Status = Conversation.Completed;
-                }
-
+                var row = Read(connection, id) ?? throw ConversationRecord.NotFound(id);
+                row.SignOff(role, by, now);
                 Write(connection, row, now.ToUnixTimeMilliseconds());
                 return row.ToConversation([]);
             },
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static void ValidateId(string id)
-    {
-        if (string.IsNullOrWhiteSpace(id) || id.Length > 256)
-        {
-            throw new AosValidationException("A conversation id must be 1 to 256 characters.") { Field = "id" };
-        }
-    }
-
-    private static Row? Read(SqliteConnection connection, string id)
+    private static ConversationRecord? Read(SqliteConnection connection, string id)
     {
         var command = SqliteCommandCache.Get(connection, GetSql, "$id");
         command.Parameters[0].Value = id;
@@ -250,7 +189,7 @@ public sealed class SqliteConversationStore : IConversationStore
             return null;
         }
 
-        return new Row
+        return new ConversationRecord
         {
             Id = reader.GetString(0),
             Status = reader.GetString(1),
@@ -263,7 +202,7 @@ public sealed class SqliteConversationStore : IConversationStore
         };
     }
 
-    private static void Write(SqliteConnection connection, Row row, long now)
+    private static void Write(SqliteConnection connection, ConversationRecord row, long now)
     {
         row.UpdatedAt = now;
         var command = SqliteCommandCache.Get(connection, UpsertSql, "$id", "$s", "$p", "$r", "$so", "$n", "$c", "$u");
@@ -278,27 +217,4 @@ public sealed class SqliteConversationStore : IConversationStore
         command.ExecuteNonQuery();
     }
 
-    private sealed class Row
-    {
-        public required string Id { get; init; }
-
-        public string Status { get; set; } = Conversation.Open;
-
-        public List<string> Participants { get; init; } = [];
-
-        public List<string> Required { get; set; } = [];
-
-        public List<SignOff> SignOffs { get; init; } = [];
-
-        public long NextSeq { get; set; } = 1;
-
-        public long CreatedAt { get; init; }
-
-        public long UpdatedAt { get; set; }
-
-        public static Row New(string id, long now) => new() { Id = id, CreatedAt = now, UpdatedAt = now };
-
-        public Conversation ToConversation(IReadOnlyList<ConversationMessage> messages) => new(
-            Id, Status, Participants, Required, SignOffs, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), messages);
-    }
 }

@@ -52,7 +52,7 @@ internal sealed partial class PostgresConversationStore : IConversationStore
             {
                 await using var transaction = await connection.BeginTransactionAsync(token);
                 var rows = await LockAsync(connection, [.. relevant.Select(m => m.Message.ConversationId!)], now, token);
-                var changed = new HashSet<Row>();
+                var changed = new HashSet<ConversationRecord>();
                 foreach (var (message, recipients) in relevant)
                 {
                     var row = rows[message.ConversationId!];
@@ -61,20 +61,7 @@ internal sealed partial class PostgresConversationStore : IConversationStore
                         continue;
                     }
 
-                    row.NextSeq++;
-                    if (message.Source is { Length: > 0 } source && !row.Participants.Contains(source))
-                    {
-                        row.Participants.Add(source);
-                    }
-
-                    foreach (var recipient in recipients)
-                    {
-                        if (!row.Participants.Contains(recipient.Value))
-                        {
-                            row.Participants.Add(recipient.Value);
-                        }
-                    }
-
+                    row.Add(message, recipients);
                     changed.Add(row);
                 }
 
@@ -132,7 +119,7 @@ internal sealed partial class PostgresConversationStore : IConversationStore
     }
 
     /// <summary>Creates the conversations that do not exist yet and locks every one, in id order so that concurrent batches cannot deadlock.</summary>
-    private async Task<Dictionary<string, Row>> LockAsync(NpgsqlConnection connection, string[] ids, long now, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, ConversationRecord>> LockAsync(NpgsqlConnection connection, string[] ids, long now, CancellationToken cancellationToken)
     {
         var sorted = ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         await connection.ExecuteAsync(
@@ -147,7 +134,7 @@ internal sealed partial class PostgresConversationStore : IConversationStore
     }
 
     /// <summary>Locks one conversation, creating it first when <paramref name="create"/> is set.</summary>
-    private async Task<Row?> LockAsync(NpgsqlConnection connection, string id, long now, bool create, CancellationToken cancellationToken)
+    private async Task<ConversationRecord?> LockAsync(NpgsqlConnection connection, string id, long now, bool create, CancellationToken cancellationToken)
     {
         if (create)
         {
@@ -158,7 +145,7 @@ internal sealed partial class PostgresConversationStore : IConversationStore
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private async Task<bool> InsertMessageAsync(NpgsqlConnection connection, Row row, Envelope message, long now, CancellationToken cancellationToken) =>
+    private async Task<bool> InsertMessageAsync(NpgsqlConnection connection, ConversationRecord row, Envelope message, long now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(
             $"INSERT INTO {_messages} (conversation_id, seq, message_id, type, source, target, topic, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
             cancellationToken,
@@ -171,14 +158,14 @@ internal sealed partial class PostgresConversationStore : IConversationStore
             message.Topic,
             message.Timestamp == default ? now : message.Timestamp.ToUnixTimeMilliseconds()) > 0;
 
-    private static async Task<List<Row>> ReadAsync(NpgsqlConnection connection, string sql, object?[] parameters, CancellationToken cancellationToken)
+    private static async Task<List<ConversationRecord>> ReadAsync(NpgsqlConnection connection, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<Row>();
+        var rows = new List<ConversationRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new Row
+            rows.Add(new ConversationRecord
             {
                 Id = reader.GetString(0),
                 Status = reader.GetString(1),
@@ -194,7 +181,7 @@ internal sealed partial class PostgresConversationStore : IConversationStore
         return rows;
     }
 
-    private async Task WriteAsync(NpgsqlConnection connection, Row row, long now, CancellationToken cancellationToken)
+    private async Task WriteAsync(NpgsqlConnection connection, ConversationRecord row, long now, CancellationToken cancellationToken)
     {
         row.UpdatedAt = now;
         await connection.ExecuteAsync(
@@ -209,25 +196,4 @@ internal sealed partial class PostgresConversationStore : IConversationStore
             row.UpdatedAt);
     }
 
-    private sealed class Row
-    {
-        public required string Id { get; init; }
-
-        public string Status { get; set; } = Conversation.Open;
-
-        public List<string> Participants { get; init; } = [];
-
-        public List<string> Required { get; set; } = [];
-
-        public List<SignOff> SignOffs { get; init; } = [];
-
-        public long NextSeq { get; set; } = 1;
-
-        public long CreatedAt { get; init; }
-
-        public long UpdatedAt { get; set; }
-
-        public Conversation ToConversation(IReadOnlyList<ConversationMessage> messages) => new(
-            Id, Status, Participants, Required, SignOffs, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), messages);
-    }
 }
