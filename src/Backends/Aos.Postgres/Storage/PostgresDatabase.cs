@@ -18,12 +18,13 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private readonly string _server;
+    private int _disposed;
 
     public PostgresDatabase(PostgresStorageOptions options, ILogger logger)
     {
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         _server = $"{builder.Host}:{builder.Port} (database '{builder.Database ?? builder.Username ?? "default"}')";
-        _dataSource = NpgsqlDataSource.Create(builder);
+        _dataSource = PostgresDataSources.Rent(builder);
         _logger = logger;
         SchemaName = options.Schema;
         Schema = $"\"{options.Schema}\"";
@@ -110,11 +111,16 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
     /// <returns>The exception to throw instead; <see langword="null"/> to let the error through.</returns>
     public Exception? Translate(Exception exception) => PostgresErrors.Translate(exception, _server);
 
-    /// <summary>Closes the pool's connections.</summary>
-    /// <returns>A task that completes when the pool is closed.</returns>
+    /// <summary>Releases the shared pool; the last user closes its connections.</summary>
+    /// <returns>A task that completes when the pool is released.</returns>
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _migrating.Dispose();
-        return _dataSource.DisposeAsync();
+        return PostgresDataSources.ReleaseAsync(_dataSource);
     }
 }
