@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aos.Agents;
+using Aos.Registry;
 using Aos.Storage.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -44,30 +45,7 @@ public sealed partial class SqliteAgentDirectory
 
     private static AgentRow[] ToRows(IReadOnlyList<AgentDescriptor> descriptors, DateTimeOffset now, out List<AgentId> duplicates)
     {
-        var stamped = new AgentDescriptor[descriptors.Count];
-        var seen = new HashSet<string>(descriptors.Count, StringComparer.Ordinal);
-        duplicates = [];
-        for (var i = 0; i < stamped.Length; i++)
-        {
-            var descriptor = descriptors[i] ?? throw new AosValidationException($"Descriptor {i} is null.") { Field = "descriptors" };
-            if (descriptor.Id.Value is null)
-            {
-                throw new AosValidationException($"Descriptor {i} has no id; give every agent an id of 1 to {AgentId.MaxLength} characters from [A-Za-z0-9._-].") { Field = "id" };
-            }
-
-            if (string.IsNullOrEmpty(descriptor.Type))
-            {
-                throw new AosValidationException($"Agent '{descriptor.Id}' has no type; set it to the name in the agent class's [AgentType] attribute.") { Field = "type" };
-            }
-
-            if (!seen.Add(descriptor.Id.Value))
-            {
-                duplicates.Add(descriptor.Id);
-            }
-
-            stamped[i] = descriptor.CreatedAt == default ? descriptor with { CreatedAt = now } : descriptor;
-        }
-
+        var stamped = AgentDescriptors.PrepareForAdd(descriptors, now, out duplicates);
         var rows = new AgentRow[stamped.Length];
         if (duplicates.Count > 0)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aos.Agents;
+using Aos.Registry;
 using Aos.Postgres.Storage;
 using Npgsql;
 
@@ -32,28 +33,10 @@ internal sealed partial class PostgresAgentDirectory
 
     private static AgentDescriptor[] ToRows(IReadOnlyList<AgentDescriptor> descriptors, DateTimeOffset now, out List<AgentId> duplicates)
     {
-        var rows = new AgentDescriptor[descriptors.Count];
-        var seen = new HashSet<string>(descriptors.Count, StringComparer.Ordinal);
-        duplicates = [];
-        for (var i = 0; i < rows.Length; i++)
+        var rows = AgentDescriptors.PrepareForAdd(descriptors, now, out duplicates);
+        if (duplicates.Count > 0)
         {
-            var descriptor = descriptors[i] ?? throw new AosValidationException($"Descriptor {i} is null.") { Field = "descriptors" };
-            if (descriptor.Id.Value is null)
-            {
-                throw new AosValidationException($"Descriptor {i} has no id; give every agent an id of 1 to {AgentId.MaxLength} characters from [A-Za-z0-9._-].") { Field = "id" };
-            }
-
-            if (string.IsNullOrEmpty(descriptor.Type))
-            {
-                throw new AosValidationException($"Agent '{descriptor.Id}' has no type; set it to the name in the agent class's [AgentType] attribute.") { Field = "type" };
-            }
-
-            if (!seen.Add(descriptor.Id.Value))
-            {
-                duplicates.Add(descriptor.Id);
-            }
-
-            rows[i] = descriptor.CreatedAt == default ? descriptor with { CreatedAt = now } : descriptor;
+            return rows;
         }
 
         Array.Sort(rows, static (a, b) => string.CompareOrdinal(a.Id.Value, b.Id.Value));
