@@ -61,7 +61,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         }
         else if (exception is OrleansMessageRejectionException)
         {
-            LogNodeUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            LogNodeUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, FirstLine(exception.Message));
         }
 
         httpContext.Response.StatusCode = status;
@@ -98,6 +98,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
 
     [LoggerMessage(2, LogLevel.Warning, "{Method} {Path}: a node of the cluster did not answer, 503: {Reason}")]
     private static partial void LogNodeUnavailable(ILogger logger, string method, string path, string reason);
+
+    // Orleans puts the inner exception's stack trace in the message.
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd('\r');
 
     private static string Describe(BadHttpRequestException exception) =>
         exception.InnerException is JsonException json
