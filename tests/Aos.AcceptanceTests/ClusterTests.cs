@@ -266,7 +266,7 @@ public sealed class ClusterTests
                 var prefix = $"CL{run.ToUpperInvariant()}N{i + 1}";
                 var directory = _data.Combine($"node{i + 1}");
                 Directory.CreateDirectory(directory);
-                return new ClusterNode(i, directory, new Dictionary<string, string>
+                var environment = new Dictionary<string, string>
                 {
                     ["AOS__CLUSTER__CLUSTERING"] = "redis",
                     ["AOS__CLUSTER__REDIS__CONNECTIONSTRING"] = ClusterServices.Redis,
@@ -283,7 +283,15 @@ public sealed class ClusterTests
                     ["AOS__SILOPORT"] = free[2 * i].ToString(CultureInfo.InvariantCulture),
                     ["AOS__GATEWAYPORT"] = free[(2 * i) + 1].ToString(CultureInfo.InvariantCulture),
                     ["Logging__LogLevel__Aos.Kernel.Agents.AgentGrain"] = "Debug",
-                }, prefix);
+                };
+                if (i == 2)
+                {
+                    // Node 3 hands out one message at a time, so accepted messages still wait in its stream when it is killed.
+                    environment["AOS__BUS__MAXCONCURRENTDELIVERIES"] = "1";
+                    environment["AOS__BUS__MAXDELIVERYBATCH"] = "1";
+                }
+
+                return new ClusterNode(i, directory, environment, prefix);
             })];
         }
 
