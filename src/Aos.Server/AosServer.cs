@@ -33,6 +33,9 @@ public static class AosServer
         // Orleans and ASP.NET Core are chatty at Information; Logging:LogLevel in aos.json overrides these.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // Orleans' placement resilience pipeline logs two lines per grain placement at Information under Polly's own category.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.WebHost.UseUrls(urls ?? builder.Configuration["urls"] ?? DefaultUrl);
         var aos = builder.AddAos(o =>
         {

@@ -8,12 +8,21 @@ using Aos.Workflows;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Aos.Server;
 
 /// <summary>Turns exceptions into RFC 7807 problem details with the status code and message a caller can act on.</summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+/// <remarks>
+/// ASP.NET Core 10 no longer logs an exception an <see cref="IExceptionHandler"/> handled, so the unexpected ones (500) are logged here,
+/// and an Orleans message rejection (the grain's node is down and the cluster has not yet declared it dead, or the node is stopping)
+/// is a 503 the caller can retry, logged as a warning.
+/// </remarks>
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
+    public const string NodeUnavailable = "The node that hosts this part of the cluster did not answer (it may be down or stopping); retry shortly.";
+
     public const string BodyTooLarge = "The request body is larger than this server accepts (Aos:Kernel:MaxPayloadBytes).";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -42,8 +51,18 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             JsonException e => (StatusCodes.Status400BadRequest, "Invalid JSON", e.Message),
             AosException e => (StatusCodes.Status500InternalServerError, "Agent error", e.Message),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request", "The client closed the request."),
+            OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, "Node unavailable", NodeUnavailable),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "AOS hit an unexpected error; the server log has the details."),
         };
+
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            LogUnexpected(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        }
+        else if (exception is OrleansMessageRejectionException)
+        {
+            LogNodeUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, FirstLine(exception.Message));
+        }
 
         httpContext.Response.StatusCode = status;
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
@@ -73,6 +92,15 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    [LoggerMessage(1, LogLevel.Error, "{Method} {Path} failed with an unexpected error.")]
+    private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Warning, "{Method} {Path}: a node of the cluster did not answer, 503: {Reason}")]
+    private static partial void LogNodeUnavailable(ILogger logger, string method, string path, string reason);
+
+    // Orleans puts the inner exception's stack trace in the message.
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd('\r');
 
     private static string Describe(BadHttpRequestException exception) =>
         exception.InnerException is JsonException json

@@ -1,0 +1,130 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Aos.AcceptanceTests;
+
+/// <summary>
+/// The servers a cluster of <c>aos up</c> nodes shares: Redis (membership), PostgreSQL (state and kernel stores) and NATS JetStream (bus),
+/// on the loopback defaults <c>.ci/run</c> starts or where <c>AOS_TEST_REDIS</c>, <c>AOS_TEST_POSTGRES</c> and <c>AOS_TEST_NATS_URL</c> say.
+/// </summary>
+internal static class ClusterServices
+{
+    public static string Redis { get; } = Environment.GetEnvironmentVariable("AOS_TEST_REDIS") is { Length: > 0 } redis ? redis : "127.0.0.1:6379";
+
+    public static string Postgres { get; } = Environment.GetEnvironmentVariable("AOS_TEST_POSTGRES") is { Length: > 0 } postgres
+        ? postgres
+        : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+
+    public static string Nats { get; } = Environment.GetEnvironmentVariable("AOS_TEST_NATS_URL") is { Length: > 0 } nats ? nats : "nats://127.0.0.1:4222";
+
+    /// <summary>Skips the current test when a server does not answer; fails it instead when <c>AOS_TEST_REQUIRE_SERVICES=1</c>.</summary>
+    public static async Task RequireAsync()
+    {
+        var problems = new List<string>();
+        await Probe(problems, $"Redis at {Redis}", async () =>
+        {
+            var options = ConfigurationOptions.Parse(Redis);
+            options.AbortOnConnectFail = true;
+            options.ConnectTimeout = 3000;
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            await connection.GetDatabase().PingAsync();
+        });
+        await Probe(problems, "PostgreSQL", async () =>
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres) { Timeout = 3 }.ConnectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+        });
+        await Probe(problems, $"NATS at {Nats}", async () =>
+        {
+            await using var connection = new NatsConnection(new NatsOpts { Url = Nats, ConnectTimeout = TimeSpan.FromSeconds(3) });
+            await connection.ConnectAsync();
+            await new NatsJSContext(connection).GetAccountInfoAsync(TestContext.Current.CancellationToken);
+        });
+        if (problems.Count == 0)
+        {
+            return;
+        }
+
+        var reason = $"The cluster test needs Redis, PostgreSQL and NATS JetStream: {string.Join("; ", problems)}. .ci/run starts all three "
+            + "(or set AOS_TEST_REDIS, AOS_TEST_POSTGRES, AOS_TEST_NATS_URL).";
+        if (Environment.GetEnvironmentVariable("AOS_TEST_REQUIRE_SERVICES") == "1")
+        {
+            Assert.Fail(reason + " AOS_TEST_REQUIRE_SERVICES=1, so this is a failure.");
+        }
+
+        Assert.Skip(reason);
+    }
+
+    /// <summary>Drops the test's schema, its NATS streams and buckets, and its Redis membership rows; best effort.</summary>
+    public static async Task CleanUpAsync(string schema, IEnumerable<string> streamPrefixes, string serviceId)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(Postgres);
+            await connection.OpenAsync(CancellationToken.None);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"Could not drop schema {schema}: {e.Message}");
+        }
+
+        try
+        {
+            await using var connection = new NatsConnection(new NatsOpts { Url = Nats });
+            var jetStream = new NatsJSContext(connection);
+            var kv = new NatsKVContext(jetStream);
+            foreach (var prefix in streamPrefixes)
+            {
+                await Ignore(async () => await jetStream.DeleteStreamAsync(prefix + "_MESSAGES", CancellationToken.None));
+                await Ignore(async () => await kv.DeleteStoreAsync(prefix + "_LEDGER", CancellationToken.None));
+            }
+        }
+        catch (NatsException e)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"Could not delete the NATS streams: {e.Message}");
+        }
+
+        try
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(Redis);
+            var server = redis.GetServers()[0];
+            foreach (var key in server.Keys(pattern: serviceId + "*"))
+            {
+                await redis.GetDatabase().KeyDeleteAsync(key);
+            }
+        }
+        catch (RedisException e)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"Could not delete the Redis membership rows: {e.Message}");
+        }
+    }
+
+    private static async Task Probe(List<string> problems, string name, Func<Task> probe)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await probe().WaitAsync(limit.Token);
+        }
+        catch (Exception e)
+        {
+            problems.Add($"{name} does not answer ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    private static async Task Ignore(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (NatsJSApiException)
+        {
+        }
+    }
+}
