@@ -1,6 +1,7 @@
 using Aos.Postgres.Hosting;
 using Aos.Postgres.Orleans;
 using Aos.Postgres.Storage;
+using Aos.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -45,12 +46,21 @@ public static class PostgresSiloBuilderExtensions
         services.AddOptions<PostgresGrainStorageOptions>(name);
         services.TryAddEnumerable(ServiceDescriptor.Transient<
             IPostConfigureOptions<PostgresGrainStorageOptions>, DefaultStorageProviderSerializerOptionsConfigurator<PostgresGrainStorageOptions>>());
-        services.AddGrainStorage(name, (sp, providerName) => new PostgresGrainStorage(
-            providerName,
-            sp.GetProviderClusterOptions(providerName).Value.ServiceId,
-            sp.GetRequiredService<IOptionsMonitor<PostgresStorageOptions>>().Get(optionsName),
-            sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(providerName),
-            sp.GetService<ILogger<PostgresGrainStorage>>()));
+        services.AddGrainStorage(name, (sp, providerName) =>
+        {
+            var storage = new PostgresGrainStorage(
+                providerName,
+                sp.GetProviderClusterOptions(providerName).Value.ServiceId,
+                sp.GetRequiredService<IOptionsMonitor<PostgresStorageOptions>>().Get(optionsName),
+                sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(providerName),
+                sp.GetService<ILogger<PostgresGrainStorage>>());
+            if (sp.GetService<IAgentJournal>() is { } journal && sp.GetService<IAgentOutbox>() is { } outbox && sp.GetService<IProcessedMessageLog>() is { } processed)
+            {
+                storage.UseTurnPartners(journal, outbox, processed);
+            }
+
+            return storage;
+        });
         return builder;
     }
 

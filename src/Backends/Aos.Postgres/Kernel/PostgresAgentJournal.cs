@@ -21,6 +21,9 @@ internal sealed class PostgresAgentJournal : IAgentJournal
 
     private readonly PostgresDatabase _database;
 
+    /// <summary>Gets the database the store writes to.</summary>
+    internal PostgresDatabase Database => _database;
+
     /// <summary>Initializes a new instance of the <see cref="PostgresAgentJournal"/> class. Does no I/O.</summary>
     /// <param name="database">The database that holds the journals.</param>
     public PostgresAgentJournal(PostgresDatabase database)

@@ -16,6 +16,9 @@ internal sealed class PostgresAgentOutbox : IAgentOutbox
 
     private readonly PostgresDatabase _database;
 
+    /// <summary>Gets the database the store writes to.</summary>
+    internal PostgresDatabase Database => _database;
+
     /// <summary>Initializes a new instance of the <see cref="PostgresAgentOutbox"/> class. Does no I/O.</summary>
     /// <param name="database">The database that holds the outbox.</param>
     public PostgresAgentOutbox(PostgresDatabase database)

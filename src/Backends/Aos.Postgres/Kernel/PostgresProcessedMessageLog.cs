@@ -15,6 +15,9 @@ internal sealed class PostgresProcessedMessageLog : IProcessedMessageLog
 
     private readonly PostgresDatabase _database;
 
+    /// <summary>Gets the database the store writes to.</summary>
+    internal PostgresDatabase Database => _database;
+
     /// <summary>Initializes a new instance of the <see cref="PostgresProcessedMessageLog"/> class. Does no I/O.</summary>
     /// <param name="database">The database that holds the log.</param>
     public PostgresProcessedMessageLog(PostgresDatabase database)

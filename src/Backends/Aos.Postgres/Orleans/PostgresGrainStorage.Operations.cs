@@ -91,49 +91,50 @@ public sealed partial class PostgresGrainStorage
     }
 
     /// <summary>Writes (or, with no data, clears) a row if its version is the expected one; returns the new version, or the stored one on a conflict.</summary>
-    private ValueTask<(bool Ok, long? Version)> WriteAsync(string stateName, string grain, long? expected, byte[]? data, CancellationToken cancellationToken)
+    private ValueTask<(bool Ok, long? Version)> WriteAsync(string stateName, string grain, long? expected, byte[]? data, CancellationToken cancellationToken) =>
+        _database.ExecuteAsync(
+            PostgresOrleansMigrations.GrainState,
+            (connection, token) => WriteRowAsync(connection, stateName, grain, expected, data, token),
+            cancellationToken);
+
+    /// <summary>Runs the conditional write of one row on a connection (in the caller's transaction, if any).</summary>
+    private async ValueTask<(bool Ok, long? Version)> WriteRowAsync(Npgsql.NpgsqlConnection connection, string stateName, string grain, long? expected, byte[]? data, CancellationToken token)
     {
         var table = $"{_database.Schema}.orleans_grain_state";
-        return _database.ExecuteAsync(
-            PostgresOrleansMigrations.GrainState,
-            async (connection, token) =>
-            {
-                long? written;
-                if (expected is { } version)
-                {
-                    written = await connection.ScalarAsync<long?>(
-                        $"UPDATE {table} SET version = version + 1, data = $5, modified_at = now() WHERE {Key} AND version = $6 RETURNING version",
-                        token,
-                        _serviceId,
-                        _name,
-                        stateName,
-                        grain,
-                        data,
-                        version);
-                }
-                else if (data is not null)
-                {
-                    written = await connection.ScalarAsync<long?>(
-                        $"INSERT INTO {table} (service_id, provider, state_name, grain_id, version, data) VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT DO NOTHING RETURNING version",
-                        token,
-                        _serviceId,
-                        _name,
-                        stateName,
-                        grain,
-                        data);
-                }
-                else
-                {
-                    // Clearing what was never written: fine as long as nothing is stored.
-                    var stored = await connection.ScalarAsync<long?>($"SELECT version FROM {table} WHERE {Key}", token, _serviceId, _name, stateName, grain);
-                    return stored is null ? (true, null) : (false, stored);
-                }
+        long? written;
+        if (expected is { } version)
+        {
+            written = await connection.ScalarAsync<long?>(
+                $"UPDATE {table} SET version = version + 1, data = $5, modified_at = now() WHERE {Key} AND version = $6 RETURNING version",
+                token,
+                _serviceId,
+                _name,
+                stateName,
+                grain,
+                data,
+                version);
+        }
+        else if (data is not null)
+        {
+            written = await connection.ScalarAsync<long?>(
+                $"INSERT INTO {table} (service_id, provider, state_name, grain_id, version, data) VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT DO NOTHING RETURNING version",
+                token,
+                _serviceId,
+                _name,
+                stateName,
+                grain,
+                data);
+        }
+        else
+        {
+            // Clearing what was never written: fine as long as nothing is stored.
+            var stored = await connection.ScalarAsync<long?>($"SELECT version FROM {table} WHERE {Key}", token, _serviceId, _name, stateName, grain);
+            return stored is null ? (true, null) : (false, stored);
+        }
 
-                return written is not null
-                    ? (true, written)
-                    : (false, await connection.ScalarAsync<long?>($"SELECT version FROM {table} WHERE {Key}", token, _serviceId, _name, stateName, grain));
-            },
-            cancellationToken);
+        return written is not null
+            ? (true, written)
+            : (false, await connection.ScalarAsync<long?>($"SELECT version FROM {table} WHERE {Key}", token, _serviceId, _name, stateName, grain));
     }
 
     private static byte[] ToArray(BinaryData data)

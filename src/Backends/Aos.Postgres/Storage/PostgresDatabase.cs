@@ -24,6 +24,7 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
     {
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         _server = $"{builder.Host}:{builder.Port} (database '{builder.Database ?? builder.Username ?? "default"}')";
+        Identity = builder.ConnectionString + "|" + options.Schema;
         _dataSource = PostgresDataSources.Rent(builder);
         _logger = logger;
         SchemaName = options.Schema;
@@ -44,6 +45,9 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
             })
             .Build();
     }
+
+    /// <summary>Gets what identifies the tables this instance works on: the connection string and the schema.</summary>
+    public string Identity { get; }
 
     /// <summary>Gets the schema's name as configured.</summary>
     public string SchemaName { get; }
