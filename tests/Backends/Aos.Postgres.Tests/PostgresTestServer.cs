@@ -12,7 +12,7 @@ internal static class PostgresTestServer
     /// <summary>Gets the connection string: <c>AOS_TEST_POSTGRES</c>, or the loopback server that <c>.ci/run</c> starts.</summary>
     public static string ConnectionString { get; } = Environment.GetEnvironmentVariable("AOS_TEST_POSTGRES") is { Length: > 0 } connectionString
         ? connectionString
-        : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+        : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres;Maximum Pool Size=30";
 
     private static readonly Lazy<Task<string?>> Probe = new(ProbeAsync);
 
