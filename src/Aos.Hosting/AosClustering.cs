@@ -20,7 +20,8 @@ namespace Aos.Hosting;
 /// </para>
 /// <para>
 /// A cluster also needs its state on shared backends: <c>Aos:Cluster:Storage</c> (see <see cref="AosClusterStorage"/>) and the bus on NATS
-/// JetStream (<c>Aos:Bus:Transport</c> = <c>nats</c>, options under <c>Aos:Nats:Transport</c>). The embedded bus transport serves one node.
+/// JetStream (<c>Aos:Bus:Transport</c> = <c>nats</c>, options under <c>Aos:Nats:Transport</c>), where the nodes of a cluster hold leases named by
+/// <see cref="AosOptions.ClusterId"/> and take over the messages of a node lost for good. The embedded bus transport serves one node.
 /// </para>
 /// </remarks>
 public static class AosClustering
@@ -105,12 +106,23 @@ public static class AosClustering
             case "sqlite":
                 return;
             case "nats":
-                services.AddAosNatsTransport(configuration.GetSection(NatsMessageTransportOptions.SectionName).Bind);
+                services.AddAosNatsTransport(options =>
+                {
+                    configuration.GetSection(NatsMessageTransportOptions.SectionName).Bind(options);
+                    if (options.Cluster is null && configuration[ClusteringKey] is { Length: > 0 } clustering && !clustering.Trim().Equals("localhost", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // The nodes of one Orleans cluster take over each other's messages.
+                        options.Cluster = BucketSafe(configuration["Aos:ClusterId"] is { Length: > 0 } id ? id : new AosOptions().ClusterId);
+                    }
+                });
                 return;
             default:
                 throw new AosValidationException($"{TransportKey} is '{configuration[TransportKey]}'; use 'sqlite' or 'nats'.") { Field = TransportKey };
         }
     }
+
+    private static string BucketSafe(string name) =>
+        string.Concat(name.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_'));
 
     private static string Required(IConfiguration configuration, string key, string example) =>
         configuration[key] is { Length: > 0 } value

@@ -12,7 +12,8 @@ public static class AosNatsServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="NatsMessageTransport"/> as the <see cref="IMessageTransport"/> and <see cref="IMessageLedger"/> of the bus, replacing any registered before.</summary>
     /// <remarks>
-    /// The options are validated at host start and errors name the option. <see cref="MessageBusOptions"/> (inbox capacity) and
+    /// With <see cref="NatsMessageTransportOptions.Cluster"/> set, a hosted <see cref="NatsLeaseService"/> keeps the node's lease and takes over
+    /// the messages of lost nodes. The options are validated at host start and errors name the option. <see cref="MessageBusOptions"/> (inbox capacity) and
     /// <see cref="TimeProvider"/> are taken from the container. Transports registered later with <c>TryAdd</c> (the embedded
     /// SQLite one) do not replace this one.
     /// </remarks>
@@ -37,6 +38,11 @@ public static class AosNatsServiceCollectionExtensions
         services.AddSingleton<IMessageTransport>(static sp => sp.GetRequiredService<NatsMessageTransport>());
         services.AddSingleton<IMessageLedger>(static sp => sp.GetRequiredService<NatsMessageTransport>());
         services.AddSingleton<IMessageRetention>(static sp => sp.GetRequiredService<NatsMessageTransport>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, NatsLeaseService>(static sp => new NatsLeaseService(
+            sp.GetRequiredService<NatsMessageTransport>(),
+            sp.GetRequiredService<IOptions<NatsMessageTransportOptions>>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILogger<NatsLeaseService>>())));
         return services;
     }
 }

@@ -9,15 +9,38 @@ namespace Aos.Nats.Messaging;
 public sealed partial class NatsMessageTransport
 {
     /// <inheritdoc />
+    /// <remarks>
+    /// Reads this node's ledger; in a <see cref="NatsMessageTransportOptions.Cluster"/>, a message this node does not know is looked up in the
+    /// ledgers of the other nodes that hold a lease, so its status reads the same through any node.
+    /// </remarks>
     public async ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        var entries = await ReadEntriesAsync(KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
+        var records = await ReadRecordsAsync(_ledger, _stream, messageId, cancellationToken).ConfigureAwait(false);
+        if (records.Count > 0 || _nodes is null)
+        {
+            return records;
+        }
+
+        foreach (var prefix in await ReadLeaseHoldersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await OpenPeerAsync(prefix, cancellationToken).ConfigureAwait(false) is { } peer)
+            {
+                records.AddRange(await ReadRecordsAsync(peer.Ledger, peer.Stream, messageId, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return records;
+    }
+
+    private async ValueTask<List<MessageRecord>> ReadRecordsAsync(INatsKVStore ledger, INatsJSStream stream, string messageId, CancellationToken cancellationToken)
+    {
+        var entries = await ReadEntriesAsync(ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
         var records = new List<MessageRecord>(entries.Count);
         foreach (var (_, entry, _) in entries.Where(e => e.Entry.MessageId == messageId).OrderBy(e => e.Entry.Sequence))
         {
-            if (await ToRecordAsync(entry, cancellationToken).ConfigureAwait(false) is { } record)
+            if (await ToRecordAsync(stream, entry, cancellationToken).ConfigureAwait(false) is { } record)
             {
                 records.Add(record);
             }
@@ -37,7 +60,7 @@ public sealed partial class NatsMessageTransport
 
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var index = new List<(long Sequence, string Key)>();
-        await foreach (var item in ReadLiveAsync<string>("d.>", cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadLiveAsync<string>(_ledger, "d.>", cancellationToken).ConfigureAwait(false))
         {
             var sequence = long.Parse(item.Key.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture);
             if (sequence > (after ?? 0) && item.Value is { } key)
@@ -55,7 +78,7 @@ public sealed partial class NatsMessageTransport
                 continue;
             }
 
-            if (await ToRecordAsync(entry, cancellationToken).ConfigureAwait(false) is { } record)
+            if (await ToRecordAsync(_stream, entry, cancellationToken).ConfigureAwait(false) is { } record)
             {
                 items.Add(record);
                 if (items.Count > limit)
@@ -143,9 +166,10 @@ public sealed partial class NatsMessageTransport
         return removed;
     }
 
-    private async ValueTask<MessageRecord?> ToRecordAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    private async ValueTask<MessageRecord?> ToRecordAsync(INatsJSStream stream, LedgerEntry entry, CancellationToken cancellationToken)
     {
-        if (await ReadEnvelopeAsync(entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } envelope)
+        if (await ReadEnvelopeBytesAsync(stream, entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } data
+            || JsonSerializer.Deserialize(data, NatsJsonContext.Default.Envelope) is not { } envelope)
         {
             LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
             return null;

@@ -43,9 +43,13 @@ public sealed partial class NatsMessageTransport
                     AllowDirect = true,
                 },
                 cancellationToken).ConfigureAwait(false);
-            _ledger = await new NatsKVContext(_jetStream).CreateOrUpdateStoreAsync(
+            var keyValue = new NatsKVContext(_jetStream);
+            _ledger = await keyValue.CreateOrUpdateStoreAsync(
                 new NatsKVConfig(BucketName) { Storage = NatsKVStorageType.File, History = 1, NumberOfReplicas = _natsOptions.Replicas },
                 cancellationToken).ConfigureAwait(false);
+
+            // The lease first: a node that was taken over stops the move of its messages before it reads what is left of them.
+            await RegisterAsync(keyValue, cancellationToken).ConfigureAwait(false);
 
             var pending = (await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
                 .Where(e => e.Entry.Status == MessageStatus.Pending)
@@ -209,11 +213,15 @@ public sealed partial class NatsMessageTransport
         }
     }
 
-    /// <summary>Reads every live ledger entry whose key matches a filter, with its revision.</summary>
-    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(string filter, CancellationToken cancellationToken)
+    /// <summary>Reads every live entry of this node's ledger whose key matches a filter, with its revision.</summary>
+    private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(string filter, CancellationToken cancellationToken) =>
+        ReadEntriesAsync(_ledger, filter, cancellationToken);
+
+    /// <summary>Reads every live entry of a ledger whose key matches a filter, with its revision.</summary>
+    private static async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
     {
         var entries = new List<(string, LedgerEntry, ulong)>();
-        await foreach (var item in ReadLiveAsync<byte[]>(filter, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadLiveAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false))
         {
             if (Deserialize(item.Value) is { } entry)
             {
@@ -224,10 +232,10 @@ public sealed partial class NatsMessageTransport
         return entries;
     }
 
-    /// <summary>Reads the current value of every live key of the bucket that matches a filter, and stops at the end of the data.</summary>
-    private async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Reads the current value of every live key of a bucket that matches a filter, and stops at the end of the data.</summary>
+    private static async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in _ledger.WatchAsync<T>(filter, opts: ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var item in bucket.WatchAsync<T>(filter, opts: ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (item.Operation == NatsKVOperation.Put)
             {
@@ -241,32 +249,35 @@ public sealed partial class NatsMessageTransport
         }
     }
 
-    /// <summary>Reads the envelope held by a stream message, or <see langword="null"/> when the message is gone.</summary>
-    private async ValueTask<Envelope?> ReadEnvelopeAsync(long sequence, CancellationToken cancellationToken)
+    /// <summary>Reads the envelope held by a message of this node's stream, or <see langword="null"/> when the message is gone.</summary>
+    private async ValueTask<Envelope?> ReadEnvelopeAsync(long sequence, CancellationToken cancellationToken) =>
+        await ReadEnvelopeBytesAsync(_stream, sequence, cancellationToken).ConfigureAwait(false) is { } data
+            ? JsonSerializer.Deserialize(data, NatsJsonContext.Default.Envelope)
+            : null;
+
+    /// <summary>Reads the serialized envelope held by a stream message, or <see langword="null"/> when the message is gone.</summary>
+    private static async ValueTask<byte[]?> ReadEnvelopeBytesAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken)
     {
         NatsMsg<byte[]> message;
         try
         {
-            message = await _stream.GetDirectAsync<byte[]>(new StreamMsgGetRequest { Seq = (ulong)sequence }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            message = await stream.GetDirectAsync<byte[]>(new StreamMsgGetRequest { Seq = (ulong)sequence }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException e) when (e.Error.Code == 404)
         {
             return null;
         }
 
-        if (message.Headers?.Code == 404 || message.Data is not { Length: > 0 } data)
-        {
-            return null;
-        }
-
-        return JsonSerializer.Deserialize(data, NatsJsonContext.Default.Envelope);
+        return message.Headers?.Code == 404 || message.Data is not { Length: > 0 } data ? null : data;
     }
 
-    private async ValueTask RemoveStreamMessageAsync(long sequence, CancellationToken cancellationToken)
+    private ValueTask RemoveStreamMessageAsync(long sequence, CancellationToken cancellationToken) => RemoveStreamMessageAsync(_stream, sequence, cancellationToken);
+
+    private async ValueTask RemoveStreamMessageAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken)
     {
         try
         {
-            await _stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = (ulong)sequence, NoErase = true }, cancellationToken).ConfigureAwait(false);
+            await stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = (ulong)sequence, NoErase = true }, cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException e)
         {

@@ -36,12 +36,13 @@ namespace Aos.Nats.Messaging;
 /// </para>
 /// <para>
 /// <b>Several nodes.</b> The server side (stream, bucket, duplicate detection, ledger) is shared and consistent, but ordering, inbox
-/// capacity and in-flight tracking are in the memory of one transport instance, which learns only of the messages it enqueued itself
-/// or loaded at start. Exactly one running instance may use a prefix: two instances on one prefix would each hand out the other's
-/// pending messages after a restart and would not see each other's enqueues. Give each node its own prefix; messages then survive
-/// the loss of the node's disk, but a node's pending messages are delivered only when that node (or a replacement with its prefix)
-/// runs. A batch is not atomic: when <see cref="EnqueueAsync"/> fails part-way, the messages before the failure are stored, and
-/// enqueueing the batch again reports them as duplicates. All members are thread-safe.
+/// capacity and in-flight tracking are in the memory of one transport instance, which learns only of the messages it enqueued itself,
+/// loaded at start or took over. Exactly one running instance may use a prefix: give each node its own. Nodes of one
+/// <see cref="NatsMessageTransportOptions.Cluster"/> hold leases and take over the messages of a node lost for good (see
+/// <see cref="RenewAndAdoptAsync"/>), and a status read finds a message through any of them; without a cluster, a node's pending
+/// messages are delivered only when that node (or a replacement with its prefix) runs. A batch is not atomic: when
+/// <see cref="EnqueueAsync"/> fails part-way, the messages before the failure are stored, and enqueueing the batch again reports them as
+/// duplicates. All members are thread-safe.
 /// </para>
 /// </remarks>
 public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLedger, IMessageRetention, IAsyncDisposable
@@ -197,6 +198,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _scheduler.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
         _startLock.Dispose();
+        _adoptLock.Dispose();
     }
 
     private ValueTask SettleAsync(TransportMessage message, MessageStatus status, int attempts, long now, string? reason, string? lastError, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Aos.Messaging;
+using Aos.Nats.Hosting;
 using Aos.Nats.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,34 @@ public sealed class AosNatsServiceCollectionExtensionsTests
         Assert.Contains("Aos:Nats:Transport:Url", error.Message);
     }
 
+    [Theory]
+    [InlineData("has.dot", null, "Aos:Nats:Transport:Cluster")]
+    [InlineData("", null, "Aos:Nats:Transport:Cluster")]
+    [InlineData("ok", 0, "Aos:Nats:Transport:LeaseTimeout")]
+    [InlineData("ok", -5, "Aos:Nats:Transport:LeaseTimeout")]
+    public void Options_BadClusterOrLeaseTimeout_AreRefusedWithTheOptionNamed(string cluster, int? leaseSeconds, string option)
+    {
+        var options = new NatsMessageTransportOptions { Cluster = cluster };
+        if (leaseSeconds is { } seconds)
+        {
+            options.LeaseTimeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        Assert.StartsWith(option, Assert.Single(options.Validate()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddAosNatsTransport_InACluster_RegistersTheLeaseService_NamingTheNodesBucket()
+    {
+        var services = new ServiceCollection();
+        services.AddAosNatsTransport(o => o.Cluster = "prod-eu");
+        services.AddAosNatsTransport(o => o.Cluster = "prod-eu");
+
+        await using var provider = services.BuildServiceProvider();
+        Assert.IsType<NatsLeaseService>(Assert.Single(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>()));
+        Assert.Equal("prod-eu_NODES", provider.GetRequiredService<IOptions<NatsMessageTransportOptions>>().Value.NodesBucketName);
+    }
+
     [Fact]
     public void Options_Defaults_AreValid()
     {
@@ -49,5 +78,8 @@ public sealed class AosNatsServiceCollectionExtensionsTests
         Assert.Empty(options.Validate());
         Assert.Equal("nats://127.0.0.1:4222", options.Url);
         Assert.Equal("AOS", options.StreamPrefix);
+        Assert.Null(options.Cluster);
+        Assert.Null(options.NodesBucketName);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.LeaseTimeout);
     }
 }

@@ -1,0 +1,236 @@
+using System.Text.Json;
+using Aos.Messaging;
+using Aos.Nats.Messaging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Aos.Nats.Tests.Messaging;
+
+/// <summary>
+/// Nodes of one cluster on a real NATS server: a node lost for good has its messages taken over by another, which delivers them, lists
+/// its dead letters and answers for its delivered ones; a live node, or one that comes back, keeps its own.
+/// </summary>
+public sealed class NatsAdoptionTests : IAsyncLifetime
+{
+    private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _run = Guid.NewGuid().ToString("N")[..10];
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
+    private readonly MessageBusOptions _bus = new() { InboxCapacity = 100, MaxDeliveryBatch = 1 };
+    private readonly List<NatsMessageTransport> _transports = [];
+    private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
+    private bool _used;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string Cluster => "AOSTESTCL_" + _run;
+
+    public async ValueTask InitializeAsync()
+    {
+        await NatsTestServer.RequireAsync();
+        _used = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var transport in _transports)
+        {
+            await transport.DisposeAsync();
+        }
+
+        if (_used)
+        {
+            foreach (var prefix in _prefixes)
+            {
+                await NatsTestServer.DeleteAsync(prefix + "_MESSAGES", prefix + "_LEDGER");
+            }
+
+            await NatsTestServer.DeleteAsync(Cluster + "_NO_STREAM", Cluster + "_NODES");
+        }
+    }
+
+    [Fact]
+    public async Task LostNode_ItsPendingDeadAndDeliveredMessages_MoveToTheNodeThatSawItsLeaseExpire()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+
+        // On A: m1 delivered, m5 dead-lettered, m4 failed once, m2 and m3 waiting behind each other in r1's lane.
+        await a.EnqueueAsync([Message("m1", "r1"), Message("m2", "r1"), Message("m3", "r1"), Message("m4", "r2"), Message("m5", "r3")], cancellationToken: Ct);
+        var first = await ReceiveAsync(a, 3);
+        Assert.Equal(["m1", "m4", "m5"], first.Select(m => m.Envelope.Id).Order(StringComparer.Ordinal));
+        await a.CompleteAsync(first.Single(m => m.Envelope.Id == "m1"), Ct);
+        await a.RetryAsync(first.Single(m => m.Envelope.Id == "m4"), TimeSpan.Zero, "boom", Ct);
+        await a.DeadLetterAsync(first.Single(m => m.Envelope.Id == "m5"), DeadLetterReasons.MaxAttempts, "failed 10 times", Ct);
+
+        // A is lost: its lease is no longer renewed. B takes over once it has seen the same lease revision for the lease timeout.
+        await a.DisposeAsync();
+        _transports.Remove(a);
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        _time.Advance(LeaseTimeout - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(5, await b.RenewAndAdoptAsync(Ct));
+
+        // Pending messages are handed out by B in their lane's order, with their attempt counts.
+        var handed = await ReceiveAsync(b, 2);
+        Assert.Equal(["m2", "m4"], handed.Select(m => m.Envelope.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(1, handed.Single(m => m.Envelope.Id == "m4").Attempts);
+        Assert.Equal("r2", handed.Single(m => m.Envelope.Id == "m4").Recipient.Value);
+        foreach (var message in handed)
+        {
+            await b.CompleteAsync(message, Ct);
+        }
+
+        var third = Assert.Single(await ReceiveAsync(b, 1));
+        Assert.Equal("m3", third.Envelope.Id);
+        await b.CompleteAsync(third, Ct);
+
+        // B answers for A's delivered message, lists and replays its dead letter, and recognises its ids as duplicates.
+        var delivered = Assert.Single(await b.GetAsync("m1", Ct));
+        Assert.Equal(MessageStatus.Delivered, delivered.Status);
+        var dead = Assert.Single((await b.ListDeadLettersAsync(null, 10, Ct)).Items);
+        Assert.Equal(("m5", DeadLetterReasons.MaxAttempts, "failed 10 times"), (dead.Envelope.Id, dead.Reason, dead.LastError));
+        Assert.Equal([EnqueueOutcome.Duplicate], await b.EnqueueAsync([Message("m1", "r1")], cancellationToken: Ct));
+        Assert.Equal(1, await b.ReplayAsync("m5", null, Ct));
+        Assert.Equal("m5", Assert.Single(await ReceiveAsync(b, 1)).Envelope.Id);
+
+        // A's stream and ledger are empty: A started again with its prefix has nothing of its own, and takes its lease back.
+        var again = Node("A");
+        Assert.Equal(0, await again.RenewAndAdoptAsync(Ct));
+        Assert.Equal(0, again.PendingCount);
+        Assert.Empty((await again.ListDeadLettersAsync(null, 10, Ct)).Items);
+        _time.Advance(LeaseTimeout);
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        Assert.Equal(0, await again.RenewAndAdoptAsync(Ct));
+    }
+
+    [Fact]
+    public async Task LiveNode_RenewingItsLease_IsNeverTakenOver()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        await a.EnqueueAsync([Message("m1", "r1"), Message("m2", "r2")], cancellationToken: Ct);
+        for (var round = 0; round < 6; round++)
+        {
+            Assert.Equal(0, await a.RenewAndAdoptAsync(Ct));
+            Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+            _time.Advance(LeaseTimeout);
+        }
+
+        Assert.Equal(0, b.PendingCount);
+        Assert.Equal(["m1", "m2"], (await ReceiveAsync(a, 2)).Select(m => m.Envelope.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TwoSurvivors_TakeOverALostNode_EachMessageMovesOnce()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        var c = Node("C");
+        var ids = Enumerable.Range(0, 20).Select(i => $"m{i:D2}").ToList();
+        await a.EnqueueAsync([.. ids.Select((id, i) => Message(id, $"r{i}"))], cancellationToken: Ct);
+        await a.DisposeAsync();
+        _transports.Remove(a);
+        await b.RenewAndAdoptAsync(Ct);
+        await c.RenewAndAdoptAsync(Ct);
+        _time.Advance(LeaseTimeout);
+
+        var moved = await Task.WhenAll(b.RenewAndAdoptAsync(Ct).AsTask(), c.RenewAndAdoptAsync(Ct).AsTask());
+
+        Assert.Equal(20, moved.Sum());
+        Assert.Contains(0, moved);
+        var handed = new List<string>();
+        foreach (var (node, count) in new[] { (b, moved[0]), (c, moved[1]) }.Where(n => n.Item2 > 0))
+        {
+            handed.AddRange((await ReceiveAsync(node, count)).Select(m => m.Envelope.Id));
+        }
+
+        Assert.Equal(ids, handed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task LostNode_ThatComesBackBeforeTheClaim_KeepsItsMessages()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        await a.EnqueueAsync([Message("m1", "r1")], cancellationToken: Ct);
+        await a.DisposeAsync();
+        _transports.Remove(a);
+        await b.RenewAndAdoptAsync(Ct);
+        _time.Advance(LeaseTimeout);
+
+        // A starts again with its prefix (and renews its lease) after B last saw the lease, before B's next round.
+        var again = Node("A");
+        Assert.Equal(0, await again.RenewAndAdoptAsync(Ct));
+
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        Assert.Equal("m1", Assert.Single(await ReceiveAsync(again, 1)).Envelope.Id);
+        Assert.Equal(0, b.PendingCount);
+    }
+
+    [Fact]
+    public async Task StatusRead_FindsAMessageThroughAnyNodeOfTheCluster_AndOnlyThere()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        var alone = Node("X", cluster: null);
+        await a.EnqueueAsync([Message("m1", "r1"), Message("m1", "r2")], cancellationToken: Ct);
+
+        var records = await b.GetAsync("m1", Ct);
+
+        Assert.Equal(["r1", "r2"], records.Select(r => r.Recipient.Value).Order(StringComparer.Ordinal));
+        Assert.All(records, r => Assert.Equal(MessageStatus.Pending, r.Status));
+        Assert.Empty(await b.GetAsync("unknown", Ct));
+        Assert.Empty(await alone.GetAsync("m1", Ct));
+    }
+
+    [Fact]
+    public async Task OutsideACluster_RenewAndAdopt_DoesNothing()
+    {
+        var alone = Node("X", cluster: null);
+
+        Assert.Equal(0, await alone.RenewAndAdoptAsync(Ct));
+        _time.Advance(LeaseTimeout);
+        Assert.Equal(0, await alone.RenewAndAdoptAsync(Ct));
+    }
+
+    private NatsMessageTransport Node(string name, string? cluster = "")
+    {
+        var prefix = $"AOSTESTCL_{_run}_{name}";
+        _prefixes.Add(prefix);
+        var transport = new NatsMessageTransport(
+            new NatsMessageTransportOptions { Url = NatsTestServer.Url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = LeaseTimeout },
+            _bus,
+            _time);
+        _transports.Add(transport);
+        return transport;
+    }
+
+    private TransportMessage Message(string id, string recipient) =>
+        TransportMessage.For(
+            new Envelope
+            {
+                Id = id,
+                Type = "test.event",
+                Source = "s",
+                Target = AgentId.Parse(recipient),
+                Timestamp = _time.GetUtcNow(),
+                Payload = JsonSerializer.SerializeToElement(new { id }),
+            },
+            AgentId.Parse(recipient));
+
+    /// <summary>Receives exactly <paramref name="count"/> messages, in as many calls as it takes.</summary>
+    private static async Task<List<TransportMessage>> ReceiveAsync(NatsMessageTransport transport, int count)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        var received = new List<TransportMessage>();
+        while (received.Count < count)
+        {
+            received.AddRange(await transport.ReceiveAsync(count - received.Count, limit.Token));
+        }
+
+        return received;
+    }
+}
