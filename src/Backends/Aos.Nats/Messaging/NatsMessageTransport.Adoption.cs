@@ -118,6 +118,7 @@ public sealed partial class NatsMessageTransport
     private async ValueTask<int> AdoptAsync(string prefix, ulong leaseRevision, CancellationToken cancellationToken)
     {
         var moved = 0;
+        var pending = 0;
         var left = 0;
         if (await OpenPeerAsync(prefix, cancellationToken).ConfigureAwait(false) is { } peer)
         {
@@ -145,6 +146,7 @@ public sealed partial class NatsMessageTransport
                 {
                     case true:
                         moved++;
+                        pending += entry.Status == MessageStatus.Pending ? 1 : 0;
                         break;
                     case null:
                         left++;
@@ -161,7 +163,7 @@ public sealed partial class NatsMessageTransport
             ThrowUnlessRevisionConflict(deleted.Error);
         }
 
-        LogAdopted(_logger, prefix, moved, left);
+        LogAdopted(_logger, prefix, moved, pending, left);
         return moved;
     }
 

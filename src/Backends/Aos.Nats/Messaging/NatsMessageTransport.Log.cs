@@ -16,8 +16,8 @@ public sealed partial class NatsMessageTransport
     [LoggerMessage(4, LogLevel.Warning, "NATS transport is taking over the messages of node {Prefix}, whose lease went unrenewed for {LeaseTimeout}.")]
     private static partial void LogAdopting(ILogger logger, string prefix, TimeSpan leaseTimeout);
 
-    [LoggerMessage(5, LogLevel.Warning, "NATS transport took over {Moved} messages of node {Prefix}; {Left} without an envelope were left behind.")]
-    private static partial void LogAdopted(ILogger logger, string prefix, int moved, int left);
+    [LoggerMessage(5, LogLevel.Warning, "NATS transport took over {Moved} messages of node {Prefix}, {Pending} of them pending; {Left} without an envelope were left behind.")]
+    private static partial void LogAdopted(ILogger logger, string prefix, int moved, int pending, int left);
 
     [LoggerMessage(6, LogLevel.Warning, "NATS transport stopped taking over node {Prefix} after {Moved} messages: the node renewed its lease, and keeps the rest.")]
     private static partial void LogAdoptionInterrupted(ILogger logger, string prefix, int moved);
