@@ -2,6 +2,8 @@ using System.Text.Json;
 using Aos.Kernel.Workflows;
 using Aos.Workflows;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
 namespace Aos.Kernel.Tests.Workflows;
@@ -26,42 +28,43 @@ public sealed class WorkflowTwoSiloTests(WorkflowTwoSiloFixture fixture) : IClas
             ],
         });
 
-        // Start runs until one executes on the second silo (the first hosts the cluster's membership and must stay up).
+        // The run is placed on the second silo (the first hosts the cluster's membership and must stay up): Orleans' placement directors
+        // honour a placement hint in the request context of the call that activates the grain.
         var secondary = (InProcessSiloHandle)fixture.Cluster.SecondarySilos[0];
-        string? victim = null;
-        for (var i = 0; i < 40 && victim is null; i++)
+        var victim = "survivor-" + Guid.NewGuid().ToString("N")[..10];
+        var inB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        ScriptedStepKind.Script(victim, "b", async context =>
         {
-            var run = "survivor-" + Guid.NewGuid().ToString("N")[..10];
-            var inB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var calls = 0;
-            ScriptedStepKind.Script(run, "b", async context =>
+            if (Interlocked.Increment(ref calls) == 1)
             {
-                if (Interlocked.Increment(ref calls) == 1)
-                {
-                    // The first attempt never ends: its silo dies under it.
-                    inB.TrySetResult();
-                    await new TaskCompletionSource().Task.WaitAsync(TestContext.Current.CancellationToken);
-                }
-
-                return WorkflowStepOutcome.Completed(JsonSerializer.SerializeToElement(context.Attempt));
-            });
-            await client.StartAsync("survivor", runId: run);
-            await inB.Task.WaitAsync(Wait, TestContext.Current.CancellationToken);
-            if (ScriptedStepKind.SiloOf(run, "b") == secondary.SiloAddress)
-            {
-                victim = run;
+                // The first attempt never ends: its silo dies under it.
+                inB.TrySetResult();
+                await new TaskCompletionSource().Task.WaitAsync(TestContext.Current.CancellationToken);
             }
+
+            return WorkflowStepOutcome.Completed(JsonSerializer.SerializeToElement(context.Attempt));
+        });
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, secondary.SiloAddress);
+        try
+        {
+            await client.StartAsync("survivor", runId: victim);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
-        Assert.NotNull(victim);
+        await inB.Task.WaitAsync(Wait, TestContext.Current.CancellationToken);
+        Assert.Equal(secondary.SiloAddress, ScriptedStepKind.SiloOf(victim, "b"));
         await fixture.Cluster.KillSiloAsync(secondary, TestContext.Current.CancellationToken);
 
         var survivor = fixture.Cluster.Primary!.SiloAddress;
-        var done = await fixture.Silo(0).GetRequiredService<WorkflowClient>().WaitAsync(victim!, Wait);
+        var done = await fixture.Silo(0).GetRequiredService<WorkflowClient>().WaitAsync(victim, Wait);
 
         Assert.Equal(WorkflowStatus.Completed, done.Status);
-        Assert.Equal(["a", "b", "b", "c"], ScriptedStepKind.CallsOf(victim!));
+        Assert.Equal(["a", "b", "b", "c"], ScriptedStepKind.CallsOf(victim));
         Assert.Equal("1", done.Steps[1].Result); // The interrupted attempt was started again, not counted as a new one.
-        Assert.Equal(survivor, ScriptedStepKind.SiloOf(victim!, "c"));
+        Assert.Equal(survivor, ScriptedStepKind.SiloOf(victim, "c"));
     }
 }
