@@ -2,18 +2,25 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Aos.Hosting;
 using Aos.Kernel;
+using Aos.Security.ApiKeys;
 using Aos.Server.Endpoints;
+using Aos.Server.Security;
+using Aos.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Aos.Server;
 
-/// <summary>Builds and maps the AOS HTTP host: REST API under <c>/v1</c>, health, OpenAPI, problem details.</summary>
+/// <summary>Builds and maps the AOS HTTP host: REST API under <c>/v1</c>, health, OpenAPI, problem details, API-key authentication and RBAC.</summary>
 public static class AosServer
 {
     /// <summary>Gets the address the server listens on when none is given.</summary>
@@ -73,6 +80,18 @@ public static class AosServer
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.TryAddSingleton(static sp => new ApiKeyService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        builder.Services.AddHostedService<AdminKeyBootstrap>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization(o =>
+        {
+            // A route that names no permission still needs a valid key; /healthz and /readyz opt out.
+            o.FallbackPolicy = new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+        });
+        builder.Services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
+        builder.Services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         builder.Services.AddSingleton(static sp => new StorageReadiness(sp.GetServices<Aos.Storage.IStorageProvider>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
 
         var kernel = new KernelOptions();
@@ -89,6 +108,8 @@ public static class AosServer
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapAgentEndpoints();
@@ -97,6 +118,7 @@ public static class AosServer
         app.MapApprovalEndpoints();
         app.MapWorkflowEndpoints();
         app.MapBackupEndpoints();
+        app.MapApiKeyEndpoints();
         return app;
     }
 }

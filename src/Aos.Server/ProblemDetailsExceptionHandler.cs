@@ -41,6 +41,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             ApprovalNotFoundException e => (StatusCodes.Status404NotFound, "Approval not found", e.Message),
             ApprovalRefusedException e => (StatusCodes.Status409Conflict, "Decision refused", e.Message),
             WorkflowNotFoundException e => (StatusCodes.Status404NotFound, "Workflow not found", e.Message),
+            Security.ApiKeyNotFoundException e => (StatusCodes.Status404NotFound, "API key not found", e.Message),
             WorkflowRunRefusedException e => (StatusCodes.Status409Conflict, "Run refused", e.Message),
             AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),

@@ -12,6 +12,14 @@ internal static class AosCli
 
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
+        // A run against a node this test started presents that node's admin key, unless the test chose the credentials.
+        var server = Array.IndexOf(args, "--server") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        if (server is not null && AosUpProcess.Keys.TryGetValue(new Uri(server).ToString(), out var key) && !args.Contains("--api-key")
+            && environment?.ContainsKey("AOS_API_KEY") != true)
+        {
+            environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["AOS_API_KEY"] = key };
+        }
+
         var info = DotNet.StartInfo(DotNet.AosDll, args, AppContext.BaseDirectory, environment);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         process.StandardInput.Close();

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Aos.Security.ApiKeys;
 
 namespace Aos.AcceptanceTests;
 
@@ -35,8 +37,14 @@ public sealed class AosUpProcess : IAsyncDisposable
     /// <summary>Gets the data directory.</summary>
     public string DataDirectory { get; }
 
-    /// <summary>Gets a client for the HTTP API.</summary>
+    /// <summary>Gets a client for the HTTP API; it presents the node's admin key.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>Gets the node's admin key, read from its data directory once it is ready.</summary>
+    public string ApiKey { get; private set; } = string.Empty;
+
+    /// <summary>Gets the admin key of every node started, by URL, for <see cref="AosCli"/> runs against them.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
 
     public bool HasExited => _process.HasExited;
 
@@ -220,6 +228,10 @@ public sealed class AosUpProcess : IAsyncDisposable
                 using var response = await Http.GetAsync("/readyz", TestContext.Current.CancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
+                    // The node wrote its admin key before it took requests; every other client of the tests presents it.
+                    ApiKey = (await File.ReadAllTextAsync(AdminKeyFile.PathIn(DataDirectory), TestContext.Current.CancellationToken)).Trim();
+                    Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+                    Keys[Url.ToString()] = ApiKey;
                     return;
                 }
             }

@@ -33,6 +33,7 @@ public sealed class KillUnderLoadTests
             }
 
             using var http = new HttpClient { BaseAddress = first.Url };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", first.ApiKey);
             var workers = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
             {
                 for (var n = 0; n < EventsPerWorker; n++)

@@ -6,8 +6,16 @@ namespace Aos.Cli.Tests;
 /// <summary>Runs the <c>aos</c> command in-process against a server and records what it printed.</summary>
 internal static class Cli
 {
+    /// <summary>Gets the admin key of each in-process server, by address: a run against one presents its key unless the args give one.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<Uri, string> ApiKeys { get; } = new();
+
     public static async Task<CliResult> RunAsync(Uri server, params string[] args)
     {
+        if (ApiKeys.TryGetValue(server, out var key) && !args.Contains("--api-key"))
+        {
+            args = [.. args, "--api-key", key];
+        }
+
         using var output = new StringWriter();
         using var error = new StringWriter();
         var configuration = new InvocationConfiguration { Output = output, Error = error };

@@ -1,3 +1,4 @@
+using Aos.Security.ApiKeys;
 using Aos.Server;
 using Aos.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,12 @@ public sealed class ServerFixture : IAsyncLifetime
         _app = AosServer.Create([], _dataDirectory, "http://127.0.0.1:0");
         await _app.StartAsync();
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        ApiKey = (await File.ReadAllTextAsync(AdminKeyFile.PathIn(_dataDirectory))).Trim();
+        Cli.ApiKeys[Address] = ApiKey;
     }
+
+    /// <summary>Gets the server's admin key, which <see cref="Cli.RunAsync"/> presents to it.</summary>
+    public string ApiKey { get; private set; } = null!;
 
     public async ValueTask DisposeAsync()
     {

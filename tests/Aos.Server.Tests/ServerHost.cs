@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Aos.Hosting;
+using Aos.Security.ApiKeys;
 using Aos.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,8 +21,17 @@ public sealed class ServerHost : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         Address = address;
+        ApiKey = File.ReadAllText(AdminKeyFile.PathIn(dataDirectory)).Trim();
         Http = new HttpClient { BaseAddress = address };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        Anonymous = new HttpClient { BaseAddress = address };
     }
+
+    /// <summary>Gets the node's admin key (superuser), which <see cref="Http"/> presents.</summary>
+    public string ApiKey { get; }
+
+    /// <summary>Gets a client that presents no credentials.</summary>
+    public HttpClient Anonymous { get; }
 
     public string DataDirectory { get; }
 
@@ -87,6 +97,7 @@ public sealed class ServerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Anonymous.Dispose();
         try
         {
             await _app.StopAsync();

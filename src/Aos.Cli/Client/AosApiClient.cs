@@ -6,11 +6,23 @@ using System.Text.Json.Nodes;
 namespace Aos.Cli.Client;
 
 /// <summary>Talks to a running AOS server over its HTTP API and turns failures into one-line <see cref="CliException"/>s.</summary>
-internal sealed class AosApiClient(Uri server) : IDisposable
+internal sealed class AosApiClient : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    public Uri Server { get; } = server;
+    /// <summary>Initializes a new instance of the <see cref="AosApiClient"/> class.</summary>
+    /// <param name="server">The server.</param>
+    /// <param name="apiKey">The API key presented as <c>Authorization: Bearer</c>, or <see langword="null"/> for none.</param>
+    public AosApiClient(Uri server, string? apiKey = null)
+    {
+        Server = server;
+        if (apiKey is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        }
+    }
+
+    public Uri Server { get; }
 
     public Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, Resolve(path)), cancellationToken);
@@ -44,6 +56,11 @@ internal sealed class AosApiClient(Uri server) : IDisposable
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                {
+                    throw new CliException($"401 {Describe(text, response.ReasonPhrase)} (give a key with --api-key or AOS_API_KEY; a node's admin key is in <data>/credentials/admin.key)", ExitCodes.Refused);
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new CliException($"{(int)response.StatusCode} {Describe(text, response.ReasonPhrase)}", ExitCodes.Refused);

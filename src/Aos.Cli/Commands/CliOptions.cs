@@ -12,9 +12,33 @@ internal static class CliOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AOS_SERVER") is { Length: > 0 } env ? env : "http://127.0.0.1:5080",
     };
 
+    // No default value: help prints defaults, and a key must never be printed.
+    public static Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = "The API key to present (default: $AOS_API_KEY, else the admin key in .aos/credentials/admin.key under the working directory).",
+        Recursive = true,
+    };
+
     public static Option<bool> Json { get; } = new("--json")
     {
         Description = "Print JSON for scripts instead of tables.",
         Recursive = true,
     };
+
+    /// <summary>Finds the API key to present: <c>--api-key</c>, then <c>AOS_API_KEY</c>, then the admin key of <c>./.aos</c>; none when all are absent.</summary>
+    public static string? ResolveApiKey(ParseResult parseResult)
+    {
+        if (parseResult.GetValue(ApiKey) is { Length: > 0 } given)
+        {
+            return given.Trim();
+        }
+
+        if (Environment.GetEnvironmentVariable("AOS_API_KEY") is { Length: > 0 } environment)
+        {
+            return environment.Trim();
+        }
+
+        var file = Aos.Security.ApiKeys.AdminKeyFile.PathIn(".aos");
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+    }
 }

@@ -3,7 +3,9 @@ using Aos.Agents;
 using Aos.Kernel.Agents;
 using Aos.Kernel.Registry;
 using Aos.Registry;
+using Aos.Security;
 using Aos.Server.Contracts;
+using Aos.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -22,41 +24,49 @@ internal static class AgentEndpoints
         var v1 = app.MapGroup("/v1").WithTags("Agents");
         v1.MapGet("/agent-types", (AgentTypeCatalog catalog) =>
             catalog.All.Select(t => new AgentTypeView(t.Name, t.Version, t.Description)).ToList())
-            .WithName("ListAgentTypes").WithSummary("Lists the agent types this node can run.");
+            .WithName("ListAgentTypes").WithSummary("Lists the agent types this node can run.")
+            .RequirePermission(Permissions.AgentsRead);
 
         v1.MapPost("/agents", RegisterAsync)
             .WithName("RegisterAgents").WithSummary("Registers one agent (an object) or several, all or none (an array).")
             .Accepts<AgentRegistration>("application/json")
             .Produces<AgentView>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permissions.AgentsWrite);
 
         v1.MapGet("/agents", ListAsync)
-            .WithName("ListAgents").WithSummary("Lists agents, filtered by type, capability and status, one page at a time.");
+            .WithName("ListAgents").WithSummary("Lists agents, filtered by type, capability and status, one page at a time.")
+            .RequirePermission(Permissions.AgentsRead);
 
         v1.MapGet("/agents/{id}", async (string id, AgentRegistry registry, CancellationToken cancellationToken) =>
             TypedResults.Ok(AgentView.From(await registry.GetAsync(AgentId.Parse(id), cancellationToken))))
             .WithName("GetAgent").WithSummary("Gets an agent with its status and counters, without waking it.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.AgentsRead);
 
         v1.MapDelete("/agents/{id}", async (string id, AgentRegistry registry, CancellationToken cancellationToken) =>
         {
             await registry.DeregisterAsync(AgentId.Parse(id), cancellationToken);
             return TypedResults.NoContent();
         }).WithName("DeregisterAgent").WithSummary("Stops an agent and deletes it with all its state.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.AgentsWrite);
 
         v1.MapPost("/agents/{id}/events", SendEventAsync)
             .WithName("SendEvent").WithSummary("Sends an event; answers once the agent's new state is durable.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequirePermission(Permissions.MessagesSend);
 
         v1.MapPost("/agents/{id}/requests", SendRequestAsync)
             .WithName("SendRequest").WithSummary("Sends a request and waits for the reply.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .RequirePermission(Permissions.MessagesSend);
 
         v1.MapGet("/agents/{id}/context", async (string id, int? limit, AgentRegistry registry, CancellationToken cancellationToken) =>
             TypedResults.Ok(await registry.GetContextAsync(AgentId.Parse(id), Math.Clamp(limit ?? 100, 1, 1000), cancellationToken)))
             .WithName("GetAgentContext").WithSummary("Reads an agent's context: values, counters, goals, history, memory and decisions.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.AgentsRead);
         return app;
     }
 

@@ -1,4 +1,6 @@
+using Aos.Security;
 using Aos.Server.Contracts;
+using Aos.Server.Security;
 using Aos.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +24,8 @@ internal static class BackupEndpoints
             return TypedResults.Created((string?)null, new BackupView(Path.GetFullPath(body.Directory), manifest.CreatedAt, manifest.DatabaseBytes, manifest.Blobs.Count, manifest.Blobs.Sum(b => b.Bytes)));
         }).WithName("Backup").WithSummary("Backs the node's embedded store up into an empty directory on its machine while it serves; answers when the backup is durable.")
             .Produces<BackupView>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequirePermission(Permissions.SystemBackup);
         return app;
     }
 }

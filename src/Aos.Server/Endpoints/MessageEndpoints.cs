@@ -3,7 +3,9 @@ using Aos.Conversations;
 using Aos.Kernel.Messaging;
 using Aos.Messaging;
 using Aos.Registry;
+using Aos.Security;
 using Aos.Server.Contracts;
+using Aos.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,7 +26,8 @@ internal static class MessageEndpoints
             return Accepted(receipt);
         }).WithName("PublishMessage").WithSummary("Publishes a message on a topic; answers once it is durable for every subscriber.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequirePermission(Permissions.MessagesSend);
 
         v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
         {
@@ -32,7 +35,8 @@ internal static class MessageEndpoints
             return Accepted(receipt);
         }).WithName("SendMessage").WithSummary("Sends a message to an agent through the durable bus; answers once it is durable, before it is processed.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequirePermission(Permissions.MessagesSend);
 
         v1.MapPost("/broadcasts", async (PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
         {
@@ -40,7 +44,8 @@ internal static class MessageEndpoints
             return Accepted(receipt);
         }).WithName("BroadcastMessage").WithSummary("Sends a message to every agent whose id starts with 'prefix' (all agents when absent), but its sender.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequirePermission(Permissions.MessagesSend);
 
         v1.MapGet("/messages/{id}", async (string id, int? waitMs, MessageBus bus, CancellationToken cancellationToken) =>
         {
@@ -54,7 +59,8 @@ internal static class MessageEndpoints
                 : await bus.GetAsync(id, cancellationToken);
             return records.Count == 0 ? throw NotFound(id) : TypedResults.Ok(MessageView.From(records));
         }).WithName("GetMessage").WithSummary("Gets a message's status for each recipient; with waitMs, first waits up to that long until none is pending.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.MessagesRead);
 
         v1.MapGet("/dead-letters", async (string? after, int? limit, MessageBus bus, CancellationToken cancellationToken) =>
         {
@@ -68,7 +74,8 @@ internal static class MessageEndpoints
 
             var page = await bus.ListDeadLettersAsync(cursor, limit ?? 100, cancellationToken);
             return new DeadLetterListResponse([.. page.Items.Select(DeadLetterView.From)], page.Next?.ToString(CultureInfo.InvariantCulture));
-        }).WithName("ListDeadLetters").WithSummary("Lists dead letters, oldest first, with the reason and last error.");
+        }).WithName("ListDeadLetters").WithSummary("Lists dead letters, oldest first, with the reason and last error.")
+            .RequirePermission(Permissions.MessagesRead);
 
         v1.MapPost("/dead-letters/{id}/replay", async (string id, MessageBus bus, CancellationToken cancellationToken) =>
         {
@@ -82,30 +89,35 @@ internal static class MessageEndpoints
 
             return TypedResults.Ok(new ReplayResponse(id, replayed));
         }).WithName("ReplayDeadLetter").WithSummary("Puts a message's dead letters back in their inboxes with a fresh retry budget and expiry.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.MessagesReplay);
 
         v1.MapGet("/conversations/{id}", async (string id, int? limit, IConversationStore conversations, CancellationToken cancellationToken) =>
             TypedResults.Ok(await conversations.GetAsync(id, Math.Clamp(limit ?? 100, 0, 1000), cancellationToken)
                 ?? throw new ConversationNotFoundException($"No conversation '{id}' exists. A conversation starts with its first message or when its required roles are set.")))
             .WithName("GetConversation").WithSummary("Gets a conversation: status, participants, required roles, sign-offs and its newest messages in order.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.MessagesRead);
 
         v1.MapPut("/conversations/{id}/required-roles", async (string id, RequiredRolesRequest body, IConversationStore conversations, CancellationToken cancellationToken) =>
             TypedResults.Ok(await conversations.RequireRolesAsync(id, body.Roles ?? [], cancellationToken)))
             .WithName("SetConversationRoles").WithSummary("Sets the roles that must sign off a conversation before it completes.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequirePermission(Permissions.ConversationsManage);
 
         v1.MapPost("/conversations/{id}/sign-offs", async (string id, SignOffRequest body, IConversationStore conversations, CancellationToken cancellationToken) =>
             TypedResults.Ok(await conversations.SignOffAsync(id, body.Role ?? string.Empty, body.By ?? string.Empty, cancellationToken)))
             .WithName("SignOffConversation").WithSummary("Signs off a conversation in a required role; it completes when every required role has signed.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.ConversationsSign);
 
         v1.MapPost("/agents/{id}/subscriptions", async (string id, SubscriptionRequest body, IAgentDirectory directory, CancellationToken cancellationToken) =>
         {
             var added = await directory.SubscribeAsync(AgentId.Parse(id), body.Pattern ?? string.Empty, cancellationToken);
             return added ? Results.Created($"/v1/agents/{id}", new SubscriptionRequest(body.Pattern)) : Results.Ok(new SubscriptionRequest(body.Pattern));
         }).WithName("Subscribe").WithSummary("Subscribes an agent to a topic pattern, durably: it gets every later matching message, asleep or not.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.AgentsWrite);
 
         v1.MapDelete("/agents/{id}/subscriptions", async (string id, string? pattern, IAgentDirectory directory, CancellationToken cancellationToken) =>
         {
@@ -118,7 +130,8 @@ internal static class MessageEndpoints
                 ? Results.NoContent()
                 : throw new AosValidationException($"Agent '{id}' has no subscription '{pattern}'.") { Field = "pattern" };
         }).WithName("Unsubscribe").WithSummary("Removes a topic subscription from an agent.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.AgentsWrite);
         return app;
     }
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Aos.Kernel.Workflows;
 using Aos.Messaging;
+using Aos.Security;
 using Aos.Server.Contracts;
+using Aos.Server.Security;
 using Aos.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,16 +40,19 @@ internal static class WorkflowEndpoints
             var view = new WorkflowRegistrationView(definition.Name, ShortVersion(version), definition.Steps.Count);
             return created ? TypedResults.Created($"/v1/workflows/{Uri.EscapeDataString(definition.Name)}", view) : TypedResults.Ok(view);
         }).WithName("RegisterWorkflow").WithSummary("Validates and registers a workflow definition given as JSON: 201 for a new version, 200 for the same definition again; an invalid one is refused naming the step, edge or cycle at fault.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequirePermission(Permissions.WorkflowsDefine);
 
         workflows.MapGet("/", async (WorkflowClient client) => await client.ListDefinitionsAsync())
-            .WithName("ListWorkflows").WithSummary("Lists the registered workflows' names.");
+            .WithName("ListWorkflows").WithSummary("Lists the registered workflows' names.")
+            .RequirePermission(Permissions.WorkflowsRead);
 
         workflows.MapGet("/{name}", async (string name, WorkflowClient client) =>
         {
             var (version, definition) = await client.GetDefinitionAsync(name);
             return new WorkflowDefinitionView(definition.Name, ShortVersion(version), JsonElement.Parse(WorkflowJson.Serialize(definition)));
-        }).WithName("GetWorkflow").WithSummary("Gets the newest version of a workflow's definition.").ProducesProblem(StatusCodes.Status404NotFound);
+        }).WithName("GetWorkflow").WithSummary("Gets the newest version of a workflow's definition.").ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.WorkflowsRead);
 
         var runs = app.MapGroup("/v1/workflow-runs").WithTags("Workflows");
         runs.MapPost("/", async (StartWorkflowRunRequest body, WorkflowClient client) =>
@@ -63,7 +68,8 @@ internal static class WorkflowEndpoints
             run = await WaitAsync(client, run, wait);
             return TypedResults.Created($"/v1/workflow-runs/{Uri.EscapeDataString(run.Id)}", WorkflowRunView.From(run));
         }).WithName("StartWorkflowRun").WithSummary("Starts a run of a workflow; with waitMs, answers once it finished or the wait passed. Starting the same id again answers the run as it stands.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permissions.WorkflowsRun);
 
         runs.MapGet("/", async (string? workflow, string? status, int? limit, WorkflowClient client) =>
         {
@@ -75,18 +81,21 @@ internal static class WorkflowEndpoints
             var found = await client.ListAsync(string.IsNullOrEmpty(workflow) ? null : workflow, status, limit ?? DefaultPageSize);
             return new WorkflowRunListResponse([.. found.Select(WorkflowRunView.From)]);
         }).WithName("ListWorkflowRuns").WithSummary("Lists the newest runs, newest first, optionally of one workflow or in one status.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequirePermission(Permissions.WorkflowsRead);
 
         runs.MapGet("/{id}", async (string id, int? waitMs, WorkflowClient client) =>
         {
             var wait = Wait(waitMs);
             return WorkflowRunView.From(await WaitAsync(client, await client.GetAsync(id), wait));
         }).WithName("GetWorkflowRun").WithSummary("Gets a run with each step's status, attempts and result; with waitMs, answers once it finished or the wait passed.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.WorkflowsRead);
 
         runs.MapPost("/{id}/cancel", async (string id, WorkflowClient client) => WorkflowRunView.From(await client.CancelAsync(id)))
             .WithName("CancelWorkflowRun").WithSummary("Cancels a run that has not finished: no further step starts; a finished run is a 409 and changes nothing.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permissions.WorkflowsRun);
 
         runs.MapPost("/{id}/signals/{name}", async (string id, string name, HttpRequest request, WorkflowClient client) =>
         {
@@ -94,7 +103,8 @@ internal static class WorkflowEndpoints
             var payload = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
             return WorkflowRunView.From(await client.SignalAsync(id, name, string.IsNullOrWhiteSpace(payload) ? null : payload));
         }).WithName("SignalWorkflowRun").WithSummary("Sends a named signal, the body (any JSON value, or none) as its payload: the step waiting for it completes, or the next one to wait for it takes it. A finished run is a 409.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permissions.WorkflowsRun);
 
         return app;
     }

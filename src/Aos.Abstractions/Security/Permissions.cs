@@ -1,0 +1,71 @@
+namespace Aos.Security;
+
+/// <summary>Names what a principal may do: every HTTP route and system call requires one of these.</summary>
+/// <remarks>A permission is <c>{resource}:{action}</c>. Roles (<see cref="AosRoles"/>) are sets of permissions.</remarks>
+public static class Permissions
+{
+    /// <summary>Read agents, their types, descriptors and context.</summary>
+    public const string AgentsRead = "agents:read";
+
+    /// <summary>Register, change and deregister agents, and their subscriptions.</summary>
+    public const string AgentsWrite = "agents:write";
+
+    /// <summary>Send events, requests and messages to agents; publish on topics; broadcast.</summary>
+    public const string MessagesSend = "messages:send";
+
+    /// <summary>Read message status, dead letters and conversations.</summary>
+    public const string MessagesRead = "messages:read";
+
+    /// <summary>Replay dead letters.</summary>
+    public const string MessagesReplay = "messages:replay";
+
+    /// <summary>Set the roles a conversation requires to sign it off.</summary>
+    public const string ConversationsManage = "conversations:manage";
+
+    /// <summary>Sign a conversation off in a role.</summary>
+    public const string ConversationsSign = "conversations:sign";
+
+    /// <summary>Read approvals.</summary>
+    public const string ApprovalsRead = "approvals:read";
+
+    /// <summary>Request approvals and comment on them.</summary>
+    public const string ApprovalsRequest = "approvals:request";
+
+    /// <summary>Approve or deny; the approval's own approvers and roles still decide who may.</summary>
+    public const string ApprovalsDecide = "approvals:decide";
+
+    /// <summary>Read state machines and their instances.</summary>
+    public const string StateMachinesRead = "state-machines:read";
+
+    /// <summary>Define state machines.</summary>
+    public const string StateMachinesDefine = "state-machines:define";
+
+    /// <summary>Start instances, fire events, take snapshots and roll back.</summary>
+    public const string StateMachinesRun = "state-machines:run";
+
+    /// <summary>Read workflow definitions and runs.</summary>
+    public const string WorkflowsRead = "workflows:read";
+
+    /// <summary>Register workflow definitions.</summary>
+    public const string WorkflowsDefine = "workflows:define";
+
+    /// <summary>Start, cancel and signal workflow runs.</summary>
+    public const string WorkflowsRun = "workflows:run";
+
+    /// <summary>Take backups of the node.</summary>
+    public const string SystemBackup = "system:backup";
+
+    /// <summary>Create, list and revoke API keys of the principal's tenant.</summary>
+    public const string ApiKeysManage = "api-keys:manage";
+
+    /// <summary>Act in every tenant: the permissions of a role hold across tenants.</summary>
+    public const string TenantsManage = "tenants:manage";
+
+    /// <summary>Gets every permission, in the order declared.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
+        ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
+        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, TenantsManage,
+    ];
+}

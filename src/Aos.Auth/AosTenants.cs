@@ -1,0 +1,20 @@
+namespace Aos.Security;
+
+/// <summary>Names and validates tenants: every principal and resource belongs to one.</summary>
+public static class AosTenants
+{
+    /// <summary>Gets the tenant of a single-tenant installation, and of the first admin key.</summary>
+    public const string Default = "default";
+
+    /// <summary>Checks a tenant name: 1 to 64 lowercase letters, digits and hyphens, starting with a letter or digit.</summary>
+    /// <param name="tenant">The name.</param>
+    /// <param name="field">The field named in the error.</param>
+    /// <exception cref="AosValidationException">The name is not valid; nothing was changed.</exception>
+    public static void Validate(string? tenant, string field = "tenant")
+    {
+        if (tenant is not { Length: > 0 and <= 64 } || tenant[0] == '-' || !tenant.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c) || c == '-'))
+        {
+            throw new AosValidationException($"The tenant '{tenant}' is not valid: use 1 to 64 lowercase letters, digits and '-', not starting with '-'.") { Field = field };
+        }
+    }
+}

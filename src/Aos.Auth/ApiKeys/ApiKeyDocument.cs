@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace Aos.Security.ApiKeys;
+
+/// <summary>The stored form of an API key: its description and the SHA-256 of its secret, never the secret.</summary>
+internal sealed record ApiKeyDocument(
+    string Id,
+    string Name,
+    string Tenant,
+    string[] Roles,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    string SecretHash)
+{
+    public ApiKey ToKey() => new(Id, Name, Tenant, Roles, CreatedAt, ExpiresAt, RevokedAt);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ApiKeyDocument))]
+internal sealed partial class AuthJsonContext : JsonSerializerContext;

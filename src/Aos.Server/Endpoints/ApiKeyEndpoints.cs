@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Aos.Security;
+using Aos.Security.ApiKeys;
+using Aos.Server.Contracts;
+using Aos.Server.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Aos.Server.Endpoints;
+
+/// <summary>Maps <c>/v1/api-keys</c>: create (the secret is shown once), list, show and revoke API keys of the caller's tenant.</summary>
+/// <remarks>
+/// A caller can give a key only permissions it holds itself, and only in its own tenant unless it holds <see cref="Permissions.TenantsManage"/>;
+/// a key of another tenant is answered as not found.
+/// </remarks>
+internal static class ApiKeyEndpoints
+{
+    public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/v1/api-keys").WithTags("Identity").RequirePermission(Permissions.ApiKeysManage);
+        keys.MapPost("/", async (CreateApiKeyRequest body, ClaimsPrincipal caller, ApiKeyService service, CancellationToken cancellationToken) =>
+        {
+            var roles = body.Roles is { Length: > 0 } given ? given : [AosRoles.User];
+            var tenant = body.Tenant ?? TenantOf(caller);
+            if (tenant != TenantOf(caller) && !Holds(caller, Permissions.TenantsManage))
+            {
+                throw new AosValidationException($"A key can be created only in the caller's tenant '{TenantOf(caller)}'; creating one in '{tenant}' needs the permission '{Permissions.TenantsManage}'.") { Field = "tenant" };
+            }
+
+            var beyond = roles.SelectMany(AosRoles.PermissionsOf).FirstOrDefault(p => !Holds(caller, p));
+            if (beyond is not null)
+            {
+                throw new AosValidationException($"The roles {string.Join(", ", roles)} grant '{beyond}', which the caller does not hold: a key can carry only the caller's own permissions.") { Field = "roles" };
+            }
+
+            var created = await service.CreateAsync(new ApiKeyRequest { Name = body.Name, Tenant = tenant, Roles = roles, ExpiresAt = body.ExpiresAt }, cancellationToken);
+            return TypedResults.Created($"/v1/api-keys/{created.Key.Id}", new CreatedApiKeyView(ApiKeyView.From(created.Key), created.Secret));
+        }).WithName("CreateApiKey").WithSummary("Creates an API key; the answer holds its secret, which is not shown again.");
+
+        keys.MapGet("/", async (ClaimsPrincipal caller, ApiKeyService service, CancellationToken cancellationToken) =>
+        {
+            var tenant = Holds(caller, Permissions.TenantsManage) ? null : TenantOf(caller);
+            var items = new List<ApiKeyView>();
+            await foreach (var key in service.ListAsync(tenant, cancellationToken))
+            {
+                items.Add(ApiKeyView.From(key));
+            }
+
+            return TypedResults.Ok(new { items });
+        }).WithName("ListApiKeys").WithSummary("Lists the API keys of the caller's tenant (of every tenant for a superuser), without secrets.");
+
+        keys.MapGet("/{id}", async (string id, ClaimsPrincipal caller, ApiKeyService service, CancellationToken cancellationToken) =>
+            ApiKeyView.From(Visible(caller, id, await service.GetAsync(id, cancellationToken))))
+            .WithName("GetApiKey").WithSummary("Gets an API key, without its secret.");
+
+        keys.MapDelete("/{id}", async (string id, ClaimsPrincipal caller, ApiKeyService service, CancellationToken cancellationToken) =>
+        {
+            Visible(caller, id, await service.GetAsync(id, cancellationToken));
+            return ApiKeyView.From((await service.RevokeAsync(id, cancellationToken))!);
+        }).WithName("RevokeApiKey").WithSummary("Revokes an API key: it stops working at once.");
+        return app;
+    }
+
+    private static string TenantOf(ClaimsPrincipal caller) => caller.FindFirst(AosClaims.Tenant)?.Value ?? AosTenants.Default;
+
+    private static bool Holds(ClaimsPrincipal caller, string permission) =>
+        AosRoles.Grants(caller.FindAll(ClaimTypes.Role).Select(c => c.Value), permission);
+
+    private static ApiKey Visible(ClaimsPrincipal caller, string id, ApiKey? key) =>
+        key is not null && (key.Tenant == TenantOf(caller) || Holds(caller, Permissions.TenantsManage))
+            ? key
+            : throw new ApiKeyNotFoundException(id);
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Aos.Server.Security;
+
+/// <summary>Answers a refused request with RFC 7807 problem details: 401 without valid credentials, 403 without the permission.</summary>
+/// <remarks>The 401 says what was wrong with the credentials without echoing them; the 403 names the permission the route requires.</remarks>
+internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Challenged)
+        {
+            // The handler keeps its result for the request, so this reads why the credentials failed without checking them again.
+            var failure = (await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName).ConfigureAwait(false)).Failure?.Message;
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = failure is null ? "Bearer realm=\"aos\"" : "Bearer realm=\"aos\", error=\"invalid_token\"";
+            await WriteAsync(context, "Unauthorized", failure ?? "This route requires 'Authorization: Bearer <API key>'. The admin key of a node is in <data>/credentials/admin.key.").ConfigureAwait(false);
+            return;
+        }
+
+        if (authorizeResult.Forbidden)
+        {
+            var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<PermissionRequirement>().Select(r => r.Permission).FirstOrDefault();
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await WriteAsync(context, "Forbidden", missing is null
+                ? "The credentials do not grant access to this route."
+                : $"The credentials do not grant the permission '{missing}' in this tenant, which this route requires.").ConfigureAwait(false);
+            return;
+        }
+
+        await _default.HandleAsync(next, context, policy, authorizeResult).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(HttpContext context, string title, string detail) =>
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = context.Response.StatusCode, Title = title, Detail = detail },
+        }).ConfigureAwait(false);
+}

@@ -1,0 +1,233 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Aos.Security;
+using Aos.Server.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Aos.Server.Tests;
+
+/// <summary>
+/// Secure by default: every route but the health probes needs an API key (401 otherwise), and each needs a permission that the key's
+/// roles grant (403 otherwise); both answers are problem details that leak nothing.
+/// </summary>
+public sealed class SecurityTests(ServerFixture fixture)
+{
+    private static readonly string[] Anonymous = ["/healthz", "/readyz"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ServerHost Server => fixture.Server;
+
+    [Fact]
+    public void EveryRoute_ButHealthAndOpenApi_NamesThePermissionItRequires()
+    {
+        var missing = Routes().Where(r => r.Permission is null && !Anonymous.Contains(r.Template) && r.Template != "/openapi/{documentName}.json").ToList();
+
+        Assert.True(missing.Count == 0, "Routes without a permission: " + string.Join(", ", missing.Select(r => $"{r.Method} {r.Template}")));
+        Assert.True(Routes().Count >= 40, $"Only {Routes().Count} routes were found.");
+    }
+
+    [Fact]
+    public async Task WithoutCredentials_EveryRouteButHealth_Answers401ProblemWithAChallenge()
+    {
+        foreach (var route in Routes())
+        {
+            using var response = await SendAsync(Server.Anonymous, route);
+            if (Anonymous.Contains(route.Template))
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route.Method} {route.Template} answered {(int)response.StatusCode} without credentials.");
+                continue;
+            }
+
+            var problem = await response.AssertProblemAsync(401);
+            Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Authorization: Bearer", problem.Detail(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task PermissionMatrix_EveryRouteTimesEveryBuiltInRole_PassesExactlyWhenTheRoleGrantsThePermission()
+    {
+        var failures = new List<string>();
+        foreach (var role in AosRoles.All)
+        {
+            using var client = await ClientWithRoleAsync(role);
+            foreach (var route in Routes().Where(r => r.Permission is not null))
+            {
+                using var response = await SendAsync(client, route);
+                var granted = AosRoles.Grants([role], route.Permission!);
+                var status = (int)response.StatusCode;
+                if (granted && status is 401 or 403)
+                {
+                    failures.Add($"{role}: {route.Method} {route.Template} ({route.Permission}) answered {status}, expected to pass.");
+                }
+                else if (!granted)
+                {
+                    if (status != 403)
+                    {
+                        failures.Add($"{role}: {route.Method} {route.Template} ({route.Permission}) answered {status}, expected 403.");
+                        continue;
+                    }
+
+                    var problem = await response.AssertProblemAsync(403);
+                    Assert.Contains($"'{route.Permission}'", problem.Detail(), StringComparison.Ordinal);
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task BadCredentials_Answer401_WithoutEchoingThem()
+    {
+        var created = await CreateKeyAsync(AosRoles.User);
+        var secret = created["secret"]!.GetValue<string>();
+        var id = created["key"]!["id"]!.GetValue<string>();
+        using (var revoke = await Server.Http.DeleteAsync($"/v1/api-keys/{id}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        foreach (var header in new[] { "Bearer " + secret, "Bearer aos_nonsense", "Basic dXNlcjpwYXNz", "Bearer " + secret[..^2] + "xx" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/agents");
+            request.Headers.TryAddWithoutValidation("Authorization", header);
+            using var response = await Server.Anonymous.SendAsync(request, Ct);
+            var problem = await response.AssertProblemAsync(401);
+            var text = problem.ToJsonString();
+            Assert.DoesNotContain(header["Bearer ".Length..], text, StringComparison.Ordinal);
+            Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ApiKeys_CreatedSecretWorks_ListsWithoutSecrets_RevocationStopsItAtOnce()
+    {
+        var created = await CreateKeyAsync(AosRoles.Guest);
+        var secret = created["secret"]!.GetValue<string>();
+        var id = created["key"]!["id"]!.GetValue<string>();
+        using var guest = Client(secret);
+
+        using (var read = await guest.GetAsync("/v1/agents", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        var list = await Server.GetJsonAsync("/v1/api-keys");
+        Assert.Contains(list["items"]!.AsArray(), k => k!["id"]!.GetValue<string>() == id);
+        Assert.DoesNotContain(secret[(secret.LastIndexOf('_') + 1)..], list.ToJsonString(), StringComparison.Ordinal);
+
+        using (var revoked = await Server.Http.DeleteAsync($"/v1/api-keys/{id}", Ct))
+        {
+            Assert.NotNull((await revoked.AssertJsonAsync(200))["revokedAt"]);
+        }
+
+        using var after = await guest.GetAsync("/v1/agents", Ct);
+        await after.AssertProblemAsync(401);
+    }
+
+    [Fact]
+    public async Task ApiKeys_NoKeyBeyondTheCallersOwnPermissionsOrTenant()
+    {
+        using var admin = await ClientWithRoleAsync(AosRoles.Admin);
+
+        using (var escalate = await admin.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "x", ["roles"] = new JsonArray("superuser") }), Ct))
+        {
+            Assert.Contains("'tenants:manage'", (await escalate.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+        }
+
+        using (var elsewhere = await admin.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "x", ["tenant"] = "acme" }), Ct))
+        {
+            Assert.Contains("'acme'", (await elsewhere.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+        }
+
+        using var own = await admin.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "ok", ["roles"] = new JsonArray("agent_manager") }), Ct);
+        Assert.Equal("agent_manager", (await own.AssertJsonAsync(201))["key"]!["roles"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task KeyOfAnotherTenant_ReachesNothingOfTheDefaultTenant()
+    {
+        var created = await CreateKeyAsync(AosRoles.Admin, tenant: "acme");
+        using var acme = Client(created["secret"]!.GetValue<string>());
+        var agent = await Server.RegisterAsync("echo");
+
+        foreach (var path in new[] { "/v1/agents", $"/v1/agents/{agent}", "/v1/api-keys", "/v1/workflows" })
+        {
+            using var response = await acme.GetAsync(path, Ct);
+            Assert.Contains("in this tenant", (await response.AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
+        }
+
+        using var superuserList = await Server.Http.GetAsync("/v1/api-keys", Ct);
+        Assert.Contains((await superuserList.AssertJsonAsync(200))["items"]!.AsArray(), k => k!["tenant"]!.GetValue<string>() == "acme");
+    }
+
+    [Fact]
+    public async Task Secrets_NeverAppearInAnyLogLine_AtAnyLevel()
+    {
+        await using var server = await ServerHost.StartAsync(configure: aos => aos.Services.AddFakeLogging().AddLogging(b => b.AddFilter<FakeLoggerProvider>(null, LogLevel.Trace)));
+        using var created = await server.Http.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "logged", ["roles"] = new JsonArray("user") }), Ct);
+        var secret = (await created.AssertJsonAsync(201))["secret"]!.GetValue<string>();
+        var secrets = new[] { server.ApiKey, secret }.Select(k => k[(k.LastIndexOf('_') + 1)..]).ToList();
+        using var user = Client(secret, server.Address);
+        await (await user.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+        await (await user.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "x" }), Ct)).AssertProblemAsync(403);
+        using var wrong = Client(secret[..^3] + "abc", server.Address);
+        await (await wrong.GetAsync("/v1/agents", Ct)).AssertProblemAsync(401);
+
+        var lines = server.Services.GetFakeLogCollector().GetSnapshot();
+
+        Assert.Contains(lines, l => l.Message.Contains("credentials/admin.key", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Level < LogLevel.Information);
+        foreach (var line in lines)
+        {
+            var text = line.Message + " " + line.Exception + " " + string.Join(" ", line.StructuredState?.Select(p => p.Value) ?? []);
+            Assert.All(secrets, s => Assert.DoesNotContain(s, text, StringComparison.Ordinal));
+        }
+    }
+
+    private sealed record Route(string Method, string Template, string? Permission);
+
+    private List<Route> Routes() =>
+        [.. Server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m =>
+                new Route(m, "/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.GetMetadata<RequiredPermissionMetadata>()?.Permission)))
+            .Where(r => r.Method is "GET" or "POST" or "PUT" or "DELETE")
+            .DistinctBy(r => (r.Method, r.Template))];
+
+    /// <summary>Sends a request to a route with made-up ids and an empty JSON body: enough to pass or fail the gate without changing anything.</summary>
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, Route route)
+    {
+        var path = System.Text.RegularExpressions.Regex.Replace(route.Template, "{[^}]+}", m => m.Value.Contains("documentName", StringComparison.Ordinal) ? "v1" : "matrix-none");
+        var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
+        if (route.Method is "POST" or "PUT")
+        {
+            request.Content = ServerHost.Json("{}");
+        }
+
+        return client.SendAsync(request, Ct);
+    }
+
+    private async Task<JsonNode> CreateKeyAsync(string role, string? tenant = null)
+    {
+        using var response = await Server.Http.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "test " + role, ["roles"] = new JsonArray(role), ["tenant"] = tenant }), Ct);
+        return await response.AssertJsonAsync(201);
+    }
+
+    private async Task<HttpClient> ClientWithRoleAsync(string role) => Client((await CreateKeyAsync(role))["secret"]!.GetValue<string>());
+
+    private HttpClient Client(string key) => Client(key, Server.Address);
+
+    private static HttpClient Client(string key, Uri address)
+    {
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+}
