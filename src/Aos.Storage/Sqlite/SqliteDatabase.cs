@@ -69,7 +69,9 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
         }.ToString();
 
         _writeConnection = OpenWriteConnection();
-        _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+        // The queue's only continuation is the idle writer's wake-up: a caller that queues a write wakes the writer itself,
+        // instead of through a thread-pool work item (a lone writer's put waited for two thread hand-offs before its commit).
+        _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "Aos.Sqlite.Writer" };
         _writer.Start();
         StartCheckpointer();
