@@ -47,6 +47,7 @@ internal static class UpCommand
               OpenAPI:  {{address}}/openapi/v1.json
               Health:   {{address}}/readyz
               Data:     {{options.GetDataDirectoryPath()}}
+              API key:  {{Aos.Security.ApiKeys.AdminKeyFile.PathIn(options.GetDataDirectoryPath())}} (admin; every route but health needs a key)
 
             Try:
               aos agents types
