@@ -41,7 +41,8 @@ internal static partial class ClusterMeasurement
             var killed = Stopwatch.GetTimestamp();
             await cluster.KillAsync(victim);
             var answers = await Task.WhenAll(moved.Select(agent => FirstReplyAsync(cluster[survivor], agent, killed)));
-            var sample = new FailoverSample(trial + 1, victim, moved.Count, answers.Min(a => a.After), answers.Max(a => a.After), answers.Sum(a => a.Failures.Count), answers.SelectMany(a => a.Failures).ToList());
+            var first = answers.MinBy(a => a.After);
+            var sample = new FailoverSample(trial + 1, victim, moved.Count, first.After, answers.Max(a => a.After), first.After - first.LastFailure, answers.Sum(a => a.Failures.Count), answers.SelectMany(a => a.Failures).ToList());
             samples.Add(sample);
             Console.WriteLine(sample.Describe());
             await cluster.StartAsync(victim);
@@ -51,9 +52,10 @@ internal static partial class ClusterMeasurement
     }
 
     /// <summary>Asks the agent for a ping reply through <paramref name="node"/> until it answers; returns the time since the kill.</summary>
-    private static async Task<(TimeSpan After, List<string> Failures)> FirstReplyAsync(AosNodeProcess node, string agent, long killed)
+    private static async Task<(TimeSpan After, TimeSpan LastFailure, List<string> Failures)> FirstReplyAsync(AosNodeProcess node, string agent, long killed)
     {
         var failures = new List<string>();
+        var lastFailure = TimeSpan.Zero;
         while (Stopwatch.GetElapsedTime(killed) < FailoverLimit)
         {
             var sent = Stopwatch.GetTimestamp();
@@ -64,15 +66,17 @@ internal static partial class ClusterMeasurement
                 using var response = await node.Http.PostAsync($"/v1/agents/{agent}/requests", content, limit.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return (Stopwatch.GetElapsedTime(killed), failures);
+                    return (Stopwatch.GetElapsedTime(killed), lastFailure, failures);
                 }
 
                 var title = await response.Content.ReadAsStringAsync() is { Length: > 0 } text && JsonNode.Parse(text) is JsonObject problem ? problem["title"]?.GetValue<string>() : null;
                 failures.Add($"{(int)response.StatusCode} {title} after {Stopwatch.GetElapsedTime(sent).TotalSeconds:0.0} s");
+                lastFailure = Stopwatch.GetElapsedTime(killed);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 failures.Add($"{e.GetType().Name} after {Stopwatch.GetElapsedTime(sent).TotalSeconds:0.0} s");
+                lastFailure = Stopwatch.GetElapsedTime(killed);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100));
@@ -91,13 +95,14 @@ internal static partial class ClusterMeasurement
         Console.WriteLine($"| First reply from an agent that lived on the killed node | **{first.At(50):0.0}** | **{first.At(99):0.0}** | {first.At(0):0.0} | {first.Mean:0.0} |");
         Console.WriteLine($"| Every agent of the killed node replied | {all.At(50):0.0} | {all.At(99):0.0} | {all.At(0):0.0} | {all.Mean:0.0} |");
         Console.WriteLine();
+        Console.WriteLine($"Resolution: the first reply came {new Percentiles(samples.Select(s => s.Resolution.TotalSeconds)).At(50):0.00} s (median; max {samples.Max(s => s.Resolution.TotalSeconds):0.00} s) after the previous failed attempt of the same agent ended.");
         Console.WriteLine($"Failed requests before the replies, by kind: {string.Join(", ", samples.SelectMany(s => s.Failures).Select(f => f.Split(" after ")[0]).GroupBy(f => f).Select(g => $"{g.Key} × {g.Count()}"))}");
     }
 
-    private sealed record FailoverSample(int Trial, int Victim, int Moved, TimeSpan FirstReply, TimeSpan AllReplied, int FailedRequests, List<string> Failures)
+    private sealed record FailoverSample(int Trial, int Victim, int Moved, TimeSpan FirstReply, TimeSpan AllReplied, TimeSpan Resolution, int FailedRequests, List<string> Failures)
     {
         public string Describe() =>
-            $"Failover {Trial}: killed node {Victim + 1} ({Moved} of its agents probed); first reply after {FirstReply.TotalSeconds:0.00} s, all after {AllReplied.TotalSeconds:0.00} s; " +
+            $"Failover {Trial}: killed node {Victim + 1} ({Moved} of its agents probed); first reply after {FirstReply.TotalSeconds:0.00} s (the previous attempt failed {Resolution.TotalSeconds:0.00} s before), all after {AllReplied.TotalSeconds:0.00} s; " +
             $"{FailedRequests} failed requests before ({string.Join(", ", Failures.Take(4))}{(Failures.Count > 4 ? ", …" : string.Empty)})";
     }
 }

@@ -60,14 +60,14 @@ internal static partial class ClusterMeasurement
         }
 
         Console.WriteLine();
-        Console.WriteLine("| Nodes | Client loops per node | Events accepted and processed | Accepted/s while posting | **Events/s** (accepted → all processed) | Ratio to 1 node | Drain after posting s | POST p50 ms | POST p99 ms | Refused (429) / failed posts | Node CPU µs per event | Machine busy (of which the nodes) | Verified in history |");
-        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+        Console.WriteLine("| Nodes | Client loops per node | Events accepted and processed | Accepted/s while posting | **Events/s** (accepted → all processed) | Ratio to 1 node | Drain after posting s | POST p50 ms | POST p99 ms | Refused (429) / failed posts | Node CPU µs per event | Idle CPU per node (cores) | Machine busy: nodes / servers / client / other | Verified in history |");
+        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
         var baseline = results.FirstOrDefault(r => r.Nodes == 1)?.Rate;
         foreach (var r in results)
         {
             Console.WriteLine(
                 $"| {r.Nodes} | {(double)options.Clients / r.Nodes:0.#} | {r.Processed:N0} | {r.Accepted / r.Posting.TotalSeconds:N0} | **{r.Rate:N0}** | {(baseline is { } b ? (r.Rate / b).ToString("0.00") : "–")} | " +
-                $"{(r.Drained - r.Posting).TotalSeconds:0.0} | {Percentiles.Ms(r.PostLatency.At(50))} | {Percentiles.Ms(r.PostLatency.At(99))} | {r.Refused} / {r.Failed} | {r.NodeCpuMicroseconds:0} | {r.MachineBusy:P0} ({r.NodeShare:P0}) | {r.Verification} |");
+                $"{(r.Drained - r.Posting).TotalSeconds:0.0} | {Percentiles.Ms(r.PostLatency.At(50))} | {Percentiles.Ms(r.PostLatency.At(99))} | {r.Refused} / {r.Failed} | {r.NodeCpuMicroseconds:0} | {r.IdleCores:0.00} | {r.Cpu} | {r.Verification} |");
         }
 
         if (failovers is not null)
@@ -98,22 +98,24 @@ internal static partial class ClusterMeasurement
         await WaitProcessedAsync(cluster, agents, processed + warmup.Accepted.Count, Stopwatch.GetTimestamp());
         processed = await SumProcessedAsync(cluster, agents);
 
-        var pids = cluster.ProcessIds();
-        var nodeCpu = pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ThreadCpu.OfProcess(pid));
-        var cpu = new MachineCpu();
+        // What the nodes burn with nothing to do (membership probes, bus polling, timers), for the CPU per event below.
+        var idle = new CpuShares(cluster.ProcessIds());
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idleCores = idle.NodeTime.TotalSeconds / 5 / cluster.Size;
+
+        var cpu = new CpuShares(cluster.ProcessIds());
         var started = Stopwatch.GetTimestamp();
         var measured = await PostForAsync(cluster, agents, options.Clients, TimeSpan.FromSeconds(options.Seconds), "m");
         var posting = Stopwatch.GetElapsedTime(started);
         var (drained, reached) = await WaitProcessedAsync(cluster, agents, processed + measured.Accepted.Count, started);
-        var busy = cpu.Busy();
-        var nodeTime = pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ThreadCpu.OfProcess(pid)) - nodeCpu;
-        var nodeMicroseconds = nodeTime.TotalMicroseconds / Math.Max(1, measured.Accepted.Count);
-        var nodeShare = nodeTime.TotalSeconds / (drained.TotalSeconds * Environment.ProcessorCount);
-        var (found, verification) = await VerifyAsync(cluster, agents, warmup, measured);
+        var busy = cpu.Describe();
+        var nodeMicroseconds = cpu.NodeTime.TotalMicroseconds / Math.Max(1, measured.Accepted.Count);
+        var (found, verification) = await VerifyAsync(cluster, agents, measured);
         var rate = found / drained.TotalSeconds;
-        return new EventsResult(cluster.Size, measured.Accepted.Count, found, posting, drained, new Percentiles(measured.Latencies.DefaultIfEmpty(double.NaN)), measured.Refused, measured.Failed, nodeMicroseconds, busy, nodeShare, rate, reached ? verification : verification + "; counters never reached the accepted count")
+        return new EventsResult(cluster.Size, measured.Accepted.Count, found, posting, drained, new Percentiles(measured.Latencies.DefaultIfEmpty(double.NaN)), measured.Refused, measured.Failed, nodeMicroseconds, busy, rate, reached ? verification : verification + "; counters never reached the accepted count")
         {
             Placement = placement,
+            IdleCores = idleCores,
         };
     }
 
@@ -187,18 +189,17 @@ internal static partial class ClusterMeasurement
         return counts.Sum();
     }
 
-    /// <summary>Reads every agent's history and counts the measured events in it; warm-up events are checked too.</summary>
-    private static async Task<(int Found, string Verification)> VerifyAsync(BenchCluster cluster, string[] agents, Posted warmup, Posted measured)
+    /// <summary>Reads every agent's history and counts the measured events in it.</summary>
+    private static async Task<(int Found, string Verification)> VerifyAsync(BenchCluster cluster, string[] agents, Posted measured)
     {
         var expected = measured.Accepted.ToLookup(a => a.Agent, a => a.Id, StringComparer.Ordinal);
-        var warm = warmup.Accepted.ToLookup(a => a.Agent, a => a.Id, StringComparer.Ordinal);
         int found = 0, missing = 0, duplicates = 0, truncated = 0;
         foreach (var agent in agents)
         {
             var context = JsonNode.Parse(await cluster[0].Http.GetStringAsync($"/v1/agents/{agent}/context?limit=1000"))!;
             var history = context["history"]!.AsArray().Where(h => h!["type"]?.GetValue<string>() == EventType).Select(h => h!["messageId"]!.GetValue<string>()).ToList();
             var mine = expected[agent].ToHashSet(StringComparer.Ordinal);
-            if (history.Count >= 1000 - 10 || mine.Count + warm[agent].Count() >= 1000 - 10)
+            if (mine.Count >= 1000 - 10)
             {
                 // The context returns the newest 1,000 entries at most: older ones cannot be checked here.
                 truncated++;
@@ -234,9 +235,11 @@ internal static partial class ClusterMeasurement
         var defaults = new ClusterMembershipOptions();
         var names = new[]
         {
-            nameof(ClusterMembershipOptions.ProbeTimeout), nameof(ClusterMembershipOptions.NumMissedProbesLimit), nameof(ClusterMembershipOptions.NumProbedSilos),
+            nameof(ClusterMembershipOptions.ProbeTimeout), nameof(ClusterMembershipOptions.MinProbeTimeout), nameof(ClusterMembershipOptions.MaxProbeTimeout),
+            nameof(ClusterMembershipOptions.NumMissedProbesLimit), nameof(ClusterMembershipOptions.NumProbedSilos),
             nameof(ClusterMembershipOptions.NumVotesForDeathDeclaration), nameof(ClusterMembershipOptions.DeathVoteExpirationTimeout),
-            nameof(ClusterMembershipOptions.EnableIndirectProbes), nameof(ClusterMembershipOptions.ExtendProbeTimeoutDuringDegradation),
+            nameof(ClusterMembershipOptions.EnableIndirectProbes), nameof(ClusterMembershipOptions.EnableConnectionLivenessCheck),
+            nameof(ClusterMembershipOptions.ExtendProbeTimeoutDuringDegradation),
             nameof(ClusterMembershipOptions.LocalHealthDegradationMonitoringPeriod), nameof(ClusterMembershipOptions.UseLivenessGossip),
             nameof(ClusterMembershipOptions.TableRefreshTimeout), nameof(ClusterMembershipOptions.IAmAliveTablePublishTimeout),
             nameof(ClusterMembershipOptions.NumMissedTableIAmAliveLimit),
@@ -271,26 +274,68 @@ internal static partial class ClusterMeasurement
     }
 
     private sealed record EventsResult(
-        int Nodes, int Accepted, int Processed, TimeSpan Posting, TimeSpan Drained, Percentiles PostLatency, int Refused, int Failed, double NodeCpuMicroseconds, double MachineBusy, double NodeShare, double Rate, string Verification)
+        int Nodes, int Accepted, int Processed, TimeSpan Posting, TimeSpan Drained, Percentiles PostLatency, int Refused, int Failed, double NodeCpuMicroseconds, string Cpu, double Rate, string Verification)
     {
         public int[] Placement { get; init; } = [];
 
+        public double IdleCores { get; init; }
+
         public string Describe() =>
-            $"{Nodes} node(s): agents placed {string.Join(" / ", Placement)}; {Accepted:N0} accepted in {Posting.TotalSeconds:0.0} s, all processed after {Drained.TotalSeconds:0.0} s: {Rate:N0} events/s; {Verification}; machine {MachineBusy:P0} busy, the nodes {NodeShare:P0}";
+            $"{Nodes} node(s): agents placed {string.Join(" / ", Placement)}; {Accepted:N0} accepted in {Posting.TotalSeconds:0.0} s, all processed after {Drained.TotalSeconds:0.0} s: {Rate:N0} events/s; {Verification}; CPU (machine: nodes / servers / client / other) {Cpu}";
     }
 
-    /// <summary>How busy the machine's CPUs were since construction (all processes).</summary>
-    private sealed class MachineCpu
+    /// <summary>How busy the machine's CPUs were over an interval, and which processes used them.</summary>
+    private sealed class CpuShares
     {
-        private readonly (long Busy, long Total) _start = Read();
+        private static readonly string[] ServerNames = ["postgres", "nats-server", "redis-server"];
+        private readonly (long Busy, long Total) _machine = ReadMachine();
+        private readonly TimeSpan _client = Process.GetCurrentProcess().TotalProcessorTime;
+        private readonly Dictionary<int, TimeSpan> _nodes;
+        private readonly Dictionary<int, TimeSpan> _servers = Servers();
+        private readonly long _started = Stopwatch.GetTimestamp();
 
-        public double Busy()
+        public CpuShares(int[] nodes) => _nodes = nodes.ToDictionary(pid => pid, ThreadCpu.OfProcess);
+
+        /// <summary>Gets the CPU time the nodes used since construction.</summary>
+        public TimeSpan NodeTime => _nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + ThreadCpu.OfProcess(n.Key) - n.Value);
+
+        /// <summary>Describes the interval as shares of all cores: machine busy, and the nodes, the servers, this process and the rest.</summary>
+        public string Describe()
         {
-            var (busy, total) = Read();
-            return total == _start.Total ? 0 : (double)(busy - _start.Busy) / (total - _start.Total);
+            var capacity = Stopwatch.GetElapsedTime(_started).TotalSeconds * Environment.ProcessorCount;
+            var (busy, total) = ReadMachine();
+            var machine = total == _machine.Total ? 0 : (double)(busy - _machine.Busy) / (total - _machine.Total);
+            var nodes = NodeTime.TotalSeconds / capacity;
+            var servers = Servers().Sum(s => (s.Value - _servers.GetValueOrDefault(s.Key)).TotalSeconds) / capacity;
+            var client = (Process.GetCurrentProcess().TotalProcessorTime - _client).TotalSeconds / capacity;
+            return $"{machine:P0}: {nodes:P0} / {servers:P0} / {client:P0} / {Math.Max(0, machine - nodes - servers - client):P0}";
         }
 
-        private static (long Busy, long Total) Read()
+        private static Dictionary<int, TimeSpan> Servers()
+        {
+            var servers = new Dictionary<int, TimeSpan>();
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(Path.GetFileName(directory), out var pid))
+                {
+                    try
+                    {
+                        if (ServerNames.Contains(File.ReadAllText(Path.Combine(directory, "comm")).Trim()))
+                        {
+                            servers[pid] = ThreadCpu.OfProcess(pid);
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        // Gone.
+                    }
+                }
+            }
+
+            return servers;
+        }
+
+        private static (long Busy, long Total) ReadMachine()
         {
             var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
             var idle = fields[3] + fields[4];
