@@ -59,6 +59,11 @@ internal sealed class BenchCluster : IAsyncDisposable
                 ["AOS__GATEWAYPORT"] = free[(3 * i) + 1].ToString(CultureInfo.InvariantCulture),
                 ["Logging__LogLevel__Aos.Kernel.Agents.AgentGrain"] = "Debug",
             };
+            foreach (var (key, value) in servers.NodeEnvironment)
+            {
+                environment[key] = value;
+            }
+
             return new Node(directory, free[(3 * i) + 2], environment, prefix);
         })];
     }
@@ -154,6 +159,9 @@ internal sealed class BenchCluster : IAsyncDisposable
 /// <summary>The servers a benchmark cluster shares: Redis (membership), PostgreSQL (state and kernel stores), NATS JetStream (bus).</summary>
 internal sealed record ClusterServers(string Redis, string Postgres, string Nats, int MaxPoolSize)
 {
+    /// <summary>Gets extra environment variables for every node, for experiments (for instance <c>DOTNET_gcServer=0</c>).</summary>
+    public IReadOnlyDictionary<string, string> NodeEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Drops the cluster's schema, its NATS streams and buckets, and its Redis membership rows; best effort.</summary>
     public async Task CleanUpAsync(string schema, IEnumerable<string> streamPrefixes, string serviceId)
     {

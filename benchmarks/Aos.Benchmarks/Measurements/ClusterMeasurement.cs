@@ -42,6 +42,11 @@ internal static partial class ClusterMeasurement
 
         Console.WriteLine();
         Console.WriteLine($"aos.dll: {aos}; Redis {options.Servers.Redis}; PostgreSQL {new Npgsql.NpgsqlConnectionStringBuilder(options.Servers.Postgres) { Password = null }} (MaxPoolSize {options.Servers.MaxPoolSize} per pool); NATS {options.Servers.Nats}");
+        if (options.Servers.NodeEnvironment.Count > 0)
+        {
+            Console.WriteLine($"Experiment: every node also runs with {string.Join(", ", options.Servers.NodeEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
+        }
+
         Console.WriteLine($"{options.Agents} echo agents per cluster; {options.Clients} client loops in all, spread evenly over the nodes, closed loop; {options.WarmupSeconds} s warm-up, then {options.Seconds} s measured");
         var total = CpuMonitor.Start();
         var results = new List<EventsResult>();
@@ -60,14 +65,14 @@ internal static partial class ClusterMeasurement
         }
 
         Console.WriteLine();
-        Console.WriteLine("| Nodes | Client loops per node | Events accepted and processed | Accepted/s while posting | **Events/s** (accepted → all processed) | Ratio to 1 node | Drain after posting s | POST p50 ms | POST p99 ms | Refused (429) / failed posts | Node CPU µs per event | Idle CPU per node (cores) | Machine busy: nodes / servers / client / other | Verified in history |");
+        Console.WriteLine("| Nodes | Client loops per node | Events accepted and processed | Accepted/s while posting | **Events/s** (accepted → all processed) | Ratio to 1 node | Drain after posting s | POST p50 ms | POST p99 ms | Refused (429) / failed posts | Node CPU µs per event | CPU per node with no load, 10–15 s after the warm-up (cores) | Machine busy: nodes / servers / client / other | Verified in history |");
         Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
         var baseline = results.FirstOrDefault(r => r.Nodes == 1)?.Rate;
         foreach (var r in results)
         {
             Console.WriteLine(
                 $"| {r.Nodes} | {(double)options.Clients / r.Nodes:0.#} | {r.Processed:N0} | {r.Accepted / r.Posting.TotalSeconds:N0} | **{r.Rate:N0}** | {(baseline is { } b ? (r.Rate / b).ToString("0.00") : "–")} | " +
-                $"{(r.Drained - r.Posting).TotalSeconds:0.0} | {Percentiles.Ms(r.PostLatency.At(50))} | {Percentiles.Ms(r.PostLatency.At(99))} | {r.Refused} / {r.Failed} | {r.NodeCpuMicroseconds:0} | {r.IdleCores:0.00} | {r.Cpu} | {r.Verification} |");
+                $"{(r.Drained - r.Posting).TotalSeconds:0.0} | {Percentiles.Ms(r.PostLatency.At(50))} | {Percentiles.Ms(r.PostLatency.At(99))} | {r.Refused} / {r.Failed} | {r.NodeCpuMicroseconds:0} | {r.IdleCores[^1]:0.00} | {r.Cpu} | {r.Verification} |");
         }
 
         if (failovers is not null)
@@ -98,10 +103,15 @@ internal static partial class ClusterMeasurement
         await WaitProcessedAsync(cluster, agents, processed + warmup.Accepted.Count, Stopwatch.GetTimestamp());
         processed = await SumProcessedAsync(cluster, agents);
 
-        // What the nodes burn with nothing to do (membership probes, bus polling, timers), for the CPU per event below.
-        var idle = new CpuShares(cluster.ProcessIds());
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        var idleCores = idle.NodeTime.TotalSeconds / 5 / cluster.Size;
+        // What the nodes burn with no load, in three 5-second slices after the warm-up drained (tiered JIT and the end of the warm-up's
+        // background work fade; membership probes, bus polling and timers stay).
+        var idleCores = new double[3];
+        for (var slice = 0; slice < idleCores.Length; slice++)
+        {
+            var idle = new CpuShares(cluster.ProcessIds());
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            idleCores[slice] = idle.NodeTime.TotalSeconds / 5 / cluster.Size;
+        }
 
         var cpu = new CpuShares(cluster.ProcessIds());
         var started = Stopwatch.GetTimestamp();
@@ -278,10 +288,11 @@ internal static partial class ClusterMeasurement
     {
         public int[] Placement { get; init; } = [];
 
-        public double IdleCores { get; init; }
+        public double[] IdleCores { get; init; } = [];
 
         public string Describe() =>
-            $"{Nodes} node(s): agents placed {string.Join(" / ", Placement)}; {Accepted:N0} accepted in {Posting.TotalSeconds:0.0} s, all processed after {Drained.TotalSeconds:0.0} s: {Rate:N0} events/s; {Verification}; CPU (machine: nodes / servers / client / other) {Cpu}";
+            $"{Nodes} node(s): agents placed {string.Join(" / ", Placement)}; CPU per node with no load after the warm-up {string.Join(" / ", IdleCores.Select(c => c.ToString("0.00")))} cores (0–5, 5–10, 10–15 s); " +
+            $"{Accepted:N0} accepted in {Posting.TotalSeconds:0.0} s, all processed after {Drained.TotalSeconds:0.0} s: {Rate:N0} events/s; {Verification}; CPU (machine: nodes / servers / client / other) {Cpu}";
     }
 
     /// <summary>How busy the machine's CPUs were over an interval, and which processes used them.</summary>

@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -42,6 +42,7 @@ internal static class MeasurementRunner
         var failoverAgents = 12;
         int[] nodes = [1, 2, 3];
         var secondsSet = false;
+        var nodeEnvironment = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -131,6 +132,10 @@ internal static class MeasurementRunner
                 case "--failover-agents" when i + 1 < args.Length:
                     failoverAgents = int.Parse(args[++i]);
                     break;
+                case "--node-env" when i + 1 < args.Length && args[i + 1].Contains('=', StringComparison.Ordinal):
+                    var setting = args[++i].Split('=', 2);
+                    nodeEnvironment[setting[0]] = setting[1];
+                    break;
                 case "--nodes" when i + 1 < args.Length:
                     nodes = [.. args[++i].Split(',').Select(int.Parse)];
                     break;
@@ -190,7 +195,7 @@ internal static class MeasurementRunner
                         redis ?? "127.0.0.1:6379",
                         postgres ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres",
                         natsUrl,
-                        maxPool);
+                        maxPool) { NodeEnvironment = nodeEnvironment };
                     await ClusterMeasurement.RunAsync(new ClusterMeasurement.Options(
                         servers, agents ?? 60, clients, secondsSet ? seconds : 30, warmupSeconds ?? 10, failovers, failoverAgents, nodes));
                     break;
