@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -34,6 +34,15 @@ internal static class MeasurementRunner
         var operations = 2_000;
         string? postgres = null;
         string? azure = null;
+        string? redis = null;
+        var maxPool = 6;
+        var clients = 48;
+        int? warmupSeconds = null;
+        var failovers = 10;
+        var failoverAgents = 12;
+        int[] nodes = [1, 2, 3];
+        var secondsSet = false;
+        var nodeEnvironment = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -58,6 +67,7 @@ internal static class MeasurementRunner
                     break;
                 case "--seconds" when i + 1 < args.Length:
                     seconds = int.Parse(args[++i]);
+                    secondsSet = true;
                     break;
                 case "--nats-url" when i + 1 < args.Length:
                     natsUrl = args[++i];
@@ -100,6 +110,34 @@ internal static class MeasurementRunner
                     break;
                 case "--azure" when i + 1 < args.Length:
                     azure = args[++i];
+                    break;
+                case "--redis" when i + 1 < args.Length:
+                    redis = args[++i];
+                    break;
+                case "--nats" when i + 1 < args.Length:
+                    natsUrl = args[++i];
+                    break;
+                case "--max-pool" when i + 1 < args.Length:
+                    maxPool = int.Parse(args[++i]);
+                    break;
+                case "--clients" when i + 1 < args.Length:
+                    clients = int.Parse(args[++i]);
+                    break;
+                case "--warmup-seconds" when i + 1 < args.Length:
+                    warmupSeconds = int.Parse(args[++i]);
+                    break;
+                case "--failovers" when i + 1 < args.Length:
+                    failovers = int.Parse(args[++i]);
+                    break;
+                case "--failover-agents" when i + 1 < args.Length:
+                    failoverAgents = int.Parse(args[++i]);
+                    break;
+                case "--node-env" when i + 1 < args.Length && args[i + 1].Contains('=', StringComparison.Ordinal):
+                    var setting = args[++i].Split('=', 2);
+                    nodeEnvironment[setting[0]] = setting[1];
+                    break;
+                case "--nodes" when i + 1 < args.Length:
+                    nodes = [.. args[++i].Split(',').Select(int.Parse)];
                     break;
                 case "--margin-seconds" when i + 1 < args.Length:
                     margin = int.Parse(args[++i]);
@@ -151,6 +189,15 @@ internal static class MeasurementRunner
                     break;
                 case "startup":
                     await StartupMeasurement.RunAsync();
+                    break;
+                case "cluster":
+                    var servers = new ClusterServers(
+                        redis ?? "127.0.0.1:6379",
+                        postgres ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres",
+                        natsUrl,
+                        maxPool) { NodeEnvironment = nodeEnvironment };
+                    await ClusterMeasurement.RunAsync(new ClusterMeasurement.Options(
+                        servers, agents ?? 60, clients, secondsSet ? seconds : 30, warmupSeconds ?? 10, failovers, failoverAgents, nodes));
                     break;
                 default:
                     Console.Error.WriteLine($"unknown measurement '{name}'. {Usage}");
