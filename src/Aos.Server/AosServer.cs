@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
 using Aos.Hosting;
 using Aos.Kernel;
 using Aos.Security.ApiKeys;
+using Aos.Security.Tokens;
 using Aos.Server.Endpoints;
 using Aos.Server.Security;
 using Aos.Storage;
@@ -12,6 +14,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +26,9 @@ namespace Aos.Server;
 /// <summary>Builds and maps the AOS HTTP host: REST API under <c>/v1</c>, health, OpenAPI, problem details, API-key authentication and RBAC.</summary>
 public static class AosServer
 {
+    /// <summary>Gets the configuration key of how many token requests one client address may make in a minute.</summary>
+    public const string TokenRequestsPerMinuteKey = "Aos:Auth:TokenRequestsPerMinute";
+
     /// <summary>Gets the address the server listens on when none is given.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
@@ -81,7 +87,39 @@ public static class AosServer
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton(static sp => new ApiKeyService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        var tokenOptions = new AccessTokenOptions();
+        builder.Configuration.GetSection(AccessTokenOptions.SectionName).Bind(tokenOptions);
+        builder.Services.TryAddSingleton(sp => new AccessTokenService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, tokenOptions));
         builder.Services.AddHostedService<AdminKeyBootstrap>();
+        var tokenRequestsPerMinute = builder.Configuration.GetValue(TokenRequestsPerMinuteKey, 30);
+        if (tokenRequestsPerMinute < 1)
+        {
+            throw new AosValidationException($"{TokenRequestsPerMinuteKey} is {tokenRequestsPerMinute}; use 1 or more (the default is 30).") { Field = TokenRequestsPerMinuteKey };
+        }
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            // Credential endpoints are rate-limited per client address, so guessing keys is slow and a flood cannot starve the node.
+            o.AddPolicy(AuthEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = tokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"This client sent more than {tokenRequestsPerMinute} credential requests in a minute ({TokenRequestsPerMinuteKey}); retry after {retryAfter} s.",
+                    },
+                });
+            };
+        });
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(o =>
@@ -110,6 +148,7 @@ public static class AosServer
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapAgentEndpoints();
@@ -119,6 +158,7 @@ public static class AosServer
         app.MapWorkflowEndpoints();
         app.MapBackupEndpoints();
         app.MapApiKeyEndpoints();
+        app.MapAuthEndpoints();
         return app;
     }
 }

@@ -42,6 +42,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             ApprovalRefusedException e => (StatusCodes.Status409Conflict, "Decision refused", e.Message),
             WorkflowNotFoundException e => (StatusCodes.Status404NotFound, "Workflow not found", e.Message),
             Security.ApiKeyNotFoundException e => (StatusCodes.Status404NotFound, "API key not found", e.Message),
+            Security.TokenRequestException e => (e.Status, "Token request refused", e.Message),
             WorkflowRunRefusedException e => (StatusCodes.Status409Conflict, "Run refused", e.Message),
             AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),
@@ -84,6 +85,11 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         {
             problem.Extensions["state"] = refused.State;
             problem.Extensions["event"] = refused.Event;
+        }
+
+        if (exception is Security.TokenRequestException token)
+        {
+            problem.Extensions["error"] = token.Error;
         }
 
         if (exception is AosValidationException { Field: { } field })

@@ -27,6 +27,7 @@ public sealed class AosRolesTests
     [InlineData("agent_manager", "api-keys:manage", false)]
     [InlineData("admin", "api-keys:manage", true)]
     [InlineData("admin", "tenants:manage", false)]
+    [InlineData("admin", "signing-keys:rotate", false)]
     [InlineData("superuser", "tenants:manage", true)]
     [InlineData("unknown", "agents:read", false)]
     public void Grants_FollowsTheDocumentedSets(string role, string permission, bool granted) =>

@@ -51,7 +51,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         var created = await _keys.CreateAsync(new ApiKeyRequest { Name = "ci" }, Ct);
         var other = await _keys.CreateAsync(new ApiKeyRequest { Name = "other" }, Ct);
-        var secretOfOther = other.Secret[(other.Secret.LastIndexOf('_') + 1)..];
+        var secretOfOther = other.Secret["aos_0123456789ab_".Length..];
         var flipped = created.Secret[..^1] + (created.Secret[^1] == 'A' ? 'B' : 'A');
 
         Assert.Null(await _keys.AuthenticateAsync(flipped, Ct));
@@ -67,7 +67,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     public async Task StoredKey_HoldsOnlyTheHashOfTheSecret()
     {
         var created = await _keys.CreateAsync(new ApiKeyRequest { Name = "ci" }, Ct);
-        var secret = created.Secret[(created.Secret.LastIndexOf('_') + 1)..];
+        var secret = created.Secret["aos_0123456789ab_".Length..];
 
         var stored = await _catalog.GetDocumentStore(ApiKeyService.StoreName).GetAsync("api-keys", created.Key.Id, created.Key.Id, Ct);
 

@@ -19,6 +19,9 @@ public sealed class SecurityTests(ServerFixture fixture)
 {
     private static readonly string[] Anonymous = ["/healthz", "/readyz"];
 
+    // The token endpoint takes its credentials in the body (OAuth 2.0 client credentials), so it needs no bearer header.
+    private const string TokenEndpoint = "/v1/auth/token";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private ServerHost Server => fixture.Server;
@@ -26,7 +29,7 @@ public sealed class SecurityTests(ServerFixture fixture)
     [Fact]
     public void EveryRoute_ButHealthAndOpenApi_NamesThePermissionItRequires()
     {
-        var missing = Routes().Where(r => r.Permission is null && !Anonymous.Contains(r.Template) && r.Template != "/openapi/{documentName}.json").ToList();
+        var missing = Routes().Where(r => r.Permission is null && !Anonymous.Contains(r.Template) && r.Template is not ("/openapi/{documentName}.json" or TokenEndpoint)).ToList();
 
         Assert.True(missing.Count == 0, "Routes without a permission: " + string.Join(", ", missing.Select(r => $"{r.Method} {r.Template}")));
         Assert.True(Routes().Count >= 40, $"Only {Routes().Count} routes were found.");
@@ -38,6 +41,12 @@ public sealed class SecurityTests(ServerFixture fixture)
         foreach (var route in Routes())
         {
             using var response = await SendAsync(Server.Anonymous, route);
+            if (route.Template == TokenEndpoint)
+            {
+                Assert.Equal("invalid_request", (await response.AssertProblemAsync(400))["error"]!.GetValue<string>());
+                continue;
+            }
+
             if (Anonymous.Contains(route.Template))
             {
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route.Method} {route.Template} answered {(int)response.StatusCode} without credentials.");
@@ -121,7 +130,7 @@ public sealed class SecurityTests(ServerFixture fixture)
 
         var list = await Server.GetJsonAsync("/v1/api-keys");
         Assert.Contains(list["items"]!.AsArray(), k => k!["id"]!.GetValue<string>() == id);
-        Assert.DoesNotContain(secret[(secret.LastIndexOf('_') + 1)..], list.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret["aos_0123456789ab_".Length..], list.ToJsonString(), StringComparison.Ordinal);
 
         using (var revoked = await Server.Http.DeleteAsync($"/v1/api-keys/{id}", Ct))
         {
@@ -139,7 +148,7 @@ public sealed class SecurityTests(ServerFixture fixture)
 
         using (var escalate = await admin.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "x", ["roles"] = new JsonArray("superuser") }), Ct))
         {
-            Assert.Contains("'tenants:manage'", (await escalate.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+            Assert.Contains("which the caller does not hold", (await escalate.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
         }
 
         using (var elsewhere = await admin.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "x", ["tenant"] = "acme" }), Ct))
@@ -174,7 +183,7 @@ public sealed class SecurityTests(ServerFixture fixture)
         await using var server = await ServerHost.StartAsync(configure: aos => aos.Services.AddFakeLogging().AddLogging(b => b.AddFilter<FakeLoggerProvider>(null, LogLevel.Trace)));
         using var created = await server.Http.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "logged", ["roles"] = new JsonArray("user") }), Ct);
         var secret = (await created.AssertJsonAsync(201))["secret"]!.GetValue<string>();
-        var secrets = new[] { server.ApiKey, secret }.Select(k => k[(k.LastIndexOf('_') + 1)..]).ToList();
+        var secrets = new[] { server.ApiKey, secret }.Select(k => k["aos_0123456789ab_".Length..]).ToList();
         using var user = Client(secret, server.Address);
         await (await user.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
         await (await user.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "x" }), Ct)).AssertProblemAsync(403);
@@ -191,6 +200,74 @@ public sealed class SecurityTests(ServerFixture fixture)
             Assert.All(secrets, s => Assert.DoesNotContain(s, text, StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task TokenEndpoint_ExchangesAnApiKeyForAnAccessToken_ThatCarriesTheKeysRoles()
+    {
+        var guestKey = (await CreateKeyAsync(AosRoles.Guest))["secret"]!.GetValue<string>();
+
+        using var response = await RequestTokenAsync(Server.Anonymous, "client_credentials", guestKey);
+        var answer = await response.AssertJsonAsync(200);
+        var token = answer["access_token"]!.GetValue<string>();
+        Assert.Equal("Bearer", answer["token_type"]!.GetValue<string>());
+        Assert.Equal(900, answer["expires_in"]!.GetValue<long>());
+        Assert.Equal(3, token.Split('.').Length);
+
+        using var guest = Client(token);
+        await (await guest.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+        var refused = await (await guest.PostAsync("/v1/agents", ServerHost.Json(new JsonObject { ["id"] = "t-" + Guid.NewGuid().ToString("N")[..8], ["type"] = "echo" }), Ct)).AssertProblemAsync(403);
+        Assert.Contains("'agents:write'", refused.Detail(), StringComparison.Ordinal);
+
+        // Rotating the signing key keeps the token working until it expires; new tokens are signed with the new key.
+        using (var rotated = await Server.Http.PostAsync("/v1/auth/signing-keys/rotate", null, Ct))
+        {
+            Assert.False(string.IsNullOrEmpty((await rotated.AssertJsonAsync(200))["keyId"]!.GetValue<string>()));
+        }
+
+        await (await guest.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+        using var again = await RequestTokenAsync(Server.Anonymous, "client_credentials", guestKey);
+        using var renewed = Client((await again.AssertJsonAsync(200))["access_token"]!.GetValue<string>());
+        await (await renewed.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_BadRequests_AreProblemsWithTheOAuthErrorCode()
+    {
+        var key = (await CreateKeyAsync(AosRoles.User))["secret"]!.GetValue<string>();
+
+        using var grant = await RequestTokenAsync(Server.Anonymous, "password", key);
+        using var secret = await RequestTokenAsync(Server.Anonymous, "client_credentials", key[..^2] + "zz");
+        using var json = await Server.Anonymous.PostAsync(TokenEndpoint, ServerHost.Json(new JsonObject { ["grant_type"] = "client_credentials" }), Ct);
+        using var forged = Client("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
+        using var withForged = await forged.GetAsync("/v1/agents", Ct);
+
+        Assert.Equal("unsupported_grant_type", (await grant.AssertProblemAsync(400))["error"]!.GetValue<string>());
+        var invalid = await secret.AssertProblemAsync(401);
+        Assert.Equal("invalid_client", invalid["error"]!.GetValue<string>());
+        Assert.DoesNotContain(key[^20..^2], invalid.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("invalid_request", (await json.AssertProblemAsync(400))["error"]!.GetValue<string>());
+        Assert.Contains("access token", (await withForged.AssertProblemAsync(401)).Detail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_IsRateLimitedPerClient_With429AndRetryAfter()
+    {
+        await using var server = await ServerHost.StartAsync(["--Aos:Auth:TokenRequestsPerMinute=3"]);
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await RequestTokenAsync(server.Anonymous, "client_credentials", server.ApiKey);
+            await allowed.AssertJsonAsync(200);
+        }
+
+        using var limited = await RequestTokenAsync(server.Anonymous, "client_credentials", server.ApiKey);
+
+        Assert.Contains("Aos:Auth:TokenRequestsPerMinute", (await limited.AssertProblemAsync(429)).Detail(), StringComparison.Ordinal);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After.");
+        await (await server.Http.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200); // other routes are not limited
+    }
+
+    private static Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, string grant, string secret) =>
+        client.PostAsync(TokenEndpoint, new FormUrlEncodedContent([new("grant_type", grant), new("client_secret", secret)]), Ct);
 
     private sealed record Route(string Method, string Template, string? Permission);
 

@@ -18,9 +18,12 @@ internal sealed class AosNodeProcess : IAsyncDisposable
     private readonly HashSet<string> _woke = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AosNodeProcess(Process process, Uri url)
+    private readonly string _dataDirectory;
+
+    private AosNodeProcess(Process process, Uri url, string dataDirectory)
     {
         _process = process;
+        _dataDirectory = dataDirectory;
         Url = url;
         Http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -59,7 +62,7 @@ internal sealed class AosNodeProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var node = new AosNodeProcess(process, url);
+        var node = new AosNodeProcess(process, url, dataDirectory);
         process.OutputDataReceived += (_, e) => node.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => node.OnOutput(e.Data is null ? null : "stderr: " + e.Data, closes: false);
         process.Start();
@@ -136,6 +139,9 @@ internal sealed class AosNodeProcess : IAsyncDisposable
                 using var response = await Http.GetAsync("/readyz");
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
+                    // Every route but the health probes needs a key: the node's admin key, written before it took requests.
+                    var key = (await File.ReadAllTextAsync(Aos.Security.ApiKeys.AdminKeyFile.PathIn(_dataDirectory))).Trim();
+                    Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
                     return;
                 }
             }

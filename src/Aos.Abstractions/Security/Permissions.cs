@@ -58,6 +58,9 @@ public static class Permissions
     /// <summary>Create, list and revoke API keys of the principal's tenant.</summary>
     public const string ApiKeysManage = "api-keys:manage";
 
+    /// <summary>Rotate the keys that sign access tokens.</summary>
+    public const string SigningKeysRotate = "signing-keys:rotate";
+
     /// <summary>Act in every tenant: the permissions of a role hold across tenants.</summary>
     public const string TenantsManage = "tenants:manage";
 
@@ -66,6 +69,6 @@ public static class Permissions
     [
         AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
         ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
-        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, TenantsManage,
+        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, SigningKeysRotate, TenantsManage,
     ];
 }

@@ -1,23 +1,28 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Aos.Security.ApiKeys;
+using Aos.Security.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Aos.Server.Security;
 
-/// <summary>Authenticates <c>Authorization: Bearer aos_…</c> with an API key; the principal carries the key's tenant and roles.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer …</c> with an API key (<c>aos_…</c>) or an AOS access token (a JWT from <c>/v1/auth/token</c>);
+/// the principal carries the tenant and roles of the key, or those the token was issued with.
+/// </summary>
 /// <remarks>
-/// No <c>Authorization</c> header is no result (the route's policy then answers 401); a header that is not a bearer API key, or a key
-/// that is unknown, wrong, revoked or expired, fails with a message that says which of those without echoing the key. The key itself
-/// is never logged: only its prefix, which identifies it.
+/// No <c>Authorization</c> header is no result (the route's policy then answers 401); a header that is not a bearer credential, or a key
+/// or token that is unknown, wrong, revoked or expired, fails with a message that says which of those without echoing it. Neither is
+/// ever logged.
 /// </remarks>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyService keys)
+    ApiKeyService keys,
+    AccessTokenService tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "aos";
@@ -32,30 +37,45 @@ internal sealed class ApiKeyAuthenticationHandler(
         var header = values.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.Fail("The Authorization header is not 'Bearer <API key>'.");
+            return AuthenticateResult.Fail("The Authorization header is not 'Bearer <API key or access token>'.");
         }
 
         var presented = header["Bearer ".Length..].Trim();
-        if (!ApiKeyService.TrySplit(presented, out _, out _))
+        var claims = new List<Claim>();
+        if (presented.StartsWith(ApiKeyService.KeyPrefix, StringComparison.Ordinal))
         {
-            return AuthenticateResult.Fail("The bearer credential is not an AOS API key ('aos_' followed by the key id and secret).");
+            if (!ApiKeyService.TrySplit(presented, out _, out _))
+            {
+                return AuthenticateResult.Fail("The bearer credential is not an AOS API key ('aos_' followed by the key id and secret).");
+            }
+
+            if (await keys.AuthenticateAsync(presented, Context.RequestAborted).ConfigureAwait(false) is not { } key)
+            {
+                return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
+            }
+
+            claims.AddRange(Claims("api-key:" + key.Id, key.Name, key.Tenant, "api-key", key.Roles));
+            claims.Add(new Claim(AosClaims.KeyPrefix, key.Prefix));
+        }
+        else if (await tokens.ValidateAsync(presented, Context.RequestAborted).ConfigureAwait(false) is { } token)
+        {
+            claims.AddRange(Claims(token.Subject.Id, token.Subject.Name, token.Subject.Tenant, token.Subject.Kind, token.Subject.Roles));
+        }
+        else
+        {
+            return AuthenticateResult.Fail("The bearer credential is neither an AOS API key nor a valid, unexpired AOS access token.");
         }
 
-        if (await keys.AuthenticateAsync(presented, Context.RequestAborted).ConfigureAwait(false) is not { } key)
-        {
-            return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
-        }
-
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.NameIdentifier, "api-key:" + key.Id),
-            new(ClaimTypes.Name, key.Name),
-            new(AosClaims.Tenant, key.Tenant),
-            new(AosClaims.Kind, "api-key"),
-            new(AosClaims.KeyPrefix, key.Prefix),
-        };
-        claims.AddRange(key.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+
+    private static IEnumerable<Claim> Claims(string id, string name, string tenant, string kind, IEnumerable<string> roles) =>
+    [
+        new(ClaimTypes.NameIdentifier, id),
+        new(ClaimTypes.Name, name),
+        new(AosClaims.Tenant, tenant),
+        new(AosClaims.Kind, kind),
+        .. roles.Select(role => new Claim(ClaimTypes.Role, role)),
+    ];
 }
