@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using Aos.Security;
+using Aos.Security.Tokens;
+using Aos.Server.Security;
+using Aos.Storage;
+using Aos.Storage.Sqlite;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Aos.Benchmarks;
+
+/// <summary>
+/// The cost of access control on every request: validating an AOS access token (against IdentityModel's own validation of the same
+/// token with the same key, the baseline), and the RBAC check of a route's permission (the role lookup alone, and the ASP.NET Core
+/// authorization handler AOS runs).
+/// </summary>
+[Config(typeof(Config))]
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class AccessControlBenchmarks : IDisposable
+{
+    private static readonly string[] Roles = [AosRoles.User, AosRoles.AgentManager];
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "aos-bench-auth-" + Guid.NewGuid().ToString("N"));
+    private readonly JsonWebTokenHandler _raw = new();
+    private SqliteDatabase _database = null!;
+    private AccessTokenService _tokens = null!;
+    private string _token = null!;
+    private TokenValidationParameters _rawParameters = null!;
+    private PermissionHandler _handler = null!;
+    private ClaimsPrincipal _principal = null!;
+    private PermissionRequirement[] _requirement = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = _directory });
+        var catalog = new StorageCatalog([new SqliteStorageProvider(_database, TimeProvider.System)], Options.Create(new StorageOptions()));
+        _tokens = new AccessTokenService(catalog, TimeProvider.System, new AccessTokenOptions());
+        var issued = await _tokens.IssueAsync(new TokenSubject("api-key:0123456789ab", "bench", AosTenants.Default, Roles, "api-key"));
+        _token = issued.AccessToken;
+
+        // The same key, read back from the store the service uses: IdentityModel validating issuer, audience, lifetime and signature.
+        var stored = await catalog.GetDocumentStore(Aos.Security.ApiKeys.ApiKeyService.StoreName).GetAsync("signing-keys", "keys", issued.KeyId);
+        var secret = Convert.FromBase64String(stored!.Document.GetProperty("secret").GetString()!);
+        _rawParameters = new TokenValidationParameters
+        {
+            ValidIssuer = "aos",
+            ValidAudience = "aos",
+            IssuerSigningKey = new SymmetricSecurityKey(secret) { KeyId = issued.KeyId },
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        };
+        if (!(await _raw.ValidateTokenAsync(_token, _rawParameters)).IsValid || await _tokens.ValidateAsync(_token) is null)
+        {
+            throw new InvalidOperationException("The benchmark token does not validate.");
+        }
+
+        _handler = new PermissionHandler();
+        _principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(AosClaims.Tenant, AosTenants.Default), .. Roles.Select(r => new Claim(ClaimTypes.Role, r))], "aos"));
+        _requirement = [new PermissionRequirement(Permissions.WorkflowsDefine)];
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _tokens?.Dispose();
+        _database?.Dispose();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Token validation")]
+    public async Task<bool> IdentityModel_ValidateToken() => (await _raw.ValidateTokenAsync(_token, _rawParameters)).IsValid;
+
+    [Benchmark, BenchmarkCategory("Token validation")]
+    public async Task<bool> Aos_ValidateToken() => await _tokens.ValidateAsync(_token) is not null;
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Permission check")]
+    public bool Roles_Grant() => AosRoles.Grants(Roles, Permissions.WorkflowsDefine);
+
+    [Benchmark, BenchmarkCategory("Permission check")]
+    public async Task<bool> AuthorizationHandler_Check()
+    {
+        var context = new AuthorizationHandlerContext(_requirement, _principal, null);
+        await _handler.HandleAsync(context);
+        return context.HasSucceeded;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+            AddColumn(StatisticColumn.Median, StatisticColumn.P95);
+            WithOptions(ConfigOptions.DisableLogFile);
+        }
+    }
+}
