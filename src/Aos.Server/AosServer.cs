@@ -5,6 +5,7 @@ using Aos.Hosting;
 using Aos.Kernel;
 using Aos.Security.ApiKeys;
 using Aos.Security.Tokens;
+using Aos.Security.Users;
 using Aos.Server.Endpoints;
 using Aos.Server.Security;
 using Aos.Storage;
@@ -90,6 +91,9 @@ public static class AosServer
         var tokenOptions = new AccessTokenOptions();
         builder.Configuration.GetSection(AccessTokenOptions.SectionName).Bind(tokenOptions);
         builder.Services.TryAddSingleton(sp => new AccessTokenService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, tokenOptions));
+        var passwordOptions = new PasswordOptions();
+        builder.Configuration.GetSection(PasswordOptions.SectionName).Bind(passwordOptions);
+        builder.Services.TryAddSingleton(sp => new UserService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, passwordOptions));
         builder.Services.AddHostedService<AdminKeyBootstrap>();
         var tokenRequestsPerMinute = builder.Configuration.GetValue(TokenRequestsPerMinuteKey, 30);
         if (tokenRequestsPerMinute < 1)
@@ -159,6 +163,7 @@ public static class AosServer
         app.MapBackupEndpoints();
         app.MapApiKeyEndpoints();
         app.MapAuthEndpoints();
+        app.MapUserEndpoints();
         return app;
     }
 }

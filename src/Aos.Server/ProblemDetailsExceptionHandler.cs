@@ -43,6 +43,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             WorkflowNotFoundException e => (StatusCodes.Status404NotFound, "Workflow not found", e.Message),
             Security.ApiKeyNotFoundException e => (StatusCodes.Status404NotFound, "API key not found", e.Message),
             Security.TokenRequestException e => (e.Status, "Token request refused", e.Message),
+            Aos.Storage.StorageConflictException e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
+            Aos.Storage.StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
             WorkflowRunRefusedException e => (StatusCodes.Status409Conflict, "Run refused", e.Message),
             AgentConflictException e => (StatusCodes.Status409Conflict, "Agent exists", e.Message),
             AgentTimeoutException e => (StatusCodes.Status504GatewayTimeout, "Request timed out", e.Message),

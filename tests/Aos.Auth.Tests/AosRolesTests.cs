@@ -26,6 +26,8 @@ public sealed class AosRolesTests
     [InlineData("agent_manager", "agents:write", true)]
     [InlineData("agent_manager", "api-keys:manage", false)]
     [InlineData("admin", "api-keys:manage", true)]
+    [InlineData("admin", "users:manage", true)]
+    [InlineData("agent_manager", "users:manage", false)]
     [InlineData("admin", "tenants:manage", false)]
     [InlineData("admin", "signing-keys:rotate", false)]
     [InlineData("superuser", "tenants:manage", true)]

@@ -235,7 +235,7 @@ public sealed class SecurityTests(ServerFixture fixture)
     {
         var key = (await CreateKeyAsync(AosRoles.User))["secret"]!.GetValue<string>();
 
-        using var grant = await RequestTokenAsync(Server.Anonymous, "password", key);
+        using var grant = await RequestTokenAsync(Server.Anonymous, "authorization_code", key);
         using var secret = await RequestTokenAsync(Server.Anonymous, "client_credentials", key[..^2] + "zz");
         using var json = await Server.Anonymous.PostAsync(TokenEndpoint, ServerHost.Json(new JsonObject { ["grant_type"] = "client_credentials" }), Ct);
         using var forged = Client("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
@@ -265,6 +265,48 @@ public sealed class SecurityTests(ServerFixture fixture)
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After.");
         await (await server.Http.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200); // other routes are not limited
     }
+
+    [Fact]
+    public async Task PasswordGrant_LocalUser_GetsATokenWithItsRoles_AndIsLockedOutAfterRepeatedFailures()
+    {
+        await using var server = await ServerHost.StartAsync(["--Aos:Auth:Passwords:Iterations=1000", "--Aos:Auth:Passwords:MaxFailedAttempts=2"]);
+        const string Password = "correct horse battery";
+        var user = new JsonObject { ["username"] = "ada", ["password"] = Password, ["roles"] = new JsonArray("user") };
+        using (var created = await server.Http.PostAsync("/v1/users", ServerHost.Json(user), Ct))
+        {
+            Assert.Equal("ada", (await created.AssertJsonAsync(201))["username"]!.GetValue<string>());
+        }
+
+        using (var twice = await server.Http.PostAsync("/v1/users", ServerHost.Json(user.DeepClone()), Ct))
+        {
+            await twice.AssertProblemAsync(409);
+        }
+
+        using (var listed = await server.Http.GetAsync("/v1/users", Ct))
+        {
+            var text = (await listed.AssertJsonAsync(200)).ToJsonString();
+            Assert.Contains("\"ada\"", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Password, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("hash", text, StringComparison.Ordinal);
+        }
+
+        using var signedIn = await RequestPasswordTokenAsync(server.Anonymous, "ada", Password);
+        using var ada = Client((await signedIn.AssertJsonAsync(200))["access_token"]!.GetValue<string>(), server.Address);
+        await (await ada.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+        await (await ada.GetAsync("/v1/users", Ct)).AssertProblemAsync(403);
+
+        using var wrong = await RequestPasswordTokenAsync(server.Anonymous, "ada", "wrong password!!");
+        Assert.Equal("invalid_grant", (await wrong.AssertProblemAsync(400))["error"]!.GetValue<string>());
+        using var unknown = await RequestPasswordTokenAsync(server.Anonymous, "nobody", Password);
+        Assert.Equal("The username or password is wrong.", (await unknown.AssertProblemAsync(400)).Detail());
+        using var locking = await RequestPasswordTokenAsync(server.Anonymous, "ada", "wrong password!!");
+        Assert.Contains("locked out", (await locking.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+        using var stillLocked = await RequestPasswordTokenAsync(server.Anonymous, "ada", Password);
+        Assert.Contains("locked out", (await stillLocked.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+    }
+
+    private static Task<HttpResponseMessage> RequestPasswordTokenAsync(HttpClient client, string username, string password) =>
+        client.PostAsync(TokenEndpoint, new FormUrlEncodedContent([new("grant_type", "password"), new("username", username), new("password", password)]), Ct);
 
     private static Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, string grant, string secret) =>
         client.PostAsync(TokenEndpoint, new FormUrlEncodedContent([new("grant_type", grant), new("client_secret", secret)]), Ct);

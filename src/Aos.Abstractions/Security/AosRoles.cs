@@ -8,7 +8,7 @@ namespace Aos.Security;
 /// <item><term><c>guest</c></term><description>reads agents, messages, approvals, state machines and workflows.</description></item>
 /// <item><term><c>user</c></term><description>also sends messages, runs workflows and state machines, requests and decides approvals, signs conversations.</description></item>
 /// <item><term><c>agent_manager</c></term><description>also registers agents, defines workflows and state machines, replays dead letters, sets required sign-offs.</description></item>
-/// <item><term><c>admin</c></term><description>also manages API keys and takes backups, within its tenant.</description></item>
+/// <item><term><c>admin</c></term><description>also manages API keys and local users and takes backups, within its tenant.</description></item>
 /// <item><term><c>superuser</c></term><description>every permission, in every tenant.</description></item>
 /// </list>
 /// </remarks>
@@ -46,7 +46,7 @@ public static class AosRoles
         Permissions.ConversationsManage,
     ];
 
-    private static readonly string[] AdminPermissions = [.. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.SystemBackup];
+    private static readonly string[] AdminPermissions = [.. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.SystemBackup];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> BuiltIn = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
     {

@@ -58,6 +58,9 @@ public static class Permissions
     /// <summary>Create, list and revoke API keys of the principal's tenant.</summary>
     public const string ApiKeysManage = "api-keys:manage";
 
+    /// <summary>Create, list and delete the local users of the principal's tenant.</summary>
+    public const string UsersManage = "users:manage";
+
     /// <summary>Rotate the keys that sign access tokens.</summary>
     public const string SigningKeysRotate = "signing-keys:rotate";
 
@@ -69,6 +72,6 @@ public static class Permissions
     [
         AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
         ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
-        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, SigningKeysRotate, TenantsManage,
+        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, SigningKeysRotate, TenantsManage,
     ];
 }

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using Aos.Security;
+using Aos.Security.Users;
+using Aos.Server.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Aos.Server.Endpoints;
+
+/// <summary>Maps <c>/v1/users</c>: create, list and delete the local users of the caller's tenant.</summary>
+internal static class UserEndpoints
+{
+    public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/v1/users").WithTags("Identity").RequirePermission(Permissions.UsersManage);
+        users.MapPost("/", async (CreateUserRequest body, ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
+        {
+            var roles = body.Roles is { Length: > 0 } given ? given : [AosRoles.User];
+            var beyond = roles.SelectMany(AosRoles.PermissionsOf).FirstOrDefault(p => !AosRoles.Grants(caller.FindAll(ClaimTypes.Role).Select(c => c.Value), p));
+            if (beyond is not null)
+            {
+                throw new AosValidationException($"The roles {string.Join(", ", roles)} grant '{beyond}', which the caller does not hold: a user can get only the caller's own permissions.") { Field = "roles" };
+            }
+
+            var user = await service.CreateAsync(new UserRequest { Username = body.Username, Password = body.Password, Tenant = TenantOf(caller), Roles = roles }, cancellationToken);
+            return TypedResults.Created($"/v1/users/{user.Username}", user);
+        }).WithName("CreateUser").WithSummary("Creates a local user in the caller's tenant; the password is kept only as a salted PBKDF2 hash.");
+
+        users.MapGet("/", async (ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
+            TypedResults.Ok(new { items = await service.ListAsync(TenantOf(caller), cancellationToken).ToListAsync(cancellationToken) }))
+            .WithName("ListUsers").WithSummary("Lists the local users of the caller's tenant.");
+
+        users.MapDelete("/{username}", async (string username, ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
+            await service.DeleteAsync(TenantOf(caller), username, cancellationToken)
+                ? Results.NoContent()
+                : Results.Problem($"There is no user '{username}' in the caller's tenant.", statusCode: StatusCodes.Status404NotFound, title: "User not found"))
+            .WithName("DeleteUser").WithSummary("Deletes a local user; tokens already issued to it stay valid until they expire.");
+        return app;
+    }
+
+    private static string TenantOf(ClaimsPrincipal caller) => caller.FindFirst(AosClaims.Tenant)?.Value ?? AosTenants.Default;
+}
+
+/// <summary>Asks for a new local user.</summary>
+/// <param name="Username">The name: lowercase letters, digits, <c>.</c>, <c>_</c>, <c>-</c>.</param>
+/// <param name="Password">The password, at least <c>Aos:Auth:Passwords:MinimumLength</c> (12) characters.</param>
+/// <param name="Roles">The roles; default <c>user</c>.</param>
+public sealed record CreateUserRequest(string Username, string Password, string[]? Roles);
