@@ -22,17 +22,13 @@ internal static class ApiKeyEndpoints
         keys.MapPost("/", async (CreateApiKeyRequest body, ClaimsPrincipal caller, ApiKeyService service, CancellationToken cancellationToken) =>
         {
             var roles = body.Roles is { Length: > 0 } given ? given : [AosRoles.User];
-            var tenant = body.Tenant ?? TenantOf(caller);
-            if (tenant != TenantOf(caller) && !Holds(caller, Permissions.TenantsManage))
+            var tenant = body.Tenant ?? Callers.TenantOf(caller);
+            if (tenant != Callers.TenantOf(caller) && !Callers.Holds(caller, Permissions.TenantsManage))
             {
-                throw new AosValidationException($"A key can be created only in the caller's tenant '{TenantOf(caller)}'; creating one in '{tenant}' needs the permission '{Permissions.TenantsManage}'.") { Field = "tenant" };
+                throw new AosValidationException($"A key can be created only in the caller's tenant '{Callers.TenantOf(caller)}'; creating one in '{tenant}' needs the permission '{Permissions.TenantsManage}'.") { Field = "tenant" };
             }
 
-            var beyond = roles.SelectMany(AosRoles.PermissionsOf).FirstOrDefault(p => !Holds(caller, p));
-            if (beyond is not null)
-            {
-                throw new AosValidationException($"The roles {string.Join(", ", roles)} grant '{beyond}', which the caller does not hold: a key can carry only the caller's own permissions.") { Field = "roles" };
-            }
+            Callers.EnsureHoldsEverythingOf(caller, roles, "a key");
 
             var created = await service.CreateAsync(new ApiKeyRequest { Name = body.Name, Tenant = tenant, Roles = roles, ExpiresAt = body.ExpiresAt }, cancellationToken);
             return TypedResults.Created($"/v1/api-keys/{created.Key.Id}", new CreatedApiKeyView(ApiKeyView.From(created.Key), created.Secret));
@@ -40,7 +36,7 @@ internal static class ApiKeyEndpoints
 
         keys.MapGet("/", async (ClaimsPrincipal caller, ApiKeyService service, CancellationToken cancellationToken) =>
         {
-            var tenant = Holds(caller, Permissions.TenantsManage) ? null : TenantOf(caller);
+            var tenant = Callers.Holds(caller, Permissions.TenantsManage) ? null : Callers.TenantOf(caller);
             var items = new List<ApiKeyView>();
             await foreach (var key in service.ListAsync(tenant, cancellationToken))
             {
@@ -62,13 +58,8 @@ internal static class ApiKeyEndpoints
         return app;
     }
 
-    private static string TenantOf(ClaimsPrincipal caller) => caller.FindFirst(AosClaims.Tenant)?.Value ?? AosTenants.Default;
-
-    private static bool Holds(ClaimsPrincipal caller, string permission) =>
-        AosRoles.Grants(caller.FindAll(ClaimTypes.Role).Select(c => c.Value), permission);
-
     private static ApiKey Visible(ClaimsPrincipal caller, string id, ApiKey? key) =>
-        key is not null && (key.Tenant == TenantOf(caller) || Holds(caller, Permissions.TenantsManage))
+        key is not null && (key.Tenant == Callers.TenantOf(caller) || Callers.Holds(caller, Permissions.TenantsManage))
             ? key
             : throw new ApiKeyNotFoundException(id);
 }

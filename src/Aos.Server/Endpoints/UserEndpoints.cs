@@ -17,29 +17,23 @@ internal static class UserEndpoints
         users.MapPost("/", async (CreateUserRequest body, ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
         {
             var roles = body.Roles is { Length: > 0 } given ? given : [AosRoles.User];
-            var beyond = roles.SelectMany(AosRoles.PermissionsOf).FirstOrDefault(p => !AosRoles.Grants(caller.FindAll(ClaimTypes.Role).Select(c => c.Value), p));
-            if (beyond is not null)
-            {
-                throw new AosValidationException($"The roles {string.Join(", ", roles)} grant '{beyond}', which the caller does not hold: a user can get only the caller's own permissions.") { Field = "roles" };
-            }
+            Callers.EnsureHoldsEverythingOf(caller, roles, "a user");
 
-            var user = await service.CreateAsync(new UserRequest { Username = body.Username, Password = body.Password, Tenant = TenantOf(caller), Roles = roles }, cancellationToken);
+            var user = await service.CreateAsync(new UserRequest { Username = body.Username, Password = body.Password, Tenant = Callers.TenantOf(caller), Roles = roles }, cancellationToken);
             return TypedResults.Created($"/v1/users/{user.Username}", user);
         }).WithName("CreateUser").WithSummary("Creates a local user in the caller's tenant; the password is kept only as a salted PBKDF2 hash.");
 
         users.MapGet("/", async (ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
-            TypedResults.Ok(new { items = await service.ListAsync(TenantOf(caller), cancellationToken).ToListAsync(cancellationToken) }))
+            TypedResults.Ok(new { items = await service.ListAsync(Callers.TenantOf(caller), cancellationToken).ToListAsync(cancellationToken) }))
             .WithName("ListUsers").WithSummary("Lists the local users of the caller's tenant.");
 
         users.MapDelete("/{username}", async (string username, ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
-            await service.DeleteAsync(TenantOf(caller), username, cancellationToken)
+            await service.DeleteAsync(Callers.TenantOf(caller), username, cancellationToken)
                 ? Results.NoContent()
                 : Results.Problem($"There is no user '{username}' in the caller's tenant.", statusCode: StatusCodes.Status404NotFound, title: "User not found"))
             .WithName("DeleteUser").WithSummary("Deletes a local user; tokens already issued to it stay valid until they expire.");
         return app;
     }
-
-    private static string TenantOf(ClaimsPrincipal caller) => caller.FindFirst(AosClaims.Tenant)?.Value ?? AosTenants.Default;
 }
 
 /// <summary>Asks for a new local user.</summary>
