@@ -20,7 +20,7 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
             var failure = (await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName).ConfigureAwait(false)).Failure?.Message;
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = failure is null ? "Bearer realm=\"aos\"" : "Bearer realm=\"aos\", error=\"invalid_token\"";
-            await WriteAsync(context, "Unauthorized", failure ?? "This route requires 'Authorization: Bearer <API key>'. The admin key of a node is in <data>/credentials/admin.key.").ConfigureAwait(false);
+            await WriteAsync(context, "Unauthorized", failure ?? "This route requires 'Authorization: Bearer <API key or access token>'. The admin key of a node is in <data>/credentials/admin.key; tokens come from POST /v1/auth/token.").ConfigureAwait(false);
             return;
         }
 
