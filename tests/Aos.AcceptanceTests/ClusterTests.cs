@@ -46,6 +46,20 @@ public sealed class ClusterTests
                 Assert.Equal(agents, list["items"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).Where(id => id.StartsWith("cl-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
             }
 
+            // Credentials are shared: node 1's admin key, and a token node 1 issued for it, work on the other nodes.
+            using (var token = await cluster[0].Http.PostAsync("/v1/auth/token", new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_secret", cluster[0].Process!.ApiKey)]), Ct))
+            {
+                Assert.True(token.StatusCode == HttpStatusCode.OK, await token.Content.ReadAsStringAsync(Ct));
+                var accessToken = JsonNode.Parse(await token.Content.ReadAsStringAsync(Ct))!["access_token"]!.GetValue<string>();
+                foreach (var credential in new[] { cluster[0].Process!.ApiKey, accessToken })
+                {
+                    using var other = new HttpClient { BaseAddress = cluster[2].Process!.Url };
+                    other.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
+                    using var listed = await other.GetAsync("/v1/agents?limit=1", Ct);
+                    Assert.True(listed.StatusCode == HttpStatusCode.OK, $"A credential of node 1 was refused by node 3: {(int)listed.StatusCode}");
+                }
+            }
+
             // Every agent answers through every node. Each is woken first through a different node, for placement to spread them.
             for (var round = 0; round < 3; round++)
             {
