@@ -97,6 +97,10 @@ public sealed class ClusterTests
             var publishing = load.RunAsync([0, 1, 2]);
             await load.WaitForAcceptedAsync(60);
             load.Exclude(2);
+
+            // A burst through node 3 right before the kill, so that it dies with accepted messages still waiting in its stream.
+            var burst = await load.BurstAsync(2, 60);
+            Log($"Burst of {burst} messages accepted through node 3; killing it.");
             var killedAt = Stopwatch.GetTimestamp();
             Assert.Equal(137, await cluster[2].Process!.KillAsync());
 
@@ -444,6 +448,28 @@ public sealed class ClusterTests
 
                 Assert.True(status["status"]!.GetValue<string>() == "delivered", $"{id} (through node {node + 1}) is {status["status"]}: {status.ToJsonString()}");
             }
+        }
+
+        /// <summary>Posts messages through one node all at once and returns how many it accepted.</summary>
+        public async Task<int> BurstAsync(int node, int count)
+        {
+            var accepted = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+            {
+                var n = Interlocked.Increment(ref _sequence);
+                var agent = agents[n % agents.Length];
+                var id = $"cl-m{n:D5}";
+                using var response = await cluster[node].Http.PostAsync($"/v1/agents/{agent}/messages", Json(new JsonObject { ["type"] = "cl.tick", ["id"] = id }), Ct);
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    Interlocked.Increment(ref _refused);
+                    return false;
+                }
+
+                Accepted.Enqueue((node, agent, id));
+                return true;
+            }));
+            Signal();
+            return accepted.Count(a => a);
         }
 
         private async Task PublishAsync(int node, CancellationToken stop)
