@@ -69,6 +69,18 @@ public static class AosRoles
         return BuiltIn.TryGetValue(role, out var permissions) ? permissions : FrozenSet<string>.Empty;
     }
 
+    /// <summary>Checks that a set of roles is not empty and names only built-in roles.</summary>
+    /// <param name="roles">The roles.</param>
+    /// <exception cref="AosValidationException">No role, or an unknown one (named); the field is <c>roles</c>.</exception>
+    public static void Validate(IReadOnlyList<string>? roles)
+    {
+        var unknown = roles?.FirstOrDefault(r => !BuiltIn.ContainsKey(r));
+        if (roles is not { Count: > 0 } || unknown is not null)
+        {
+            throw new AosValidationException($"{(unknown is null ? "No role was given" : $"'{unknown}' is no role")}: give one or more of {string.Join(", ", All)}.") { Field = "roles" };
+        }
+    }
+
     /// <summary>Tells whether any of a set of roles grants a permission.</summary>
     /// <param name="roles">The roles.</param>
     /// <param name="permission">The permission.</param>

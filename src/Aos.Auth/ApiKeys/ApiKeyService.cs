@@ -60,13 +60,7 @@ public sealed class ApiKeyService
         }
 
         AosTenants.Validate(request.Tenant);
-        var unknown = request.Roles?.FirstOrDefault(r => !AosRoles.All.Contains(r));
-        if (request.Roles is not { Count: > 0 } || unknown is not null)
-        {
-            throw new AosValidationException(
-                $"{(unknown is null ? "No role was given" : $"'{unknown}' is no role")}: give one or more of {string.Join(", ", AosRoles.All)}.")
-            { Field = "roles" };
-        }
+        AosRoles.Validate(request.Roles);
 
         if (request.ExpiresAt is { } expires && expires <= now)
         {

@@ -67,11 +67,7 @@ public sealed class UserService
             throw new AosValidationException($"The password must be {_options.MinimumLength} to 1024 characters (Aos:Auth:Passwords:MinimumLength).") { Field = "password" };
         }
 
-        var unknown = request.Roles?.FirstOrDefault(r => !AosRoles.All.Contains(r));
-        if (request.Roles is not { Count: > 0 } || unknown is not null)
-        {
-            throw new AosValidationException($"{(unknown is null ? "No role was given" : $"'{unknown}' is no role")}: give one or more of {string.Join(", ", AosRoles.All)}.") { Field = "roles" };
-        }
+        AosRoles.Validate(request.Roles);
 
         var document = NewDocument(request.Username, request.Tenant, [.. request.Roles.Distinct(StringComparer.Ordinal)], request.Password, _timeProvider.GetUtcNow());
         await Store.AddAsync(Collection, request.Tenant, request.Username, Serialize(document), cancellationToken).ConfigureAwait(false);
