@@ -49,7 +49,7 @@ public class AccessControlBenchmarks : IDisposable
         _token = issued.AccessToken;
 
         // The same key, read back from the store the service uses: IdentityModel validating issuer, audience, lifetime and signature.
-        var stored = await catalog.GetDocumentStore(Aos.Security.ApiKeys.ApiKeyService.StoreName).GetAsync("signing-keys", "keys", issued.KeyId);
+        var stored = await catalog.GetDocumentStore(AosIdentityStore.Name).GetAsync("signing-keys", "keys", issued.KeyId);
         var secret = Convert.FromBase64String(stored!.Document.GetProperty("secret").GetString()!);
         _rawParameters = new TokenValidationParameters
         {

@@ -73,7 +73,7 @@ public static class AosHostingExtensions
 
             // Keys, users and token-signing keys are shared too, unless configured elsewhere: every node then accepts every node's
             // credentials and sees every revocation.
-            silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(IdentityStoreName, new NamedStoreOptions { Backend = "postgres" }));
+            silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(Aos.Security.AosIdentityStore.Name, new NamedStoreOptions { Backend = "postgres" }));
         }
 
         silo.Services.AddAosSqliteStorage(Sqlite);
@@ -83,9 +83,6 @@ public static class AosHostingExtensions
         silo.Services.AddAosKernel(configuration);
         return silo;
     }
-
-    /// <summary>Gets the name of the document store of API keys, users and token-signing keys (<c>Aos.Auth</c>).</summary>
-    public const string IdentityStoreName = "aos-identity";
 
     /// <summary>Adds <c>aos.json</c> from the working directory and from the data directory, under environment variables.</summary>
     /// <param name="configuration">The configuration to add to.</param>

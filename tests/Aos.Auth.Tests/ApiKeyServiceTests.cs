@@ -69,7 +69,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         var created = await _keys.CreateAsync(new ApiKeyRequest { Name = "ci" }, Ct);
         var secret = created.Secret["aos_0123456789ab_".Length..];
 
-        var stored = await _catalog.GetDocumentStore(ApiKeyService.StoreName).GetAsync("api-keys", created.Key.Id, created.Key.Id, Ct);
+        var stored = await _catalog.GetDocumentStore(AosIdentityStore.Name).GetAsync("api-keys", created.Key.Id, created.Key.Id, Ct);
 
         Assert.NotNull(stored);
         var json = stored.Document.GetRawText();

@@ -87,7 +87,7 @@ public sealed class UserServiceTests : IAsyncLifetime
         await _users.CreateAsync(new UserRequest { Username = "ada", Password = Password }, Ct);
         await _users.CreateAsync(new UserRequest { Username = "bob", Password = Password }, Ct);
 
-        var store = _catalog.GetDocumentStore("aos-identity");
+        var store = _catalog.GetDocumentStore(AosIdentityStore.Name);
         var ada = (await store.GetAsync("users", "default", "ada", Ct))!.Document;
         var bob = (await store.GetAsync("users", "default", "bob", Ct))!.Document;
 

@@ -18,4 +18,6 @@ internal sealed record ApiKeyDocument(
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ApiKeyDocument))]
+[JsonSerializable(typeof(Tokens.SigningKeyDocument))]
+[JsonSerializable(typeof(Users.UserDocument))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

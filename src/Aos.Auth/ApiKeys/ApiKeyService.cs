@@ -7,7 +7,7 @@ using Aos.Storage;
 
 namespace Aos.Security.ApiKeys;
 
-/// <summary>Creates, checks, lists and revokes API keys, kept in the document store <see cref="StoreName"/>.</summary>
+/// <summary>Creates, checks, lists and revokes API keys, kept in the document store <see cref="AosIdentityStore.Name"/>.</summary>
 /// <remarks>
 /// <para>
 /// A key is <c>aos_{id}_{secret}</c>: a 12-character id that identifies it (its prefix is safe to show and log) and a 256-bit random
@@ -20,9 +20,6 @@ public sealed class ApiKeyService
 {
     /// <summary>Gets the start of every key.</summary>
     public const string KeyPrefix = "aos_";
-
-    /// <summary>Gets the name of the document store that holds the keys.</summary>
-    public const string StoreName = "aos-identity";
 
     private const string Collection = "api-keys";
     private const int IdBytes = 6;
@@ -43,7 +40,7 @@ public sealed class ApiKeyService
         _timeProvider = timeProvider;
     }
 
-    private IDocumentStore Store => _catalog.GetDocumentStore(StoreName);
+    private IDocumentStore Store => _catalog.GetDocumentStore(AosIdentityStore.Name);
 
     /// <summary>Creates a key.</summary>
     /// <param name="request">The name, tenant, roles and expiry.</param>

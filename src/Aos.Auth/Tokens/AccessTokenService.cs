@@ -56,7 +56,7 @@ public sealed class AccessTokenService : IDisposable
         _options = options;
     }
 
-    private IDocumentStore Store => _catalog.GetDocumentStore(ApiKeys.ApiKeyService.StoreName);
+    private IDocumentStore Store => _catalog.GetDocumentStore(AosIdentityStore.Name);
 
     /// <summary>Issues a token for a principal.</summary>
     /// <param name="subject">Whom the token speaks for.</param>
@@ -259,9 +259,9 @@ public sealed class AccessTokenService : IDisposable
         return document;
     }
 
-    private static JsonElement Serialize(SigningKeyDocument document) => JsonSerializer.SerializeToElement(document, TokenJsonContext.Default.SigningKeyDocument);
+    private static JsonElement Serialize(SigningKeyDocument document) => JsonSerializer.SerializeToElement(document, ApiKeys.AuthJsonContext.Default.SigningKeyDocument);
 
-    private static SigningKeyDocument? Deserialize(JsonElement document) => document.Deserialize(TokenJsonContext.Default.SigningKeyDocument);
+    private static SigningKeyDocument? Deserialize(JsonElement document) => document.Deserialize(ApiKeys.AuthJsonContext.Default.SigningKeyDocument);
 
     private sealed record RingKey(SymmetricSecurityKey Key, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? AcceptsUntil);
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Aos.Security.Users;
 
 /// <summary>Describes a local user, without anything about the password.</summary>
@@ -59,7 +57,3 @@ internal sealed record UserDocument(
 {
     public User ToUser() => new(Username, Tenant, Roles, CreatedAt, LockedUntil);
 }
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(UserDocument))]
-internal sealed partial class UserJsonContext : JsonSerializerContext;

@@ -49,7 +49,7 @@ public sealed class UserService
         _decoy = new Lazy<UserDocument>(() => NewDocument("decoy", AosTenants.Default, [], Guid.NewGuid().ToString("N"), DateTimeOffset.UnixEpoch));
     }
 
-    private IDocumentStore Store => _catalog.GetDocumentStore(ApiKeys.ApiKeyService.StoreName);
+    private IDocumentStore Store => _catalog.GetDocumentStore(AosIdentityStore.Name);
 
     /// <summary>Creates a user.</summary>
     /// <param name="request">Name, password, tenant and roles.</param>
@@ -194,7 +194,7 @@ public sealed class UserService
         }
     }
 
-    private static JsonElement Serialize(UserDocument document) => JsonSerializer.SerializeToElement(document, UserJsonContext.Default.UserDocument);
+    private static JsonElement Serialize(UserDocument document) => JsonSerializer.SerializeToElement(document, ApiKeys.AuthJsonContext.Default.UserDocument);
 
-    private static UserDocument? Deserialize(JsonElement document) => document.Deserialize(UserJsonContext.Default.UserDocument);
+    private static UserDocument? Deserialize(JsonElement document) => document.Deserialize(ApiKeys.AuthJsonContext.Default.UserDocument);
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Aos.Security;
 using Microsoft.AspNetCore.Authorization;
 
@@ -23,9 +22,8 @@ internal sealed class PermissionHandler : AuthorizationHandler<PermissionRequire
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
-        var roles = context.User.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();
-        var tenant = context.User.FindFirst(AosClaims.Tenant)?.Value;
-        if (AosRoles.Grants(roles, requirement.Permission) && (tenant == AosTenants.Default || AosRoles.Grants(roles, Permissions.TenantsManage)))
+        var user = context.User;
+        if (Callers.Holds(user, requirement.Permission) && (user.FindFirst(AosClaims.Tenant)?.Value == AosTenants.Default || Callers.Holds(user, Permissions.TenantsManage)))
         {
             context.Succeed(requirement);
         }
