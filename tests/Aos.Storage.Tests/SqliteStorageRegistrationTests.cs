@@ -139,7 +139,7 @@ public sealed class SqliteStorageRegistrationTests : IDisposable
 
         public Task<AgentPage> ListAsync(AgentQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string topic, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task SetStatusAsync(AgentId id, Agents.AgentStatus status, string? reason, string? silo, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
@@ -149,6 +149,8 @@ public sealed class SqliteStorageRegistrationTests : IDisposable
 
         public Task<bool> UnsubscribeAsync(AgentId id, string pattern, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<AgentId>> ListIdsAsync(string prefix, string? after, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<AgentId>> ListIdsAsync(string tenant, string prefix, string? after, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AgentRecord> SetGrantsAsync(AgentId id, Agents.AgentGrants grants, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

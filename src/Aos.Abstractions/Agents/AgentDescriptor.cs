@@ -36,4 +36,11 @@ public sealed record AgentDescriptor
     /// <summary>Gets the message types the agent takes from topics and broadcasts; empty for every type.</summary>
     /// <remarks>Published and broadcast messages of other types are not handed to the agent's handlers. Direct sends are not filtered.</remarks>
     [Id(8)] public IReadOnlyList<string> MessageTypes { get; init; } = [];
+
+    /// <summary>Gets the tenant the agent belongs to: only principals and agents of that tenant can reach it.</summary>
+    /// <value>The default is <see cref="Security.AosTenants.Default"/>.</value>
+    [Id(9)] public string Tenant { get; init; } = Security.AosTenants.Default;
+
+    /// <summary>Gets what the agent may touch beyond its own state and the replies it owes; nothing by default.</summary>
+    [Id(10)] public AgentGrants Grants { get; init; } = AgentGrants.None;
 }

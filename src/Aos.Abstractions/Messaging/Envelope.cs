@@ -55,6 +55,10 @@ public sealed record Envelope
     /// <summary>Gets how many times delivery of this message has been attempted before.</summary>
     [Id(13)] public int Attempt { get; init; }
 
+    /// <summary>Gets the tenant the message belongs to: its sender's. It reaches only agents of that tenant.</summary>
+    /// <value>The default is <see cref="Security.AosTenants.Default"/>. The kernel stamps it from the sender; a value given by a client is overwritten.</value>
+    [Id(14)] public string Tenant { get; init; } = Security.AosTenants.Default;
+
     /// <summary>Reads the payload as <typeparamref name="T"/>, with the web defaults of System.Text.Json (camelCase).</summary>
     /// <typeparam name="T">The payload type.</typeparam>
     /// <param name="options">The serializer options; the web defaults when <see langword="null"/>.</param>

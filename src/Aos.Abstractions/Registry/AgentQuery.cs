@@ -11,6 +11,9 @@ public sealed record AgentQuery
     /// <summary>Gets the largest page size accepted.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>Gets the tenant whose agents to list, or <see langword="null"/> for every tenant.</summary>
+    public string? Tenant { get; init; }
+
     /// <summary>Gets the agent type to match, or <see langword="null"/> for any.</summary>
     public string? Type { get; init; }
 

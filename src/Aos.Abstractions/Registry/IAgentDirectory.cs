@@ -35,11 +35,12 @@ public interface IAgentDirectory
     /// <returns>The page.</returns>
     Task<AgentPage> ListAsync(AgentQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists the ids of agents whose subscriptions match a topic exactly.</summary>
+    /// <summary>Lists the ids of a tenant's agents that have a subscription matching a topic.</summary>
+    /// <param name="tenant">The tenant; agents of other tenants never match.</param>
     /// <param name="topic">The topic.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The subscribers, ordered by id.</returns>
-    Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string topic, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default);
 
     /// <summary>Records an agent's status.</summary>
     /// <param name="id">The agent's id.</param>
@@ -73,11 +74,20 @@ public interface IAgentDirectory
     /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
     Task<bool> UnsubscribeAsync(AgentId id, string pattern, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists the ids of agents whose id starts with a prefix, in id order, one page at a time.</summary>
+    /// <summary>Lists the ids of a tenant's agents whose id starts with a prefix, in id order, one page at a time.</summary>
+    /// <param name="tenant">The tenant; agents of other tenants are not listed.</param>
     /// <param name="prefix">The prefix; empty for every agent.</param>
     /// <param name="after">The last id of the previous page, or <see langword="null"/> for the first page.</param>
     /// <param name="limit">The page size.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The ids.</returns>
-    Task<IReadOnlyList<AgentId>> ListIdsAsync(string prefix, string? after, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AgentId>> ListIdsAsync(string tenant, string prefix, string? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces an agent's grants, durably.</summary>
+    /// <param name="id">The agent.</param>
+    /// <param name="grants">The new grants.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The updated record.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
+    Task<AgentRecord> SetGrantsAsync(AgentId id, AgentGrants grants, CancellationToken cancellationToken = default);
 }

@@ -23,7 +23,11 @@ internal sealed partial class AgentGrain
         for (var i = 0; i < messages.Length; i++)
         {
             var message = messages[i];
-            if (await IsDuplicateAsync(message, receipts?[i]))
+            if (IsForeign(message))
+            {
+                results[i] = new DeliveryResult(message.Id, HistoryOutcome.Refused, $"No agent '{_id}' is registered in tenant '{message.Tenant}'.");
+            }
+            else if (await IsDuplicateAsync(message, receipts?[i]))
             {
                 results[i] = new DeliveryResult(message.Id, HistoryOutcome.Duplicate);
             }

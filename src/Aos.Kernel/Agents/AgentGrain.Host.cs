@@ -39,6 +39,7 @@ internal sealed partial class AgentGrain
             Id = Guid.CreateVersion7(now).ToString("N"),
             Type = "aos.wake-up",
             Source = "aos.scheduler",
+            Tenant = _descriptor!.Tenant,
             Target = _id,
             Timestamp = now,
             Payload = JsonSerializer.SerializeToElement(new { name }, JsonSerializerOptions.Web),
@@ -86,10 +87,27 @@ internal sealed partial class AgentGrain
             : await _directory.UnsubscribeAsync(_id, pattern, cancellationToken);
         if (changed && await _directory.GetAsync(_id, cancellationToken) is { } record)
         {
-            _descriptor = record.Descriptor;
+            UseDescriptor(record.Descriptor);
         }
 
         return changed;
+    }
+
+    public async Task RefreshDescriptorAsync()
+    {
+        if (!_unregistered && await _directory.GetAsync(_id) is { } record)
+        {
+            UseDescriptor(record.Descriptor);
+        }
+    }
+
+    private void UseDescriptor(Aos.Agents.AgentDescriptor descriptor)
+    {
+        _descriptor = descriptor;
+        if (_context is not null)
+        {
+            _context.Descriptor = descriptor;
+        }
     }
 
     /// <summary>Counts the reply of a request that missed its deadline when it arrives; the caller has moved on, so it is dropped.</summary>

@@ -19,6 +19,7 @@ internal sealed partial class AgentGrain
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfUnavailable();
+        ThrowIfForeign(message);
         if (await IsDuplicateAsync(message))
         {
             return new DeliveryResult(message.Id, HistoryOutcome.Duplicate);
@@ -32,6 +33,7 @@ internal sealed partial class AgentGrain
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfUnavailable();
+        ThrowIfForeign(message);
         receipt = CanSettle ? receipt : null;
         if (await IsDuplicateAsync(message, receipt))
         {
@@ -68,6 +70,17 @@ internal sealed partial class AgentGrain
         return true;
     }
 
+    /// <summary>Tells whether a message comes from another tenant than the agent's: to its sender, the agent does not exist.</summary>
+    private bool IsForeign(Envelope message) => !string.Equals(message.Tenant, _descriptor!.Tenant, StringComparison.Ordinal);
+
+    private void ThrowIfForeign(Envelope message)
+    {
+        if (IsForeign(message))
+        {
+            throw new AgentNotFoundException(_id.Value);
+        }
+    }
+
     private bool IsFiltered(Envelope message)
     {
         var types = _descriptor!.MessageTypes;
@@ -78,6 +91,8 @@ internal sealed partial class AgentGrain
     public async Task<JsonElement?> RequestAsync(Envelope request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ThrowIfUnavailable();
+        ThrowIfForeign(request);
         var (_, reply, error) = await RunTurnAsync(request, TurnKind.Request, receipt: null);
         return error switch
         {

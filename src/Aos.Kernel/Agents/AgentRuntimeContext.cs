@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aos.Agents;
 using Aos.Messaging;
+using Aos.Security;
 using Aos.Storage;
 
 namespace Aos.Kernel.Agents;
@@ -32,7 +33,8 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         Reset(state);
     }
 
-    public AgentDescriptor Descriptor { get; }
+    /// <summary>Gets the agent's descriptor; the hosting grain replaces it when the agent's subscriptions or grants change.</summary>
+    public AgentDescriptor Descriptor { get; set; }
 
     public Envelope? CurrentMessage { get; private set; }
 
@@ -113,12 +115,13 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDetached();
-        if (message.Target is null)
+        if (message.Target is not { } target)
         {
             throw new AosValidationException("A message sent to an agent needs a Target.") { Field = "target" };
         }
 
-        PendingMessages.Add(_host.PrepareOutgoing(message with { Topic = null }));
+        EnsureMayReach(target, "send to");
+        PendingMessages.Add(_host.PrepareOutgoing(message with { Topic = null, Tenant = Descriptor.Tenant }));
         return ValueTask.CompletedTask;
     }
 
@@ -127,7 +130,12 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDetached();
         TopicPattern.ValidateTopic(message.Topic);
-        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null }));
+        if (!Descriptor.Grants.AllowsPublish(message.Topic!))
+        {
+            throw Denied($"publish on topic '{message.Topic}'", "a topic pattern that matches it to grants.topics");
+        }
+
+        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Tenant = Descriptor.Tenant }));
         return ValueTask.CompletedTask;
     }
 
@@ -136,8 +144,13 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(idPrefix);
         ThrowIfDetached();
+        if (!Descriptor.Grants.AllowsBroadcast(idPrefix))
+        {
+            throw Denied($"broadcast to the agents whose id starts with '{idPrefix}'", $"'{idPrefix}*' (or a shorter prefix ending in '*') to grants.agents");
+        }
+
         var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { [Kernel.Messaging.MessageBus.BroadcastHeader] = idPrefix };
-        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Topic = null, Headers = headers }));
+        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Topic = null, Headers = headers, Tenant = Descriptor.Tenant }));
         return ValueTask.CompletedTask;
     }
 
@@ -145,7 +158,12 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ThrowIfDetached();
         TopicPattern.ValidatePattern(pattern);
-        return _host.ChangeSubscriptionAsync(pattern, subscribe: true, cancellationToken);
+        if (!Descriptor.Grants.AllowsSubscribe(pattern!))
+        {
+            throw Denied($"subscribe to '{pattern}'", "a topic pattern that covers it to grants.topics");
+        }
+
+        return _host.ChangeSubscriptionAsync(pattern!, subscribe: true, cancellationToken);
     }
 
     public ValueTask<bool> UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)
@@ -159,12 +177,13 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfDetached();
-        if (request.Target is null)
+        if (request.Target is not { } target)
         {
             throw new AosValidationException("A request needs a Target.") { Field = "target" };
         }
 
-        return _host.RequestAsync(request, timeout, cancellationToken);
+        EnsureMayReach(target, "send a request to");
+        return _host.RequestAsync(request with { Tenant = Descriptor.Tenant }, timeout, cancellationToken);
     }
 
     public ValueTask ScheduleWakeUpAsync(string name, TimeSpan dueTime, TimeSpan? period = null, CancellationToken cancellationToken = default)
@@ -208,6 +227,24 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
 
         return _host.ApplyWakeUpAsync(change, cancellationToken);
     }
+
+    /// <summary>Refuses a message to another agent unless the agent's grants name it; answering whoever sent the current message needs no grant.</summary>
+    private void EnsureMayReach(AgentId target, string what)
+    {
+        if (!Descriptor.Grants.AllowsAgent(target) && !IsReplyTo(target))
+        {
+            throw Denied($"{what} agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents");
+        }
+    }
+
+    private bool IsReplyTo(AgentId target) =>
+        CurrentMessage is { Source: { } source } current && string.Equals(source, target.Value, StringComparison.Ordinal) && current.Tenant == Descriptor.Tenant;
+
+    private AgentGrantException Denied(string what, string fix) =>
+        new($"Agent '{Descriptor.Id}' may not {what}: it is outside the agent's grants. An operator can add {fix} with PUT /v1/agents/{Descriptor.Id}/grants.")
+        {
+            AgentId = Descriptor.Id.Value,
+        };
 
     private void ThrowIfDetached()
     {

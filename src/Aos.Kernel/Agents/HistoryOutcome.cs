@@ -18,6 +18,9 @@ public static class HistoryOutcome
     /// <summary>A message of a batch that was rolled back because another message of it failed; it is delivered again on its own.</summary>
     public const string NotKept = "not-kept";
 
+    /// <summary>A message of another tenant than the agent's: to its sender the agent does not exist, so it is dead-lettered as target-not-found.</summary>
+    public const string Refused = "refused";
+
     /// <summary>A published or broadcast message of a type the agent does not take; its handlers did not see it.</summary>
     public const string Filtered = "filtered";
 }

@@ -48,4 +48,9 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <returns>A task that completes when the deletion is durable.</returns>
     [Alias("delete")]
     Task DeleteAsync();
+
+    /// <summary>Rereads the agent's descriptor from the directory, so that changed grants apply from its next system call.</summary>
+    /// <returns>A task that completes when the descriptor is reread.</returns>
+    [Alias("refresh-descriptor")]
+    Task RefreshDescriptorAsync();
 }

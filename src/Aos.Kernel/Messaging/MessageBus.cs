@@ -101,7 +101,7 @@ public sealed class MessageBus
         return RouteAsync(Prepare(message with { Topic = null }), admitOverCapacity: false, cancellationToken);
     }
 
-    /// <summary>Publishes a message on <see cref="Envelope.Topic"/> to every agent whose subscription matches, but its sender.</summary>
+    /// <summary>Publishes a message on <see cref="Envelope.Topic"/> to every agent of its tenant whose subscription matches, but its sender.</summary>
     /// <param name="message">The message.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>What was accepted; no recipients when nobody subscribes.</returns>
@@ -114,7 +114,7 @@ public sealed class MessageBus
         return RouteAsync(Prepare(message with { Target = null }), admitOverCapacity: false, cancellationToken);
     }
 
-    /// <summary>Sends a message to every agent whose id starts with a prefix, but its sender.</summary>
+    /// <summary>Sends a message to every agent of its tenant whose id starts with a prefix, but its sender.</summary>
     /// <param name="message">The message.</param>
     /// <param name="idPrefix">The agent-id prefix; empty for every agent.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -278,7 +278,7 @@ public sealed class MessageBus
             // Duplicates too: a retry after a failed history write records it then (the history ignores ids it has).
             if (accepted.Count + duplicates.Count > 0)
             {
-                history.Add((message, [.. accepted, .. duplicates]));
+                history.Add((InTenantScope(message), [.. accepted, .. duplicates]));
             }
 
             receipts.Add(new PublishReceipt(message.Id, accepted, duplicates));
@@ -321,7 +321,7 @@ public sealed class MessageBus
         var sender = message.Source;
         if (message.Topic is { } topic)
         {
-            var subscribers = await _directory.GetSubscribersAsync(topic, cancellationToken).ConfigureAwait(false);
+            var subscribers = await _directory.GetSubscribersAsync(message.Tenant, topic, cancellationToken).ConfigureAwait(false);
             return [.. subscribers.Where(s => !string.Equals(s.Value, sender, StringComparison.Ordinal))];
         }
 
@@ -330,7 +330,7 @@ public sealed class MessageBus
         string? after = null;
         while (true)
         {
-            var page = await _directory.ListIdsAsync(prefix, after, BroadcastPage, cancellationToken).ConfigureAwait(false);
+            var page = await _directory.ListIdsAsync(message.Tenant, prefix, after, BroadcastPage, cancellationToken).ConfigureAwait(false);
             recipients.AddRange(page.Where(id => !string.Equals(id.Value, sender, StringComparison.Ordinal)));
             if (page.Count < BroadcastPage)
             {
@@ -363,9 +363,19 @@ public sealed class MessageBus
             throw new AosValidationException($"The message expired at {message.ExpiresAt:O}, before it was sent; give a later expiry or a positive time to live.") { Field = "expiresAt" };
         }
 
+        if (message.Tenant != Security.AosTenants.Default)
+        {
+            Security.AosTenants.Validate(message.Tenant);
+        }
+
         if (message.ConversationId is { Length: > 256 })
         {
             throw new AosValidationException("A conversation id must be at most 256 characters.") { Field = "conversationId" };
+        }
+
+        if (message.ConversationId is { } conversation && conversation.Any(char.IsControl))
+        {
+            throw new AosValidationException("A conversation id must not hold control characters.") { Field = "conversationId" };
         }
 
         if (message.Payload is { } payload && JsonMarshal.GetRawUtf8Value(payload).Length is var size && size > _kernel.MaxPayloadBytes)
@@ -377,6 +387,12 @@ public sealed class MessageBus
             };
         }
     }
+
+    /// <summary>Gives a message its conversation as the conversation store keys it: equal conversation ids of two tenants are two conversations.</summary>
+    private static Envelope InTenantScope(Envelope message) =>
+        message.ConversationId is { } conversation && message.Tenant != Security.AosTenants.Default
+            ? message with { ConversationId = Security.AosTenants.Scope(message.Tenant, conversation) }
+            : message;
 
     private static string Kind(Envelope message) =>
         message.Target is not null ? "send" : message.Topic is not null ? "publish" : "broadcast";

@@ -196,6 +196,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
 
         var errors = new string?[live.Count];
         var notKept = new bool[live.Count];
+        var refused = new bool[live.Count];
         var settled = new bool[live.Count];
         try
         {
@@ -207,8 +208,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
                     _settling is null ? null : [.. live.Select(_settling.ReceiptFor)]);
             for (var i = 0; i < live.Count; i++)
             {
-                errors[i] = results[i].Outcome is HistoryOutcome.Failed or HistoryOutcome.NotKept ? results[i].Error ?? "The handler failed." : null;
+                errors[i] = results[i].Outcome is HistoryOutcome.Failed or HistoryOutcome.NotKept or HistoryOutcome.Refused ? results[i].Error ?? "The handler failed." : null;
                 notKept[i] = results[i].Outcome == HistoryOutcome.NotKept;
+                refused[i] = results[i].Outcome == HistoryOutcome.Refused;
                 settled[i] = results[i].Settled && _settling is not null;
             }
         }
@@ -227,7 +229,10 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         }
 
         // Settled together, so that a batch's delivered marks share one group commit.
-        await Task.WhenAll(live.Select((message, i) => settled[i] ? SettledInTurn(message) : SettleAsync(message, null, errors[i], notKept[i])));
+        await Task.WhenAll(live.Select((message, i) =>
+            settled[i] ? SettledInTurn(message)
+            : refused[i] ? SettleAsync(message, DeadLetterReasons.TargetNotFound, errors[i])
+            : SettleAsync(message, null, errors[i], notKept[i])));
     }
 
     /// <summary>Finishes a delivery whose delivered mark the recipient's turn committed: nothing is left to write.</summary>

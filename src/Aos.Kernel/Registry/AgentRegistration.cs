@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aos.Agents;
 
 namespace Aos.Kernel.Registry;
 
@@ -22,6 +23,9 @@ public sealed record AgentRegistration
 
     /// <summary>Gets the message types the agent takes from topics and broadcasts; none for every type.</summary>
     public IReadOnlyList<string>? MessageTypes { get; init; }
+
+    /// <summary>Gets what the agent may touch beyond its own state; nothing when absent.</summary>
+    public AgentGrants? Grants { get; init; }
 
     /// <summary>Gets the agent's configuration.</summary>
     public IReadOnlyDictionary<string, JsonElement>? Config { get; init; }

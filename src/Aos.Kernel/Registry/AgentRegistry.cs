@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aos.Agents;
 using Aos.Kernel.Agents;
 using Aos.Registry;
+using Aos.Security;
 using Aos.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -57,24 +58,35 @@ public sealed class AgentRegistry
         _options = options.Value;
     }
 
-    /// <summary>Registers one agent.</summary>
+    /// <summary>Registers one agent in the default tenant.</summary>
     /// <param name="registration">The agent to register.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The stored descriptor.</returns>
     /// <exception cref="AosValidationException">The registration is invalid; nothing was changed.</exception>
     /// <exception cref="AgentConflictException">The id is taken; nothing was changed.</exception>
     public async Task<AgentDescriptor> RegisterAsync(AgentRegistration registration, CancellationToken cancellationToken = default) =>
-        (await RegisterAsync([registration], cancellationToken))[0];
+        (await RegisterAsync([registration], AosTenants.Default, cancellationToken))[0];
 
-    /// <summary>Registers several agents, all or none.</summary>
+    /// <summary>Registers several agents in the default tenant, all or none.</summary>
     /// <param name="registrations">The agents to register.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The stored descriptors, in order.</returns>
     /// <exception cref="AosValidationException">A registration is invalid; nothing was changed.</exception>
     /// <exception cref="AgentConflictException">An id is taken; nothing was changed.</exception>
-    public async Task<IReadOnlyList<AgentDescriptor>> RegisterAsync(IReadOnlyList<AgentRegistration> registrations, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AgentDescriptor>> RegisterAsync(IReadOnlyList<AgentRegistration> registrations, CancellationToken cancellationToken = default) =>
+        RegisterAsync(registrations, AosTenants.Default, cancellationToken);
+
+    /// <summary>Registers several agents in a tenant, all or none.</summary>
+    /// <param name="registrations">The agents to register.</param>
+    /// <param name="tenant">The tenant the agents belong to.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The stored descriptors, in order.</returns>
+    /// <exception cref="AosValidationException">A registration or the tenant is invalid; nothing was changed.</exception>
+    /// <exception cref="AgentConflictException">An id is taken, in this tenant or another (ids are unique across tenants); nothing was changed.</exception>
+    public async Task<IReadOnlyList<AgentDescriptor>> RegisterAsync(IReadOnlyList<AgentRegistration> registrations, string tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registrations);
+        AosTenants.Validate(tenant);
         if (registrations.Count == 0)
         {
             throw new AosValidationException("Nothing to register: give at least one agent.");
@@ -85,7 +97,7 @@ public sealed class AgentRegistry
         var seen = new HashSet<AgentId>();
         foreach (var registration in registrations)
         {
-            var descriptor = Validate(registration, now);
+            var descriptor = Validate(registration, now) with { Tenant = tenant };
             if (!seen.Add(descriptor.Id))
             {
                 throw new AosValidationException($"The agent id '{descriptor.Id}' appears twice in one registration; each agent needs its own id.") { Field = "id" };
@@ -108,9 +120,17 @@ public sealed class AgentRegistry
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the deletion is durable.</returns>
     /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
-    public async Task DeregisterAsync(AgentId id, CancellationToken cancellationToken = default)
+    public Task DeregisterAsync(AgentId id, CancellationToken cancellationToken = default) => DeregisterAsync(id, tenant: null, cancellationToken);
+
+    /// <summary>Stops an agent of a tenant and deletes it with all its state, journal and wake-ups.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="tenant">The tenant the caller acts in; <see langword="null"/> for any.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the deletion is durable.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered in the tenant.</exception>
+    public async Task DeregisterAsync(AgentId id, string? tenant, CancellationToken cancellationToken = default)
     {
-        _ = await _directory.GetAsync(id, cancellationToken) ?? throw new AgentNotFoundException(id.Value);
+        _ = await FindAsync(id, tenant, cancellationToken);
         await _grains.GetGrain<IAgentGrain>(id.Value).DeleteAsync().WaitAsync(cancellationToken);
         await _directory.RemoveAsync(id, cancellationToken);
     }
@@ -120,9 +140,17 @@ public sealed class AgentRegistry
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The agent.</returns>
     /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
-    public async Task<AgentInfo> GetAsync(AgentId id, CancellationToken cancellationToken = default)
+    public Task<AgentInfo> GetAsync(AgentId id, CancellationToken cancellationToken = default) => GetAsync(id, tenant: null, cancellationToken);
+
+    /// <summary>Gets an agent of a tenant with its status and counters, without waking it.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="tenant">The tenant the caller acts in; <see langword="null"/> for any.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The agent.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered in the tenant.</exception>
+    public async Task<AgentInfo> GetAsync(AgentId id, string? tenant, CancellationToken cancellationToken = default)
     {
-        var record = await _directory.GetAsync(id, cancellationToken) ?? throw new AgentNotFoundException(id.Value);
+        var record = await FindAsync(id, tenant, cancellationToken);
         var (state, error) = await TryReadStateAsync(id);
         return new AgentInfo
         {
@@ -170,9 +198,20 @@ public sealed class AgentRegistry
     /// <returns>The context.</returns>
     /// <exception cref="AgentNotFoundException">The agent is not registered.</exception>
     /// <exception cref="AgentUnavailableException">The agent's state cannot be loaded.</exception>
-    public async Task<AgentContextSnapshot> GetContextAsync(AgentId id, int limit = 100, CancellationToken cancellationToken = default)
+    public Task<AgentContextSnapshot> GetContextAsync(AgentId id, int limit = 100, CancellationToken cancellationToken = default) =>
+        GetContextAsync(id, tenant: null, limit, cancellationToken);
+
+    /// <summary>Reads the context of an agent of a tenant as last persisted, without waking it.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="tenant">The tenant the caller acts in; <see langword="null"/> for any.</param>
+    /// <param name="limit">The most history entries, memory items and decisions to read.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The context.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered in the tenant.</exception>
+    /// <exception cref="AgentUnavailableException">The agent's state cannot be loaded.</exception>
+    public async Task<AgentContextSnapshot> GetContextAsync(AgentId id, string? tenant, int limit = 100, CancellationToken cancellationToken = default)
     {
-        _ = await _directory.GetAsync(id, cancellationToken) ?? throw new AgentNotFoundException(id.Value);
+        _ = await FindAsync(id, tenant, cancellationToken);
         var (state, error) = await TryReadStateAsync(id);
         if (error is not null)
         {
@@ -193,6 +232,44 @@ public sealed class AgentRegistry
             Memory = [.. (await memory).Select(e => JsonSerializer.Deserialize(e.Data, KernelJsonContext.Default.MemoryItem)!)],
             Decisions = [.. (await decisions).Select(e => JsonSerializer.Deserialize(e.Data, KernelJsonContext.Default.DecisionRecord)!)],
         };
+    }
+
+    /// <summary>Replaces the grants of an agent of a tenant; they apply from the agent's next system call.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="grants">The new grants.</param>
+    /// <param name="tenant">The tenant the caller acts in; <see langword="null"/> for any.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The agent's updated descriptor.</returns>
+    /// <exception cref="AosValidationException">A grant is not valid; nothing was changed.</exception>
+    /// <exception cref="AgentNotFoundException">The agent is not registered in the tenant.</exception>
+    public async Task<AgentDescriptor> SetGrantsAsync(AgentId id, AgentGrants grants, string? tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        grants = Normalize(grants);
+        _ = await FindAsync(id, tenant, cancellationToken);
+        var record = await _directory.SetGrantsAsync(id, grants, cancellationToken);
+        await _grains.GetGrain<IAgentGrain>(id.Value).RefreshDescriptorAsync().WaitAsync(cancellationToken);
+        return record.Descriptor;
+    }
+
+    /// <summary>Gets an agent's record when it belongs to the tenant; to a caller of another tenant, it does not exist.</summary>
+    private async Task<AgentRecord> FindAsync(AgentId id, string? tenant, CancellationToken cancellationToken)
+    {
+        var record = await _directory.GetAsync(id, cancellationToken);
+        return record is not null && (tenant is null || string.Equals(record.Descriptor.Tenant, tenant, StringComparison.Ordinal))
+            ? record
+            : throw new AgentNotFoundException(id.Value);
+    }
+
+    private static AgentGrants Normalize(AgentGrants grants)
+    {
+        var normalized = grants with
+        {
+            Agents = Names(grants.Agents, "grants.agents"),
+            Topics = Names(grants.Topics, "grants.topics"),
+        };
+        normalized.Validate();
+        return normalized;
     }
 
     private async Task<(AgentState? State, string? Error)> TryReadStateAsync(AgentId id)
@@ -233,6 +310,7 @@ public sealed class AgentRegistry
             Subscriptions = Patterns(registration.Subscriptions),
             MessageTypes = Names(registration.MessageTypes, "messageTypes"),
             Config = registration.Config ?? new Dictionary<string, JsonElement>(),
+            Grants = registration.Grants is { } grants ? Normalize(grants) : AgentGrants.None,
             CreatedAt = now,
         };
         type.Validate?.Invoke(_services, descriptor);

@@ -32,6 +32,12 @@ public sealed record AgentView
     /// <summary>Gets the agent's configuration.</summary>
     public required IReadOnlyDictionary<string, JsonElement> Config { get; init; }
 
+    /// <summary>Gets the tenant the agent belongs to.</summary>
+    public string Tenant { get; init; } = Aos.Security.AosTenants.Default;
+
+    /// <summary>Gets what the agent may touch beyond its own state.</summary>
+    public AgentGrants Grants { get; init; } = AgentGrants.None;
+
     /// <summary>Gets when the agent was registered.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -62,6 +68,8 @@ public sealed record AgentView
         Capabilities = descriptor.Capabilities,
         Subscriptions = descriptor.Subscriptions,
         MessageTypes = descriptor.MessageTypes,
+        Tenant = descriptor.Tenant,
+        Grants = descriptor.Grants,
         Config = descriptor.Config,
         CreatedAt = descriptor.CreatedAt,
         Status = status,

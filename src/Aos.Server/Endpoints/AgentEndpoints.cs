@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Aos.Agents;
 using Aos.Kernel.Agents;
@@ -38,15 +39,15 @@ internal static class AgentEndpoints
             .WithName("ListAgents").WithSummary("Lists agents, filtered by type, capability and status, one page at a time.")
             .RequirePermission(Permissions.AgentsRead);
 
-        v1.MapGet("/agents/{id}", async (string id, AgentRegistry registry, CancellationToken cancellationToken) =>
-            TypedResults.Ok(AgentView.From(await registry.GetAsync(AgentId.Parse(id), cancellationToken))))
+        v1.MapGet("/agents/{id}", async (string id, ClaimsPrincipal caller, AgentRegistry registry, CancellationToken cancellationToken) =>
+            TypedResults.Ok(AgentView.From(await registry.GetAsync(AgentId.Parse(id), Callers.TenantOf(caller), cancellationToken))))
             .WithName("GetAgent").WithSummary("Gets an agent with its status and counters, without waking it.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.AgentsRead);
 
-        v1.MapDelete("/agents/{id}", async (string id, AgentRegistry registry, CancellationToken cancellationToken) =>
+        v1.MapDelete("/agents/{id}", async (string id, ClaimsPrincipal caller, AgentRegistry registry, CancellationToken cancellationToken) =>
         {
-            await registry.DeregisterAsync(AgentId.Parse(id), cancellationToken);
+            await registry.DeregisterAsync(AgentId.Parse(id), Callers.TenantOf(caller), cancellationToken);
             return TypedResults.NoContent();
         }).WithName("DeregisterAgent").WithSummary("Stops an agent and deletes it with all its state.")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -62,15 +63,27 @@ internal static class AgentEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapGet("/agents/{id}/context", async (string id, int? limit, AgentRegistry registry, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await registry.GetContextAsync(AgentId.Parse(id), Math.Clamp(limit ?? 100, 1, 1000), cancellationToken)))
+        v1.MapGet("/agents/{id}/context", async (string id, int? limit, ClaimsPrincipal caller, AgentRegistry registry, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await registry.GetContextAsync(AgentId.Parse(id), Callers.TenantOf(caller), Math.Clamp(limit ?? 100, 1, 1000), cancellationToken)))
             .WithName("GetAgentContext").WithSummary("Reads an agent's context: values, counters, goals, history, memory and decisions.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.AgentsRead);
+
+        v1.MapGet("/agents/{id}/grants", async (string id, ClaimsPrincipal caller, AgentRegistry registry, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await registry.GetAsync(AgentId.Parse(id), Callers.TenantOf(caller), cancellationToken)).Descriptor.Grants))
+            .WithName("GetAgentGrants").WithSummary("Reads what an agent may touch beyond its own state: the agents it may message and the topics it may use.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.AgentsRead);
+
+        v1.MapPut("/agents/{id}/grants", async (string id, AgentGrants body, ClaimsPrincipal caller, AgentRegistry registry, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await registry.SetGrantsAsync(AgentId.Parse(id), body, Callers.TenantOf(caller), cancellationToken)).Grants))
+            .WithName("SetAgentGrants").WithSummary("Replaces an agent's grants; they apply from its next system call. Grants never reach another tenant.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.AgentsWrite);
         return app;
     }
 
-    private static async Task<IResult> RegisterAsync(JsonElement body, AgentRegistry registry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    private static async Task<IResult> RegisterAsync(JsonElement body, ClaimsPrincipal caller, AgentRegistry registry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         // A misspelled field (say "capabilites") is refused by name instead of being silently dropped.
         var options = _strictOptions ??= new JsonSerializerOptions(json.Value.SerializerOptions)
@@ -80,17 +93,17 @@ internal static class AgentEndpoints
         switch (body.ValueKind)
         {
             case JsonValueKind.Object:
-                var descriptor = await registry.RegisterAsync(Read<AgentRegistration>(body, options), cancellationToken);
+                var descriptor = (await registry.RegisterAsync([Read<AgentRegistration>(body, options)], Callers.TenantOf(caller), cancellationToken))[0];
                 return TypedResults.Created($"/v1/agents/{descriptor.Id}", AgentView.From(descriptor));
             case JsonValueKind.Array:
-                var descriptors = await registry.RegisterAsync(Read<List<AgentRegistration>>(body, options), cancellationToken);
+                var descriptors = await registry.RegisterAsync(Read<List<AgentRegistration>>(body, options), Callers.TenantOf(caller), cancellationToken);
                 return TypedResults.Created("/v1/agents", descriptors.Select(d => AgentView.From(d)).ToList());
             default:
                 throw new AosValidationException("The body must be an agent object {\"id\", \"type\", …} or an array of them.");
         }
     }
 
-    private static async Task<AgentListResponse> ListAsync(string? type, string? capability, string? status, string? after, int? limit, AgentRegistry registry, CancellationToken cancellationToken)
+    private static async Task<AgentListResponse> ListAsync(string? type, string? capability, string? status, string? after, int? limit, ClaimsPrincipal caller, AgentRegistry registry, CancellationToken cancellationToken)
     {
         AgentStatus? parsedStatus = null;
         if (!string.IsNullOrEmpty(status))
@@ -101,24 +114,25 @@ internal static class AgentEndpoints
         }
 
         var page = await registry.ListAsync(
-            new AgentQuery { Type = type, Capability = capability, Status = parsedStatus, After = after, Limit = limit ?? 100 },
+            new AgentQuery { Tenant = Callers.TenantOf(caller), Type = type, Capability = capability, Status = parsedStatus, After = after, Limit = limit ?? 100 },
             cancellationToken);
         return new AgentListResponse([.. page.Items.Select(AgentView.From)], page.Next);
     }
 
-    private static async Task<IResult> SendEventAsync(string id, SendEventRequest body, AgentClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> SendEventAsync(string id, SendEventRequest body, ClaimsPrincipal caller, AgentClient client, CancellationToken cancellationToken)
     {
         var target = AgentId.Parse(id);
         var message = client.CreateMessage(RequireType(body.Type), body.Payload, "api", body.Id) with
         {
             Priority = body.Priority ?? Messaging.MessagePriority.Normal,
             CorrelationId = body.CorrelationId,
+            Tenant = Callers.TenantOf(caller),
         };
         var result = await client.SendAsync(target, message, cancellationToken);
         return TypedResults.Accepted($"/v1/agents/{target}/context", new SendEventResponse(result.MessageId, result.Outcome, result.Error));
     }
 
-    private static async Task<SendRequestResponse> SendRequestAsync(string id, SendRequestRequest body, AgentClient client, CancellationToken cancellationToken)
+    private static async Task<SendRequestResponse> SendRequestAsync(string id, SendRequestRequest body, ClaimsPrincipal caller, AgentClient client, CancellationToken cancellationToken)
     {
         var target = AgentId.Parse(id);
         if (body.TimeoutMs is <= 0)
@@ -126,7 +140,7 @@ internal static class AgentEndpoints
             throw new AosValidationException("timeoutMs must be greater than zero.") { Field = "timeoutMs" };
         }
 
-        var request = client.CreateMessage(RequireType(body.Type), body.Payload, "api", body.Id);
+        var request = client.CreateMessage(RequireType(body.Type), body.Payload, "api", body.Id) with { Tenant = Callers.TenantOf(caller) };
         var timeout = body.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
         var reply = await client.RequestAsync(target, request, timeout, cancellationToken);
         return new SendRequestResponse(request.Id, reply);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Aos.Conversations;
 using Aos.Kernel.Messaging;
 using Aos.Messaging;
@@ -20,34 +21,34 @@ internal static class MessageEndpoints
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Messages");
-        v1.MapPost("/topics/{topic}/messages", async (string topic, PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/topics/{topic}/messages", async (string topic, PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            var receipt = await bus.PublishAsync(Envelope(body, bus) with { Topic = topic }, cancellationToken);
+            var receipt = await bus.PublishAsync(Envelope(body, caller, bus) with { Topic = topic }, cancellationToken);
             return Accepted(receipt);
         }).WithName("PublishMessage").WithSummary("Publishes a message on a topic; answers once it is durable for every subscriber.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            var receipt = await bus.SendAsync(Envelope(body, bus) with { Target = AgentId.Parse(id) }, cancellationToken);
+            var receipt = await bus.SendAsync(Envelope(body, caller, bus) with { Target = AgentId.Parse(id) }, cancellationToken);
             return Accepted(receipt);
         }).WithName("SendMessage").WithSummary("Sends a message to an agent through the durable bus; answers once it is durable, before it is processed.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapPost("/broadcasts", async (PostMessageRequest body, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/broadcasts", async (PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            var receipt = await bus.BroadcastAsync(Envelope(body, bus), body.Prefix ?? string.Empty, cancellationToken);
+            var receipt = await bus.BroadcastAsync(Envelope(body, caller, bus), body.Prefix ?? string.Empty, cancellationToken);
             return Accepted(receipt);
         }).WithName("BroadcastMessage").WithSummary("Sends a message to every agent whose id starts with 'prefix' (all agents when absent), but its sender.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapGet("/messages/{id}", async (string id, int? waitMs, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapGet("/messages/{id}", async (string id, int? waitMs, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
         {
             if (waitMs is < 0 or > MaxWaitMs)
             {
@@ -57,12 +58,13 @@ internal static class MessageEndpoints
             var records = waitMs is > 0
                 ? await bus.WaitForSettledAsync(id, TimeSpan.FromMilliseconds(waitMs.Value), cancellationToken)
                 : await bus.GetAsync(id, cancellationToken);
+            records = InTenant(records, caller);
             return records.Count == 0 ? throw NotFound(id) : TypedResults.Ok(MessageView.From(records));
         }).WithName("GetMessage").WithSummary("Gets a message's status for each recipient; with waitMs, first waits up to that long until none is pending.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.MessagesRead);
 
-        v1.MapGet("/dead-letters", async (string? after, int? limit, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapGet("/dead-letters", async (string? after, int? limit, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
         {
             long? cursor = null;
             if (!string.IsNullOrEmpty(after))
@@ -73,12 +75,17 @@ internal static class MessageEndpoints
             }
 
             var page = await bus.ListDeadLettersAsync(cursor, limit ?? 100, cancellationToken);
-            return new DeadLetterListResponse([.. page.Items.Select(DeadLetterView.From)], page.Next?.ToString(CultureInfo.InvariantCulture));
-        }).WithName("ListDeadLetters").WithSummary("Lists dead letters, oldest first, with the reason and last error.")
+            return new DeadLetterListResponse([.. InTenant(page.Items, caller).Select(DeadLetterView.From)], page.Next?.ToString(CultureInfo.InvariantCulture));
+        }).WithName("ListDeadLetters").WithSummary("Lists the dead letters of the caller's tenant, oldest first, with the reason and last error; a page may hold fewer than 'limit'.")
             .RequirePermission(Permissions.MessagesRead);
 
-        v1.MapPost("/dead-letters/{id}/replay", async (string id, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/dead-letters/{id}/replay", async (string id, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
         {
+            if (InTenant(await bus.GetAsync(id, cancellationToken), caller).Count == 0)
+            {
+                throw NotFound(id);
+            }
+
             var replayed = await bus.ReplayAsync(id, cancellationToken);
             if (replayed == 0)
             {
@@ -92,35 +99,37 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.MessagesReplay);
 
-        v1.MapGet("/conversations/{id}", async (string id, int? limit, IConversationStore conversations, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await conversations.GetAsync(id, Math.Clamp(limit ?? 100, 0, 1000), cancellationToken)
-                ?? throw new ConversationNotFoundException($"No conversation '{id}' exists. A conversation starts with its first message or when its required roles are set.")))
+        v1.MapGet("/conversations/{id}", async (string id, int? limit, ClaimsPrincipal caller, IConversationStore conversations, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await conversations.GetAsync(Scoped(id, caller), Math.Clamp(limit ?? 100, 0, 1000), cancellationToken)
+                ?? throw new ConversationNotFoundException($"No conversation '{id}' exists. A conversation starts with its first message or when its required roles are set.")) with { Id = id }))
             .WithName("GetConversation").WithSummary("Gets a conversation: status, participants, required roles, sign-offs and its newest messages in order.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.MessagesRead);
 
-        v1.MapPut("/conversations/{id}/required-roles", async (string id, RequiredRolesRequest body, IConversationStore conversations, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await conversations.RequireRolesAsync(id, body.Roles ?? [], cancellationToken)))
+        v1.MapPut("/conversations/{id}/required-roles", async (string id, RequiredRolesRequest body, ClaimsPrincipal caller, IConversationStore conversations, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await conversations.RequireRolesAsync(Scoped(id, caller), body.Roles ?? [], cancellationToken) with { Id = id }))
             .WithName("SetConversationRoles").WithSummary("Sets the roles that must sign off a conversation before it completes.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequirePermission(Permissions.ConversationsManage);
 
-        v1.MapPost("/conversations/{id}/sign-offs", async (string id, SignOffRequest body, IConversationStore conversations, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await conversations.SignOffAsync(id, body.Role ?? string.Empty, body.By ?? string.Empty, cancellationToken)))
+        v1.MapPost("/conversations/{id}/sign-offs", async (string id, SignOffRequest body, ClaimsPrincipal caller, IConversationStore conversations, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await conversations.SignOffAsync(Scoped(id, caller), body.Role ?? string.Empty, body.By ?? string.Empty, cancellationToken) with { Id = id }))
             .WithName("SignOffConversation").WithSummary("Signs off a conversation in a required role; it completes when every required role has signed.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.ConversationsSign);
 
-        v1.MapPost("/agents/{id}/subscriptions", async (string id, SubscriptionRequest body, IAgentDirectory directory, CancellationToken cancellationToken) =>
+        v1.MapPost("/agents/{id}/subscriptions", async (string id, SubscriptionRequest body, ClaimsPrincipal caller, IAgentDirectory directory, CancellationToken cancellationToken) =>
         {
+            await EnsureInTenantAsync(directory, id, caller, cancellationToken);
             var added = await directory.SubscribeAsync(AgentId.Parse(id), body.Pattern ?? string.Empty, cancellationToken);
             return added ? Results.Created($"/v1/agents/{id}", new SubscriptionRequest(body.Pattern)) : Results.Ok(new SubscriptionRequest(body.Pattern));
         }).WithName("Subscribe").WithSummary("Subscribes an agent to a topic pattern, durably: it gets every later matching message, asleep or not.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.AgentsWrite);
 
-        v1.MapDelete("/agents/{id}/subscriptions", async (string id, string? pattern, IAgentDirectory directory, CancellationToken cancellationToken) =>
+        v1.MapDelete("/agents/{id}/subscriptions", async (string id, string? pattern, ClaimsPrincipal caller, IAgentDirectory directory, CancellationToken cancellationToken) =>
         {
+            await EnsureInTenantAsync(directory, id, caller, cancellationToken);
             if (string.IsNullOrEmpty(pattern))
             {
                 throw new AosValidationException("Name the subscription to remove with ?pattern=…") { Field = "pattern" };
@@ -135,7 +144,24 @@ internal static class MessageEndpoints
         return app;
     }
 
-    private static Envelope Envelope(PostMessageRequest body, MessageBus bus)
+    private static IReadOnlyList<MessageRecord> InTenant(IReadOnlyList<MessageRecord> records, ClaimsPrincipal caller)
+    {
+        var tenant = Callers.TenantOf(caller);
+        return records.All(r => r.Envelope.Tenant == tenant) ? records : [.. records.Where(r => r.Envelope.Tenant == tenant)];
+    }
+
+    private static string Scoped(string conversationId, ClaimsPrincipal caller) => AosTenants.Scope(Callers.TenantOf(caller), conversationId);
+
+    private static async Task EnsureInTenantAsync(IAgentDirectory directory, string id, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        var agent = AgentId.Parse(id);
+        if (await directory.GetAsync(agent, cancellationToken) is not { } record || record.Descriptor.Tenant != Callers.TenantOf(caller))
+        {
+            throw new AgentNotFoundException(agent.Value);
+        }
+    }
+
+    private static Envelope Envelope(PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus)
     {
         if (string.IsNullOrWhiteSpace(body.Type))
         {
@@ -161,6 +187,7 @@ internal static class MessageEndpoints
             Headers = body.Headers ?? new Dictionary<string, string>(),
             Timestamp = now,
             ExpiresAt = body.TtlMs is { } ttl ? now + TimeSpan.FromMilliseconds(ttl) : null,
+            Tenant = Callers.TenantOf(caller),
         };
     }
 

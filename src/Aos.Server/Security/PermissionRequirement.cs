@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Aos.Security;
 using Microsoft.AspNetCore.Authorization;
 
@@ -12,18 +13,27 @@ internal sealed class PermissionRequirement(string permission) : IAuthorizationR
 
 /// <summary>
 /// Grants a <see cref="PermissionRequirement"/> when one of the principal's roles (<see cref="AosRoles"/>) holds the permission, and the
-/// principal acts in the tenant the resources belong to.
+/// resources it guards can belong to the principal's tenant.
 /// </summary>
 /// <remarks>
-/// Every resource belongs to the <see cref="AosTenants.Default"/> tenant until resources carry their own: a principal of another tenant
-/// is granted nothing unless it holds <see cref="Permissions.TenantsManage"/>, so no tenant reaches another's data.
+/// Agents, messages, dead letters, conversations, API keys and users carry their tenant, and every route over them answers only with the
+/// caller's. Approvals, state machines and workflows do not carry one yet: they belong to the <see cref="AosTenants.Default"/> tenant, so
+/// a principal of another tenant is granted their permissions only when it holds <see cref="Permissions.TenantsManage"/>.
 /// </remarks>
 internal sealed class PermissionHandler : AuthorizationHandler<PermissionRequirement>
 {
+    /// <summary>Gets the permissions over resources that carry their tenant.</summary>
+    internal static IReadOnlySet<string> TenantScoped { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Permissions.AgentsRead, Permissions.AgentsWrite, Permissions.MessagesSend, Permissions.MessagesRead, Permissions.MessagesReplay,
+        Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage,
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
         var user = context.User;
-        if (Callers.Holds(user, requirement.Permission) && (user.FindFirst(AosClaims.Tenant)?.Value == AosTenants.Default || Callers.Holds(user, Permissions.TenantsManage)))
+        if (Callers.Holds(user, requirement.Permission)
+            && (TenantScoped.Contains(requirement.Permission) || Callers.TenantOf(user) == AosTenants.Default || Callers.Holds(user, Permissions.TenantsManage)))
         {
             context.Succeed(requirement);
         }

@@ -14,7 +14,7 @@ public sealed partial class SqliteAgentDirectory
 
     // Multi-row statements: one statement per 16 agents (32 index rows) does the same B-tree work with far fewer round trips.
     private static readonly MultiRowInsert.Statement InsertAgents = MultiRowInsert.Statement.Create(
-        "INSERT INTO agents (id, type, version, status, descriptor, created_at)", ["?", "?", "?", "0", "?", "?"], 16);
+        "INSERT INTO agents (id, type, version, status, descriptor, created_at, tenant)", ["?", "?", "?", "0", "?", "?", "?"], 16);
     private static readonly MultiRowInsert.Statement InsertCapabilities = MultiRowInsert.Statement.Create(
         "INSERT OR IGNORE INTO agent_capabilities (capability, agent_id)", ["?", "?"], 32);
     private static readonly MultiRowInsert.Statement InsertSubscriptions = MultiRowInsert.Statement.Create(
@@ -104,6 +104,7 @@ public sealed partial class SqliteAgentDirectory
                 agents.Set(2, row.Descriptor.Version ?? string.Empty);
                 agents.Set(3, row.Json);
                 agents.Set(4, row.Descriptor.CreatedAt.ToUnixTimeMilliseconds());
+                agents.Set(5, row.Descriptor.Tenant);
                 agents.EndRow();
                 AddIndexRows(capabilities, row.Descriptor.Capabilities, row.Id);
                 AddIndexRows(subscriptions, row.Descriptor.Subscriptions, row.Id);

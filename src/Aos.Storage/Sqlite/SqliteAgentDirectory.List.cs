@@ -24,12 +24,13 @@ public sealed partial class SqliteAgentDirectory
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var items = _schema.Database.Read(query, static (connection, query) =>
         {
-            var command = SqliteCommandCache.Get(connection, ListSqls[ListShape(query)], "$after", "$take", "$type", "$cap", "$status");
+            var command = SqliteCommandCache.Get(connection, ListSqls[ListShape(query)], "$after", "$take", "$type", "$cap", "$status", "$tenant");
             command.Parameters[0].Value = query.After ?? string.Empty;
             command.Parameters[1].Value = query.Limit + 1;
             command.Parameters[2].Value = (object?)query.Type ?? DBNull.Value;
             command.Parameters[3].Value = (object?)query.Capability ?? DBNull.Value;
             command.Parameters[4].Value = query.Status is { } s ? (int)s : DBNull.Value;
+            command.Parameters[5].Value = (object?)query.Tenant ?? DBNull.Value;
             var records = new List<AgentRecord>(Math.Min(query.Limit + 1, 128));
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -49,15 +50,16 @@ public sealed partial class SqliteAgentDirectory
         return new AgentPage(items, items[^1].Descriptor.Id.Value);
     }
 
+    private const int ByTenant = 8;
     private const int ByCapability = 4;
     private const int ByType = 2;
     private const int ByStatus = 1;
 
     /// <summary>Holds the page query for each combination of filters, indexed by <see cref="ListShape"/>.</summary>
-    private static readonly string[] ListSqls = [.. Enumerable.Range(0, 8).Select(ListSql)];
+    private static readonly string[] ListSqls = [.. Enumerable.Range(0, 16).Select(ListSql)];
 
     private static int ListShape(AgentQuery query) =>
-        (query.Capability is null ? 0 : ByCapability) | (query.Type is null ? 0 : ByType) | (query.Status is null ? 0 : ByStatus);
+        (query.Tenant is null ? 0 : ByTenant) | (query.Capability is null ? 0 : ByCapability) | (query.Type is null ? 0 : ByType) | (query.Status is null ? 0 : ByStatus);
 
     private static string ListSql(int shape)
     {
@@ -73,6 +75,11 @@ public sealed partial class SqliteAgentDirectory
             // Walk the capability index in id order and look each agent up, rather than scan agents for the capability.
             sql.Append("agent_capabilities AS c CROSS JOIN agents AS a ON a.id = c.agent_id WHERE c.capability = $cap AND c.agent_id > $after");
             id = "c.agent_id";
+        }
+
+        if ((shape & ByTenant) != 0)
+        {
+            sql.Append(" AND a.tenant = $tenant");
         }
 
         if ((shape & ByType) != 0)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Aos.Agents;
+using Aos.Registry;
 using Aos.Storage.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -8,7 +10,8 @@ public sealed partial class SqliteAgentDirectory
 {
     private const string UpdateDescriptorSql = "UPDATE agents SET descriptor = $d WHERE id = $id;";
     private const string InsertSubscriptionSql = "INSERT OR IGNORE INTO agent_subscriptions (topic, agent_id) VALUES ($k, $id);";
-    private const string IdsByPrefixSql = "SELECT id FROM agents WHERE id > $after AND substr(id, 1, length($p)) = $p ORDER BY id LIMIT $n;";
+    private const string IdsByPrefixSql =
+        "SELECT id FROM agents WHERE tenant = $tenant AND id > $after AND substr(id, 1, length($p)) = $p ORDER BY id LIMIT $n;";
 
     /// <inheritdoc />
     public async Task<bool> SubscribeAsync(AgentId id, string pattern, CancellationToken cancellationToken = default)
@@ -25,17 +28,19 @@ public sealed partial class SqliteAgentDirectory
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AgentId>> ListIdsAsync(string prefix, string? after, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AgentId>> ListIdsAsync(string tenant, string prefix, string? after, int limit, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read((Prefix: prefix, After: after ?? string.Empty, Limit: limit), static (connection, query) =>
+        return _schema.Database.Read((Tenant: tenant, Prefix: prefix, After: after ?? string.Empty, Limit: limit), static (connection, query) =>
         {
-            var command = SqliteCommandCache.Get(connection, IdsByPrefixSql, "$after", "$p", "$n");
+            var command = SqliteCommandCache.Get(connection, IdsByPrefixSql, "$after", "$p", "$n", "$tenant");
             command.Parameters[0].Value = query.After;
             command.Parameters[1].Value = query.Prefix;
             command.Parameters[2].Value = query.Limit;
+            command.Parameters[3].Value = query.Tenant;
             var ids = new List<AgentId>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -45,6 +50,37 @@ public sealed partial class SqliteAgentDirectory
 
             return ids;
         });
+    }
+
+    /// <inheritdoc />
+    public async Task<AgentRecord> SetGrantsAsync(AgentId id, AgentGrants grants, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        if (id.Value is null)
+        {
+            throw new AgentNotFoundException(string.Empty);
+        }
+
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _schema.Database.WriteAsync(
+            connection =>
+            {
+                var select = SqliteCommandCache.Get(connection, DescriptorSql, "$id");
+                select.Parameters[0].Value = id.Value;
+                if (select.ExecuteScalar() is not string json)
+                {
+                    throw new AgentNotFoundException(id.Value);
+                }
+
+                var descriptor = JsonSerializer.Deserialize(json, AosStorageJsonContext.Default.AgentDescriptor)!;
+                var update = SqliteCommandCache.Get(connection, UpdateDescriptorSql, "$d", "$id");
+                update.Parameters[0].Value = JsonSerializer.Serialize(descriptor with { Grants = grants }, AosStorageJsonContext.Default.AgentDescriptor);
+                update.Parameters[1].Value = id.Value;
+                update.ExecuteNonQuery();
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return await GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new AgentNotFoundException(id.Value);
     }
 
     private async Task<bool> ChangeSubscriptionAsync(AgentId id, string pattern, bool subscribe, CancellationToken cancellationToken)

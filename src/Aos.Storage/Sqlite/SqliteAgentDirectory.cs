@@ -37,14 +37,20 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
             PRIMARY KEY (topic, agent_id)) WITHOUT ROWID;
         """,
         "CREATE INDEX ix_agent_subscriptions_wildcard ON agent_subscriptions (agent_id) WHERE " + WildcardTerm + ";",
+        """
+        ALTER TABLE agents ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+        CREATE INDEX ix_agents_tenant ON agents (tenant, id);
+        """,
     ];
 
     // Publishing reads the exact subscribers by key and the (few) wildcard subscriptions through this partial index.
     private const string WildcardTerm = "(instr(topic, '*') > 0 OR instr(topic, '>') > 0)";
-    private const string WildcardSql = "SELECT topic, agent_id FROM agent_subscriptions WHERE " + WildcardTerm + ";";
+    private const string WildcardSql =
+        "SELECT s.topic, s.agent_id FROM agent_subscriptions AS s JOIN agents AS a ON a.id = s.agent_id WHERE a.tenant = $tenant AND " + WildcardTerm + ";";
 
     private const string GetSql = "SELECT id, status, status_reason, silo, descriptor FROM agents WHERE id = $id;";
-    private const string SubscribersSql = "SELECT agent_id FROM agent_subscriptions WHERE topic = $t ORDER BY agent_id;";
+    private const string SubscribersSql =
+        "SELECT s.agent_id FROM agent_subscriptions AS s JOIN agents AS a ON a.id = s.agent_id WHERE s.topic = $t AND a.tenant = $tenant ORDER BY s.agent_id;";
     private const string SetStatusSql = "UPDATE agents SET status = $s, status_reason = $r, silo = $silo WHERE id = $id;";
     private const string ResetStaleSql =
         "UPDATE agents SET status = 0, status_reason = NULL, silo = NULL " +
@@ -84,15 +90,18 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
 
     /// <inheritdoc />
     /// <remarks>Exact subscriptions are read by key; wildcard patterns (<c>*</c>, <c>&gt;</c>) through a partial index and matched here.</remarks>
-    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string topic, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(topic);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read(topic, static (connection, topic) =>
+        return _schema.Database.Read((Tenant: tenant, Topic: topic), static (connection, query) =>
         {
+            var (tenant, topic) = query;
             var ids = new SortedSet<string>(StringComparer.Ordinal);
-            var command = SqliteCommandCache.Get(connection, SubscribersSql, "$t");
+            var command = SqliteCommandCache.Get(connection, SubscribersSql, "$t", "$tenant");
             command.Parameters[0].Value = topic;
+            command.Parameters[1].Value = tenant;
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
@@ -101,7 +110,9 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
                 }
             }
 
-            using (var reader = SqliteCommandCache.Get(connection, WildcardSql).ExecuteReader())
+            var wildcards = SqliteCommandCache.Get(connection, WildcardSql, "$tenant");
+            wildcards.Parameters[0].Value = tenant;
+            using (var reader = wildcards.ExecuteReader())
             {
                 while (reader.Read())
                 {

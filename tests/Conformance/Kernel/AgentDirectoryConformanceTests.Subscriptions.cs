@@ -1,5 +1,6 @@
 using Aos.Agents;
 using Aos.Registry;
+using Aos.Security;
 
 namespace Aos.Conformance.Kernel;
 
@@ -16,10 +17,10 @@ public abstract partial class AgentDirectoryConformanceTests
             Agent("w4", "w", subscriptions: ["orders.eu"]),
         ], Ct);
 
-        Assert.Equal(["w1", "w2", "w3", "w4"], (await Store.GetSubscribersAsync("orders.eu", Ct)).Select(id => id.Value));
-        Assert.Equal(["w2"], (await Store.GetSubscribersAsync("orders.eu.created", Ct)).Select(id => id.Value));
-        Assert.Empty(await Store.GetSubscribersAsync("orders", Ct));
-        Assert.Equal(["w3"], (await Store.GetSubscribersAsync("billing.eu", Ct)).Select(id => id.Value));
+        Assert.Equal(["w1", "w2", "w3", "w4"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders.eu", Ct)).Select(id => id.Value));
+        Assert.Equal(["w2"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders.eu.created", Ct)).Select(id => id.Value));
+        Assert.Empty(await Store.GetSubscribersAsync(AosTenants.Default, "orders", Ct));
+        Assert.Equal(["w3"], (await Store.GetSubscribersAsync(AosTenants.Default, "billing.eu", Ct)).Select(id => id.Value));
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public abstract partial class AgentDirectoryConformanceTests
         Assert.False(await Store.SubscribeAsync(AgentId.Parse("sub"), "added.*", Ct));
 
         Assert.Equal(["declared", "added.*"], (await Store.GetAsync(AgentId.Parse("sub"), Ct))!.Descriptor.Subscriptions);
-        Assert.Equal(["sub"], (await Store.GetSubscribersAsync("added.x", Ct)).Select(id => id.Value));
+        Assert.Equal(["sub"], (await Store.GetSubscribersAsync(AosTenants.Default, "added.x", Ct)).Select(id => id.Value));
         Assert.Equal(2, await CountRowsAsync("agent_subscriptions"));
     }
 
@@ -45,8 +46,8 @@ public abstract partial class AgentDirectoryConformanceTests
         Assert.False(await Store.UnsubscribeAsync(AgentId.Parse("unsub"), "declared", Ct));
 
         Assert.Equal(["added"], (await Store.GetAsync(AgentId.Parse("unsub"), Ct))!.Descriptor.Subscriptions);
-        Assert.Empty(await Store.GetSubscribersAsync("declared", Ct));
-        Assert.Equal(["unsub"], (await Store.GetSubscribersAsync("added", Ct)).Select(id => id.Value));
+        Assert.Empty(await Store.GetSubscribersAsync(AosTenants.Default, "declared", Ct));
+        Assert.Equal(["unsub"], (await Store.GetSubscribersAsync(AosTenants.Default, "added", Ct)).Select(id => id.Value));
     }
 
     [Fact]
@@ -75,19 +76,19 @@ public abstract partial class AgentDirectoryConformanceTests
     {
         await Store.AddAsync([Agent("team.b", "w"), Agent("team.a", "w"), Agent("teams", "w"), Agent("other", "w"), Agent("team.c", "w")], Ct);
 
-        var first = await Store.ListIdsAsync("team.", null, 2, Ct);
-        var second = await Store.ListIdsAsync("team.", first[^1].Value, 2, Ct);
+        var first = await Store.ListIdsAsync(AosTenants.Default, "team.", null, 2, Ct);
+        var second = await Store.ListIdsAsync(AosTenants.Default, "team.", first[^1].Value, 2, Ct);
 
         Assert.Equal(["team.a", "team.b"], first.Select(id => id.Value));
         Assert.Equal(["team.c"], second.Select(id => id.Value));
-        Assert.Equal(["other", "team.a", "team.b", "team.c", "teams"], (await Store.ListIdsAsync(string.Empty, null, 10, Ct)).Select(id => id.Value));
-        Assert.Empty(await Store.ListIdsAsync("zz", null, 10, Ct));
+        Assert.Equal(["other", "team.a", "team.b", "team.c", "teams"], (await Store.ListIdsAsync(AosTenants.Default, string.Empty, null, 10, Ct)).Select(id => id.Value));
+        Assert.Empty(await Store.ListIdsAsync(AosTenants.Default, "zz", null, 10, Ct));
     }
 
     [Fact]
     public async Task ListIdsAsync_LimitBelowOne_Throws()
     {
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListIdsAsync(string.Empty, null, 0, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListIdsAsync(AosTenants.Default, string.Empty, null, 0, Ct));
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public abstract partial class AgentDirectoryConformanceTests
 
         Assert.Equal(ids.Count, await CountRowsAsync("agents"));
         Assert.Equal(ids.Count, await CountRowsAsync("agent_capabilities"));
-        Assert.Equal(ids, (await Store.GetSubscribersAsync("topic", Ct)).Select(id => id.Value));
+        Assert.Equal(ids, (await Store.GetSubscribersAsync(AosTenants.Default, "topic", Ct)).Select(id => id.Value));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aos.Agents;
 using Aos.Registry;
+using Aos.Security;
 
 namespace Aos.Conformance.Kernel;
 
@@ -92,7 +93,7 @@ public abstract partial class AgentDirectoryConformanceTests : KernelStoreConfor
 
         Assert.Equal(0, await CountRowsAsync("agent_capabilities"));
         Assert.Equal(0, await CountRowsAsync("agent_subscriptions"));
-        Assert.Empty(await Store.GetSubscribersAsync("topic", Ct));
+        Assert.Empty(await Store.GetSubscribersAsync(AosTenants.Default, "topic", Ct));
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public abstract partial class AgentDirectoryConformanceTests : KernelStoreConfor
         Assert.True(await Store.RemoveAsync(AgentId.Parse("r1"), Ct));
 
         Assert.Null(await Store.GetAsync(AgentId.Parse("r1"), Ct));
-        Assert.Equal(["r2"], (await Store.GetSubscribersAsync("topic", Ct)).Select(id => id.Value));
+        Assert.Equal(["r2"], (await Store.GetSubscribersAsync(AosTenants.Default, "topic", Ct)).Select(id => id.Value));
         Assert.Equal(["r2"], (await Store.ListAsync(new AgentQuery { Capability = "cap" }, Ct)).Items.Select(r => r.Descriptor.Id.Value));
         Assert.Equal(1, await CountRowsAsync("agent_capabilities"));
         Assert.Equal(1, await CountRowsAsync("agent_subscriptions"));
@@ -264,9 +265,9 @@ public abstract partial class AgentDirectoryConformanceTests : KernelStoreConfor
             Agent("s2", "w", subscriptions: ["orders.eu"]),
         ], Ct);
 
-        Assert.Equal(["s1", "s3"], (await Store.GetSubscribersAsync("orders", Ct)).Select(id => id.Value));
-        Assert.Equal(["s1"], (await Store.GetSubscribersAsync("billing", Ct)).Select(id => id.Value));
-        Assert.Empty(await Store.GetSubscribersAsync("order", Ct));
+        Assert.Equal(["s1", "s3"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders", Ct)).Select(id => id.Value));
+        Assert.Equal(["s1"], (await Store.GetSubscribersAsync(AosTenants.Default, "billing", Ct)).Select(id => id.Value));
+        Assert.Empty(await Store.GetSubscribersAsync(AosTenants.Default, "order", Ct));
     }
 
     [Fact]
@@ -328,7 +329,7 @@ public abstract partial class AgentDirectoryConformanceTests : KernelStoreConfor
         await RestartAsync();
 
         Assert.NotNull(await Store.GetAsync(AgentId.Parse("keep"), Ct));
-        Assert.Equal(["keep"], (await Store.GetSubscribersAsync("topic", Ct)).Select(id => id.Value));
+        Assert.Equal(["keep"], (await Store.GetSubscribersAsync(AosTenants.Default, "topic", Ct)).Select(id => id.Value));
     }
 
     protected async Task<string[]> IdsAsync(AgentQuery query) =>

@@ -48,15 +48,16 @@ internal sealed partial class PostgresAgentDirectory
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         await using (var command = connection.Command(
-            $"INSERT INTO {_agents} (id, type, version, status, descriptor, created_at) "
-            + "SELECT u.id, u.type, u.version, 0, u.descriptor::jsonb, u.created_at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) "
-            + "WITH ORDINALITY AS u(id, type, version, descriptor, created_at, n) ORDER BY u.n "
+            $"INSERT INTO {_agents} (id, type, version, status, descriptor, created_at, tenant) "
+            + "SELECT u.id, u.type, u.version, 0, u.descriptor::jsonb, u.created_at, u.tenant FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) "
+            + "WITH ORDINALITY AS u(id, type, version, descriptor, created_at, tenant, n) ORDER BY u.n "
             + "ON CONFLICT (id) DO NOTHING RETURNING id",
             rows.Select(static r => r.Id.Value).ToArray(),
             rows.Select(static r => r.Type).ToArray(),
             rows.Select(static r => r.Version ?? string.Empty).ToArray(),
             rows.Select(static r => JsonSerializer.Serialize(r, PostgresKernelJsonContext.Default.AgentDescriptor)).ToArray(),
-            rows.Select(static r => r.CreatedAt.ToUnixTimeMilliseconds()).ToArray()))
+            rows.Select(static r => r.CreatedAt.ToUnixTimeMilliseconds()).ToArray(),
+            rows.Select(static r => r.Tenant).ToArray()))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -49,8 +49,9 @@ internal sealed partial class PostgresAgentDirectory
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AgentId>> ListIdsAsync(string prefix, string? after, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AgentId>> ListIdsAsync(string tenant, string prefix, string? after, int limit, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return await _database.ExecuteAsync(
@@ -59,7 +60,7 @@ internal sealed partial class PostgresAgentDirectory
             {
                 // id >= prefix starts the index scan at the prefix; starts_with ends it.
                 await using var command = connection.Command(
-                    $"SELECT id FROM {_agents} WHERE id > $1 AND id >= $2 AND starts_with(id, $2) ORDER BY id LIMIT $3", after ?? string.Empty, prefix, limit);
+                    $"SELECT id FROM {_agents} WHERE tenant = $4 AND id > $1 AND id >= $2 AND starts_with(id, $2) ORDER BY id LIMIT $3", after ?? string.Empty, prefix, limit, tenant);
                 await using var reader = await command.ExecuteReaderAsync(token);
                 var ids = new List<AgentId>();
                 while (await reader.ReadAsync(token))
@@ -94,6 +95,11 @@ internal sealed partial class PostgresAgentDirectory
             // Walk the capability index in id order and look each agent up, rather than scan agents for the capability.
             sql.Append(_capabilities).Append(" AS c JOIN ").Append(_agents).Append(" AS a ON a.id = c.agent_id WHERE c.capability = ").Append(Next(query.Capability));
             id = "c.agent_id";
+        }
+
+        if (query.Tenant is not null)
+        {
+            sql.Append(" AND a.tenant = ").Append(Next(query.Tenant));
         }
 
         if (query.Type is not null)

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Aos.Agents;
 using Aos.Postgres.Storage;
+using Aos.Registry;
 using Npgsql;
 
 namespace Aos.Postgres.Kernel;
@@ -33,6 +35,34 @@ internal sealed partial class PostgresAgentDirectory
     {
         ArgumentNullException.ThrowIfNull(pattern);
         return await ChangeSubscriptionAsync(id, pattern, subscribe: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<AgentRecord> SetGrantsAsync(AgentId id, AgentGrants grants, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        var found = id.Value is not null && await _database.ExecuteAsync(
+            Component,
+            async (connection, token) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(token);
+                var json = await connection.ScalarAsync<string>($"SELECT descriptor::text FROM {_agents} WHERE id = $1 FOR UPDATE", token, id.Value);
+                if (json is null)
+                {
+                    return false;
+                }
+
+                var descriptor = JsonSerializer.Deserialize(json, PostgresKernelJsonContext.Default.AgentDescriptor)!;
+                await connection.ExecuteAsync(
+                    $"UPDATE {_agents} SET descriptor = $1::jsonb WHERE id = $2",
+                    token,
+                    JsonSerializer.Serialize(descriptor with { Grants = grants }, PostgresKernelJsonContext.Default.AgentDescriptor),
+                    id.Value);
+                await transaction.CommitAsync(token);
+                return true;
+            },
+            cancellationToken);
+        return (found ? await GetAsync(id, cancellationToken) : null) ?? throw new AgentNotFoundException(id.Value ?? string.Empty);
     }
 
     private async Task<bool> ChangeSubscriptionAsync(AgentId id, string pattern, bool subscribe, CancellationToken cancellationToken)

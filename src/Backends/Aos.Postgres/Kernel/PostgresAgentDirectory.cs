@@ -65,8 +65,9 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
 
     /// <inheritdoc />
     /// <remarks>Exact subscriptions are read by key; wildcard patterns (<c>*</c>, <c>&gt;</c>) through a partial index and matched here.</remarks>
-    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string topic, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(topic);
         return await _database.ExecuteAsync(
             Component,
@@ -74,8 +75,10 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
             {
                 var ids = new SortedSet<string>(StringComparer.Ordinal);
                 await using var command = connection.Command(
-                    $"SELECT topic, agent_id FROM {_subscriptions} WHERE topic = $1 OR strpos(topic, '*') > 0 OR strpos(topic, '>') > 0",
-                    topic);
+                    $"SELECT s.topic, s.agent_id FROM {_subscriptions} AS s JOIN {_agents} AS a ON a.id = s.agent_id "
+                    + "WHERE a.tenant = $2 AND (s.topic = $1 OR strpos(s.topic, '*') > 0 OR strpos(s.topic, '>') > 0)",
+                    topic,
+                    tenant);
                 await using var reader = await command.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
                 {

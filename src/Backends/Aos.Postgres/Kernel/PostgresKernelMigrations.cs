@@ -52,6 +52,10 @@ internal static class PostgresKernelMigrations
             CREATE INDEX agent_subscriptions_wildcard ON {schema}.agent_subscriptions (agent_id)
                 WHERE strpos(topic, '*') > 0 OR strpos(topic, '>') > 0;
             """,
+            """
+            ALTER TABLE {schema}.agents ADD COLUMN tenant text COLLATE "C" NOT NULL DEFAULT 'default';
+            CREATE INDEX agents_tenant ON {schema}.agents (tenant, id);
+            """,
         ],
         [AgentJournal] =
         [

@@ -17,4 +17,15 @@ public static class AosTenants
             throw new AosValidationException($"The tenant '{tenant}' is not valid: use 1 to 64 lowercase letters, digits and '-', not starting with '-'.") { Field = field };
         }
     }
+
+    /// <summary>Scopes a name chosen by callers (a conversation id, say) to a tenant, so that equal names of two tenants never meet.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">The name as the tenant sees it; it holds no control characters.</param>
+    /// <returns>The name itself in the default tenant; otherwise the tenant, a unit separator and the name.</returns>
+    public static string Scope(string tenant, string name)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(name);
+        return tenant == Default ? name : string.Concat(tenant, "\u001f", name);
+    }
 }
