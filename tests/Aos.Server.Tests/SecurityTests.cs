@@ -167,11 +167,11 @@ public sealed class SecurityTests(ServerFixture fixture)
         using var acme = Client(created["secret"]!.GetValue<string>());
         var agent = await Server.RegisterAsync("echo");
 
-        foreach (var path in new[] { "/v1/agents", $"/v1/agents/{agent}", "/v1/api-keys", "/v1/workflows" })
-        {
-            using var response = await acme.GetAsync(path, Ct);
-            Assert.Contains("in this tenant", (await response.AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
-        }
+        using var agents = await acme.GetAsync("/v1/agents", Ct);
+        Assert.DoesNotContain((await agents.AssertJsonAsync(200))["items"]!.AsArray(), a => a!["id"]!.GetValue<string>() == agent);
+        await (await acme.GetAsync($"/v1/agents/{agent}", Ct)).AssertProblemAsync(404);
+        using var workflows = await acme.GetAsync("/v1/workflows", Ct);
+        Assert.Contains("in this tenant", (await workflows.AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
 
         using var superuserList = await Server.Http.GetAsync("/v1/api-keys", Ct);
         Assert.Contains((await superuserList.AssertJsonAsync(200))["items"]!.AsArray(), k => k!["tenant"]!.GetValue<string>() == "acme");

@@ -1,3 +1,4 @@
+using Aos.Agents;
 using Aos.Conversations;
 using Aos.Kernel.Agents;
 using Aos.Kernel.Tests.TestAgents;
@@ -36,7 +37,7 @@ public sealed partial class MessageBusTests
     public async Task Publish_ByASubscriber_IsNotDeliveredToItself()
     {
         var topic = "self." + Guid.NewGuid().ToString("N");
-        var publisher = await RegisterAsync(subscriptions: [topic]);
+        var publisher = await RegisterAsync(subscriptions: [topic], grants: new AgentGrants { Topics = ["self.>"] });
         var listener = await RegisterAsync(subscriptions: [topic]);
 
         await Bus.SendAsync(Message("publish", new { to = topic, type = "news" }) with { Target = publisher }, Ct);
@@ -52,7 +53,7 @@ public sealed partial class MessageBusTests
     public async Task Subscribe_AtRunTime_ReceivesLaterMessages()
     {
         var topic = "late." + Guid.NewGuid().ToString("N");
-        var agent = await RegisterAsync();
+        var agent = await RegisterAsync(grants: new AgentGrants { Topics = ["late.>"] });
         var before = await Bus.PublishAsync(Message("news") with { Topic = topic }, Ct);
 
         var subscribe = await Bus.SendAsync(Message("subscribe", new { to = topic.Split('.')[0] + ".>", type = "x" }) with { Target = agent }, Ct);
@@ -69,7 +70,7 @@ public sealed partial class MessageBusTests
     public async Task Broadcast_ReachesAgentsWithThePrefix_ButNeverTheSender()
     {
         var prefix = "team-" + Guid.NewGuid().ToString("N")[..8];
-        var sender = await RegisterAsync(prefix + "-a");
+        var sender = await RegisterAsync(prefix + "-a", grants: new AgentGrants { Agents = [prefix + "*"] });
         var peer1 = await RegisterAsync(prefix + "-b");
         var peer2 = await RegisterAsync(prefix + "-c");
         var outsider = await RegisterAsync("x" + prefix + "-d");
@@ -103,8 +104,8 @@ public sealed partial class MessageBusTests
     [Fact]
     public async Task AgentSend_LeavesThroughTheOutbox_AfterTheTurnCommits()
     {
-        var sender = await RegisterAsync();
         var receiver = await RegisterAsync();
+        var sender = await RegisterAsync(grants: new AgentGrants { Agents = [receiver.Value] });
 
         await Bus.SendAsync(Message("send", new { to = receiver.Value, type = "hello" }) with { Target = sender }, Ct);
         var ids = await WaitForReceivedAsync(receiver, 1);

@@ -6,7 +6,9 @@ using Aos.Kernel.Messaging;
 using Aos.Kernel.Registry;
 using Aos.Kernel.Tests.Cluster;
 using Aos.Kernel.Tests.TestAgents;
+using Aos.Agents;
 using Aos.Messaging;
+using Aos.Security;
 using Aos.Storage;
 using Aos.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -251,18 +253,23 @@ public sealed partial class MessageBusTests(OneSiloClusterFixture fixture) : ICl
         replayed.Dispose();
     }
 
-    private async Task<AgentId> RegisterAsync(string? id = null, IReadOnlyList<string>? subscriptions = null, IReadOnlyList<string>? messageTypes = null)
+    private async Task<AgentId> RegisterAsync(
+        string? id = null, IReadOnlyList<string>? subscriptions = null, IReadOnlyList<string>? messageTypes = null, AgentGrants? grants = null, string tenant = AosTenants.Default)
     {
-        var descriptor = await Registry.RegisterAsync(
-            new AgentRegistration
-            {
-                Id = id ?? "bus-" + Guid.NewGuid().ToString("N"),
-                Type = BusAgent.TypeName,
-                Subscriptions = subscriptions,
-                MessageTypes = messageTypes,
-            },
+        var descriptors = await Registry.RegisterAsync(
+            [
+                new AgentRegistration
+                {
+                    Id = id ?? "bus-" + Guid.NewGuid().ToString("N"),
+                    Type = BusAgent.TypeName,
+                    Subscriptions = subscriptions,
+                    MessageTypes = messageTypes,
+                    Grants = grants,
+                },
+            ],
+            tenant,
             Ct);
-        return descriptor.Id;
+        return descriptors[0].Id;
     }
 
     private Envelope Message(string type, object? payload = null) => new()
