@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Aos.Agents;
 using Aos.Security;
 using Aos.Security.Tokens;
 using Aos.Server.Security;
@@ -19,7 +20,7 @@ namespace Aos.Benchmarks;
 /// <summary>
 /// The cost of access control on every request: validating an AOS access token (against IdentityModel's own validation of the same
 /// token with the same key, the baseline), and the RBAC check of a route's permission (the role lookup alone, and the ASP.NET Core
-/// authorization handler AOS runs).
+/// authorization handler AOS runs), and the agent-grant checks of a system call (alone, and with the role lookup: "RBAC + grant").
 /// </summary>
 [Config(typeof(Config))]
 [MemoryDiagnoser]
@@ -38,6 +39,15 @@ public class AccessControlBenchmarks : IDisposable
     private PermissionHandler _handler = null!;
     private ClaimsPrincipal _principal = null!;
     private PermissionRequirement[] _requirement = null!;
+
+    // A realistic grant list: a few named agents, a few prefixes and topic patterns; the target and topic match the last entries.
+    private readonly AgentGrants _grants = new()
+    {
+        Agents = ["billing", "ledger", "fx-rates", "audit-*", "ops-*", "reports-eu-*", "treasury"],
+        Topics = ["invoices.created", "invoices.*.paid", "payments.>", "fx.*.updated", "audit.events.>"],
+    };
+
+    private readonly AgentId _target = AgentId.Parse("treasury");
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -98,6 +108,15 @@ public class AccessControlBenchmarks : IDisposable
         await _handler.HandleAsync(context);
         return context.HasSucceeded;
     }
+
+    [Benchmark, BenchmarkCategory("Permission check")]
+    public bool RolesAndGrant_Check() => AosRoles.Grants(Roles, Permissions.MessagesSend) && _grants.AllowsAgent(_target);
+
+    [Benchmark, BenchmarkCategory("Permission check")]
+    public bool Grant_AllowsAgent() => _grants.AllowsAgent(_target);
+
+    [Benchmark, BenchmarkCategory("Permission check")]
+    public bool Grant_AllowsPublish() => _grants.AllowsPublish("audit.events.eu.login");
 
     private sealed class Config : ManualConfig
     {
