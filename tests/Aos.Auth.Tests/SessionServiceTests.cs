@@ -16,7 +16,7 @@ public sealed class SessionServiceTests : IAsyncLifetime
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "aos-sessions-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
-    private readonly SessionOptions _options = new() { IdleTimeout = TimeSpan.FromHours(12), AbsoluteLifetime = TimeSpan.FromDays(7) };
+    private readonly SessionLifetimeOptions _options = new() { IdleTimeout = TimeSpan.FromHours(12), AbsoluteLifetime = TimeSpan.FromDays(7) };
     private SqliteDatabase _database = null!;
     private StorageCatalog _catalog = null!;
     private AccessTokenService _tokens = null!;
@@ -244,7 +244,7 @@ public sealed class SessionServiceTests : IAsyncLifetime
     [InlineData("2.00:00:00", "1.00:00:00", "Aos:Auth:Sessions:IdleTimeout")]
     public void Options_OutOfRange_AreRefusedNamingTheOption(string idle, string absolute, string named)
     {
-        var options = new SessionOptions
+        var options = new SessionLifetimeOptions
         {
             IdleTimeout = TimeSpan.Parse(idle, System.Globalization.CultureInfo.InvariantCulture),
             AbsoluteLifetime = TimeSpan.Parse(absolute, System.Globalization.CultureInfo.InvariantCulture),
@@ -253,6 +253,6 @@ public sealed class SessionServiceTests : IAsyncLifetime
         var error = Assert.Throws<AosValidationException>(() => new SessionService(_catalog, _time, options, _tokens, _users));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
-        Assert.Equal(SessionOptions.SectionName, error.Field);
+        Assert.Equal(SessionLifetimeOptions.SectionName, error.Field);
     }
 }

@@ -16,7 +16,7 @@ namespace Aos.Security.Sessions;
 /// A password sign-in starts a session and hands out an access token (carrying the session id as <c>sid</c>) and a refresh token
 /// <c>aosr_{tenant}_{session id}_{secret}</c> with a 256-bit random secret, of which only the SHA-256 is stored. A refresh token is good
 /// for one refresh (<see cref="RefreshAsync"/>): it is spent, and a new one issued, while the session's idle expiry slides forward
-/// (<see cref="SessionOptions.IdleTimeout"/>, never beyond <see cref="SessionOptions.AbsoluteLifetime"/> after sign-in). A spent token
+/// (<see cref="SessionLifetimeOptions.IdleTimeout"/>, never beyond <see cref="SessionLifetimeOptions.AbsoluteLifetime"/> after sign-in). A spent token
 /// presented again means two parties hold it, so the whole session is revoked: its newest refresh token and its access tokens stop
 /// working too. The write that spends a token is conditional on the session's ETag, so of two refreshes with the same token exactly one
 /// succeeds, and the other counts as reuse.
@@ -46,7 +46,7 @@ public sealed partial class SessionService
 
     private readonly StorageCatalog _catalog;
     private readonly TimeProvider _timeProvider;
-    private readonly SessionOptions _options;
+    private readonly SessionLifetimeOptions _options;
     private readonly AccessTokenService _tokens;
     private readonly UserService _users;
     private readonly ConcurrentDictionary<string, CachedState> _states = new(StringComparer.Ordinal);
@@ -58,7 +58,7 @@ public sealed partial class SessionService
     /// <param name="tokens">Issues the sessions' access tokens.</param>
     /// <param name="users">Reread at each refresh, so a token carries the user's roles of now, and a deleted user's session ends.</param>
     /// <exception cref="AosValidationException">The options are not valid; the message names the option.</exception>
-    public SessionService(StorageCatalog catalog, TimeProvider timeProvider, SessionOptions options, AccessTokenService tokens, UserService users)
+    public SessionService(StorageCatalog catalog, TimeProvider timeProvider, SessionLifetimeOptions options, AccessTokenService tokens, UserService users)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -67,7 +67,7 @@ public sealed partial class SessionService
         ArgumentNullException.ThrowIfNull(users);
         if (options.Validate().FirstOrDefault() is { } problem)
         {
-            throw new AosValidationException(problem) { Field = SessionOptions.SectionName };
+            throw new AosValidationException(problem) { Field = SessionLifetimeOptions.SectionName };
         }
 
         _catalog = catalog;

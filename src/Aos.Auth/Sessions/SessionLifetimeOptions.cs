@@ -1,7 +1,7 @@
 namespace Aos.Security.Sessions;
 
 /// <summary>Configures server-side sign-in sessions: how long one lasts unused, and at most. Bound from <c>Aos:Auth:Sessions</c>.</summary>
-public sealed class SessionOptions
+public sealed class SessionLifetimeOptions
 {
     /// <summary>Gets the configuration section the options are bound from.</summary>
     public const string SectionName = "Aos:Auth:Sessions";
