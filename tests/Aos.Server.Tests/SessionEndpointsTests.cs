@@ -53,6 +53,20 @@ public sealed class SessionEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeletingAUser_EndsItsSessions_AtOnce()
+    {
+        var signedIn = await SignInAsync("leaving");
+        using var leaving = Client(signedIn["access_token"]!.GetValue<string>());
+        await (await leaving.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+
+        await (await _server.Http.DeleteAsync("/v1/users/leaving", Ct)).AssertStatusAsync(204);
+
+        await (await leaving.GetAsync("/v1/agents", Ct)).AssertProblemAsync(401);
+        using var refresh = await RefreshAsync(signedIn["refresh_token"]!.GetValue<string>());
+        Assert.Contains("the user was deleted", (await refresh.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClientCredentials_IssueNoRefreshToken()
     {
         using var response = await _server.Anonymous.PostAsync(TokenEndpoint, Form(("grant_type", "client_credentials"), ("client_secret", _server.ApiKey)), Ct);
