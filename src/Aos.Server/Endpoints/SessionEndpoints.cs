@@ -6,6 +6,7 @@ using Aos.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aos.Server.Endpoints;
 
@@ -45,10 +46,10 @@ internal static class SessionEndpoints
             .WithName("RevokeToken")
             .WithSummary("Revokes a token (RFC 7009): a refresh token ends its session, an access token stops being accepted. Answers 200 for unknown tokens too.");
 
-        auth.MapPost("/introspect", async (HttpRequest request, ClaimsPrincipal caller, SessionService sessions, TimeProvider? time, CancellationToken cancellationToken) =>
+        auth.MapPost("/introspect", async (HttpRequest request, ClaimsPrincipal caller, SessionService sessions, CancellationToken cancellationToken) =>
         {
             var token = await ReadTokenAsync(request, "introspect", cancellationToken);
-            var now = (time ?? TimeProvider.System).GetUtcNow();
+            var now = (request.HttpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
             if (token.StartsWith(SessionService.RefreshTokenPrefix, StringComparison.Ordinal))
             {
                 return await sessions.FindByRefreshTokenAsync(token, includeSpent: false, cancellationToken) is { } session && session.IsActiveAt(now) && MayManage(caller, session.Tenant, session.SubjectId)
