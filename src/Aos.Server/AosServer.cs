@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Aos.Hosting;
 using Aos.Kernel;
 using Aos.Security.ApiKeys;
+using Aos.Security.Sessions;
 using Aos.Security.Tokens;
 using Aos.Security.Users;
 using Aos.Server.Endpoints;
@@ -94,6 +95,10 @@ public static class AosServer
         var passwordOptions = new PasswordOptions();
         builder.Configuration.GetSection(PasswordOptions.SectionName).Bind(passwordOptions);
         builder.Services.TryAddSingleton(sp => new UserService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, passwordOptions));
+        var sessionOptions = new SessionLifetimeOptions();
+        builder.Configuration.GetSection(SessionLifetimeOptions.SectionName).Bind(sessionOptions);
+        builder.Services.TryAddSingleton(sp => new SessionService(
+            sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sessionOptions, sp.GetRequiredService<AccessTokenService>(), sp.GetRequiredService<UserService>()));
         builder.Services.AddHostedService<AdminKeyBootstrap>();
         var tokenRequestsPerMinute = builder.Configuration.GetValue(TokenRequestsPerMinuteKey, 30);
         if (tokenRequestsPerMinute < 1)
@@ -163,6 +168,7 @@ public static class AosServer
         app.MapBackupEndpoints();
         app.MapApiKeyEndpoints();
         app.MapAuthEndpoints();
+        app.MapSessionEndpoints();
         app.MapUserEndpoints();
         return app;
     }

@@ -26,5 +26,11 @@ internal static class Problems
         return JsonNode.Parse(text)!;
     }
 
+    public static async Task AssertStatusAsync(this HttpResponseMessage response, int status)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(status == (int)response.StatusCode, $"Expected {status}, got {(int)response.StatusCode}: {text}");
+    }
+
     public static string Detail(this JsonObject problem) => problem["detail"]!.GetValue<string>();
 }

@@ -5,10 +5,10 @@ namespace Aos.Security;
 /// <summary>The built-in roles and the permissions each grants; every role includes the ones before it.</summary>
 /// <remarks>
 /// <list type="table">
-/// <item><term><c>guest</c></term><description>reads agents, messages, approvals, state machines and workflows.</description></item>
+/// <item><term><c>guest</c></term><description>reads agents, messages, approvals, state machines and workflows; sees and ends its own sessions and tokens.</description></item>
 /// <item><term><c>user</c></term><description>also sends messages, runs workflows and state machines, requests and decides approvals, signs conversations.</description></item>
 /// <item><term><c>agent_manager</c></term><description>also registers agents, defines workflows and state machines, replays dead letters, sets required sign-offs.</description></item>
-/// <item><term><c>admin</c></term><description>also manages API keys and local users and takes backups, within its tenant.</description></item>
+/// <item><term><c>admin</c></term><description>also manages API keys, local users and everyone's sessions and tokens, and takes backups, within its tenant.</description></item>
 /// <item><term><c>superuser</c></term><description>every permission, in every tenant.</description></item>
 /// </list>
 /// </remarks>
@@ -32,6 +32,7 @@ public static class AosRoles
     private static readonly string[] GuestPermissions =
     [
         Permissions.AgentsRead, Permissions.MessagesRead, Permissions.ApprovalsRead, Permissions.StateMachinesRead, Permissions.WorkflowsRead,
+        Permissions.SessionsOwn,
     ];
 
     private static readonly string[] UserPermissions =
@@ -46,7 +47,9 @@ public static class AosRoles
         Permissions.ConversationsManage,
     ];
 
-    private static readonly string[] AdminPermissions = [.. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.SystemBackup];
+    private static readonly string[] AdminPermissions = [
+        .. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.SessionsManage, Permissions.SystemBackup,
+    ];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> BuiltIn = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
     {

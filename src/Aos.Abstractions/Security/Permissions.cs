@@ -61,6 +61,12 @@ public static class Permissions
     /// <summary>Create, list and delete the local users of the principal's tenant.</summary>
     public const string UsersManage = "users:manage";
 
+    /// <summary>See and end one's own sign-in sessions and tokens, and introspect one's own tokens.</summary>
+    public const string SessionsOwn = "sessions:own";
+
+    /// <summary>See, introspect and end every sign-in session and token of the principal's tenant.</summary>
+    public const string SessionsManage = "sessions:manage";
+
     /// <summary>Rotate the keys that sign access tokens.</summary>
     public const string SigningKeysRotate = "signing-keys:rotate";
 
@@ -72,6 +78,7 @@ public static class Permissions
     [
         AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
         ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
-        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, SigningKeysRotate, TenantsManage,
+        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, SessionsOwn, SessionsManage, SigningKeysRotate,
+        TenantsManage,
     ];
 }

@@ -20,4 +20,6 @@ internal sealed record ApiKeyDocument(
 [JsonSerializable(typeof(ApiKeyDocument))]
 [JsonSerializable(typeof(Tokens.SigningKeyDocument))]
 [JsonSerializable(typeof(Users.UserDocument))]
+[JsonSerializable(typeof(Sessions.SessionDocument))]
+[JsonSerializable(typeof(Tokens.RevokedTokenDocument))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -20,9 +20,13 @@ namespace Aos.Security.Tokens;
 /// the tokens it signed until they expire (<see cref="AccessTokenOptions.Lifetime"/> plus the clock skew after its retirement). A
 /// node rereads the keys when they are a minute old, and at once (at most once a second) when a token names a key it does not know.
 /// </para>
+/// <para>
+/// A token issued in a sign-in session carries the session id in <c>sid</c>. <see cref="RevokeAsync"/> revokes a single token by its
+/// <c>jti</c> until it expires; see its remarks for how soon other nodes refuse it.
+/// </para>
 /// <para>Times come from the injected <see cref="TimeProvider"/>. Thread-safe.</para>
 /// </remarks>
-public sealed class AccessTokenService : IDisposable
+public sealed partial class AccessTokenService : IDisposable
 {
     private const string Collection = "signing-keys";
     private const string Partition = "keys";
@@ -77,6 +81,11 @@ public sealed class AccessTokenService : IDisposable
             [TokenClaims.Kind] = subject.Kind,
             [TokenClaims.Roles] = subject.Roles.ToArray(),
         };
+        if (subject.SessionId is { } sessionId)
+        {
+            claims[TokenClaims.SessionId] = sessionId;
+        }
+
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,
@@ -90,7 +99,8 @@ public sealed class AccessTokenService : IDisposable
         return new IssuedToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()), ring.Current.Key.KeyId, _options.Lifetime);
     }
 
-    /// <summary>Validates a presented token: signature by a key still accepted, issuer, audience and lifetime.</summary>
+    /// <summary>Validates a presented token: signature by a key still accepted, issuer, audience, lifetime, and not revoked by its <c>jti</c>.</summary>
+    /// <remarks>Whether the token's session (<see cref="TokenSubject.SessionId"/>) is still active is for the session service to tell.</remarks>
     /// <param name="token">The token as presented.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>Whom it speaks for, or <see langword="null"/> when it is not a valid AOS token now.</returns>
@@ -120,8 +130,16 @@ public sealed class AccessTokenService : IDisposable
             jwt.TryGetPayloadValue<string>(TokenClaims.Name, out var name) ? name : jwt.Subject,
             jwt.TryGetPayloadValue<string>(TokenClaims.Tenant, out var tenant) ? tenant : string.Empty,
             roles,
-            jwt.TryGetPayloadValue<string>(TokenClaims.Kind, out var kind) ? kind : string.Empty);
-        return subject.Tenant.Length == 0 ? null : new ValidatedToken(subject, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Id);
+            jwt.TryGetPayloadValue<string>(TokenClaims.Kind, out var kind) ? kind : string.Empty)
+        {
+            SessionId = jwt.TryGetPayloadValue<string>(TokenClaims.SessionId, out var sid) ? sid : null,
+        };
+        if (subject.Tenant.Length == 0 || await IsRevokedAsync(subject.Tenant, jwt.Id, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new ValidatedToken(subject, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Id) { IssuedAt = new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero) };
     }
 
     /// <summary>Starts signing with a new key; the current one keeps validating what it signed until those tokens expire.</summary>
@@ -158,8 +176,12 @@ public sealed class AccessTokenService : IDisposable
         }
     }
 
-    /// <summary>Releases the lock that serializes key loads.</summary>
-    public void Dispose() => _loadLock.Dispose();
+    /// <summary>Releases the locks that serialize key and revocation loads.</summary>
+    public void Dispose()
+    {
+        _loadLock.Dispose();
+        _revocationLock.Dispose();
+    }
 
     private TokenValidationParameters Parameters(KeyRing ring)
     {
@@ -282,4 +304,7 @@ public static class TokenClaims
 
     /// <summary>The principal's roles, an array.</summary>
     public const string Roles = "roles";
+
+    /// <summary>The sign-in session the token was issued in; absent for client credentials.</summary>
+    public const string SessionId = "sid";
 }

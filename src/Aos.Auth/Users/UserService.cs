@@ -148,6 +148,20 @@ public sealed class UserService
         }
     }
 
+    /// <summary>Gets a user.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="username">The user's name.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The user, or <see langword="null"/> when the tenant has none with that name.</returns>
+    public async ValueTask<User?> GetAsync(string tenant, string username, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(username);
+        return IsUsername(username) && IsTenant(tenant) && await Store.GetAsync(Collection, tenant, username, cancellationToken).ConfigureAwait(false) is { } stored
+            ? Deserialize(stored.Document)?.ToUser()
+            : null;
+    }
+
     /// <summary>Deletes a user.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="username">The user's name.</param>

@@ -34,6 +34,9 @@ internal sealed class AosApiClient : IDisposable
     public Task<JsonNode?> PostAsync(string path, JsonNode? body, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, Resolve(path)) { Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
 
+    public Task<JsonNode?> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, Resolve(path)) { Content = new FormUrlEncodedContent(form) }, cancellationToken);
+
     public void Dispose() => _http.Dispose();
 
     // Appends rather than resolves, so a server behind a path prefix (http://host/aos) keeps its prefix.
@@ -58,7 +61,7 @@ internal sealed class AosApiClient : IDisposable
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                 {
-                    throw new CliException($"401 {Describe(text, response.ReasonPhrase)} (give a key with --api-key or AOS_API_KEY; a node's admin key is in <data>/credentials/admin.key)", ExitCodes.Refused);
+                    throw new CliException($"401 {Describe(text, response.ReasonPhrase)} (give a key with --api-key or AOS_API_KEY, or sign in with 'aos login'; a node's admin key is in <data>/credentials/admin.key)", ExitCodes.Refused);
                 }
 
                 if (!response.IsSuccessStatusCode)

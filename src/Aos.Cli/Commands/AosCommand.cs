@@ -20,6 +20,8 @@ internal static class AosCommand
         root.Add(WorkflowsCommand.Create());
         root.Add(StatusCommand.Create());
         root.Add(KeysCommand.Create());
+        root.Add(LoginCommand.CreateLogin());
+        root.Add(LoginCommand.CreateLogout());
         root.Add(BackupCommand.CreateBackup());
         root.Add(BackupCommand.CreateRestore());
         return root;

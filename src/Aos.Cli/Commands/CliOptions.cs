@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Aos.Cli.Client;
 
 namespace Aos.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class CliOptions
     // No default value: help prints defaults, and a key must never be printed.
     public static Option<string?> ApiKey { get; } = new("--api-key")
     {
-        Description = "The API key to present (default: $AOS_API_KEY, else the admin key in .aos/credentials/admin.key under the working directory).",
+        Description = "The API key or access token to present (default: $AOS_API_KEY, else the 'aos login' session, else the admin key in .aos/credentials/admin.key under the working directory).",
         Recursive = true,
     };
 
@@ -25,8 +26,12 @@ internal static class CliOptions
         Recursive = true,
     };
 
-    /// <summary>Finds the API key to present: <c>--api-key</c>, then <c>AOS_API_KEY</c>, then the admin key of <c>./.aos</c>; none when all are absent.</summary>
-    public static string? ResolveApiKey(ParseResult parseResult)
+    /// <summary>
+    /// Finds the credential to present: <c>--api-key</c>, then <c>AOS_API_KEY</c>, then the <c>aos login</c> session of this server
+    /// (refreshed first when its access token expires within a minute), then the admin key of <c>./.aos</c>; none when all are absent.
+    /// </summary>
+    /// <exception cref="CliException">The login session ended; the message says to log in again.</exception>
+    public static async Task<string?> ResolveCredentialAsync(ParseResult parseResult, Uri server, TimeProvider time, CancellationToken cancellationToken)
     {
         if (parseResult.GetValue(ApiKey) is { Length: > 0 } given)
         {
@@ -38,7 +43,14 @@ internal static class CliOptions
             return environment.Trim();
         }
 
+        if (LoginSessionFile.Read() is { } session && session.Server == LoginSession.ServerKey(server))
+        {
+            return session.NeedsRefresh(time.GetUtcNow())
+                ? (await session.RefreshAsync(server, time, cancellationToken)).AccessToken
+                : session.AccessToken;
+        }
+
         var file = Aos.Security.ApiKeys.AdminKeyFile.PathIn(".aos");
-        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+        return File.Exists(file) ? (await File.ReadAllTextAsync(file, cancellationToken)).Trim() : null;
     }
 }

@@ -8,6 +8,10 @@ namespace Aos.Cli.Commands;
 internal static class CommandRunner
 {
     public static void SetServerAction(this Command command, Func<ParseResult, AosApiClient, CancellationToken, Task> action) =>
+        command.SetServerAction(action, authenticate: true);
+
+    /// <summary>Runs a verb against the server, presenting the resolved credential or (for login and logout) none.</summary>
+    public static void SetServerAction(this Command command, Func<ParseResult, AosApiClient, CancellationToken, Task> action, bool authenticate) =>
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
@@ -17,9 +21,9 @@ internal static class CommandRunner
                 return Fail(error, $"--server '{serverText}' is not an http(s) URL, for instance http://127.0.0.1:5080", ExitCodes.Usage);
             }
 
-            using var client = new AosApiClient(server, CliOptions.ResolveApiKey(parseResult));
             try
             {
+                using var client = new AosApiClient(server, authenticate ? await CliOptions.ResolveCredentialAsync(parseResult, server, TimeProvider.System, cancellationToken) : null);
                 await action(parseResult, client, cancellationToken);
                 return ExitCodes.Success;
             }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Aos.Security;
+using Aos.Security.Sessions;
 using Aos.Security.Users;
 using Aos.Server.Security;
 using Microsoft.AspNetCore.Builder;
@@ -27,11 +28,21 @@ internal static class UserEndpoints
             TypedResults.Ok(new { items = await service.ListAsync(Callers.TenantOf(caller), cancellationToken).ToListAsync(cancellationToken) }))
             .WithName("ListUsers").WithSummary("Lists the local users of the caller's tenant.");
 
-        users.MapDelete("/{username}", async (string username, ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
-            await service.DeleteAsync(Callers.TenantOf(caller), username, cancellationToken)
-                ? Results.NoContent()
-                : Results.Problem($"There is no user '{username}' in the caller's tenant.", statusCode: StatusCodes.Status404NotFound, title: "User not found"))
-            .WithName("DeleteUser").WithSummary("Deletes a local user; tokens already issued to it stay valid until they expire.");
+        users.MapDelete("/{username}", async (string username, ClaimsPrincipal caller, UserService service, SessionService sessions, CancellationToken cancellationToken) =>
+        {
+            var tenant = Callers.TenantOf(caller);
+            if (!await service.DeleteAsync(tenant, username, cancellationToken))
+            {
+                return Results.Problem($"There is no user '{username}' in the caller's tenant.", statusCode: StatusCodes.Status404NotFound, title: "User not found");
+            }
+
+            await foreach (var session in sessions.ListAsync(tenant, $"user:{tenant}/{username}", cancellationToken))
+            {
+                await sessions.RevokeAsync(tenant, session.Id, "the user was deleted", cancellationToken);
+            }
+
+            return Results.NoContent();
+        }).WithName("DeleteUser").WithSummary("Deletes a local user and ends its sign-in sessions, so its refresh and access tokens stop working.");
         return app;
     }
 }

@@ -9,6 +9,9 @@ public static class AosClaims
     /// <summary>The kind of principal: <c>api-key</c> for now; users, tokens and agents follow.</summary>
     public const string Kind = "aos:kind";
 
+    /// <summary>The sign-in session of the access token the principal presented, when it has one.</summary>
+    public const string SessionId = "aos:sid";
+
     /// <summary>The identifying prefix of the API key the principal presented.</summary>
     public const string KeyPrefix = "aos:key";
 }

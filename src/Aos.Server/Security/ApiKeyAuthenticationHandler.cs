@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Aos.Security.ApiKeys;
-using Aos.Security.Tokens;
+using Aos.Security.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +13,8 @@ namespace Aos.Server.Security;
 /// the principal carries the tenant and roles of the key, or those the token was issued with.
 /// </summary>
 /// <remarks>
+/// An access token issued in a sign-in session is refused once the session ended (on other nodes than the one that ended it, within
+/// seconds: see <see cref="SessionService.IsActiveAsync"/>), and so is a token revoked by its <c>jti</c>.
 /// No <c>Authorization</c> header is no result (the route's policy then answers 401); a header that is not a bearer credential, or a key
 /// or token that is unknown, wrong, revoked or expired, fails with a message that says which of those without echoing it. Neither is
 /// ever logged.
@@ -22,7 +24,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyService keys,
-    AccessTokenService tokens)
+    SessionService sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "aos";
@@ -57,13 +59,17 @@ internal sealed class ApiKeyAuthenticationHandler(
             claims.AddRange(Claims("api-key:" + key.Id, key.Name, key.Tenant, "api-key", key.Roles));
             claims.Add(new Claim(AosClaims.KeyPrefix, key.Prefix));
         }
-        else if (await tokens.ValidateAsync(presented, Context.RequestAborted).ConfigureAwait(false) is { } token)
+        else if (await sessions.ValidateAccessTokenAsync(presented, Context.RequestAborted).ConfigureAwait(false) is { } token)
         {
             claims.AddRange(Claims(token.Subject.Id, token.Subject.Name, token.Subject.Tenant, token.Subject.Kind, token.Subject.Roles));
+            if (token.Subject.SessionId is { } sid)
+            {
+                claims.Add(new Claim(AosClaims.SessionId, sid));
+            }
         }
         else
         {
-            return AuthenticateResult.Fail("The bearer credential is neither an AOS API key nor a valid, unexpired AOS access token.");
+            return AuthenticateResult.Fail("The bearer credential is neither an AOS API key nor a valid, unexpired, unrevoked AOS access token (of a session that has not ended).");
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
