@@ -16,7 +16,7 @@ internal sealed class PermissionRequirement(string permission) : IAuthorizationR
 /// resources it guards can belong to the principal's tenant.
 /// </summary>
 /// <remarks>
-/// Agents, messages, dead letters, conversations, API keys and users carry their tenant, and every route over them answers only with the
+/// Agents, messages, dead letters, conversations, API keys, users and sessions carry their tenant, and every route over them answers only with the
 /// caller's. Approvals, state machines and workflows do not carry one yet: they belong to the <see cref="AosTenants.Default"/> tenant, so
 /// a principal of another tenant is granted their permissions only when it holds <see cref="Permissions.TenantsManage"/>.
 /// </remarks>
@@ -27,6 +27,7 @@ internal sealed class PermissionHandler : AuthorizationHandler<PermissionRequire
     {
         Permissions.AgentsRead, Permissions.AgentsWrite, Permissions.MessagesSend, Permissions.MessagesRead, Permissions.MessagesReplay,
         Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage,
+        Permissions.SessionsOwn, Permissions.SessionsManage,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
