@@ -61,10 +61,13 @@ public static class Permissions
     /// <summary>Create, list and delete the local users of the principal's tenant.</summary>
     public const string UsersManage = "users:manage";
 
+    /// <summary>Create, change and delete the custom roles of the principal's tenant, and assign roles in it to principals of other tenants.</summary>
+    public const string RolesManage = "roles:manage";
+
     /// <summary>Rotate the keys that sign access tokens.</summary>
     public const string SigningKeysRotate = "signing-keys:rotate";
 
-    /// <summary>Act in every tenant: the permissions of a role hold across tenants.</summary>
+    /// <summary>Create, list and delete tenants, and act in every tenant: the permissions of a role hold across tenants.</summary>
     public const string TenantsManage = "tenants:manage";
 
     /// <summary>Gets every permission, in the order declared.</summary>
@@ -72,6 +75,7 @@ public static class Permissions
     [
         AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
         ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
-        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, SigningKeysRotate, TenantsManage,
+        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, RolesManage, SigningKeysRotate,
+        TenantsManage,
     ];
 }

@@ -20,4 +20,7 @@ internal sealed record ApiKeyDocument(
 [JsonSerializable(typeof(ApiKeyDocument))]
 [JsonSerializable(typeof(Tokens.SigningKeyDocument))]
 [JsonSerializable(typeof(Users.UserDocument))]
+[JsonSerializable(typeof(Tenants.TenantDocument))]
+[JsonSerializable(typeof(Roles.RoleDocument))]
+[JsonSerializable(typeof(Roles.RoleAssignmentDocument))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;
