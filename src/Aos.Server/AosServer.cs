@@ -4,6 +4,8 @@ using System.Threading.RateLimiting;
 using Aos.Hosting;
 using Aos.Kernel;
 using Aos.Security.ApiKeys;
+using Aos.Security.Roles;
+using Aos.Security.Tenants;
 using Aos.Security.Tokens;
 using Aos.Security.Users;
 using Aos.Server.Endpoints;
@@ -87,13 +89,25 @@ public static class AosServer
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.TryAddSingleton(static sp => new ApiKeyService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        builder.Services.TryAddSingleton(static sp => new RoleCatalog(sp.GetRequiredService<StorageCatalog>()));
+        builder.Services.TryAddSingleton(static sp => new TenantService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<RoleCatalog>()));
+        builder.Services.TryAddSingleton(static sp => new RoleService(
+            sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<TenantService>(), sp.GetRequiredService<RoleCatalog>()));
+        var roleCatalogRefresh = builder.Configuration.GetValue(RoleCatalogRefresher.IntervalKey, RoleCatalogRefresher.DefaultInterval);
+        if (roleCatalogRefresh <= TimeSpan.Zero)
+        {
+            throw new AosValidationException($"{RoleCatalogRefresher.IntervalKey} is {roleCatalogRefresh}; use a positive time span such as 00:00:05 (the default).") { Field = RoleCatalogRefresher.IntervalKey };
+        }
+
+        builder.Services.AddHostedService(sp => new RoleCatalogRefresher(
+            sp.GetRequiredService<RoleCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, roleCatalogRefresh, sp.GetRequiredService<ILogger<RoleCatalogRefresher>>()));
+        builder.Services.TryAddSingleton(static sp => new ApiKeyService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<RoleService>()));
         var tokenOptions = new AccessTokenOptions();
         builder.Configuration.GetSection(AccessTokenOptions.SectionName).Bind(tokenOptions);
         builder.Services.TryAddSingleton(sp => new AccessTokenService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, tokenOptions));
         var passwordOptions = new PasswordOptions();
         builder.Configuration.GetSection(PasswordOptions.SectionName).Bind(passwordOptions);
-        builder.Services.TryAddSingleton(sp => new UserService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, passwordOptions));
+        builder.Services.TryAddSingleton(sp => new UserService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, passwordOptions, sp.GetRequiredService<RoleService>()));
         builder.Services.AddHostedService<AdminKeyBootstrap>();
         var tokenRequestsPerMinute = builder.Configuration.GetValue(TokenRequestsPerMinuteKey, 30);
         if (tokenRequestsPerMinute < 1)
@@ -164,6 +178,8 @@ public static class AosServer
         app.MapApiKeyEndpoints();
         app.MapAuthEndpoints();
         app.MapUserEndpoints();
+        app.MapTenantEndpoints();
+        app.MapRoleEndpoints();
         return app;
     }
 }
