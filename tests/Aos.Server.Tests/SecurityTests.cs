@@ -161,20 +161,26 @@ public sealed class SecurityTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task KeyOfAnotherTenant_ReachesNothingOfTheDefaultTenant()
+    public async Task KeyOfAnotherTenant_ReachesNothingOfTheDefaultTenant_ButManagesItsOwnTenantsKeys()
     {
-        var created = await CreateKeyAsync(AosRoles.Admin, tenant: "acme");
-        using var acme = Client(created["secret"]!.GetValue<string>());
+        var tenant = await Server.CreateTenantAsync();
+        var created = await CreateKeyAsync(AosRoles.Admin, tenant);
+        using var other = Client(created["secret"]!.GetValue<string>());
         var agent = await Server.RegisterAsync("echo");
 
-        foreach (var path in new[] { "/v1/agents", $"/v1/agents/{agent}", "/v1/api-keys", "/v1/workflows" })
+        foreach (var path in new[] { "/v1/agents", $"/v1/agents/{agent}", "/v1/workflows" })
         {
-            using var response = await acme.GetAsync(path, Ct);
+            using var response = await other.GetAsync(path, Ct);
             Assert.Contains("in this tenant", (await response.AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
         }
 
+        using (var own = await other.GetAsync("/v1/api-keys", Ct))
+        {
+            Assert.All((await own.AssertJsonAsync(200))["items"]!.AsArray(), k => Assert.Equal(tenant, k!["tenant"]!.GetValue<string>()));
+        }
+
         using var superuserList = await Server.Http.GetAsync("/v1/api-keys", Ct);
-        Assert.Contains((await superuserList.AssertJsonAsync(200))["items"]!.AsArray(), k => k!["tenant"]!.GetValue<string>() == "acme");
+        Assert.Contains((await superuserList.AssertJsonAsync(200))["items"]!.AsArray(), k => k!["tenant"]!.GetValue<string>() == tenant);
     }
 
     [Fact]

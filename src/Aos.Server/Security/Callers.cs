@@ -41,7 +41,8 @@ internal static class Callers
     /// <exception cref="AosValidationException">One of the permissions is not the caller's; names it.</exception>
     public static void EnsureHoldsEverythingOf(ClaimsPrincipal caller, RoleCatalog roles, IEnumerable<string> permissions, string given, string what, string field = "roles")
     {
-        if (permissions.FirstOrDefault(p => !Holds(caller, roles, p)) is { } beyond)
+        // An unknown permission is left to the service's validation, which names it as unknown rather than as not held.
+        if (permissions.FirstOrDefault(p => Permissions.All.Contains(p) && !Holds(caller, roles, p)) is { } beyond)
         {
             throw new AosValidationException($"The {given} grant '{beyond}', which the caller does not hold: {what} can carry only the caller's own permissions.") { Field = field };
         }
