@@ -93,6 +93,31 @@ public sealed class SecurityTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task PermissionMatrix_AKeyWithACustomRole_PassesExactlyTheRoutesOfTheRolesPermissions()
+    {
+        string[] permissions = [Permissions.AgentsRead, Permissions.WorkflowsRun, Permissions.ApiKeysManage, Permissions.RolesManage];
+        var role = "matrix-" + Guid.NewGuid().ToString("N")[..8];
+        using (var created = await Server.Http.PostAsync("/v1/roles", ServerHost.Json(new JsonObject { ["name"] = role, ["permissions"] = new JsonArray([.. permissions.Select(p => (JsonNode?)p)]) }), Ct))
+        {
+            await created.AssertJsonAsync(201);
+        }
+
+        using var client = await ClientWithRoleAsync(role);
+        var failures = new List<string>();
+        foreach (var route in Routes().Where(r => r.Permission is not null))
+        {
+            using var response = await SendAsync(client, route);
+            var (granted, status) = (permissions.Contains(route.Permission), (int)response.StatusCode);
+            if (granted == status is 401 or 403)
+            {
+                failures.Add($"{route.Method} {route.Template} ({route.Permission}) answered {status}, expected {(granted ? "to pass" : "403")}.");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
     public async Task BadCredentials_Answer401_WithoutEchoingThem()
     {
         var created = await CreateKeyAsync(AosRoles.User);

@@ -17,7 +17,7 @@ internal static class CommandRunner
                 return Fail(error, $"--server '{serverText}' is not an http(s) URL, for instance http://127.0.0.1:5080", ExitCodes.Usage);
             }
 
-            using var client = new AosApiClient(server, CliOptions.ResolveApiKey(parseResult));
+            using var client = new AosApiClient(server, CliOptions.ResolveApiKey(parseResult), parseResult.GetValue(CliOptions.Tenant));
             try
             {
                 await action(parseResult, client, cancellationToken);
