@@ -169,6 +169,26 @@ public sealed class RoleEndpointsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task CrossTenant_AUserOfAnotherTenant_WithAnAccessToken_ActsWhereItIsAssigned()
+    {
+        var tenant = await Server.CreateTenantAsync();
+        using var superuserThere = Server.Client(Server.ApiKey, tenant);
+        var user = new JsonObject { ["username"] = "ada", ["password"] = "correct horse battery", ["roles"] = new JsonArray("user") };
+        Assert.Equal(tenant, (await (await superuserThere.PostAsync("/v1/users", ServerHost.Json(user), Ct)).AssertJsonAsync(201))["tenant"]!.GetValue<string>());
+        using var signIn = await Server.Anonymous.PostAsync("/v1/auth/token", new FormUrlEncodedContent(
+            [new("grant_type", "password"), new("tenant", tenant), new("username", "ada"), new("password", "correct horse battery")]), Ct);
+        var token = (await signIn.AssertJsonAsync(200))["access_token"]!.GetValue<string>();
+        using var inDefault = Server.Client(token, AosTenants.Default);
+        await (await inDefault.GetAsync("/v1/agents", Ct)).AssertProblemAsync(403);
+
+        await (await Server.Http.PutAsync($"/v1/role-assignments/user:{tenant}/ada", ServerHost.Json(new JsonObject { ["roles"] = new JsonArray("guest") }), Ct)).AssertJsonAsync(200);
+
+        await (await inDefault.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+        using var taken = await Server.Http.DeleteAsync($"/v1/role-assignments/user:{tenant}/ada", Ct);
+        Assert.Equal(HttpStatusCode.NoContent, taken.StatusCode);
+    }
+
+    [Fact]
     public async Task XAosTenant_NamingATenantThatDoesNotExist_Is403SayingSo()
     {
         using var client = Server.Client(Server.ApiKey, "no-such-tenant");
