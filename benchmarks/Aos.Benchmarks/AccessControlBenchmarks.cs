@@ -73,7 +73,9 @@ public class AccessControlBenchmarks : IDisposable
             throw new InvalidOperationException("The benchmark token does not validate.");
         }
 
-        _handler = new PermissionHandler();
+        var roles = new Aos.Security.Roles.RoleCatalog(catalog);
+        await roles.RefreshAsync();
+        _handler = new PermissionHandler(roles);
         _principal = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(AosClaims.Tenant, AosTenants.Default), .. Roles.Select(r => new Claim(ClaimTypes.Role, r))], "aos"));
         _requirement = [new PermissionRequirement(Permissions.WorkflowsDefine)];

@@ -4,7 +4,9 @@ using System.Threading.RateLimiting;
 using Aos.Hosting;
 using Aos.Kernel;
 using Aos.Security.ApiKeys;
+using Aos.Security.Roles;
 using Aos.Security.Sessions;
+using Aos.Security.Tenants;
 using Aos.Security.Tokens;
 using Aos.Security.Users;
 using Aos.Server.Endpoints;
@@ -88,13 +90,25 @@ public static class AosServer
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.TryAddSingleton(static sp => new ApiKeyService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        builder.Services.TryAddSingleton(static sp => new RoleCatalog(sp.GetRequiredService<StorageCatalog>()));
+        builder.Services.TryAddSingleton(static sp => new TenantService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<RoleCatalog>()));
+        builder.Services.TryAddSingleton(static sp => new RoleService(
+            sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<TenantService>(), sp.GetRequiredService<RoleCatalog>()));
+        var roleCatalogRefresh = builder.Configuration.GetValue(RoleCatalogRefresher.IntervalKey, RoleCatalogRefresher.DefaultInterval);
+        if (roleCatalogRefresh <= TimeSpan.Zero)
+        {
+            throw new AosValidationException($"{RoleCatalogRefresher.IntervalKey} is {roleCatalogRefresh}; use a positive time span such as 00:00:05 (the default).") { Field = RoleCatalogRefresher.IntervalKey };
+        }
+
+        builder.Services.AddHostedService(sp => new RoleCatalogRefresher(
+            sp.GetRequiredService<RoleCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, roleCatalogRefresh, sp.GetRequiredService<ILogger<RoleCatalogRefresher>>()));
+        builder.Services.TryAddSingleton(static sp => new ApiKeyService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<RoleService>()));
         var tokenOptions = new AccessTokenOptions();
         builder.Configuration.GetSection(AccessTokenOptions.SectionName).Bind(tokenOptions);
         builder.Services.TryAddSingleton(sp => new AccessTokenService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, tokenOptions));
         var passwordOptions = new PasswordOptions();
         builder.Configuration.GetSection(PasswordOptions.SectionName).Bind(passwordOptions);
-        builder.Services.TryAddSingleton(sp => new UserService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, passwordOptions));
+        builder.Services.TryAddSingleton(sp => new UserService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, passwordOptions, sp.GetRequiredService<RoleService>()));
         var sessionOptions = new SessionLifetimeOptions();
         builder.Configuration.GetSection(SessionLifetimeOptions.SectionName).Bind(sessionOptions);
         builder.Services.TryAddSingleton(sp => new SessionService(
@@ -170,6 +184,8 @@ public static class AosServer
         app.MapAuthEndpoints();
         app.MapSessionEndpoints();
         app.MapUserEndpoints();
+        app.MapTenantEndpoints();
+        app.MapRoleEndpoints();
         return app;
     }
 }

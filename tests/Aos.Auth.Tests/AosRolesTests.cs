@@ -28,6 +28,8 @@ public sealed class AosRolesTests
     [InlineData("admin", "api-keys:manage", true)]
     [InlineData("admin", "users:manage", true)]
     [InlineData("agent_manager", "users:manage", false)]
+    [InlineData("admin", "roles:manage", true)]
+    [InlineData("agent_manager", "roles:manage", false)]
     [InlineData("admin", "tenants:manage", false)]
     [InlineData("admin", "signing-keys:rotate", false)]
     [InlineData("superuser", "tenants:manage", true)]

@@ -1,6 +1,7 @@
 using System.Text;
 using Aos.Security;
 using Aos.Security.ApiKeys;
+using Aos.Security.Roles;
 using Aos.Storage;
 using Aos.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
     private SqliteDatabase _database = null!;
     private StorageCatalog _catalog = null!;
+    private Identity _identity = null!;
     private ApiKeyService _keys = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -23,7 +25,8 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         _database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = _directory });
         _catalog = new StorageCatalog([new SqliteStorageProvider(_database, _time)], Options.Create(new StorageOptions()));
-        _keys = new ApiKeyService(_catalog, _time);
+        _identity = Identity.Create(_catalog, _time);
+        _keys = new ApiKeyService(_catalog, _time, _identity.Roles);
         return ValueTask.CompletedTask;
     }
 
@@ -36,6 +39,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task Create_ThenAuthenticate_GivesTheKeyWithItsTenantAndRoles()
     {
+        await _identity.Tenants.CreateAsync(new() { Name = "acme" }, Ct);
         var created = await _keys.CreateAsync(new ApiKeyRequest { Name = "ci", Tenant = "acme", Roles = [AosRoles.AgentManager] }, Ct);
 
         Assert.StartsWith("aos_" + created.Key.Id + "_", created.Secret, StringComparison.Ordinal);
@@ -110,6 +114,8 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task List_ByTenant_GivesThatTenantsKeysOldestFirst()
     {
+        await _identity.Tenants.CreateAsync(new() { Name = "acme" }, Ct);
+        await _identity.Tenants.CreateAsync(new() { Name = "globex" }, Ct);
         await _keys.CreateAsync(new ApiKeyRequest { Name = "a1", Tenant = "acme" }, Ct);
         _time.Advance(TimeSpan.FromSeconds(1));
         await _keys.CreateAsync(new ApiKeyRequest { Name = "g1", Tenant = "globex" }, Ct);
@@ -124,6 +130,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [InlineData("", "default", "user", "name")]
     [InlineData("ci", "Acme", "user", "tenant")]
     [InlineData("ci", "-acme", "user", "tenant")]
+    [InlineData("ci", "nowhere", "user", "tenant")]
     [InlineData("ci", "default", "root", "roles")]
     [InlineData("ci", "default", "", "roles")]
     public async Task Create_BadInput_IsRefusedNamingTheField_AndCreatesNothing(string name, string tenant, string role, string field)
@@ -133,6 +140,29 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
 
         Assert.Equal(field, error.Field);
         Assert.Empty(await _keys.ListAsync(null, Ct).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Create_InATenantThatDoesNotExist_SaysToCreateItFirst()
+    {
+        var error = await Assert.ThrowsAsync<AosValidationException>(async () => await _keys.CreateAsync(new ApiKeyRequest { Name = "ci", Tenant = "acme" }, Ct));
+
+        Assert.Contains("create the tenant first with POST /v1/tenants", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WithACustomRoleOfItsTenant_Works_ButNotWithAnotherTenantsRole()
+    {
+        await _identity.Tenants.CreateAsync(new() { Name = "acme" }, Ct);
+        await _identity.Tenants.CreateAsync(new() { Name = "globex" }, Ct);
+        await _identity.Roles.CreateAsync("acme", new RoleRequest { Name = "reader", Permissions = [Permissions.AgentsRead] }, Ct);
+
+        var created = await _keys.CreateAsync(new ApiKeyRequest { Name = "ci", Tenant = "acme", Roles = ["reader"] }, Ct);
+        var error = await Assert.ThrowsAsync<AosValidationException>(async () => await _keys.CreateAsync(new ApiKeyRequest { Name = "ci", Tenant = "globex", Roles = ["reader"] }, Ct));
+
+        Assert.Equal(["reader"], created.Key.Roles);
+        Assert.Equal("roles", error.Field);
+        Assert.Contains("'reader' is no role of the tenant 'globex'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

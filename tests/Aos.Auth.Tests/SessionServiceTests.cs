@@ -1,5 +1,6 @@
 using Aos.Security;
 using Aos.Security.Sessions;
+using Aos.Security.Tenants;
 using Aos.Security.Tokens;
 using Aos.Security.Users;
 using Aos.Storage;
@@ -31,7 +32,9 @@ public sealed class SessionServiceTests : IAsyncLifetime
         _database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = _directory });
         _catalog = new StorageCatalog([new SqliteStorageProvider(_database, _time)], Options.Create(new StorageOptions()));
         _tokens = new AccessTokenService(_catalog, _time, new AccessTokenOptions());
-        _users = new UserService(_catalog, _time, new PasswordOptions { Iterations = 1_000 });
+        var identity = Identity.Create(_catalog, _time);
+        await identity.Tenants.CreateAsync(new TenantRequest { Name = "acme" }, Ct);
+        _users = new UserService(_catalog, _time, new PasswordOptions { Iterations = 1_000 }, identity.Roles);
         _sessions = new SessionService(_catalog, _time, _options, _tokens, _users);
         _ada = await _users.CreateAsync(new UserRequest { Username = "ada", Password = Password, Tenant = "acme", Roles = [AosRoles.User] }, Ct);
     }

@@ -24,7 +24,7 @@ public sealed class UserServiceTests : IAsyncLifetime
     {
         _database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = _directory });
         _catalog = new StorageCatalog([new SqliteStorageProvider(_database, _time)], Options.Create(new StorageOptions()));
-        _users = new UserService(_catalog, _time, new PasswordOptions { Iterations = 1_000, MaxFailedAttempts = 3, LockoutDuration = TimeSpan.FromMinutes(15) });
+        _users = new UserService(_catalog, _time, new PasswordOptions { Iterations = 1_000, MaxFailedAttempts = 3, LockoutDuration = TimeSpan.FromMinutes(15) }, Identity.Create(_catalog, _time).Roles);
         return ValueTask.CompletedTask;
     }
 

@@ -93,6 +93,31 @@ public sealed class SecurityTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task PermissionMatrix_AKeyWithACustomRole_PassesExactlyTheRoutesOfTheRolesPermissions()
+    {
+        string[] permissions = [Permissions.AgentsRead, Permissions.WorkflowsRun, Permissions.ApiKeysManage, Permissions.RolesManage];
+        var role = "matrix-" + Guid.NewGuid().ToString("N")[..8];
+        using (var created = await Server.Http.PostAsync("/v1/roles", ServerHost.Json(new JsonObject { ["name"] = role, ["permissions"] = new JsonArray([.. permissions.Select(p => (JsonNode?)p)]) }), Ct))
+        {
+            await created.AssertJsonAsync(201);
+        }
+
+        using var client = await ClientWithRoleAsync(role);
+        var failures = new List<string>();
+        foreach (var route in Routes().Where(r => r.Permission is not null))
+        {
+            using var response = await SendAsync(client, route);
+            var (granted, status) = (permissions.Contains(route.Permission), (int)response.StatusCode);
+            if (granted == status is 401 or 403)
+            {
+                failures.Add($"{route.Method} {route.Template} ({route.Permission}) answered {status}, expected {(granted ? "to pass" : "403")}.");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
     public async Task BadCredentials_Answer401_WithoutEchoingThem()
     {
         var created = await CreateKeyAsync(AosRoles.User);
@@ -161,20 +186,26 @@ public sealed class SecurityTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task KeyOfAnotherTenant_ReachesNothingOfTheDefaultTenant()
+    public async Task KeyOfAnotherTenant_ReachesNothingOfTheDefaultTenant_ButManagesItsOwnTenantsKeys()
     {
-        var created = await CreateKeyAsync(AosRoles.Admin, tenant: "acme");
-        using var acme = Client(created["secret"]!.GetValue<string>());
+        var tenant = await Server.CreateTenantAsync();
+        var created = await CreateKeyAsync(AosRoles.Admin, tenant);
+        using var other = Client(created["secret"]!.GetValue<string>());
         var agent = await Server.RegisterAsync("echo");
 
-        using var agents = await acme.GetAsync("/v1/agents", Ct);
+        using var agents = await other.GetAsync("/v1/agents", Ct);
         Assert.DoesNotContain((await agents.AssertJsonAsync(200))["items"]!.AsArray(), a => a!["id"]!.GetValue<string>() == agent);
-        await (await acme.GetAsync($"/v1/agents/{agent}", Ct)).AssertProblemAsync(404);
-        using var workflows = await acme.GetAsync("/v1/workflows", Ct);
+        await (await other.GetAsync($"/v1/agents/{agent}", Ct)).AssertProblemAsync(404);
+        using var workflows = await other.GetAsync("/v1/workflows", Ct);
         Assert.Contains("in this tenant", (await workflows.AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
 
+        using (var own = await other.GetAsync("/v1/api-keys", Ct))
+        {
+            Assert.All((await own.AssertJsonAsync(200))["items"]!.AsArray(), k => Assert.Equal(tenant, k!["tenant"]!.GetValue<string>()));
+        }
+
         using var superuserList = await Server.Http.GetAsync("/v1/api-keys", Ct);
-        Assert.Contains((await superuserList.AssertJsonAsync(200))["items"]!.AsArray(), k => k!["tenant"]!.GetValue<string>() == "acme");
+        Assert.Contains((await superuserList.AssertJsonAsync(200))["items"]!.AsArray(), k => k!["tenant"]!.GetValue<string>() == tenant);
     }
 
     [Fact]

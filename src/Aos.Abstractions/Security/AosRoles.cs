@@ -8,9 +8,10 @@ namespace Aos.Security;
 /// <item><term><c>guest</c></term><description>reads agents, messages, approvals, state machines and workflows; sees and ends its own sessions and tokens.</description></item>
 /// <item><term><c>user</c></term><description>also sends messages, runs workflows and state machines, requests and decides approvals, signs conversations.</description></item>
 /// <item><term><c>agent_manager</c></term><description>also registers agents, defines workflows and state machines, replays dead letters, sets required sign-offs.</description></item>
-/// <item><term><c>admin</c></term><description>also manages API keys, local users and everyone's sessions and tokens, and takes backups, within its tenant.</description></item>
-/// <item><term><c>superuser</c></term><description>every permission, in every tenant.</description></item>
+/// <item><term><c>admin</c></term><description>also manages API keys, local users, custom roles and role assignments, and everyone's sessions and tokens, and takes backups, within its tenant.</description></item>
+/// <item><term><c>superuser</c></term><description>every permission, in every tenant: also manages tenants and rotates token-signing keys.</description></item>
 /// </list>
+/// A tenant may add custom roles, any subset of <see cref="Permissions.All"/>; their names never shadow these.
 /// </remarks>
 public static class AosRoles
 {
@@ -23,7 +24,7 @@ public static class AosRoles
     /// <summary>Sets up agents, workflows and state machines.</summary>
     public const string AgentManager = "agent_manager";
 
-    /// <summary>Runs a tenant: keys and backups.</summary>
+    /// <summary>Runs a tenant: keys, users, roles and backups.</summary>
     public const string Admin = "admin";
 
     /// <summary>Runs the whole system, across tenants.</summary>
@@ -47,8 +48,9 @@ public static class AosRoles
         Permissions.ConversationsManage,
     ];
 
-    private static readonly string[] AdminPermissions = [
-        .. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.SessionsManage, Permissions.SystemBackup,
+    private static readonly string[] AdminPermissions =
+    [
+        .. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage, Permissions.SessionsManage, Permissions.SystemBackup,
     ];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> BuiltIn = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
@@ -70,6 +72,15 @@ public static class AosRoles
     {
         ArgumentNullException.ThrowIfNull(role);
         return BuiltIn.TryGetValue(role, out var permissions) ? permissions : FrozenSet<string>.Empty;
+    }
+
+    /// <summary>Tells whether a name is a built-in role.</summary>
+    /// <param name="role">The name.</param>
+    /// <returns><see langword="true"/> when it is one of <see cref="All"/>.</returns>
+    public static bool IsBuiltIn(string role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return BuiltIn.ContainsKey(role);
     }
 
     /// <summary>Checks that a set of roles is not empty and names only built-in roles.</summary>

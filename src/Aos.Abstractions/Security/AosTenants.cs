@@ -12,7 +12,7 @@ public static class AosTenants
     /// <exception cref="AosValidationException">The name is not valid; nothing was changed.</exception>
     public static void Validate(string? tenant, string field = "tenant")
     {
-        if (tenant is not { Length: > 0 and <= 64 } || tenant[0] == '-' || !tenant.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c) || c == '-'))
+        if (!IsValid(tenant))
         {
             throw new AosValidationException($"The tenant '{tenant}' is not valid: use 1 to 64 lowercase letters, digits and '-', not starting with '-'.") { Field = field };
         }
@@ -28,4 +28,9 @@ public static class AosTenants
         ArgumentNullException.ThrowIfNull(name);
         return tenant == Default ? name : string.Concat(tenant, "\u001f", name);
     }
+    /// <summary>Tells whether a tenant name is valid: 1 to 64 lowercase letters, digits and hyphens, starting with a letter or digit.</summary>
+    /// <param name="tenant">The name.</param>
+    /// <returns><see langword="true"/> when it is.</returns>
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? tenant) =>
+        tenant is { Length: > 0 and <= 64 } && tenant[0] != '-' && tenant.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c) || c == '-');
 }

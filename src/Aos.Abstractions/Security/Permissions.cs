@@ -66,11 +66,13 @@ public static class Permissions
 
     /// <summary>See, introspect and end every sign-in session and token of the principal's tenant.</summary>
     public const string SessionsManage = "sessions:manage";
+    /// <summary>Create, change and delete the custom roles of the principal's tenant, and assign roles in it to principals of other tenants.</summary>
+    public const string RolesManage = "roles:manage";
 
     /// <summary>Rotate the keys that sign access tokens.</summary>
     public const string SigningKeysRotate = "signing-keys:rotate";
 
-    /// <summary>Act in every tenant: the permissions of a role hold across tenants.</summary>
+    /// <summary>Create, list and delete tenants, and act in every tenant: the permissions of a role hold across tenants.</summary>
     public const string TenantsManage = "tenants:manage";
 
     /// <summary>Gets every permission, in the order declared.</summary>
@@ -78,7 +80,7 @@ public static class Permissions
     [
         AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
         ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
-        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, SessionsOwn, SessionsManage, SigningKeysRotate,
+        WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, RolesManage, SessionsOwn, SessionsManage, SigningKeysRotate,
         TenantsManage,
     ];
 }

@@ -37,10 +37,10 @@ public sealed record ApiKeyRequest
     /// <summary>Gets what the key is for: 1 to 100 characters.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Gets the tenant the key acts in.</summary>
+    /// <summary>Gets the tenant the key acts in; it must exist.</summary>
     public string Tenant { get; init; } = AosTenants.Default;
 
-    /// <summary>Gets the roles the key holds: built-in role names (<see cref="AosRoles"/>).</summary>
+    /// <summary>Gets the roles the key holds: built-in roles (<see cref="AosRoles"/>) or custom roles of its tenant.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [AosRoles.User];
 
     /// <summary>Gets when the key stops working; <see langword="null"/> for never.</summary>

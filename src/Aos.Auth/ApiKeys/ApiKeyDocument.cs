@@ -22,4 +22,7 @@ internal sealed record ApiKeyDocument(
 [JsonSerializable(typeof(Users.UserDocument))]
 [JsonSerializable(typeof(Sessions.SessionDocument))]
 [JsonSerializable(typeof(Tokens.RevokedTokenDocument))]
+[JsonSerializable(typeof(Tenants.TenantDocument))]
+[JsonSerializable(typeof(Roles.RoleDocument))]
+[JsonSerializable(typeof(Roles.RoleAssignmentDocument))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -21,23 +21,27 @@ public sealed class ApiKeyService
     /// <summary>Gets the start of every key.</summary>
     public const string KeyPrefix = "aos_";
 
-    private const string Collection = "api-keys";
+    internal const string Collection = "api-keys";
     private const int IdBytes = 6;
     private const int SecretBytes = 32;
     private static readonly int KeyLength = KeyPrefix.Length + (IdBytes * 2) + 1 + Base64UrlLength(SecretBytes);
 
     private readonly StorageCatalog _catalog;
     private readonly TimeProvider _timeProvider;
+    private readonly Roles.RoleService _roles;
 
     /// <summary>Initializes a new instance of the <see cref="ApiKeyService"/> class.</summary>
     /// <param name="catalog">The named stores.</param>
     /// <param name="timeProvider">The clock of creation, expiry and revocation.</param>
-    public ApiKeyService(StorageCatalog catalog, TimeProvider timeProvider)
+    /// <param name="roles">The roles: a key is created only in a tenant that exists, with roles of that tenant.</param>
+    public ApiKeyService(StorageCatalog catalog, TimeProvider timeProvider, Roles.RoleService roles)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(roles);
         _catalog = catalog;
         _timeProvider = timeProvider;
+        _roles = roles;
     }
 
     private IDocumentStore Store => _catalog.GetDocumentStore(AosIdentityStore.Name);
@@ -46,7 +50,7 @@ public sealed class ApiKeyService
     /// <param name="request">The name, tenant, roles and expiry.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The key's description and its secret, which is not kept and cannot be shown again.</returns>
-    /// <exception cref="AosValidationException">The name, tenant, a role or the expiry is not valid; nothing was created.</exception>
+    /// <exception cref="AosValidationException">The name, tenant (or it does not exist), a role or the expiry is not valid; nothing was created.</exception>
     public async ValueTask<CreatedApiKey> CreateAsync(ApiKeyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -56,13 +60,12 @@ public sealed class ApiKeyService
             throw new AosValidationException("The key's name must be 1 to 100 characters without control characters, saying what it is for.") { Field = "name" };
         }
 
-        AosTenants.Validate(request.Tenant);
-        AosRoles.Validate(request.Roles);
-
         if (request.ExpiresAt is { } expires && expires <= now)
         {
             throw new AosValidationException($"The expiry {expires:O} is not in the future; give a later time, or none for a key that does not expire.") { Field = "expiresAt" };
         }
+
+        await _roles.ValidateAssignableAsync(request.Tenant, request.Roles, cancellationToken).ConfigureAwait(false);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdBytes));
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));

@@ -17,25 +17,28 @@ namespace Aos.Security.Users;
 /// </remarks>
 public sealed class UserService
 {
-    private const string Collection = "users";
+    internal const string Collection = "users";
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
     private readonly StorageCatalog _catalog;
     private readonly TimeProvider _timeProvider;
     private readonly PasswordOptions _options;
+    private readonly Roles.RoleService _roles;
     private readonly Lazy<UserDocument> _decoy;
 
     /// <summary>Initializes a new instance of the <see cref="UserService"/> class.</summary>
     /// <param name="catalog">The named stores.</param>
     /// <param name="timeProvider">The clock of lockouts.</param>
     /// <param name="options">Hashing cost, minimum length, lockout.</param>
+    /// <param name="roles">The roles: a user is created only in a tenant that exists, with roles of that tenant.</param>
     /// <exception cref="AosValidationException">The options are not valid; the message names the option.</exception>
-    public UserService(StorageCatalog catalog, TimeProvider timeProvider, PasswordOptions options)
+    public UserService(StorageCatalog catalog, TimeProvider timeProvider, PasswordOptions options, Roles.RoleService roles)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(roles);
         if (options.Validate().FirstOrDefault() is { } problem)
         {
             throw new AosValidationException(problem) { Field = PasswordOptions.SectionName };
@@ -44,6 +47,7 @@ public sealed class UserService
         _catalog = catalog;
         _timeProvider = timeProvider;
         _options = options;
+        _roles = roles;
 
         // Checked against when the name is unknown, so that an unknown name takes as long as a wrong password.
         _decoy = new Lazy<UserDocument>(() => NewDocument("decoy", AosTenants.Default, [], Guid.NewGuid().ToString("N"), DateTimeOffset.UnixEpoch));
@@ -55,7 +59,7 @@ public sealed class UserService
     /// <param name="request">Name, password, tenant and roles.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The user.</returns>
-    /// <exception cref="AosValidationException">The name, password, tenant or a role is not valid; nothing was created.</exception>
+    /// <exception cref="AosValidationException">The name, password, tenant (or it does not exist) or a role is not valid; nothing was created.</exception>
     /// <exception cref="StorageConflictException">A user with that name exists in the tenant; nothing was changed.</exception>
     public async ValueTask<User> CreateAsync(UserRequest request, CancellationToken cancellationToken = default)
     {
@@ -67,7 +71,7 @@ public sealed class UserService
             throw new AosValidationException($"The password must be {_options.MinimumLength} to 1024 characters (Aos:Auth:Passwords:MinimumLength).") { Field = "password" };
         }
 
-        AosRoles.Validate(request.Roles);
+        await _roles.ValidateAssignableAsync(request.Tenant, request.Roles, cancellationToken).ConfigureAwait(false);
 
         var document = NewDocument(request.Username, request.Tenant, [.. request.Roles.Distinct(StringComparer.Ordinal)], request.Password, _timeProvider.GetUtcNow());
         await Store.AddAsync(Collection, request.Tenant, request.Username, Serialize(document), cancellationToken).ConfigureAwait(false);

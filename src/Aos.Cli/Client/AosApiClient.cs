@@ -13,12 +13,18 @@ internal sealed class AosApiClient : IDisposable
     /// <summary>Initializes a new instance of the <see cref="AosApiClient"/> class.</summary>
     /// <param name="server">The server.</param>
     /// <param name="apiKey">The API key presented as <c>Authorization: Bearer</c>, or <see langword="null"/> for none.</param>
-    public AosApiClient(Uri server, string? apiKey = null)
+    /// <param name="tenant">The tenant to act in, sent as <c>X-Aos-Tenant</c>, or <see langword="null"/> for the key's own.</param>
+    public AosApiClient(Uri server, string? apiKey = null, string? tenant = null)
     {
         Server = server;
         if (apiKey is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        if (!string.IsNullOrEmpty(tenant))
+        {
+            _http.DefaultRequestHeaders.Add("X-Aos-Tenant", tenant);
         }
     }
 
@@ -36,6 +42,9 @@ internal sealed class AosApiClient : IDisposable
 
     public Task<JsonNode?> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, Resolve(path)) { Content = new FormUrlEncodedContent(form) }, cancellationToken);
+
+    public Task<JsonNode?> PutAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Put, Resolve(path)) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 

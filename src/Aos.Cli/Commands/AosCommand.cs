@@ -10,6 +10,7 @@ internal static class AosCommand
         var root = new RootCommand("AOS — the Agent Operating System. 'aos up' runs a node; the other verbs talk to one.");
         root.Add(CliOptions.Server);
         root.Add(CliOptions.ApiKey);
+        root.Add(CliOptions.Tenant);
         root.Add(CliOptions.Json);
         root.Add(UpCommand.Create());
         root.Add(AgentsCommand.Create());
@@ -22,6 +23,9 @@ internal static class AosCommand
         root.Add(KeysCommand.Create());
         root.Add(LoginCommand.CreateLogin());
         root.Add(LoginCommand.CreateLogout());
+        root.Add(UsersCommand.Create());
+        root.Add(RolesCommand.Create());
+        root.Add(TenantsCommand.Create());
         root.Add(BackupCommand.CreateBackup());
         root.Add(BackupCommand.CreateRestore());
         return root;

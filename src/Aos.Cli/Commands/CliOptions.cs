@@ -20,6 +20,12 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static Option<string?> Tenant { get; } = new("--tenant")
+    {
+        Description = "Act in another tenant than the key's own (sends X-Aos-Tenant): a superuser acts anywhere, others need a role assignment there.",
+        Recursive = true,
+    };
+
     public static Option<bool> Json { get; } = new("--json")
     {
         Description = "Print JSON for scripts instead of tables.",

@@ -23,7 +23,10 @@ internal static class CommandRunner
 
             try
             {
-                using var client = new AosApiClient(server, authenticate ? await CliOptions.ResolveCredentialAsync(parseResult, server, TimeProvider.System, cancellationToken) : null);
+                using var client = new AosApiClient(
+                    server,
+                    authenticate ? await CliOptions.ResolveCredentialAsync(parseResult, server, TimeProvider.System, cancellationToken) : null,
+                    parseResult.GetValue(CliOptions.Tenant));
                 await action(parseResult, client, cancellationToken);
                 return ExitCodes.Success;
             }

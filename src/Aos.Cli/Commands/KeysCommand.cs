@@ -18,10 +18,9 @@ internal static class KeysCommand
     private static Command CreateCreate()
     {
         var name = new Argument<string>("name") { Description = "What the key is for." };
-        var roles = new Option<string[]>("--role") { Description = "A role the key holds: guest, user, agent_manager, admin, superuser (repeatable; default user).", AllowMultipleArgumentsPerToken = true };
-        var tenant = new Option<string?>("--tenant") { Description = "The tenant the key acts in (default: the caller's)." };
+        var roles = new Option<string[]>("--role") { Description = "A role the key holds: guest, user, agent_manager, admin, superuser, or a custom role of its tenant (repeatable; default user).", AllowMultipleArgumentsPerToken = true };
         var expires = new Option<DateTimeOffset?>("--expires") { Description = "When the key stops working, ISO 8601 (default: never)." };
-        var command = new Command("create", "Create an API key and print it once; it cannot be shown again.") { name, roles, tenant, expires };
+        var command = new Command("create", "Create an API key and print it once; it cannot be shown again. It belongs to the tenant the caller acts in (--tenant).") { name, roles, expires };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -29,7 +28,6 @@ internal static class KeysCommand
             {
                 ["name"] = parseResult.GetValue(name),
                 ["roles"] = parseResult.GetValue(roles) is { Length: > 0 } given ? new JsonArray([.. given.Select(r => (JsonNode?)r)]) : null,
-                ["tenant"] = parseResult.GetValue(tenant),
                 ["expiresAt"] = parseResult.GetValue(expires) is { } at ? JsonValue.Create(at) : null,
             };
             var result = await client.PostAsync("/v1/api-keys", body, cancellationToken);

@@ -10,17 +10,17 @@ internal static class LoginCommand
     public static Command CreateLogin()
     {
         var username = new Option<string>("--username") { Description = "The local user to sign in as.", Required = true };
-        var tenant = new Option<string?>("--tenant") { Description = "The user's tenant (default: default)." };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of stdin instead of prompting for it." };
         var command = new Command("login", $"Sign in as a local user; the session (access and refresh token) is kept in {LoginSessionFile.RelativePath}, readable by you only, and used by the other commands.")
         {
-            username, tenant, passwordStdin,
+            username, passwordStdin,
         };
         command.SetServerAction(
             async (parseResult, client, cancellationToken) =>
             {
                 var name = parseResult.GetValue(username)!;
-                var tenantName = parseResult.GetValue(tenant) is { Length: > 0 } given ? given : "default";
+                // The global --tenant names the user's tenant here: a local user signs in to its own tenant.
+                var tenantName = parseResult.GetValue(CliOptions.Tenant) is { Length: > 0 } given ? given : "default";
                 var password = ReadPassword(parseResult.GetValue(passwordStdin), parseResult.InvocationConfiguration.Error);
                 var answer = await client.PostFormAsync(
                     "/v1/auth/token",

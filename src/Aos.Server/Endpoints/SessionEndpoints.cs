@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Aos.Security;
+using Aos.Security.Roles;
 using Aos.Security.Sessions;
 using Aos.Security.Tokens;
 using Aos.Server.Security;
@@ -24,17 +25,17 @@ internal static class SessionEndpoints
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/v1/auth").WithTags("Identity").RequirePermission(Permissions.SessionsOwn);
-        auth.MapPost("/revoke", async (HttpRequest request, ClaimsPrincipal caller, SessionService sessions, AccessTokenService tokens, CancellationToken cancellationToken) =>
+        auth.MapPost("/revoke", async (HttpRequest request, ClaimsPrincipal caller, SessionService sessions, AccessTokenService tokens, RoleCatalog roles, CancellationToken cancellationToken) =>
         {
             var token = await ReadTokenAsync(request, "revoke", cancellationToken);
             if (token.StartsWith(SessionService.RefreshTokenPrefix, StringComparison.Ordinal))
             {
-                if (await sessions.FindByRefreshTokenAsync(token, includeSpent: true, cancellationToken) is { } session && MayManage(caller, session.Tenant, session.SubjectId))
+                if (await sessions.FindByRefreshTokenAsync(token, includeSpent: true, cancellationToken) is { } session && MayManage(caller, roles, session.Tenant, session.SubjectId))
                 {
                     await sessions.RevokeAsync(session.Tenant, session.Id, ReasonFor(caller, session.SubjectId), cancellationToken);
                 }
             }
-            else if (await tokens.ValidateAsync(token, cancellationToken) is { } access && MayManage(caller, access.Subject.Tenant, access.Subject.Id))
+            else if (await tokens.ValidateAsync(token, cancellationToken) is { } access && MayManage(caller, roles, access.Subject.Tenant, access.Subject.Id))
             {
                 // Only this token: its session, if any, goes on (end it with the refresh token or DELETE /v1/auth/sessions/{id}).
                 await tokens.RevokeAsync(access, cancellationToken);
@@ -46,13 +47,13 @@ internal static class SessionEndpoints
             .WithName("RevokeToken")
             .WithSummary("Revokes a token (RFC 7009): a refresh token ends its session, an access token stops being accepted. Answers 200 for unknown tokens too.");
 
-        auth.MapPost("/introspect", async (HttpRequest request, ClaimsPrincipal caller, SessionService sessions, CancellationToken cancellationToken) =>
+        auth.MapPost("/introspect", async (HttpRequest request, ClaimsPrincipal caller, SessionService sessions, RoleCatalog roles, CancellationToken cancellationToken) =>
         {
             var token = await ReadTokenAsync(request, "introspect", cancellationToken);
             var now = (request.HttpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
             if (token.StartsWith(SessionService.RefreshTokenPrefix, StringComparison.Ordinal))
             {
-                return await sessions.FindByRefreshTokenAsync(token, includeSpent: false, cancellationToken) is { } session && session.IsActiveAt(now) && MayManage(caller, session.Tenant, session.SubjectId)
+                return await sessions.FindByRefreshTokenAsync(token, includeSpent: false, cancellationToken) is { } session && session.IsActiveAt(now) && MayManage(caller, roles, session.Tenant, session.SubjectId)
                     ? TypedResults.Ok(new IntrospectionResponse(true)
                     {
                         sub = session.SubjectId,
@@ -67,7 +68,7 @@ internal static class SessionEndpoints
                     : TypedResults.Ok(new IntrospectionResponse(false));
             }
 
-            return await sessions.ValidateAccessTokenAsync(token, cancellationToken) is { } access && MayManage(caller, access.Subject.Tenant, access.Subject.Id)
+            return await sessions.ValidateAccessTokenAsync(token, cancellationToken) is { } access && MayManage(caller, roles, access.Subject.Tenant, access.Subject.Id)
                 ? TypedResults.Ok(new IntrospectionResponse(true)
                 {
                     sub = access.Subject.Id,
@@ -87,9 +88,9 @@ internal static class SessionEndpoints
             .WithName("IntrospectToken")
             .WithSummary("Tells whether a token is active and whom it speaks for (RFC 7662); a token the caller may not see is reported inactive.");
 
-        auth.MapGet("/sessions", async (bool? all, ClaimsPrincipal caller, SessionService sessions, CancellationToken cancellationToken) =>
+        auth.MapGet("/sessions", async (bool? all, ClaimsPrincipal caller, SessionService sessions, RoleCatalog roles, CancellationToken cancellationToken) =>
         {
-            if (all == true && !Callers.Holds(caller, Permissions.SessionsManage))
+            if (all == true && !Callers.Holds(caller, roles, Permissions.SessionsManage))
             {
                 return Results.Problem(
                     $"Listing every session of the tenant (all=true) requires the permission '{Permissions.SessionsManage}'; without it, leave 'all' out to list your own.",
@@ -103,10 +104,10 @@ internal static class SessionEndpoints
             .WithName("ListSessions")
             .WithSummary("Lists the caller's sign-in sessions, newest first; with all=true (sessions:manage) every session of its tenant.");
 
-        auth.MapDelete("/sessions/{id}", async (string id, ClaimsPrincipal caller, SessionService sessions, CancellationToken cancellationToken) =>
+        auth.MapDelete("/sessions/{id}", async (string id, ClaimsPrincipal caller, SessionService sessions, RoleCatalog roles, CancellationToken cancellationToken) =>
         {
             var tenant = Callers.TenantOf(caller);
-            if (await sessions.GetAsync(tenant, id, cancellationToken) is not { } session || !MayManage(caller, session.Tenant, session.SubjectId))
+            if (await sessions.GetAsync(tenant, id, cancellationToken) is not { } session || !MayManage(caller, roles, session.Tenant, session.SubjectId))
             {
                 return Results.Problem(
                     $"There is no session '{id}' of the caller's (or, with '{Permissions.SessionsManage}', of its tenant); list them with GET /v1/auth/sessions.",
@@ -122,9 +123,9 @@ internal static class SessionEndpoints
     }
 
     /// <summary>Tells whether the caller may see and end a token or session: its own, or its tenant's with sessions:manage.</summary>
-    private static bool MayManage(ClaimsPrincipal caller, string tenant, string subjectId) =>
+    private static bool MayManage(ClaimsPrincipal caller, RoleCatalog roles, string tenant, string subjectId) =>
         caller.FindFirstValue(ClaimTypes.NameIdentifier) == subjectId
-        || (Callers.Holds(caller, Permissions.SessionsManage) && (Callers.TenantOf(caller) == tenant || Callers.Holds(caller, Permissions.TenantsManage)));
+        || (Callers.Holds(caller, roles, Permissions.SessionsManage) && (Callers.TenantOf(caller) == tenant || Callers.Holds(caller, roles, Permissions.TenantsManage)));
 
     private static string ReasonFor(ClaimsPrincipal caller, string subjectId) =>
         caller.FindFirstValue(ClaimTypes.NameIdentifier) == subjectId ? "signed out" : $"ended by {caller.FindFirstValue(ClaimTypes.NameIdentifier)}";

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Aos.Security;
+using Aos.Security.Roles;
 using Aos.Security.Sessions;
 using Aos.Security.Users;
 using Aos.Server.Security;
@@ -9,16 +10,18 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Aos.Server.Endpoints;
 
-/// <summary>Maps <c>/v1/users</c>: create, list and delete the local users of the caller's tenant.</summary>
+/// <summary>Maps <c>/v1/users</c>: create, list and delete the local users of the tenant the caller acts in.</summary>
+/// <remarks>A user gets only permissions the caller holds itself, through built-in roles or custom roles of the tenant.</remarks>
 internal static class UserEndpoints
 {
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/v1/users").WithTags("Identity").RequirePermission(Permissions.UsersManage);
-        users.MapPost("/", async (CreateUserRequest body, ClaimsPrincipal caller, UserService service, CancellationToken cancellationToken) =>
+        users.MapPost("/", async (CreateUserRequest body, ClaimsPrincipal caller, UserService service, RoleService roleService, RoleCatalog catalog, CancellationToken cancellationToken) =>
         {
             var roles = body.Roles is { Length: > 0 } given ? given : [AosRoles.User];
-            Callers.EnsureHoldsEverythingOf(caller, roles, "a user");
+            var permissions = await roleService.ValidateAssignableAsync(Callers.TenantOf(caller), roles, cancellationToken);
+            Callers.EnsureHoldsEverythingOf(caller, catalog, permissions, $"roles {string.Join(", ", roles)}", "a user");
 
             var user = await service.CreateAsync(new UserRequest { Username = body.Username, Password = body.Password, Tenant = Callers.TenantOf(caller), Roles = roles }, cancellationToken);
             return TypedResults.Created($"/v1/users/{user.Username}", user);

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Aos.Security;
 using Aos.Security.ApiKeys;
+using Aos.Security.Roles;
 using Aos.Security.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -13,18 +15,30 @@ namespace Aos.Server.Security;
 /// the principal carries the tenant and roles of the key, or those the token was issued with.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A principal acts in its own tenant with its own roles. With <c>X-Aos-Tenant: {tenant}</c> it acts in that tenant instead: a principal
+/// holding <see cref="Permissions.TenantsManage"/> keeps its own roles; any other gets only the roles assigned to it there
+/// (<see cref="RoleService.AssignAsync"/>), so without an assignment, or in a tenant that does not exist, it holds no role and every route
+/// answers 403 saying why. The claims <see cref="AosClaims.Tenant"/> and <see cref="AosClaims.RoleTenant"/> name the acting tenant and
+/// the tenant whose custom roles the role claims name; <see cref="AosClaims.HomeTenant"/> the principal's own.
+/// </para>
+/// <para>
 /// An access token issued in a sign-in session is refused once the session ended (on other nodes than the one that ended it, within
 /// seconds: see <see cref="SessionService.IsActiveAsync"/>), and so is a token revoked by its <c>jti</c>.
+/// </para>
+/// <para>
 /// No <c>Authorization</c> header is no result (the route's policy then answers 401); a header that is not a bearer credential, or a key
 /// or token that is unknown, wrong, revoked or expired, fails with a message that says which of those without echoing it. Neither is
 /// ever logged.
+/// </para>
 /// </remarks>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyService keys,
-    SessionService sessions)
+    SessionService sessions,
+    RoleCatalog roles)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "aos";
@@ -76,12 +90,32 @@ internal sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    private static IEnumerable<Claim> Claims(string id, string name, string tenant, string kind, IEnumerable<string> roles) =>
-    [
-        new(ClaimTypes.NameIdentifier, id),
-        new(ClaimTypes.Name, name),
-        new(AosClaims.Tenant, tenant),
-        new(AosClaims.Kind, kind),
-        .. roles.Select(role => new Claim(ClaimTypes.Role, role)),
-    ];
+    private IEnumerable<Claim> Claims(string id, string name, string home, string kind, IReadOnlyList<string> own)
+    {
+        var (acting, roleTenant, held) = (home, home, own);
+        if (Request.Headers[AosClaims.TenantHeader].ToString() is { Length: > 0 } requested && requested != home)
+        {
+            // An unknown tenant or a missing assignment leaves no role: every route then answers 403 and says which.
+            acting = requested;
+            if (!roles.TenantExists(requested))
+            {
+                held = [];
+            }
+            else if (!roles.Grants(home, own, Permissions.TenantsManage))
+            {
+                (roleTenant, held) = (requested, roles.AssignedRoles(requested, id));
+            }
+        }
+
+        return
+        [
+            new(ClaimTypes.NameIdentifier, id),
+            new(ClaimTypes.Name, name),
+            new(AosClaims.Tenant, acting),
+            new(AosClaims.HomeTenant, home),
+            new(AosClaims.RoleTenant, roleTenant),
+            new(AosClaims.Kind, kind),
+            .. held.Select(role => new Claim(ClaimTypes.Role, role)),
+        ];
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Aos.Security;
+using Aos.Security.Roles;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Aos.Server.Security;
@@ -12,29 +13,29 @@ internal sealed class PermissionRequirement(string permission) : IAuthorizationR
 }
 
 /// <summary>
-/// Grants a <see cref="PermissionRequirement"/> when one of the principal's roles (<see cref="AosRoles"/>) holds the permission, and the
-/// resources it guards can belong to the principal's tenant.
+/// Grants a <see cref="PermissionRequirement"/> when one of the principal's roles holds the permission in the tenant it acts in (custom
+/// roles resolved by the <see cref="RoleCatalog"/>, from memory), and the resources the permission reaches can belong to that tenant.
 /// </summary>
 /// <remarks>
-/// Agents, messages, dead letters, conversations, API keys, users and sessions carry their tenant, and every route over them answers only with the
-/// caller's. Approvals, state machines and workflows do not carry one yet: they belong to the <see cref="AosTenants.Default"/> tenant, so
-/// a principal of another tenant is granted their permissions only when it holds <see cref="Permissions.TenantsManage"/>.
+/// Agents, messages, dead letters, conversations, API keys, users, sessions, custom roles and role assignments carry their tenant, and
+/// every route over them answers only with the acting tenant's. Approvals, state machines and workflows do not carry one yet: they belong
+/// to the <see cref="AosTenants.Default"/> tenant, so a principal acting in another tenant is granted their permissions only when it holds
+/// <see cref="Permissions.TenantsManage"/>.
 /// </remarks>
-internal sealed class PermissionHandler : AuthorizationHandler<PermissionRequirement>
+internal sealed class PermissionHandler(RoleCatalog roles) : AuthorizationHandler<PermissionRequirement>
 {
     /// <summary>Gets the permissions over resources that carry their tenant.</summary>
-    internal static IReadOnlySet<string> TenantScoped { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
+    internal static FrozenSet<string> TenantScoped { get; } = FrozenSet.Create(
+        StringComparer.Ordinal,
         Permissions.AgentsRead, Permissions.AgentsWrite, Permissions.MessagesSend, Permissions.MessagesRead, Permissions.MessagesReplay,
-        Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage,
-        Permissions.SessionsOwn, Permissions.SessionsManage,
-    }.ToFrozenSet(StringComparer.Ordinal);
+        Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage,
+        Permissions.SessionsOwn, Permissions.SessionsManage);
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
         var user = context.User;
-        if (Callers.Holds(user, requirement.Permission)
-            && (TenantScoped.Contains(requirement.Permission) || Callers.TenantOf(user) == AosTenants.Default || Callers.Holds(user, Permissions.TenantsManage)))
+        if (Callers.Holds(user, roles, requirement.Permission)
+            && (TenantScoped.Contains(requirement.Permission) || Callers.TenantOf(user) == AosTenants.Default || Callers.Holds(user, roles, Permissions.TenantsManage)))
         {
             context.Succeed(requirement);
         }

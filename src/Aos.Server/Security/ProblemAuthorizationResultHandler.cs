@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Aos.Security.Roles;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -7,8 +9,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace Aos.Server.Security;
 
 /// <summary>Answers a refused request with RFC 7807 problem details: 401 without valid credentials, 403 without the permission.</summary>
-/// <remarks>The 401 says what was wrong with the credentials without echoing them; the 403 names the permission the route requires.</remarks>
-internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+/// <remarks>
+/// The 401 says what was wrong with the credentials without echoing them; the 403 names the permission the route requires, or says that
+/// the tenant named in <c>X-Aos-Tenant</c> does not exist or that the caller holds no role there.
+/// </remarks>
+internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems, RoleCatalog roles) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -28,7 +33,12 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
         {
             var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<PermissionRequirement>().Select(r => r.Permission).FirstOrDefault();
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await WriteAsync(context, "Forbidden", missing is null
+            var (tenant, home) = (Callers.TenantOf(context.User), Callers.HomeTenantOf(context.User));
+            await WriteAsync(context, "Forbidden", tenant != home && !roles.TenantExists(tenant)
+                ? $"There is no tenant '{tenant}' ({AosClaims.TenantHeader}); GET /v1/tenants lists them, or leave the header out to act in the caller's tenant '{home}'."
+                : tenant != home && !context.User.HasClaim(c => c.Type == ClaimTypes.Role)
+                ? $"The caller has no role in tenant '{tenant}': an admin of '{tenant}' can assign one with PUT /v1/role-assignments/{Callers.IdOf(context.User)} ({AosClaims.TenantHeader}: {tenant}), or leave the header out to act in the caller's tenant '{home}'."
+                : missing is null
                 ? "The credentials do not grant access to this route."
                 : $"The credentials do not grant the permission '{missing}' in this tenant, which this route requires.").ConfigureAwait(false);
             return;
