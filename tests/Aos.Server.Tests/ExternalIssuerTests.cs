@@ -159,7 +159,7 @@ public sealed class ExternalIssuerTests : IAsyncLifetime
     [InlineData("Aos:Auth:Issuers:corp:Tenant: The tenant 'Acme Corp'", "--Aos:Auth:Issuers:corp:Authority=https://login.example.com", "--Aos:Auth:Issuers:corp:Audience=a", "--Aos:Auth:Issuers:corp:Tenant=Acme Corp")]
     [InlineData("Aos:Auth:Issuers:corp:RoleMap:admins: 'root' is no role", "--Aos:Auth:Issuers:corp:Authority=https://login.example.com", "--Aos:Auth:Issuers:corp:Audience=a", "--Aos:Auth:Issuers:corp:Tenant=default", "--Aos:Auth:Issuers:corp:RoleMap:admins=root")]
     [InlineData("Aos:Auth:Issuers:corp:DefaultRoles: 'owner' is no role", "--Aos:Auth:Issuers:corp:Authority=https://login.example.com", "--Aos:Auth:Issuers:corp:Audience=a", "--Aos:Auth:Issuers:corp:Tenant=default", "--Aos:Auth:Issuers:corp:DefaultRoles:0=owner")]
-    [InlineData("issuer of AOS's own tokens", "--Aos:Auth:Issuers:corp:Authority=https://login.example.com", "--Aos:Auth:Issuers:corp:Issuer=aos", "--Aos:Auth:Issuers:corp:Audience=a", "--Aos:Auth:Issuers:corp:Tenant=default")]
+    [InlineData("of AOS's own tokens", "--Aos:Auth:Issuers:corp:Authority=https://login.example.com", "--Aos:Auth:Issuers:corp:Issuer=aos", "--Aos:Auth:Issuers:corp:Audience=a", "--Aos:Auth:Issuers:corp:Tenant=default")]
     [InlineData("The issuer name 'Corp_1'", "--Aos:Auth:Issuers:Corp_1:Authority=https://login.example.com", "--Aos:Auth:Issuers:Corp_1:Audience=a", "--Aos:Auth:Issuers:Corp_1:Tenant=default")]
     public async Task BadIssuerConfiguration_FailsStartup_WithAMessageNamingTheSetting(string expected, params string[] args)
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Aos.Server.Security;
@@ -25,8 +26,7 @@ namespace Aos.Server.Security;
 /// <para>
 /// Key rotation: a token that names a key the issuer did not publish makes the scheme fetch the issuer's keys again (at most once per
 /// <see cref="JwtBearerOptions.RefreshInterval"/>, five minutes, after the first time) and validate the token with them in the same
-/// request. For that, IdentityModel's configuration refresh is switched to blocking (process-wide): the request that needs new keys waits
-/// for them instead of failing while they are fetched in the background.
+/// request (<see cref="ExternalIssuerKeys"/>).
 /// </para>
 /// </remarks>
 internal static class BearerAuthentication
@@ -36,8 +36,6 @@ internal static class BearerAuthentication
 
     /// <summary>Gets the prefix of an external issuer's scheme name.</summary>
     public const string IssuerSchemePrefix = "issuer:";
-
-    private const string BlockingRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
 
     private static readonly string[] AsymmetricAlgorithms =
     [
@@ -61,7 +59,6 @@ internal static class BearerAuthentication
             return;
         }
 
-        AppContext.SetSwitch(BlockingRefreshSwitch, true);
         var routes = issuers.ToFrozenDictionary(i => i.Value.ExpectedIssuer!, i => IssuerSchemePrefix + i.Key, StringComparer.Ordinal);
         var builder = services.AddAuthentication(SelectorScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
@@ -73,6 +70,15 @@ internal static class BearerAuthentication
             services.AddOptions<JwtBearerOptions>(scheme).Configure<IServiceProvider>((o, sp) =>
             {
                 var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+                var metadataAddress = string.IsNullOrWhiteSpace(issuer.MetadataAddress)
+                    ? issuer.Authority!.TrimEnd('/') + "/.well-known/openid-configuration"
+                    : issuer.MetadataAddress;
+                var documents = new HttpDocumentRetriever(new HttpClient { Timeout = o.BackchannelTimeout }) { RequireHttps = issuer.RequireHttpsMetadata };
+                o.ConfigurationManager = new ExternalIssuerKeys(metadataAddress, documents, time)
+                {
+                    RefreshInterval = o.RefreshInterval,
+                    AutomaticRefreshInterval = o.AutomaticRefreshInterval,
+                };
 
                 // IdentityModel reads the system clock; the node's clock decides, as it does for AOS tokens.
                 o.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>

@@ -70,7 +70,7 @@ internal sealed partial class ExternalIssuerEvents(string name, ExternalIssuerOp
 
     public override Task AuthenticationFailed(AuthenticationFailedContext context)
     {
-        if (context.Exception is InvalidOperationException)
+        if (context.Exception is not SecurityTokenException)
         {
             // The issuer's discovery document or keys could not be fetched; the exception names the address, never the token.
             LogKeysUnavailable(logger, name, context.Exception);
