@@ -6,7 +6,7 @@ public static class AosClaims
     /// <summary>The tenant the principal acts in.</summary>
     public const string Tenant = "aos:tenant";
 
-    /// <summary>The kind of principal: <c>api-key</c> for now; users, tokens and agents follow.</summary>
+    /// <summary>The kind of principal: <c>api-key</c>, the kind an AOS token was issued for, or <c>external</c> for a token of an external issuer.</summary>
     public const string Kind = "aos:kind";
 
     /// <summary>The identifying prefix of the API key the principal presented.</summary>
