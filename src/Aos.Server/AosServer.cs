@@ -143,12 +143,11 @@ public static class AosServer
                 });
             };
         });
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAosBearerAuthentication(builder.Configuration, tokenOptions);
         builder.Services.AddAuthorization(o =>
         {
-            // A route that names no permission still needs a valid key; /healthz and /readyz opt out.
-            o.FallbackPolicy = new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+            // A route that names no permission still needs valid credentials; /healthz and /readyz opt out.
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
         builder.Services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         builder.Services.AddSingleton<IAuthorizationHandler, PermissionHandler>();

@@ -44,14 +44,19 @@ public sealed class ServerHost : IAsyncDisposable
     public static async Task<ServerHost> StartAsync(string[]? args = null, Action<IAosBuilder>? configure = null)
     {
         var dataDirectory = AosTestHost.CreateTempDirectory();
-        var app = AosServer.Create(args ?? [], dataDirectory, "http://127.0.0.1:0", configure);
+        WebApplication? app = null;
         try
         {
+            app = AosServer.Create(args ?? [], dataDirectory, "http://127.0.0.1:0", configure);
             await app.StartAsync();
         }
         catch
         {
-            await app.DisposeAsync();
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
             Directory.Delete(dataDirectory, recursive: true);
             throw;
         }

@@ -12,7 +12,7 @@ public static class AosClaims
     /// <summary>The tenant whose custom roles the principal's role claims name: its own, or the acting tenant when they come from a role assignment.</summary>
     public const string RoleTenant = "aos:role-tenant";
 
-    /// <summary>The kind of principal: <c>api-key</c> or <c>user</c>.</summary>
+    /// <summary>The kind of principal: <c>api-key</c>, the kind an AOS token was issued for (<c>user</c>), or <c>external</c> for a token of an external issuer.</summary>
     public const string Kind = "aos:kind";
 
     /// <summary>The sign-in session of the access token the principal presented, when it has one.</summary>

@@ -15,7 +15,8 @@ internal sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> op
             return await base.GetPolicyAsync(policyName).ConfigureAwait(false);
         }
 
-        return new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName)
+        // No scheme named: the principal is the default scheme's, an API key, an AOS token or an external issuer's token alike.
+        return new AuthorizationPolicyBuilder()
             .RequireAuthenticatedUser()
             .AddRequirements(new PermissionRequirement(policyName[Prefix.Length..]))
             .Build();

@@ -21,8 +21,8 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
     {
         if (authorizeResult.Challenged)
         {
-            // The handler keeps its result for the request, so this reads why the credentials failed without checking them again.
-            var failure = (await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName).ConfigureAwait(false)).Failure?.Message;
+            // The default scheme's handler keeps its result for the request, so this reads why the credentials failed without checking them again.
+            var failure = (await context.AuthenticateAsync().ConfigureAwait(false)).Failure?.Message;
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = failure is null ? "Bearer realm=\"aos\"" : "Bearer realm=\"aos\", error=\"invalid_token\"";
             await WriteAsync(context, "Unauthorized", failure ?? "This route requires 'Authorization: Bearer <API key or access token>'. The admin key of a node is in <data>/credentials/admin.key; tokens come from POST /v1/auth/token.").ConfigureAwait(false);
