@@ -9,6 +9,13 @@ internal static class Identity
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Creates a tenant by name unless it exists already.</summary>
+    public static async Task EnsureTenantAsync(this ServerHost server, string name)
+    {
+        using var response = await server.Http.PostAsync("/v1/tenants", ServerHost.Json(new JsonObject { ["name"] = name }), Ct);
+        Assert.True((int)response.StatusCode is 201 or 409, $"Creating tenant '{name}' answered {(int)response.StatusCode}.");
+    }
+
     public static async Task<string> CreateTenantAsync(this ServerHost server)
     {
         var name = "t-" + Guid.NewGuid().ToString("N")[..12];

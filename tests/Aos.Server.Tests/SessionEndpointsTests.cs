@@ -221,6 +221,11 @@ public sealed class SessionEndpointsTests : IAsyncLifetime
 
     private async Task<string> CreateKeyAsync(string role, string? tenant = null)
     {
+        if (tenant is not null)
+        {
+            await _server.EnsureTenantAsync(tenant);
+        }
+
         using var response = await _server.Http.PostAsync("/v1/api-keys", ServerHost.Json(new JsonObject { ["name"] = "test " + role, ["roles"] = new JsonArray(role), ["tenant"] = tenant }), Ct);
         return (await response.AssertJsonAsync(201))["secret"]!.GetValue<string>();
     }
