@@ -35,8 +35,10 @@ public sealed record AgentGrants
     public bool AllowsAgent(AgentId target)
     {
         var id = target.Value ?? string.Empty;
-        foreach (var entry in Agents)
+        var agents = Agents;
+        for (var i = 0; i < agents.Count; i++)
         {
+            var entry = agents[i];
             if (entry.EndsWith('*') ? id.StartsWith(entry.AsSpan(0, entry.Length - 1), StringComparison.Ordinal) : string.Equals(entry, id, StringComparison.Ordinal))
             {
                 return true;
@@ -52,8 +54,10 @@ public sealed record AgentGrants
     public bool AllowsBroadcast(string idPrefix)
     {
         ArgumentNullException.ThrowIfNull(idPrefix);
-        foreach (var entry in Agents)
+        var agents = Agents;
+        for (var i = 0; i < agents.Count; i++)
         {
+            var entry = agents[i];
             if (entry.EndsWith('*') && idPrefix.StartsWith(entry.AsSpan(0, entry.Length - 1), StringComparison.Ordinal))
             {
                 return true;
@@ -69,9 +73,12 @@ public sealed record AgentGrants
     public bool AllowsPublish(string topic)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        foreach (var pattern in Topics)
+
+        // Indexed, not foreach: enumerating an IReadOnlyList allocates, and this runs on every publish.
+        var topics = Topics;
+        for (var i = 0; i < topics.Count; i++)
         {
-            if (TopicPattern.Matches(pattern, topic))
+            if (TopicPattern.Matches(topics[i], topic))
             {
                 return true;
             }
