@@ -25,7 +25,8 @@ await host.StartAsync();
 var registry = host.Services.GetRequiredService<AgentRegistry>();
 var bus = host.Services.GetRequiredService<MessageBus>();
 var client = host.Services.GetRequiredService<AgentClient>();
-await RegisterOnceAsync(new AgentRegistration { Id = "bookkeeper", Type = "bookkeeper" });
+// Agents touch nothing beyond themselves unless granted: the bookkeeper may publish ledger entries, nothing else.
+await RegisterOnceAsync(new AgentRegistration { Id = "bookkeeper", Type = "bookkeeper", Grants = new AgentGrants { Topics = ["ledger.>"] } });
 await RegisterOnceAsync(new AgentRegistration { Id = "auditor", Type = "ledger-watcher", Subscriptions = ["ledger.>"] });
 await RegisterOnceAsync(new AgentRegistration { Id = "treasurer", Type = "ledger-watcher", Subscriptions = ["ledger.*.posted"], MessageTypes = ["ledger.large"] });
 

@@ -10,6 +10,28 @@ internal static class CommandRunner
     public static void SetServerAction(this Command command, Func<ParseResult, AosApiClient, CancellationToken, Task> action) =>
         command.SetServerAction(action, authenticate: true);
 
+    /// <summary>Runs a list verb: reads the <c>items</c> at a path and prints them as JSON with <c>--json</c>, else as a table, or says there are none.</summary>
+    public static void SetListAction(this Command command, string path, string none, string[] headers, Func<System.Text.Json.Nodes.JsonNode?, string[]> row) =>
+        command.SetServerAction(async (parseResult, client, cancellationToken) =>
+        {
+            var result = await client.GetAsync(path, cancellationToken);
+            var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(CliOptions.Json))
+            {
+                output.WriteLine(result?.ToJsonString(CliJson.Options));
+                return;
+            }
+
+            var items = result?["items"]?.AsArray() ?? [];
+            if (items.Count == 0)
+            {
+                output.WriteLine(none);
+                return;
+            }
+
+            TextTable.Write(output, string.Empty, headers, [.. items.Select(row)]);
+        });
+
     /// <summary>Runs a verb against the server, presenting the resolved credential or (for login and logout) none.</summary>
     public static void SetServerAction(this Command command, Func<ParseResult, AosApiClient, CancellationToken, Task> action, bool authenticate) =>
         command.SetAction(async (parseResult, cancellationToken) =>

@@ -36,25 +36,7 @@ internal static partial class RolesCommand
     private static Command CreateAssignments()
     {
         var command = new Command("assignments", "List the roles principals of other tenants hold in the tenant the caller acts in.");
-        command.SetServerAction(async (parseResult, client, cancellationToken) =>
-        {
-            var result = await client.GetAsync("/v1/role-assignments", cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(CliOptions.Json))
-            {
-                output.WriteLine(result?.ToJsonString(CliJson.Options));
-                return;
-            }
-
-            var items = result?["items"]?.AsArray() ?? [];
-            if (items.Count == 0)
-            {
-                output.WriteLine("no role assignments");
-                return;
-            }
-
-            TextTable.Write(output, string.Empty, ["PRINCIPAL", "ROLES", "UPDATED"], [.. items.Select(a => new[] { Text(a?["principalId"]), Join(a?["roles"]), Text(a?["updatedAt"]) })]);
-        });
+        command.SetListAction("/v1/role-assignments", "no role assignments", ["PRINCIPAL", "ROLES", "UPDATED"], a => [Text(a?["principalId"]), Join(a?["roles"]), Text(a?["updatedAt"])]);
         return command;
     }
 

@@ -23,19 +23,7 @@ internal static partial class RolesCommand
     private static Command CreateList()
     {
         var command = new Command("list", "List the built-in roles and the custom roles of the tenant the caller acts in, with their permissions.");
-        command.SetServerAction(async (parseResult, client, cancellationToken) =>
-        {
-            var result = await client.GetAsync("/v1/roles", cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(CliOptions.Json))
-            {
-                output.WriteLine(result?.ToJsonString(CliJson.Options));
-                return;
-            }
-
-            var rows = (result?["items"]?.AsArray() ?? []).Select(r => new[] { Text(r?["name"]), Kind(r), Join(r?["permissions"]) }).ToList();
-            TextTable.Write(output, string.Empty, ["NAME", "KIND", "PERMISSIONS"], rows);
-        });
+        command.SetListAction("/v1/roles", "no roles", ["NAME", "KIND", "PERMISSIONS"], r => [Text(r?["name"]), Kind(r), Join(r?["permissions"])]);
         return command;
     }
 

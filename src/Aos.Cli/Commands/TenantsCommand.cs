@@ -34,19 +34,7 @@ internal static class TenantsCommand
     private static Command CreateList()
     {
         var command = new Command("list", "List the tenants.");
-        command.SetServerAction(async (parseResult, client, cancellationToken) =>
-        {
-            var result = await client.GetAsync("/v1/tenants", cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(CliOptions.Json))
-            {
-                output.WriteLine(result?.ToJsonString(CliJson.Options));
-                return;
-            }
-
-            var rows = (result?["items"]?.AsArray() ?? []).Select(t => new[] { Text(t?["name"]), Text(t?["displayName"]), Text(t?["createdAt"]) }).ToList();
-            TextTable.Write(output, string.Empty, ["NAME", "DISPLAY NAME", "CREATED"], rows);
-        });
+        command.SetListAction("/v1/tenants", "no tenants", ["NAME", "DISPLAY NAME", "CREATED"], t => [Text(t?["name"]), Text(t?["displayName"]), Text(t?["createdAt"])]);
         return command;
     }
 

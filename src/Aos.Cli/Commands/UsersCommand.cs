@@ -44,26 +44,7 @@ internal static class UsersCommand
     private static Command CreateList()
     {
         var command = new Command("list", "List the local users of the tenant the caller acts in.");
-        command.SetServerAction(async (parseResult, client, cancellationToken) =>
-        {
-            var result = await client.GetAsync("/v1/users", cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(CliOptions.Json))
-            {
-                output.WriteLine(result?.ToJsonString(CliJson.Options));
-                return;
-            }
-
-            var items = result?["items"]?.AsArray() ?? [];
-            if (items.Count == 0)
-            {
-                output.WriteLine("no users");
-                return;
-            }
-
-            var rows = items.Select(u => new[] { Text(u?["username"]), Text(u?["tenant"]), Join(u?["roles"]), Text(u?["createdAt"]), u?["lockedUntil"] is { } until ? $"locked until {until}" : "active" }).ToList();
-            TextTable.Write(output, string.Empty, ["USERNAME", "TENANT", "ROLES", "CREATED", "STATE"], rows);
-        });
+        command.SetListAction("/v1/users", "no users", ["USERNAME", "TENANT", "ROLES", "CREATED", "STATE"], u => [Text(u?["username"]), Text(u?["tenant"]), Join(u?["roles"]), Text(u?["createdAt"]), u?["lockedUntil"] is { } until ? $"locked until {until}" : "active"]);
         return command;
     }
 
