@@ -32,6 +32,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             AosValidationException { TooLarge: true } e => (StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message),
             AosValidationException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             AgentNotFoundException e => (StatusCodes.Status404NotFound, "Agent not found", e.Message),
+            Aos.Security.AgentGrantException e => (StatusCodes.Status403Forbidden, "Outside the agent's grants", e.Message),
             MessageNotFoundException e => (StatusCodes.Status404NotFound, "Message not found", e.Message),
             ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Conversation not found", e.Message),
             InboxFullException e => (StatusCodes.Status429TooManyRequests, "Inbox full", e.Message),

@@ -17,6 +17,17 @@ public sealed class AgentGrantException : AosException
     /// <param name="innerException">The cause.</param>
     public AgentGrantException(string message, Exception? innerException) : base(message, innerException) { }
 
+    /// <summary>Creates the refusal of something an agent's grants do not allow, naming the grant that would.</summary>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="what">What it tried, as in "may not {what}".</param>
+    /// <param name="fix">The grant that would allow it, as in "an operator can add {fix}".</param>
+    /// <returns>The exception.</returns>
+    public static AgentGrantException Outside(string agentId, string what, string fix) =>
+        new($"Agent '{agentId}' may not {what}: it is outside the agent's grants. An operator can add {fix} with PUT /v1/agents/{agentId}/grants.")
+        {
+            AgentId = agentId,
+        };
+
     /// <summary>Gets the agent whose system call was refused.</summary>
     [Id(0)] public string? AgentId { get; init; }
 }

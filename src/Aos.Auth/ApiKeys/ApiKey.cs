@@ -17,6 +17,9 @@ public sealed record ApiKey(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt)
 {
+    /// <summary>Gets the agent the key speaks for, when it is an agent's credential: requests with it act as that agent, within its grants.</summary>
+    public string? Agent { get; init; }
+
     /// <summary>Gets the start of the key that identifies it in lists and logs: <c>aos_{Id}</c>.</summary>
     public string Prefix => ApiKeyService.KeyPrefix + Id;
 
@@ -45,4 +48,7 @@ public sealed record ApiKeyRequest
 
     /// <summary>Gets when the key stops working; <see langword="null"/> for never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Gets the agent the key is a credential of, or <see langword="null"/> for a key of an API client.</summary>
+    public string? Agent { get; init; }
 }

@@ -11,9 +11,10 @@ internal sealed record ApiKeyDocument(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
-    string SecretHash)
+    string SecretHash,
+    string? Agent = null)
 {
-    public ApiKey ToKey() => new(Id, Name, Tenant, Roles, CreatedAt, ExpiresAt, RevokedAt);
+    public ApiKey ToKey() => new(Id, Name, Tenant, Roles, CreatedAt, ExpiresAt, RevokedAt) { Agent = Agent };
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -65,11 +65,16 @@ public sealed class ApiKeyService
             throw new AosValidationException($"The expiry {expires:O} is not in the future; give a later time, or none for a key that does not expire.") { Field = "expiresAt" };
         }
 
+        if (request.Agent is { } agent && !AgentId.TryParse(agent, out _, out var error))
+        {
+            throw new AosValidationException(error) { Field = "agent" };
+        }
+
         await _roles.ValidateAssignableAsync(request.Tenant, request.Roles, cancellationToken).ConfigureAwait(false);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdBytes));
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
-        var document = new ApiKeyDocument(id, request.Name, request.Tenant, [.. request.Roles.Distinct(StringComparer.Ordinal)], now, request.ExpiresAt, null, Hash(secret));
+        var document = new ApiKeyDocument(id, request.Name, request.Tenant, [.. request.Roles.Distinct(StringComparer.Ordinal)], now, request.ExpiresAt, null, Hash(secret), request.Agent);
         await Store.AddAsync(Collection, id, id, Serialize(document), cancellationToken).ConfigureAwait(false);
         return new CreatedApiKey(document.ToKey(), KeyPrefix + id + "_" + secret);
     }

@@ -240,11 +240,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     private bool IsReplyTo(AgentId target) =>
         CurrentMessage is { Source: { } source } current && string.Equals(source, target.Value, StringComparison.Ordinal) && current.Tenant == Descriptor.Tenant;
 
-    private AgentGrantException Denied(string what, string fix) =>
-        new($"Agent '{Descriptor.Id}' may not {what}: it is outside the agent's grants. An operator can add {fix} with PUT /v1/agents/{Descriptor.Id}/grants.")
-        {
-            AgentId = Descriptor.Id.Value,
-        };
+    private AgentGrantException Denied(string what, string fix) => AgentGrantException.Outside(Descriptor.Id.Value, what, fix);
 
     private void ThrowIfDetached()
     {

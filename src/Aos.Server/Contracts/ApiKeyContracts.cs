@@ -20,10 +20,13 @@ public sealed record CreateApiKeyRequest(string Name, string[]? Roles, string? T
 /// <param name="RevokedAt">When it was revoked.</param>
 public sealed record ApiKeyView(string Id, string Prefix, string Name, string Tenant, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
 {
+    /// <summary>Gets the agent the key is a credential of, if it is one.</summary>
+    public string? Agent { get; init; }
+
     /// <summary>Describes a key.</summary>
     /// <param name="key">The key.</param>
     /// <returns>The view.</returns>
-    public static ApiKeyView From(ApiKey key) => new(key.Id, key.Prefix, key.Name, key.Tenant, key.Roles, key.CreatedAt, key.ExpiresAt, key.RevokedAt);
+    public static ApiKeyView From(ApiKey key) => new(key.Id, key.Prefix, key.Name, key.Tenant, key.Roles, key.CreatedAt, key.ExpiresAt, key.RevokedAt) { Agent = key.Agent };
 }
 
 /// <summary>A key just created, with its secret: shown this once.</summary>

@@ -5,6 +5,8 @@ using Aos.Kernel.Agents;
 using Aos.Kernel.Registry;
 using Aos.Registry;
 using Aos.Security;
+using Aos.Security.ApiKeys;
+using Aos.Security.Roles;
 using Aos.Server.Contracts;
 using Aos.Server.Security;
 using Microsoft.AspNetCore.Builder;
@@ -69,6 +71,20 @@ internal static class AgentEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.AgentsRead);
 
+        v1.MapPost("/agents/{id}/credentials", async (string id, AgentCredentialRequest? body, ClaimsPrincipal caller, AgentRegistry registry, ApiKeyService keys, RoleService roleService, RoleCatalog catalog, CancellationToken cancellationToken) =>
+        {
+            var agent = (await registry.GetAsync(AgentId.Parse(id), Callers.TenantOf(caller), cancellationToken)).Descriptor;
+            var roles = body?.Roles is { Length: > 0 } given ? given : [AosRoles.User];
+            var permissions = await roleService.ValidateAssignableAsync(agent.Tenant, roles, cancellationToken);
+            Callers.EnsureHoldsEverythingOf(caller, catalog, permissions, string.Join(", ", roles), "an agent's credential");
+            var created = await keys.CreateAsync(
+                new ApiKeyRequest { Name = $"agent {agent.Id}", Tenant = agent.Tenant, Roles = roles, ExpiresAt = body?.ExpiresAt, Agent = agent.Id.Value }, cancellationToken);
+            return TypedResults.Created($"/v1/api-keys/{created.Key.Id}", new CreatedApiKeyView(ApiKeyView.From(created.Key), created.Secret));
+        }).WithName("CreateAgentCredential")
+            .WithSummary("Creates an API key that speaks for the agent: requests with it act as the agent, within its grants and its tenant. The secret is shown once; revoke it under /v1/api-keys.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.ApiKeysManage);
+
         v1.MapGet("/agents/{id}/grants", async (string id, ClaimsPrincipal caller, AgentRegistry registry, CancellationToken cancellationToken) =>
             TypedResults.Ok((await registry.GetAsync(AgentId.Parse(id), Callers.TenantOf(caller), cancellationToken)).Descriptor.Grants))
             .WithName("GetAgentGrants").WithSummary("Reads what an agent may touch beyond its own state: the agents it may message and the topics it may use.")
@@ -119,10 +135,11 @@ internal static class AgentEndpoints
         return new AgentListResponse([.. page.Items.Select(AgentView.From)], page.Next);
     }
 
-    private static async Task<IResult> SendEventAsync(string id, SendEventRequest body, ClaimsPrincipal caller, AgentClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> SendEventAsync(string id, SendEventRequest body, ClaimsPrincipal caller, IAgentDirectory directory, AgentClient client, CancellationToken cancellationToken)
     {
         var target = AgentId.Parse(id);
-        var message = client.CreateMessage(RequireType(body.Type), body.Payload, "api", body.Id) with
+        var agent = await ActingAgents.AuthorizeAsync(caller, directory, g => g.AllowsAgent(target), $"send to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
+        var message = client.CreateMessage(RequireType(body.Type), body.Payload, agent ?? "api", body.Id) with
         {
             Priority = body.Priority ?? Messaging.MessagePriority.Normal,
             CorrelationId = body.CorrelationId,
@@ -132,15 +149,17 @@ internal static class AgentEndpoints
         return TypedResults.Accepted($"/v1/agents/{target}/context", new SendEventResponse(result.MessageId, result.Outcome, result.Error));
     }
 
-    private static async Task<SendRequestResponse> SendRequestAsync(string id, SendRequestRequest body, ClaimsPrincipal caller, AgentClient client, CancellationToken cancellationToken)
+    private static async Task<SendRequestResponse> SendRequestAsync(string id, SendRequestRequest body, ClaimsPrincipal caller, IAgentDirectory directory, AgentClient client, CancellationToken cancellationToken)
     {
         var target = AgentId.Parse(id);
+        var agent = await ActingAgents.AuthorizeAsync(
+            caller, directory, g => g.AllowsAgent(target), $"send a request to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
         if (body.TimeoutMs is <= 0)
         {
             throw new AosValidationException("timeoutMs must be greater than zero.") { Field = "timeoutMs" };
         }
 
-        var request = client.CreateMessage(RequireType(body.Type), body.Payload, "api", body.Id) with { Tenant = Callers.TenantOf(caller) };
+        var request = client.CreateMessage(RequireType(body.Type), body.Payload, agent ?? "api", body.Id) with { Tenant = Callers.TenantOf(caller) };
         var timeout = body.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
         var reply = await client.RequestAsync(target, request, timeout, cancellationToken);
         return new SendRequestResponse(request.Id, reply);
@@ -163,3 +182,8 @@ internal static class AgentEndpoints
         }
     }
 }
+
+/// <summary>Asks for a credential of an agent.</summary>
+/// <param name="Roles">The roles the credential holds, besides the agent's grants; default <c>user</c>.</param>
+/// <param name="ExpiresAt">When it stops working; never when absent.</param>
+public sealed record AgentCredentialRequest(string[]? Roles, DateTimeOffset? ExpiresAt);

@@ -21,27 +21,34 @@ internal static class MessageEndpoints
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Messages");
-        v1.MapPost("/topics/{topic}/messages", async (string topic, PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/topics/{topic}/messages", async (string topic, PostMessageRequest body, ClaimsPrincipal caller, IAgentDirectory directory, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            var receipt = await bus.PublishAsync(Envelope(body, caller, bus) with { Topic = topic }, cancellationToken);
+            TopicPattern.ValidateTopic(topic);
+            var agent = await ActingAgents.AuthorizeAsync(caller, directory, g => g.AllowsPublish(topic), $"publish on topic '{topic}'", "a topic pattern that matches it to grants.topics", cancellationToken);
+            var receipt = await bus.PublishAsync(Envelope(body, caller, bus, agent) with { Topic = topic }, cancellationToken);
             return Accepted(receipt);
         }).WithName("PublishMessage").WithSummary("Publishes a message on a topic; answers once it is durable for every subscriber.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, ClaimsPrincipal caller, IAgentDirectory directory, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            var receipt = await bus.SendAsync(Envelope(body, caller, bus) with { Target = AgentId.Parse(id) }, cancellationToken);
+            var target = AgentId.Parse(id);
+            var agent = await ActingAgents.AuthorizeAsync(caller, directory, g => g.AllowsAgent(target), $"send to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
+            var receipt = await bus.SendAsync(Envelope(body, caller, bus, agent) with { Target = target }, cancellationToken);
             return Accepted(receipt);
         }).WithName("SendMessage").WithSummary("Sends a message to an agent through the durable bus; answers once it is durable, before it is processed.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapPost("/broadcasts", async (PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/broadcasts", async (PostMessageRequest body, ClaimsPrincipal caller, IAgentDirectory directory, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            var receipt = await bus.BroadcastAsync(Envelope(body, caller, bus), body.Prefix ?? string.Empty, cancellationToken);
+            var prefix = body.Prefix ?? string.Empty;
+            var agent = await ActingAgents.AuthorizeAsync(
+                caller, directory, g => g.AllowsBroadcast(prefix), $"broadcast to the agents whose id starts with '{prefix}'", $"'{prefix}*' (or a shorter prefix ending in '*') to grants.agents", cancellationToken);
+            var receipt = await bus.BroadcastAsync(Envelope(body, caller, bus, agent), prefix, cancellationToken);
             return Accepted(receipt);
         }).WithName("BroadcastMessage").WithSummary("Sends a message to every agent whose id starts with 'prefix' (all agents when absent), but its sender.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
@@ -161,7 +168,8 @@ internal static class MessageEndpoints
         }
     }
 
-    private static Envelope Envelope(PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus)
+    /// <summary>Builds the envelope of a posted message: the caller's tenant, and the acting agent as the source when an agent's credential sent it.</summary>
+    private static Envelope Envelope(PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, string? agent)
     {
         if (string.IsNullOrWhiteSpace(body.Type))
         {
@@ -178,7 +186,7 @@ internal static class MessageEndpoints
         {
             Id = body.Id ?? string.Empty,
             Type = body.Type,
-            Source = string.IsNullOrWhiteSpace(body.Source) ? "api" : body.Source,
+            Source = agent ?? (string.IsNullOrWhiteSpace(body.Source) ? "api" : body.Source),
             Payload = body.Payload,
             Priority = body.Priority ?? MessagePriority.Normal,
             CorrelationId = body.CorrelationId,

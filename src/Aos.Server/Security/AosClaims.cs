@@ -21,6 +21,9 @@ public static class AosClaims
     /// <summary>The identifying prefix of the API key the principal presented.</summary>
     public const string KeyPrefix = "aos:key";
 
+    /// <summary>The agent the principal acts as, when it presented an agent's credential.</summary>
+    public const string Agent = "aos:agent";
+
     /// <summary>The request header that names the tenant to act in, when it is not the principal's own.</summary>
     public const string TenantHeader = "X-Aos-Tenant";
 }

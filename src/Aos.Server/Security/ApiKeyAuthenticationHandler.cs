@@ -70,8 +70,14 @@ internal sealed class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
             }
 
-            claims.AddRange(Claims("api-key:" + key.Id, key.Name, key.Tenant, "api-key", key.Roles));
+            claims.AddRange(key.Agent is { } agent
+                ? Claims("agent:" + agent, agent, key.Tenant, "agent", key.Roles)
+                : Claims("api-key:" + key.Id, key.Name, key.Tenant, "api-key", key.Roles));
             claims.Add(new Claim(AosClaims.KeyPrefix, key.Prefix));
+            if (key.Agent is { } actingAgent)
+            {
+                claims.Add(new Claim(AosClaims.Agent, actingAgent));
+            }
         }
         else if (await sessions.ValidateAccessTokenAsync(presented, Context.RequestAborted).ConfigureAwait(false) is { } token)
         {
@@ -97,7 +103,9 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             // An unknown tenant or a missing assignment leaves no role: every route then answers 403 and says which.
             acting = requested;
-            if (!roles.TenantExists(requested))
+
+            // An agent never leaves its tenant: its credential holds no role anywhere else, whatever is assigned there.
+            if (kind == "agent" || !roles.TenantExists(requested))
             {
                 held = [];
             }
