@@ -110,15 +110,15 @@ public sealed record AgentGrants
     {
         foreach (var entry in Agents)
         {
-            var id = entry is { Length: > 0 } && entry[^1] == '*' ? entry[..^1] : entry;
+            if (string.IsNullOrEmpty(entry))
+            {
+                throw new AosValidationException("An agent grant is empty: give an agent id, a prefix ending in '*', or '*' for every agent of the tenant.") { Field = "grants.agents" };
+            }
+
+            var id = entry[^1] == '*' ? entry[..^1] : entry;
             if (id.Length > 0 && !AgentId.TryParse(id, out _, out var error))
             {
                 throw new AosValidationException($"The agent grant '{entry}' is not an agent id, a prefix ending in '*' or '*': {error}") { Field = "grants.agents" };
-            }
-
-            if (entry is null || entry.Length == 0)
-            {
-                throw new AosValidationException("An agent grant is empty: give an agent id, a prefix ending in '*', or '*' for every agent of the tenant.") { Field = "grants.agents" };
             }
         }
 

@@ -237,8 +237,8 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         }
     }
 
-    private bool IsReplyTo(AgentId target) =>
-        CurrentMessage is { Source: { } source } current && string.Equals(source, target.Value, StringComparison.Ordinal) && current.Tenant == Descriptor.Tenant;
+    // The current message is of the agent's own tenant: the grain refuses any other.
+    private bool IsReplyTo(AgentId target) => CurrentMessage?.Source is { } source && string.Equals(source, target.Value, StringComparison.Ordinal);
 
     private AgentGrantException Denied(string what, string fix) => AgentGrantException.Outside(Descriptor.Id.Value, what, fix);
 

@@ -252,8 +252,13 @@ public sealed class AgentRegistry
         return record.Descriptor;
     }
 
-    /// <summary>Gets an agent's record when it belongs to the tenant; to a caller of another tenant, it does not exist.</summary>
-    private async Task<AgentRecord> FindAsync(AgentId id, string? tenant, CancellationToken cancellationToken)
+    /// <summary>Gets an agent's record (descriptor and last status) when it belongs to a tenant, without reading its state.</summary>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="tenant">The tenant the caller acts in; <see langword="null"/> for any.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The record.</returns>
+    /// <exception cref="AgentNotFoundException">The agent is not registered in the tenant: to a caller of another tenant, it does not exist.</exception>
+    public async Task<AgentRecord> FindAsync(AgentId id, string? tenant, CancellationToken cancellationToken = default)
     {
         var record = await _directory.GetAsync(id, cancellationToken);
         return record is not null && (tenant is null || string.Equals(record.Descriptor.Tenant, tenant, StringComparison.Ordinal))

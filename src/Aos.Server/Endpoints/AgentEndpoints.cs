@@ -135,10 +135,10 @@ internal static class AgentEndpoints
         return new AgentListResponse([.. page.Items.Select(AgentView.From)], page.Next);
     }
 
-    private static async Task<IResult> SendEventAsync(string id, SendEventRequest body, ClaimsPrincipal caller, IAgentDirectory directory, AgentClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> SendEventAsync(string id, SendEventRequest body, ClaimsPrincipal caller, AgentRegistry registry, AgentClient client, CancellationToken cancellationToken)
     {
         var target = AgentId.Parse(id);
-        var agent = await ActingAgents.AuthorizeAsync(caller, directory, g => g.AllowsAgent(target), $"send to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
+        var agent = await ActingAgents.AuthorizeAsync(caller, registry, g => g.AllowsAgent(target), $"send to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
         var message = client.CreateMessage(RequireType(body.Type), body.Payload, agent ?? "api", body.Id) with
         {
             Priority = body.Priority ?? Messaging.MessagePriority.Normal,
@@ -149,11 +149,11 @@ internal static class AgentEndpoints
         return TypedResults.Accepted($"/v1/agents/{target}/context", new SendEventResponse(result.MessageId, result.Outcome, result.Error));
     }
 
-    private static async Task<SendRequestResponse> SendRequestAsync(string id, SendRequestRequest body, ClaimsPrincipal caller, IAgentDirectory directory, AgentClient client, CancellationToken cancellationToken)
+    private static async Task<SendRequestResponse> SendRequestAsync(string id, SendRequestRequest body, ClaimsPrincipal caller, AgentRegistry registry, AgentClient client, CancellationToken cancellationToken)
     {
         var target = AgentId.Parse(id);
         var agent = await ActingAgents.AuthorizeAsync(
-            caller, directory, g => g.AllowsAgent(target), $"send a request to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
+            caller, registry, g => g.AllowsAgent(target), $"send a request to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
         if (body.TimeoutMs is <= 0)
         {
             throw new AosValidationException("timeoutMs must be greater than zero.") { Field = "timeoutMs" };

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Aos.Conversations;
 using Aos.Kernel.Messaging;
+using Aos.Kernel.Registry;
 using Aos.Messaging;
 using Aos.Registry;
 using Aos.Security;
@@ -21,10 +22,10 @@ internal static class MessageEndpoints
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Messages");
-        v1.MapPost("/topics/{topic}/messages", async (string topic, PostMessageRequest body, ClaimsPrincipal caller, IAgentDirectory directory, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/topics/{topic}/messages", async (string topic, PostMessageRequest body, ClaimsPrincipal caller, AgentRegistry registry, MessageBus bus, CancellationToken cancellationToken) =>
         {
             TopicPattern.ValidateTopic(topic);
-            var agent = await ActingAgents.AuthorizeAsync(caller, directory, g => g.AllowsPublish(topic), $"publish on topic '{topic}'", "a topic pattern that matches it to grants.topics", cancellationToken);
+            var agent = await ActingAgents.AuthorizeAsync(caller, registry, g => g.AllowsPublish(topic), $"publish on topic '{topic}'", "a topic pattern that matches it to grants.topics", cancellationToken);
             var receipt = await bus.PublishAsync(Envelope(body, caller, bus, agent) with { Topic = topic }, cancellationToken);
             return Accepted(receipt);
         }).WithName("PublishMessage").WithSummary("Publishes a message on a topic; answers once it is durable for every subscriber.")
@@ -32,10 +33,10 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, ClaimsPrincipal caller, IAgentDirectory directory, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, ClaimsPrincipal caller, AgentRegistry registry, MessageBus bus, CancellationToken cancellationToken) =>
         {
             var target = AgentId.Parse(id);
-            var agent = await ActingAgents.AuthorizeAsync(caller, directory, g => g.AllowsAgent(target), $"send to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
+            var agent = await ActingAgents.AuthorizeAsync(caller, registry, g => g.AllowsAgent(target), $"send to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
             var receipt = await bus.SendAsync(Envelope(body, caller, bus, agent) with { Target = target }, cancellationToken);
             return Accepted(receipt);
         }).WithName("SendMessage").WithSummary("Sends a message to an agent through the durable bus; answers once it is durable, before it is processed.")
@@ -43,11 +44,11 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
-        v1.MapPost("/broadcasts", async (PostMessageRequest body, ClaimsPrincipal caller, IAgentDirectory directory, MessageBus bus, CancellationToken cancellationToken) =>
+        v1.MapPost("/broadcasts", async (PostMessageRequest body, ClaimsPrincipal caller, AgentRegistry registry, MessageBus bus, CancellationToken cancellationToken) =>
         {
             var prefix = body.Prefix ?? string.Empty;
             var agent = await ActingAgents.AuthorizeAsync(
-                caller, directory, g => g.AllowsBroadcast(prefix), $"broadcast to the agents whose id starts with '{prefix}'", $"'{prefix}*' (or a shorter prefix ending in '*') to grants.agents", cancellationToken);
+                caller, registry, g => g.AllowsBroadcast(prefix), $"broadcast to the agents whose id starts with '{prefix}'", $"'{prefix}*' (or a shorter prefix ending in '*') to grants.agents", cancellationToken);
             var receipt = await bus.BroadcastAsync(Envelope(body, caller, bus, agent), prefix, cancellationToken);
             return Accepted(receipt);
         }).WithName("BroadcastMessage").WithSummary("Sends a message to every agent whose id starts with 'prefix' (all agents when absent), but its sender.")
@@ -125,18 +126,18 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.ConversationsSign);
 
-        v1.MapPost("/agents/{id}/subscriptions", async (string id, SubscriptionRequest body, ClaimsPrincipal caller, IAgentDirectory directory, CancellationToken cancellationToken) =>
+        v1.MapPost("/agents/{id}/subscriptions", async (string id, SubscriptionRequest body, ClaimsPrincipal caller, AgentRegistry registry, IAgentDirectory directory, CancellationToken cancellationToken) =>
         {
-            await EnsureInTenantAsync(directory, id, caller, cancellationToken);
+            await registry.FindAsync(AgentId.Parse(id), Callers.TenantOf(caller), cancellationToken);
             var added = await directory.SubscribeAsync(AgentId.Parse(id), body.Pattern ?? string.Empty, cancellationToken);
             return added ? Results.Created($"/v1/agents/{id}", new SubscriptionRequest(body.Pattern)) : Results.Ok(new SubscriptionRequest(body.Pattern));
         }).WithName("Subscribe").WithSummary("Subscribes an agent to a topic pattern, durably: it gets every later matching message, asleep or not.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.AgentsWrite);
 
-        v1.MapDelete("/agents/{id}/subscriptions", async (string id, string? pattern, ClaimsPrincipal caller, IAgentDirectory directory, CancellationToken cancellationToken) =>
+        v1.MapDelete("/agents/{id}/subscriptions", async (string id, string? pattern, ClaimsPrincipal caller, AgentRegistry registry, IAgentDirectory directory, CancellationToken cancellationToken) =>
         {
-            await EnsureInTenantAsync(directory, id, caller, cancellationToken);
+            await registry.FindAsync(AgentId.Parse(id), Callers.TenantOf(caller), cancellationToken);
             if (string.IsNullOrEmpty(pattern))
             {
                 throw new AosValidationException("Name the subscription to remove with ?pattern=…") { Field = "pattern" };
@@ -158,15 +159,6 @@ internal static class MessageEndpoints
     }
 
     private static string Scoped(string conversationId, ClaimsPrincipal caller) => AosTenants.Scope(Callers.TenantOf(caller), conversationId);
-
-    private static async Task EnsureInTenantAsync(IAgentDirectory directory, string id, ClaimsPrincipal caller, CancellationToken cancellationToken)
-    {
-        var agent = AgentId.Parse(id);
-        if (await directory.GetAsync(agent, cancellationToken) is not { } record || record.Descriptor.Tenant != Callers.TenantOf(caller))
-        {
-            throw new AgentNotFoundException(agent.Value);
-        }
-    }
 
     /// <summary>Builds the envelope of a posted message: the caller's tenant, and the acting agent as the source when an agent's credential sent it.</summary>
     private static Envelope Envelope(PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, string? agent)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Aos.Agents;
+using Aos.Kernel.Registry;
 using Aos.Registry;
 using Aos.Security;
 
@@ -16,7 +17,7 @@ internal static class ActingAgents
 
     /// <summary>Checks that the agent the caller acts as may do something; callers that are no agent pass.</summary>
     /// <param name="caller">The caller.</param>
-    /// <param name="directory">The agent directory, for the agent's grants as they are now.</param>
+    /// <param name="registry">The agent registry, for the agent's grants as they are now.</param>
     /// <param name="allows">Whether the grants allow it.</param>
     /// <param name="what">What is attempted, as in "may not {what}".</param>
     /// <param name="fix">The grant that would allow it.</param>
@@ -24,17 +25,21 @@ internal static class ActingAgents
     /// <returns>The agent's id, to send as; <see langword="null"/> when the caller is no agent.</returns>
     /// <exception cref="AgentGrantException">The agent's grants do not allow it, or the agent is gone; nothing was done.</exception>
     public static async Task<string?> AuthorizeAsync(
-        ClaimsPrincipal caller, IAgentDirectory directory, Func<AgentGrants, bool> allows, string what, string fix, CancellationToken cancellationToken)
+        ClaimsPrincipal caller, AgentRegistry registry, Func<AgentGrants, bool> allows, string what, string fix, CancellationToken cancellationToken)
     {
         if (AgentOf(caller) is not { } agent)
         {
             return null;
         }
 
-        var record = await directory.GetAsync(AgentId.Parse(agent), cancellationToken);
-        if (record is null || record.Descriptor.Tenant != Callers.TenantOf(caller))
+        AgentRecord record;
+        try
         {
-            throw new AgentGrantException($"The credential speaks for agent '{agent}', which is not registered (any more) in tenant '{Callers.TenantOf(caller)}': it may do nothing.") { AgentId = agent };
+            record = await registry.FindAsync(AgentId.Parse(agent), Callers.TenantOf(caller), cancellationToken);
+        }
+        catch (AgentNotFoundException ex)
+        {
+            throw new AgentGrantException($"The credential speaks for agent '{agent}', which is not registered (any more) in tenant '{Callers.TenantOf(caller)}': it may do nothing.", ex) { AgentId = agent };
         }
 
         return allows(record.Descriptor.Grants) ? agent : throw AgentGrantException.Outside(agent, what, fix);
