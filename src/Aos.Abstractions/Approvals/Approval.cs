@@ -59,6 +59,10 @@ public sealed record Approval
     /// <summary>Gets the workflow step told when the approval is decided or expires (<c>run/step/attempt/iteration</c>), if any.</summary>
     [Id(16)] public string? Notify { get; init; }
 
+    /// <summary>Gets the tenant the approval belongs to: only principals acting in it see or decide it.</summary>
+    /// <value>The default is <see cref="Security.AosTenants.Default"/>.</value>
+    [Id(17)] public string Tenant { get; init; } = Security.AosTenants.Default;
+
     /// <summary>Gets the approvers asked now.</summary>
     public IReadOnlyList<string> CurrentApprovers => Stages[Stage].Approvers;
 }

@@ -27,4 +27,8 @@ public sealed record ApprovalRequest
 
     /// <summary>Gets the workflow step to tell when the approval is decided or expires (<c>run/step/attempt/iteration</c>), if any.</summary>
     [Id(7)] public string? Notify { get; init; }
+
+    /// <summary>Gets the tenant the approval belongs to: only principals acting in it see or decide it.</summary>
+    /// <value>The default is <see cref="Security.AosTenants.Default"/>.</value>
+    [Id(8)] public string Tenant { get; init; } = Security.AosTenants.Default;
 }

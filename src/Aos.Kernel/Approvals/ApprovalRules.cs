@@ -73,6 +73,7 @@ public static partial class ApprovalRules
             throw Invalid("requiredApprovals", $"requiredApprovals is {request.RequiredApprovals}; it must be between 1 and {MaxApprovers}.");
         }
 
+        Security.AosTenants.Validate(request.Tenant);
         var first = request.Stages[0];
         return new Approval
         {
@@ -85,6 +86,7 @@ public static partial class ApprovalRules
             DeadlineAt = now + first.Timeout,
             Context = ParseContext(request.Context),
             Notify = request.Notify,
+            Tenant = request.Tenant,
             History = [new ApprovalEvent("created", now, request.RequestedBy, $"asked {string.Join(", ", first.Approvers)}; deadline {now + first.Timeout:O}")],
             CreatedAt = now,
             UpdatedAt = now,
