@@ -117,9 +117,11 @@ public sealed class ClusterTests
             var failover = answered.Where(a => moved.Contains(a.Agent)).Max(a => a.First);
             Log($"After the kill: the {moved.Length} agents of node 3 ({string.Join(", ", moved)}) answered through node 1 within {failover.TotalSeconds:F1} s "
                 + $"(first {answered.Where(a => moved.Contains(a.Agent)).Min(a => a.First).TotalSeconds:F1} s); the others within {answered.Where(a => !moved.Contains(a.Agent)).Max(a => a.First).TotalSeconds:F1} s.");
+            // An agent may wake more than once here: when Orleans declares node 3 dead it deactivates the activations whose directory
+            // entry node 3 held, and the next message wakes them again. What must hold is that every message is processed once (below).
             foreach (var agent in moved)
             {
-                Assert.True(cluster[0].Wakes(agent) + cluster[1].Wakes(agent) == 1, $"{agent} of node 3 did not wake once on node 1 or 2.");
+                Assert.True(cluster[0].Wakes(agent) + cluster[1].Wakes(agent) >= 1, $"{agent} of node 3 did not wake on node 1 or 2.");
             }
 
             // Node 3 stays down: once its lease has gone unrenewed, node 1 or 2 takes over its stream and delivers what it had accepted.
