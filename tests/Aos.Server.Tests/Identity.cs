@@ -33,6 +33,17 @@ internal static class Identity
         return ("api-key:" + created["key"]!["id"]!.GetValue<string>(), created["secret"]!.GetValue<string>());
     }
 
+    /// <summary>Creates a user in a tenant as the superuser, signs it in with its password, and returns a client presenting its access token.</summary>
+    public static async Task<HttpClient> SignedInUserAsync(this ServerHost server, string tenant, string username, params string[] roles)
+    {
+        using var superuser = server.Client(server.ApiKey, tenant);
+        var user = new JsonObject { ["username"] = username, ["password"] = "correct horse battery", ["roles"] = new JsonArray([.. roles.Select(r => (JsonNode?)r)]) };
+        await (await superuser.PostAsync("/v1/users", ServerHost.Json(user), Ct)).AssertJsonAsync(201);
+        using var signIn = await server.Anonymous.PostAsync("/v1/auth/token", new FormUrlEncodedContent(
+            [new("grant_type", "password"), new("tenant", tenant), new("username", username), new("password", "correct horse battery")]), Ct);
+        return server.Client((await signIn.AssertJsonAsync(200))["access_token"]!.GetValue<string>());
+    }
+
     /// <summary>Makes a client that presents a key, acting in another tenant when one is given.</summary>
     public static HttpClient Client(this ServerHost server, string secret, string? actingTenant = null)
     {

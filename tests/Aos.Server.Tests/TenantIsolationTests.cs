@@ -125,7 +125,7 @@ public sealed class TenantIsolationTests(ServerFixture fixture)
     {
         using var acme = await TenantAdminAsync("acme");
 
-        foreach (var path in new[] { "/v1/workflows", "/v1/approvals", "/v1/state-machines" })
+        foreach (var path in new[] { "/v1/workflows", "/v1/state-machines" })
         {
             using var response = await acme.GetAsync(path, Ct);
             Assert.True((int)response.StatusCode == 403, $"GET {path} answered {(int)response.StatusCode} to another tenant's admin.");

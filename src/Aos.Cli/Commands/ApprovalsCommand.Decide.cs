@@ -8,22 +8,19 @@ internal static partial class ApprovalsCommand
     private static Command CreateDecide(string verb, bool approve)
     {
         var id = new Argument<string>("id") { Description = "The approval id." };
-        var by = new Option<string>("--by") { Description = "Who decides: an approver asked now, by name or by one of their roles.", Required = true };
-        var roles = new Option<string?>("--roles") { Description = "The roles they hold, comma-separated, for instance finance,ops." };
         var comment = new Option<string?>("--comment") { Description = "Why; it is kept with the decision and as a comment." };
         var summary = approve
-            ? "Approve, as an approver asked now; approved once the required number have. A refused decision changes nothing and exits with 2."
-            : "Deny, as an approver asked now; one denial decides. A refused decision changes nothing and exits with 2.";
-        var command = new Command(verb, summary) { id, by, roles, comment };
+            ? "Approve as yourself (the credentials the CLI uses), an approver asked now by name or role and not the requester; approved once the required number have. A refused decision changes nothing and exits with 2."
+            : "Deny as yourself (the credentials the CLI uses), an approver asked now; one denial decides. A refused decision changes nothing and exits with 2.";
+        var command = new Command(verb, summary) { id, comment };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var who = parseResult.GetValue(by)!;
-            var body = new JsonObject { ["by"] = who, ["roles"] = new JsonArray([.. Split(parseResult.GetValue(roles)).Select(r => JsonValue.Create(r))]) };
+            var body = new JsonObject();
             AddIfPresent(body, "comment", parseResult.GetValue(comment));
             var approval = await client.PostAsync($"{ApprovalPath(parseResult.GetValue(id)!)}/{verb}", body, cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine(parseResult.GetValue(CliOptions.Json)
                 ? approval?.ToJsonString(CliJson.Options)
-                : $"{(approve ? "approved" : "denied")} by {who}: approval {approval?["id"]} is {Status(approval)}");
+                : $"{(approve ? "approved" : "denied")} by {Text(approval?["votes"]?.AsArray().LastOrDefault()?["by"])}: approval {approval?["id"]} is {Status(approval)}");
         });
         return command;
     }
@@ -32,11 +29,10 @@ internal static partial class ApprovalsCommand
     {
         var id = new Argument<string>("id") { Description = "The approval id." };
         var text = new Argument<string>("text") { Description = "The comment." };
-        var by = new Option<string>("--by") { Description = "Who writes it.", Required = true };
-        var command = new Command("comment", "Add a comment to an approval, whatever its status.") { id, text, by };
+        var command = new Command("comment", "Add a comment to an approval as yourself, whatever its status.") { id, text };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
-            var body = new JsonObject { ["by"] = parseResult.GetValue(by), ["text"] = parseResult.GetValue(text) };
+            var body = new JsonObject { ["text"] = parseResult.GetValue(text) };
             var approval = await client.PostAsync($"{ApprovalPath(parseResult.GetValue(id)!)}/comments", body, cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine(parseResult.GetValue(CliOptions.Json)
                 ? approval?.ToJsonString(CliJson.Options)

@@ -21,7 +21,7 @@ internal static partial class ApprovalsCommand
     private static Command CreateRequest()
     {
         var title = new Argument<string>("title") { Description = "What is to be approved." };
-        var approvers = new Option<string>("--approvers") { Description = "Who is asked first, comma-separated: users (alice or user:alice) and roles (role:finance).", Required = true };
+        var approvers = new Option<string>("--approvers") { Description = "Who is asked first, comma-separated: users (alice or user:alice), agents (agent:auditor) and roles (role:finance).", Required = true };
         var timeout = new Option<string>("--timeout") { Description = $"How long the first approvers have: {Durations.Forms}.", DefaultValueFactory = _ => "24h" };
         var then = new Option<string[]>("--then")
         {
@@ -31,12 +31,11 @@ internal static partial class ApprovalsCommand
         };
         var required = new Option<int?>("--required") { Description = "How many distinct approvers must approve (default 1)." };
         var id = new Option<string?>("--id") { Description = "The approval id; a new one when absent." };
-        var by = new Option<string?>("--by") { Description = "Who asks (the server records 'http' when absent)." };
         var context = new Option<string?>("--context") { Description = "Context for the approvers, as a JSON object." };
         var description = new Option<string?>("--description") { Description = "More detail for the approvers." };
-        var command = new Command("request", "Request an approval: who is asked first and by when, then whom to ask as each deadline passes.")
+        var command = new Command("request", "Request an approval as yourself (you cannot approve it): who is asked first and by when, then whom to ask as each deadline passes.")
         {
-            title, approvers, timeout, then, required, id, by, context, description,
+            title, approvers, timeout, then, required, id, context, description,
         };
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
@@ -49,7 +48,6 @@ internal static partial class ApprovalsCommand
             var body = new JsonObject { ["title"] = parseResult.GetValue(title), ["stages"] = stages };
             AddIfPresent(body, "id", parseResult.GetValue(id));
             AddIfPresent(body, "description", parseResult.GetValue(description));
-            AddIfPresent(body, "requestedBy", parseResult.GetValue(by));
             if (parseResult.GetValue(required) is { } count)
             {
                 body["requiredApprovals"] = count;

@@ -1,4 +1,5 @@
 using Aos.Approvals;
+using Aos.Security;
 
 namespace Aos.Kernel.Approvals;
 
@@ -21,10 +22,13 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
 
     /// <summary>Gets an approval.</summary>
     /// <param name="id">The approval id.</param>
+    /// <param name="tenant">The tenant asking: an approval of another tenant is not found.</param>
     /// <returns>The approval.</returns>
-    /// <exception cref="ApprovalNotFoundException">There is no such approval.</exception>
-    public async Task<Approval> GetAsync(string id) =>
-        await Grain(id).GetAsync() ?? throw new ApprovalNotFoundException($"There is no approval '{id}'.");
+    /// <exception cref="ApprovalNotFoundException">There is no such approval in the tenant.</exception>
+    public async Task<Approval> GetAsync(string id, string tenant = AosTenants.Default) =>
+        await Grain(id).GetAsync() is { } approval && approval.Tenant == tenant
+            ? approval
+            : throw new ApprovalNotFoundException($"There is no approval '{id}'.");
 
     /// <summary>Approves or denies.</summary>
     /// <param name="id">The approval id.</param>
@@ -32,25 +36,31 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
     /// <param name="by">Who decides.</param>
     /// <param name="roles">The roles they hold.</param>
     /// <param name="comment">Why.</param>
+    /// <param name="tenant">The tenant the decider acts in: an approval of another tenant is not found.</param>
     /// <returns>The approval after the decision.</returns>
-    /// <exception cref="ApprovalRefusedException">Not pending, not an approver now, or decided already.</exception>
-    public Task<Approval> DecideAsync(string id, bool approve, string by, IReadOnlyCollection<string> roles, string? comment) =>
-        Grain(id).DecideAsync(approve, by, [.. roles], comment);
+    /// <exception cref="ApprovalNotFoundException">There is no such approval in the tenant.</exception>
+    /// <exception cref="ApprovalRefusedException">Not pending, not an approver now, decided already, or the requester approving.</exception>
+    public Task<Approval> DecideAsync(string id, bool approve, string by, IReadOnlyCollection<string> roles, string? comment, string tenant = AosTenants.Default) =>
+        Grain(id).DecideAsync(tenant, approve, by, [.. roles], comment);
 
     /// <summary>Adds a comment.</summary>
     /// <param name="id">The approval id.</param>
     /// <param name="by">Who writes it.</param>
     /// <param name="text">The comment.</param>
+    /// <param name="tenant">The tenant the writer acts in: an approval of another tenant is not found.</param>
     /// <returns>The approval with the comment.</returns>
-    public Task<Approval> CommentAsync(string id, string by, string text) => Grain(id).CommentAsync(by, text);
+    /// <exception cref="ApprovalNotFoundException">There is no such approval in the tenant.</exception>
+    public Task<Approval> CommentAsync(string id, string by, string text, string tenant = AosTenants.Default) => Grain(id).CommentAsync(tenant, by, text);
 
-    /// <summary>Lists pending approvals by id, optionally only those an actor with roles may decide now.</summary>
+    /// <summary>Lists a tenant's pending approvals by id, optionally only those an actor with roles may decide now.</summary>
     /// <param name="approver">The actor, or <see langword="null"/> for every pending approval.</param>
     /// <param name="roles">The actor's roles.</param>
     /// <param name="after">The last id of the previous page.</param>
     /// <param name="limit">The page size, 1 to <see cref="MaxPageSize"/>.</param>
-    /// <returns>The approvals and the cursor of the next page.</returns>
-    public async Task<(IReadOnlyList<Approval> Items, string? Next)> ListPendingAsync(string? approver, IReadOnlyCollection<string> roles, string? after, int limit)
+    /// <param name="tenant">The tenant: only its approvals are listed.</param>
+    /// <returns>The approvals and the cursor of the next page; a page may hold fewer than <paramref name="limit"/> when others are filtered out.</returns>
+    public async Task<(IReadOnlyList<Approval> Items, string? Next)> ListPendingAsync(
+        string? approver, IReadOnlyCollection<string> roles, string? after, int limit, string tenant = AosTenants.Default)
     {
         ArgumentNullException.ThrowIfNull(roles);
         if (limit is < 1 or > MaxPageSize)
@@ -61,7 +71,8 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
         var ids = await grains.GetGrain<IApprovalIndexGrain>(ApprovalGrain.IndexKey).ListAsync(after, limit);
         var approvals = await Task.WhenAll(ids.Select(id => Grain(id).GetAsync()));
         var items = approvals.OfType<Approval>()
-            .Where(a => a.Status == ApprovalStatus.Pending && (approver is null || a.CurrentApprovers.Any(x => ApprovalRules.Matches(x, approver, roles))))
+            .Where(a => a.Tenant == tenant && a.Status == ApprovalStatus.Pending
+                && (approver is null || a.CurrentApprovers.Any(x => ApprovalRules.Matches(x, approver, roles, tenant))))
             .ToList();
         return (items, ids.Length == limit ? ids[^1] : null);
     }

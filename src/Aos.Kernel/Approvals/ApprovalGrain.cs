@@ -51,7 +51,10 @@ internal sealed partial class ApprovalGrain(
     {
         if (Current is { } existing)
         {
-            throw new AosValidationException($"Approval '{existing.Id}' exists already ({existing.Status}); choose another id.") { Field = "id" };
+            // Ids are unique across tenants; another tenant's approval is not described, not even by its status.
+            throw new AosValidationException(existing.Tenant == request.Tenant
+                ? $"Approval '{existing.Id}' exists already ({existing.Status}); choose another id."
+                : $"The approval id '{existing.Id}' is taken; choose another id.") { Field = "id" };
         }
 
         var approval = ApprovalRules.Create(request, this.GetPrimaryKeyString(), timeProvider.GetUtcNow());
@@ -61,16 +64,16 @@ internal sealed partial class ApprovalGrain(
 
     public Task<Approval?> GetAsync() => Task.FromResult(Current);
 
-    public async Task<Approval> DecideAsync(bool approve, string by, string[] roles, string? comment)
+    public async Task<Approval> DecideAsync(string tenant, bool approve, string by, string[] roles, string? comment)
     {
-        var next = ApprovalRules.Decide(Existing(), approve, by, roles, comment, timeProvider.GetUtcNow());
+        var next = ApprovalRules.Decide(Existing(tenant), approve, by, roles, comment, timeProvider.GetUtcNow());
         await SaveAsync(next);
         return next;
     }
 
-    public async Task<Approval> CommentAsync(string by, string text)
+    public async Task<Approval> CommentAsync(string tenant, string by, string text)
     {
-        var next = ApprovalRules.Comment(Existing(), by, text, timeProvider.GetUtcNow());
+        var next = ApprovalRules.Comment(Existing(tenant), by, text, timeProvider.GetUtcNow());
         await SaveAsync(next);
         return next;
     }
@@ -119,7 +122,8 @@ internal sealed partial class ApprovalGrain(
         public static partial void NotifyFailed(ILogger logger, string approvalId, string runId, Exception exception);
     }
 
-    private Approval Existing() => Current ?? throw new ApprovalNotFoundException($"There is no approval '{this.GetPrimaryKeyString()}'.");
+    private Approval Existing(string tenant) =>
+        Current is { } approval && approval.Tenant == tenant ? approval : throw new ApprovalNotFoundException($"There is no approval '{this.GetPrimaryKeyString()}'.");
 
     private async Task SaveAsync(Approval approval)
     {

@@ -6,8 +6,9 @@ namespace Aos.Kernel.Approvals;
 
 /// <summary>The rules of an approval, as pure functions of the approval and the time.</summary>
 /// <remarks>
-/// Approvers are users (<c>user:alice</c> or <c>alice</c>) and roles (<c>role:finance</c>). Only an approver of the current stage may
-/// approve or deny, once; approvals given at earlier stages still count. A single denial decides; <see cref="Approval.RequiredApprovals"/>
+/// Approvers are users (<c>user:alice</c> or <c>alice</c>: the user <c>alice</c> of the approval's tenant), agents (<c>agent:auditor</c>)
+/// and roles (<c>role:finance</c>). Only an approver of the current stage may approve or deny, once; approvals given at earlier stages
+/// still count. Whoever requested an approval may deny it (withdraw it) but never approve it. A single denial decides; <see cref="Approval.RequiredApprovals"/>
 /// distinct approvals approve. When a stage's deadline passes the next stage is asked, with its own deadline; after the last, the
 /// approval expires. A decided or expired approval refuses further decisions; comments are always welcome.
 /// </remarks>
@@ -59,7 +60,7 @@ public static partial class ApprovalRules
             var invalid = Array.FindIndex(stage.Approvers, a => a is null || !ApproverPattern().IsMatch(a));
             if (invalid >= 0)
             {
-                throw Invalid($"stages[{i}].approvers", $"Stage {i} has an invalid approver '{stage.Approvers[invalid]}': write a user as 'alice' or 'user:alice' and a role as 'role:finance'.");
+                throw Invalid($"stages[{i}].approvers", $"Stage {i} has an invalid approver '{stage.Approvers[invalid]}': write a user as 'alice' or 'user:alice', an agent as 'agent:auditor' and a role as 'role:finance'.");
             }
 
             if (stage.Timeout <= TimeSpan.Zero)
@@ -113,7 +114,12 @@ public static partial class ApprovalRules
             throw new ApprovalRefusedException($"Approval '{approval.Id}' is {approval.Status}; it takes no more decisions.");
         }
 
-        if (!approval.CurrentApprovers.Any(a => Matches(a, by, roles)))
+        if (approve && string.Equals(by, approval.RequestedBy, StringComparison.Ordinal))
+        {
+            throw new ApprovalRefusedException($"'{by}' requested approval '{approval.Id}' and cannot approve it; another approver must.");
+        }
+
+        if (!approval.CurrentApprovers.Any(a => Matches(a, by, roles, approval.Tenant)))
         {
             throw new ApprovalRefusedException($"'{by}' is not an approver of '{approval.Id}' now; the approvers asked are {string.Join(", ", approval.CurrentApprovers)}.");
         }
@@ -201,17 +207,28 @@ public static partial class ApprovalRules
     }
 
     /// <summary>Tells whether an actor with roles is one of the given approvers.</summary>
-    /// <param name="approver">An approver: <c>alice</c>, <c>user:alice</c> or <c>role:finance</c>.</param>
-    /// <param name="by">The actor.</param>
-    /// <param name="roles">The actor's roles.</param>
+    /// <param name="approver">An approver: <c>alice</c>, <c>user:alice</c>, <c>agent:auditor</c> or <c>role:finance</c>.</param>
+    /// <param name="by">The actor: a principal id (<c>user:{tenant}/alice</c>, <c>agent:auditor</c>, <c>api-key:…</c>) or a plain name.</param>
+    /// <param name="roles">The actor's roles in the approval's tenant.</param>
+    /// <param name="tenant">The approval's tenant: a user approver is the user of that name in it.</param>
     /// <returns><see langword="true"/> when they match.</returns>
-    public static bool Matches(string approver, string by, IReadOnlyCollection<string> roles)
+    public static bool Matches(string approver, string by, IReadOnlyCollection<string> roles, string tenant = Security.AosTenants.Default)
     {
         ArgumentNullException.ThrowIfNull(approver);
+        ArgumentNullException.ThrowIfNull(by);
         ArgumentNullException.ThrowIfNull(roles);
-        return approver.StartsWith("role:", StringComparison.Ordinal)
-            ? roles.Contains(approver[5..], StringComparer.Ordinal)
-            : string.Equals(approver.StartsWith("user:", StringComparison.Ordinal) ? approver[5..] : approver, by, StringComparison.Ordinal);
+        if (approver.StartsWith("role:", StringComparison.Ordinal))
+        {
+            return roles.Contains(approver[5..], StringComparer.Ordinal);
+        }
+
+        if (approver.StartsWith("agent:", StringComparison.Ordinal))
+        {
+            return string.Equals(approver, by, StringComparison.Ordinal);
+        }
+
+        var user = approver.StartsWith("user:", StringComparison.Ordinal) ? approver[5..] : approver;
+        return string.Equals(user, by, StringComparison.Ordinal) || string.Equals(string.Concat("user:", tenant, "/", user), by, StringComparison.Ordinal);
     }
 
     private static string ParseContext(string? context)
@@ -236,6 +253,6 @@ public static partial class ApprovalRules
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^((user|role):)?[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")]
+    [GeneratedRegex("^((user|role|agent):)?[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")]
     private static partial Regex ApproverPattern();
 }

@@ -14,13 +14,13 @@ public interface IApprovalGrain : IGrainWithStringKey
     [Alias("get")]
     Task<Approval?> GetAsync();
 
-    /// <summary>Records an approver's decision.</summary>
+    /// <summary>Records an approver's decision; an approval of another tenant is not found.</summary>
     [Alias("decide")]
-    Task<Approval> DecideAsync(bool approve, string by, string[] roles, string? comment);
+    Task<Approval> DecideAsync(string tenant, bool approve, string by, string[] roles, string? comment);
 
-    /// <summary>Adds a comment.</summary>
+    /// <summary>Adds a comment; an approval of another tenant is not found.</summary>
     [Alias("comment")]
-    Task<Approval> CommentAsync(string by, string text);
+    Task<Approval> CommentAsync(string tenant, string by, string text);
 
     /// <summary>Escalates or expires the approval if its deadline has passed; called by its own timer and reminder.</summary>
     [Alias("deadline")]

@@ -8,7 +8,7 @@ namespace Aos.Server.Contracts;
 /// <param name="Id">The approval id; a new one when absent.</param>
 /// <param name="Title">What is to be approved.</param>
 /// <param name="Description">More detail for the approvers.</param>
-/// <param name="RequestedBy">Who asks; <c>http</c> when absent.</param>
+/// <param name="RequestedBy">Who asks: always the caller; when given it must name the caller.</param>
 /// <param name="Stages">The escalation chain: who is asked first and by when, then whom to ask next.</param>
 /// <param name="RequiredApprovals">How many distinct approvers must approve; 1 when absent.</param>
 /// <param name="Context">Context for the approvers, a JSON object.</param>
@@ -20,13 +20,13 @@ public sealed record RequestApprovalRequest(string? Id, string? Title, string? D
 public sealed record StageRequest(IReadOnlyList<string>? Approvers, string? Timeout);
 
 /// <summary>The body of <c>POST /v1/approvals/{id}/approve</c> and <c>…/deny</c>.</summary>
-/// <param name="By">Who decides.</param>
-/// <param name="Roles">The roles they hold.</param>
+/// <param name="By">Who decides: always the caller; when given it must name the caller.</param>
+/// <param name="Roles">Refused when given: the decider's roles are those of the caller's credentials.</param>
 /// <param name="Comment">Why.</param>
 public sealed record DecisionRequest(string? By, IReadOnlyList<string>? Roles, string? Comment);
 
 /// <summary>The body of <c>POST /v1/approvals/{id}/comments</c>.</summary>
-/// <param name="By">Who writes it.</param>
+/// <param name="By">Who writes it: always the caller; when given it must name the caller.</param>
 /// <param name="Text">The comment.</param>
 public sealed record CommentRequest(string? By, string? Text);
 
@@ -44,6 +44,9 @@ public sealed record ApprovalView
 
     /// <summary>Gets who asked.</summary>
     public required string RequestedBy { get; init; }
+
+    /// <summary>Gets the tenant the approval belongs to.</summary>
+    public required string Tenant { get; init; }
 
     /// <summary>Gets the status: pending, approved, denied or expired.</summary>
     public required string Status { get; init; }
@@ -93,6 +96,7 @@ public sealed record ApprovalView
         Title = approval.Title,
         Description = approval.Description,
         RequestedBy = approval.RequestedBy,
+        Tenant = approval.Tenant,
         Status = approval.Status,
         Approvers = approval.CurrentApprovers,
         Stage = approval.Stage,

@@ -16,6 +16,30 @@ internal static class Callers
     /// <summary>Gets the caller's principal id: <c>api-key:{id}</c> or <c>user:{tenant}/{username}</c>.</summary>
     public static string IdOf(ClaimsPrincipal caller) => caller.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? string.Empty;
 
+    /// <summary>Gets who the caller is, as recorded on what it does: <c>agent:{id}</c> for an agent's credential, otherwise its principal id.</summary>
+    public static string ActorOf(ClaimsPrincipal caller) =>
+        ActingAgents.AgentOf(caller) is { } agent ? "agent:" + agent : IdOf(caller);
+
+    /// <summary>Gets the names of the caller's roles in the tenant it acts in.</summary>
+    public static string[] RolesOf(ClaimsPrincipal caller) => [.. caller.FindAll(ClaimTypes.Role).Select(c => c.Value)];
+
+    /// <summary>Refuses a body field that names someone other than the caller: who acts is always the authenticated caller.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="given">The name the body gives, if any.</param>
+    /// <param name="field">The field.</param>
+    /// <returns>The caller's actor (<see cref="ActorOf"/>).</returns>
+    /// <exception cref="AosValidationException">The body names someone else; nothing was changed.</exception>
+    public static string EnsureActor(ClaimsPrincipal caller, string? given, string field)
+    {
+        var actor = ActorOf(caller);
+        if (!string.IsNullOrEmpty(given) && !string.Equals(given, actor, StringComparison.Ordinal))
+        {
+            throw new AosValidationException($"'{field}' is '{given}', but the caller is '{actor}': who acts is the authenticated caller; leave '{field}' out.") { Field = field };
+        }
+
+        return actor;
+    }
+
     /// <summary>Tells whether the caller's roles grant a permission, resolving custom roles in the tenant that defines them.</summary>
     public static bool Holds(ClaimsPrincipal caller, RoleCatalog roles, string permission)
     {

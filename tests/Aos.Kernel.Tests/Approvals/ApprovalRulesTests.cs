@@ -44,6 +44,40 @@ public sealed class ApprovalRulesTests
     }
 
     [Fact]
+    public void Approve_ByTheRequester_IsRefusedEvenWhenAsked_ButTheRequesterMayDenyToWithdraw()
+    {
+        var selfAsked = ApprovalRules.Create(Request() with { Stages = [new ApprovalStage(["planner-agent", "alice"], TimeSpan.FromHours(1))] }, "b-2", Now);
+
+        var own = Assert.Throws<ApprovalRefusedException>(() => ApprovalRules.Decide(selfAsked, true, "planner-agent", [], null, Now));
+        var withdrawn = ApprovalRules.Decide(selfAsked, false, "planner-agent", [], "no longer needed", Now);
+
+        Assert.Contains("'planner-agent' requested approval 'b-2' and cannot approve it", own.Message);
+        Assert.Equal(ApprovalStatus.Denied, withdrawn.Status);
+    }
+
+    [Theory]
+    [InlineData("alice", "user:acme/alice", "acme", true)]
+    [InlineData("user:alice", "user:acme/alice", "acme", true)]
+    [InlineData("alice", "user:other/alice", "acme", false)]
+    [InlineData("alice", "alice", "acme", true)]
+    [InlineData("agent:auditor", "agent:auditor", "acme", true)]
+    [InlineData("agent:auditor", "user:acme/auditor", "acme", false)]
+    [InlineData("auditor", "agent:auditor", "acme", false)]
+    [InlineData("alice", "api-key:alice", "acme", false)]
+    public void Matches_AUserApprover_IsThatUserOfTheApprovalsTenant_AndAnAgentApproverThatAgent(string approver, string by, string tenant, bool expected) =>
+        Assert.Equal(expected, ApprovalRules.Matches(approver, by, [], tenant));
+
+    [Fact]
+    public void Create_AnAgentApprover_IsValid_AndATenantThatIsNotAName_IsRefused()
+    {
+        var byAgent = ApprovalRules.Create(Request() with { Stages = [new ApprovalStage(["agent:auditor"], TimeSpan.FromHours(1))], Tenant = "acme" }, "b-3", Now);
+        var badTenant = Assert.Throws<AosValidationException>(() => ApprovalRules.Create(Request() with { Tenant = "Not A Tenant" }, "b-4", Now));
+
+        Assert.Equal(("acme", "agent:auditor"), (byAgent.Tenant, byAgent.CurrentApprovers[0]));
+        Assert.Equal("tenant", badTenant.Field);
+    }
+
+    [Fact]
     public void Deny_ByOneApprover_DecidesAgainstEvenWithApprovalsGiven()
     {
         var once = ApprovalRules.Decide(Budget(requiredApprovals: 2), true, "alice", [], null, Now);
