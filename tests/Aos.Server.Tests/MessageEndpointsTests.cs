@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Aos.Hosting;
 using Aos.Kernel.Messaging;
 using Aos.Messaging;
+using Aos.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aos.Server.Tests;
@@ -119,23 +120,41 @@ public sealed class MessageEndpointsTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task ConversationSignOffs_CompleteTheConversation_AndRefuseWhatIsNotAllowed()
+    public async Task ConversationSignOffs_ByHoldersOfTheRoles_CompleteTheConversation_AndRefuseWhatIsNotAllowed()
     {
+        var tenant = await _server.CreateTenantAsync();
+        using (var superuser = _server.Client(_server.ApiKey, tenant))
+        {
+            foreach (var role in new[] { "reviewer", "approver" })
+            {
+                var body = new JsonObject { ["name"] = role, ["permissions"] = new JsonArray("messages:read", "conversations:sign") };
+                await (await superuser.PostAsync("/v1/roles", ServerHost.Json(body), Token)).AssertJsonAsync(201);
+            }
+        }
+
+        using var ann = await _server.SignedInUserAsync(tenant, "ann", AosRoles.User, "reviewer");
+        using var bob = await _server.SignedInUserAsync(tenant, "bob", AosRoles.User, "reviewer");
+        using var cy = await _server.SignedInUserAsync(tenant, "cy", AosRoles.User, "approver");
+        using var manager = _server.Client(_server.ApiKey, tenant);
         var id = ServerHost.NewId("conv");
-        using var roles = await _server.Http.PutAsync($"/v1/conversations/{id}/required-roles", ServerHost.Json(new JsonObject { ["roles"] = new JsonArray("reviewer", "approver") }), Token);
+        using var roles = await manager.PutAsync($"/v1/conversations/{id}/required-roles", ServerHost.Json(new JsonObject { ["roles"] = new JsonArray("reviewer", "approver") }), Token);
         Assert.Equal("open", (await roles.AssertJsonAsync(200))["status"]!.GetValue<string>());
 
-        using var wrong = await _server.Http.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "auditor", ["by"] = "x" }), Token);
-        await wrong.AssertProblemAsync(400);
-        using var first = await _server.Http.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "reviewer", ["by"] = "ann" }), Token);
+        using var notRequired = await manager.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "superuser" }), Token);
+        await notRequired.AssertProblemAsync(400);
+        using var notHeld = await ann.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "approver" }), Token);
+        Assert.Contains("does not hold the role 'approver'", (await notHeld.AssertProblemAsync(403)).Detail());
+        using var asSomeoneElse = await ann.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "reviewer", ["by"] = "cy" }), Token);
+        Assert.Equal("by", (await asSomeoneElse.AssertProblemAsync(400))["field"]!.GetValue<string>());
+        using var first = await ann.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "reviewer" }), Token);
         Assert.Equal("open", (await first.AssertJsonAsync(200))["status"]!.GetValue<string>());
-        using var twice = await _server.Http.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "reviewer", ["by"] = "bob" }), Token);
+        using var twice = await bob.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "reviewer" }), Token);
         await twice.AssertProblemAsync(400);
-        using var last = await _server.Http.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "approver", ["by"] = "cy" }), Token);
+        using var last = await cy.PostAsync($"/v1/conversations/{id}/sign-offs", ServerHost.Json(new JsonObject { ["role"] = "approver" }), Token);
 
         var done = await last.AssertJsonAsync(200);
         Assert.Equal("completed", done["status"]!.GetValue<string>());
-        Assert.Equal(2, done["signOffs"]!.AsArray().Count);
+        Assert.Equal([$"user:{tenant}/ann", $"user:{tenant}/cy"], done["signOffs"]!.AsArray().Select(s => s!["by"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed record RequiredRolesRequest(IReadOnlyList<string>? Roles);
 
 /// <summary>Signs off a conversation in a role.</summary>
 /// <param name="Role">The role.</param>
-/// <param name="By">Who signs.</param>
+/// <param name="By">Who signs: always the caller; when given it must name the caller.</param>
 public sealed record SignOffRequest(string? Role, string? By);
 
 /// <summary>Adds a topic subscription to an agent.</summary>

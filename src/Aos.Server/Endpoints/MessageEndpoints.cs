@@ -10,6 +10,7 @@ using Aos.Server.Contracts;
 using Aos.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Aos.Server.Endpoints;
@@ -120,10 +121,22 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequirePermission(Permissions.ConversationsManage);
 
-        v1.MapPost("/conversations/{id}/sign-offs", async (string id, SignOffRequest body, ClaimsPrincipal caller, IConversationStore conversations, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await conversations.SignOffAsync(Scoped(id, caller), body.Role ?? string.Empty, body.By ?? string.Empty, cancellationToken) with { Id = id }))
-            .WithName("SignOffConversation").WithSummary("Signs off a conversation in a required role; it completes when every required role has signed.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+        v1.MapPost("/conversations/{id}/sign-offs", async Task<Results<Ok<Conversation>, ProblemHttpResult>> (
+            string id, SignOffRequest body, ClaimsPrincipal caller, IConversationStore conversations, CancellationToken cancellationToken) =>
+        {
+            // A sign-off attests that a holder of the role agreed: the signer is the caller, and the role one its credentials hold.
+            var by = Callers.EnsureActor(caller, body.By, "by");
+            if (!string.IsNullOrEmpty(body.Role) && !Callers.RolesOf(caller).Contains(body.Role, StringComparer.Ordinal))
+            {
+                return TypedResults.Problem(
+                    $"The caller '{by}' does not hold the role '{body.Role}': a sign-off in a role takes credentials that hold it (assign it with PUT /v1/role-assignments/{{principal}}).",
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Role not held");
+            }
+
+            return TypedResults.Ok(await conversations.SignOffAsync(Scoped(id, caller), body.Role ?? string.Empty, by, cancellationToken) with { Id = id });
+        }).WithName("SignOffConversation").WithSummary("Signs off a conversation, as the caller, in a required role the caller holds; it completes when every required role has signed.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.ConversationsSign);
 
         v1.MapPost("/agents/{id}/subscriptions", async (string id, SubscriptionRequest body, ClaimsPrincipal caller, AgentRegistry registry, IAgentDirectory directory, CancellationToken cancellationToken) =>
