@@ -16,6 +16,11 @@ namespace Aos.Agents;
 /// <see cref="Topics"/> holds topic patterns (<c>orders.*.created</c>, <c>orders.&gt;</c>, <c>&gt;</c>): the agent may publish on a topic one
 /// of them matches, and subscribe to a pattern one of them covers.
 /// </para>
+/// <para>
+/// <see cref="Stores"/> holds store names (or <c>*</c>): the agent may use the tenant's shared part of those named stores
+/// (<see cref="Storage.IAgentStorage.Tenant"/>), which every agent of the tenant granted the same store sees. Its own part of every
+/// store needs no grant.
+/// </para>
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("aos.agent-grants")]
 public sealed record AgentGrants
@@ -28,6 +33,27 @@ public sealed record AgentGrants
 
     /// <summary>Gets the topic patterns the agent may publish on and subscribe to.</summary>
     [Id(1)] public IReadOnlyList<string> Topics { get; init; } = [];
+
+    /// <summary>Gets the stores whose tenant-shared part the agent may use: store names, or <c>*</c> for every store.</summary>
+    [Id(2)] public IReadOnlyList<string> Stores { get; init; } = [];
+
+    /// <summary>Tells whether the agent may use the tenant's shared part of a store.</summary>
+    /// <param name="store">The store's name.</param>
+    /// <returns><see langword="true"/> when <see cref="Stores"/> names it or holds <c>*</c>.</returns>
+    public bool AllowsStore(string store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var stores = Stores;
+        for (var i = 0; i < stores.Count; i++)
+        {
+            if (stores[i] == "*" || string.Equals(stores[i], store, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Tells whether the agent may send to or request from an agent.</summary>
     /// <param name="target">The agent addressed.</param>
@@ -104,7 +130,7 @@ public sealed record AgentGrants
         return false;
     }
 
-    /// <summary>Checks the grants: agent entries are ids, prefixes ending in <c>*</c> or <c>*</c>; topics are valid patterns.</summary>
+    /// <summary>Checks the grants: agent entries are ids, prefixes ending in <c>*</c> or <c>*</c>; topics are valid patterns; stores are store names or <c>*</c>.</summary>
     /// <exception cref="AosValidationException">An entry is not valid; the message names it.</exception>
     public void Validate()
     {
@@ -131,6 +157,29 @@ public sealed record AgentGrants
             catch (AosValidationException ex)
             {
                 throw new AosValidationException($"The topic grant '{pattern}' is not a valid pattern: {ex.Message}") { Field = "grants.topics" };
+            }
+        }
+
+        foreach (var store in Stores)
+        {
+            if (store == "*")
+            {
+                continue;
+            }
+
+            try
+            {
+                Storage.StorageNames.ValidateName(store, "store name");
+            }
+            catch (AosValidationException ex)
+            {
+                throw new AosValidationException($"The store grant '{store}' is not a store name or '*': {ex.Message}") { Field = "grants.stores" };
+            }
+
+            if (store.Length > Storage.StorageCatalog.MaxAgentStoreNameLength)
+            {
+                throw new AosValidationException(
+                    $"The store grant '{store}' has {store.Length} characters; an agent's store name is at most {Storage.StorageCatalog.MaxAgentStoreNameLength}.") { Field = "grants.stores" };
             }
         }
     }

@@ -1,30 +1,21 @@
 namespace Aos.Storage;
 
-/// <summary>Gives an agent its own part of the named stores: what it writes there, only it (and operators) can read.</summary>
+/// <summary>
+/// Gives an agent its own part of the named stores, which only it (and operators) can read, and its tenant's shared part of the stores
+/// its grants name.
+/// </summary>
 /// <remarks>
-/// Each store is the named store of the node's configuration (same backend), narrowed to the agent: the agent's part is a store of its
-/// own, named after the store and a hash of the agent's id, so no name, key or query of the agent can reach another agent's data.
-/// Store names for agents are at most 28 characters (the rest carries the scope).
+/// Each store is the named store of the node's configuration (same backend), narrowed: the agent's own part is a store named after the
+/// store and a hash of the agent's id, the tenant's shared part one named after the store and a hash of the tenant, so no name, key or
+/// query of an agent reaches another agent's data, or another tenant's. Store names for agents are at most 28 characters (the rest
+/// carries the scope).
 /// </remarks>
-public interface IAgentStorage
+public interface IAgentStorage : IStorageScope
 {
-    /// <summary>Gets the agent's part of a blob store.</summary>
-    /// <param name="store">The store's name.</param>
-    /// <returns>The store.</returns>
-    IBlobStore Blobs(string store);
-
-    /// <summary>Gets the agent's part of a table store.</summary>
-    /// <param name="store">The store's name.</param>
-    /// <returns>The store.</returns>
-    ITableStore Tables(string store);
-
-    /// <summary>Gets the agent's own queue in a queue store.</summary>
-    /// <param name="store">The store's name.</param>
-    /// <returns>The store.</returns>
-    IQueueStore Queues(string store);
-
-    /// <summary>Gets the agent's part of a document store.</summary>
-    /// <param name="store">The store's name.</param>
-    /// <returns>The store.</returns>
-    IDocumentStore Documents(string store);
+    /// <summary>Gets the tenant's shared part of the named stores: every agent of the tenant granted a store sees the same data in it.</summary>
+    /// <remarks>
+    /// Each call checks the agent's grants (<see cref="Agents.AgentGrants.Stores"/>) at the time it is made; a store outside them is
+    /// refused with <see cref="Security.AgentGrantException"/> naming the grant that is missing.
+    /// </remarks>
+    IStorageScope Tenant { get; }
 }

@@ -6,7 +6,8 @@ namespace Aos.Storage;
 
 /// <summary>
 /// Opens named stores on the backend configuration assigns them (<see cref="StorageOptions"/>), for AOS services and operators, and
-/// narrows them to one agent for the agent's own use (<see cref="ForAgent"/>).
+/// narrows them to one agent for the agent's own use (<see cref="ForAgent"/>) and to one tenant for what its agents share
+/// (<see cref="ForTenant"/>).
 /// </summary>
 /// <remarks>Thread-safe; getting a store does no I/O.</remarks>
 public sealed class StorageCatalog
@@ -61,8 +62,18 @@ public sealed class StorageCatalog
 
     /// <summary>Gets an agent's own part of the named stores.</summary>
     /// <param name="agentId">The agent.</param>
-    /// <returns>The agent's storage.</returns>
-    public IAgentStorage ForAgent(AgentId agentId) => new AgentStorage(this, Scope(agentId));
+    /// <returns>The agent's part.</returns>
+    public IStorageScope ForAgent(AgentId agentId) => new ScopedStorage(this, Scope('a', agentId.Value));
+
+    /// <summary>Gets a tenant's shared part of the named stores, which the agents of the tenant granted a store share.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <returns>The tenant's part.</returns>
+    /// <exception cref="AosValidationException">The tenant is not a valid tenant name.</exception>
+    public IStorageScope ForTenant(string tenant)
+    {
+        Security.AosTenants.Validate(tenant);
+        return new ScopedStorage(this, Scope('t', tenant));
+    }
 
     /// <summary>Gets the backend that keeps a store.</summary>
     /// <param name="name">The store's name.</param>
@@ -82,16 +93,21 @@ public sealed class StorageCatalog
     private NamedStoreOptions? OptionsFor(string name) =>
         _options.Stores.TryGetValue(name, out var options) ? options : OptionsForBase(name);
 
-    /// <summary>An agent's scoped store takes the options of the store it narrows.</summary>
+    /// <summary>An agent's or a tenant's scoped store takes the options of the store it narrows.</summary>
     private NamedStoreOptions? OptionsForBase(string name) =>
-        name.Length > ScopeLength && name[^ScopeLength] == '-' && name[^(ScopeLength - 1)] == 'a' && _options.Stores.TryGetValue(name[..^ScopeLength], out var options) ? options : null;
+        name.Length > ScopeLength && name[^ScopeLength] == '-' && name[^(ScopeLength - 1)] is 'a' or 't' && _options.Stores.TryGetValue(name[..^ScopeLength], out var options)
+            ? options
+            : null;
 
-    /// <summary>Gets the suffix that names an agent's part of a store: <c>-a</c> and ten base-32 characters of the SHA-256 of its id.</summary>
-    private static string Scope(AgentId agentId)
+    /// <summary>
+    /// Gets the suffix that names an owner's part of a store: <c>-a</c> (an agent) or <c>-t</c> (a tenant) and ten base-32 characters of
+    /// the SHA-256 of its id.
+    /// </summary>
+    private static string Scope(char kind, string owner)
     {
         const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(agentId.Value));
-        var scope = new StringBuilder("-a", ScopeLength);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(owner));
+        var scope = new StringBuilder(ScopeLength).Append('-').Append(kind);
         ulong bits = BitConverter.ToUInt64(hash, 0);
         for (var i = 0; i < ScopeLength - 2; i++)
         {
@@ -102,7 +118,7 @@ public sealed class StorageCatalog
         return scope.ToString();
     }
 
-    private sealed class AgentStorage(StorageCatalog catalog, string scope) : IAgentStorage
+    private sealed class ScopedStorage(StorageCatalog catalog, string scope) : IStorageScope
     {
         public IBlobStore Blobs(string store) => catalog.GetBlobStore(Scoped(store));
 

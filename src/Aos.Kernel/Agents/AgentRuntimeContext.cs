@@ -15,15 +15,15 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     private readonly IAgentJournal _journal;
     private readonly KernelOptions _options;
     private readonly IAgentHost _host;
-    private readonly IAgentStorage? _storage;
+    private readonly AgentStorage? _storage;
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
     private AgentState _state;
     private bool _detached;
     private bool _inTurn;
 
-    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host, IAgentStorage? storage = null)
+    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host, StorageCatalog? storage = null)
     {
-        _storage = storage;
+        _storage = storage is null ? null : new AgentStorage(this, storage.ForAgent(descriptor.Id), storage.ForTenant(descriptor.Tenant));
         Descriptor = descriptor;
         _journal = journal;
         _options = options;
@@ -241,6 +241,40 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     private bool IsReplyTo(AgentId target) => CurrentMessage?.Source is { } source && string.Equals(source, target.Value, StringComparison.Ordinal);
 
     private AgentGrantException Denied(string what, string fix) => AgentGrantException.Outside(Descriptor.Id.Value, what, fix);
+
+    /// <summary>The agent's own part of the stores, and its tenant's shared part behind the agent's store grants.</summary>
+    private sealed class AgentStorage(AgentRuntimeContext context, IStorageScope own, IStorageScope tenant) : IAgentStorage
+    {
+        public IStorageScope Tenant { get; } = new TenantPart(context, tenant);
+
+        public IBlobStore Blobs(string store) => own.Blobs(store);
+
+        public ITableStore Tables(string store) => own.Tables(store);
+
+        public IQueueStore Queues(string store) => own.Queues(store);
+
+        public IDocumentStore Documents(string store) => own.Documents(store);
+    }
+
+    /// <summary>The tenant's shared part of the stores: each call passes the agent's store grants as they stand.</summary>
+    private sealed class TenantPart(AgentRuntimeContext context, IStorageScope tenant) : IStorageScope
+    {
+        public IBlobStore Blobs(string store) => tenant.Blobs(Granted(store));
+
+        public ITableStore Tables(string store) => tenant.Tables(Granted(store));
+
+        public IQueueStore Queues(string store) => tenant.Queues(Granted(store));
+
+        public IDocumentStore Documents(string store) => tenant.Documents(Granted(store));
+
+        private string Granted(string store)
+        {
+            ArgumentNullException.ThrowIfNull(store);
+            return context.Descriptor.Grants.AllowsStore(store)
+                ? store
+                : throw context.Denied($"use the tenant's shared store '{store}'", $"'{store}' (or '*') to grants.stores");
+        }
+    }
 
     private void ThrowIfDetached()
     {
