@@ -48,6 +48,10 @@ public sealed record WorkflowRun
     /// <summary>Gets when the run finished, if it did.</summary>
     [Id(13)] public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>Gets the tenant the run belongs to: it runs the tenant's definition, reaches only the tenant's agents, and only the tenant sees it.</summary>
+    /// <value>The default is <see cref="Security.AosTenants.Default"/>.</value>
+    [Id(14)] public string Tenant { get; init; } = Security.AosTenants.Default;
+
     /// <summary>Gets whether the run has finished: completed, failed or cancelled.</summary>
     public bool IsFinished => Status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled;
 

@@ -11,6 +11,10 @@ public sealed record WorkflowStepContext
     /// <summary>Gets the workflow's name.</summary>
     public required string Workflow { get; init; }
 
+    /// <summary>Gets the tenant of the run: what the step does (messages, child runs, approvals) happens in it.</summary>
+    /// <value>The default is <see cref="Security.AosTenants.Default"/>.</value>
+    public string Tenant { get; init; } = Security.AosTenants.Default;
+
     /// <summary>Gets the step id.</summary>
     public required string StepId { get; init; }
 

@@ -1,6 +1,9 @@
+using Aos.Security;
+
 namespace Aos.Kernel.Workflows;
 
 /// <summary>Keeps the registered workflow definitions: for each name, the content hashes of its versions, newest last.</summary>
+/// <remarks>Names are scoped to their tenant (<see cref="AosTenants.Scope"/>): the default tenant's are plain, so data of a single-tenant installation stays valid.</remarks>
 [Alias("aos.workflow-registry-grain")]
 public interface IWorkflowRegistryGrain : IGrainWithStringKey
 {
@@ -13,7 +16,7 @@ public interface IWorkflowRegistryGrain : IGrainWithStringKey
     [Alias("latest")]
     Task<string?> GetLatestAsync(string name);
 
-    /// <summary>Lists the workflow names, in order.</summary>
-    [Alias("list")]
-    Task<string[]> ListAsync();
+    /// <summary>Lists the workflow names of a tenant, unscoped, in order.</summary>
+    [Alias("list-in-tenant")]
+    Task<string[]> ListAsync(string tenant);
 }

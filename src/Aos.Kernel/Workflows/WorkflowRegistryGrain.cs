@@ -1,3 +1,4 @@
+using Aos.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
@@ -47,5 +48,13 @@ internal sealed class WorkflowRegistryGrain([FromKeyedServices(AosStorageNames.G
 
     public Task<string?> GetLatestAsync(string name) => Task.FromResult(Versions.TryGetValue(name, out var v) ? v[^1] : null);
 
-    public Task<string[]> ListAsync() => Task.FromResult(Versions.Keys.Order(StringComparer.Ordinal).ToArray());
+    public Task<string[]> ListAsync(string tenant)
+    {
+        // Workflow names hold no control characters, so a plain name is the default tenant's and a scoped one starts with its tenant.
+        var prefix = AosTenants.Scope(tenant, string.Empty);
+        var names = tenant == AosTenants.Default
+            ? Versions.Keys.Where(k => !k.Any(char.IsControl))
+            : Versions.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..]);
+        return Task.FromResult(names.Order(StringComparer.Ordinal).ToArray());
+    }
 }

@@ -194,6 +194,7 @@ internal sealed partial class WorkflowRunGrain
         {
             RunId = RunId,
             Workflow = run.Workflow,
+            Tenant = run.Tenant,
             StepId = stepId,
             Attempt = stepRun.Attempts,
             Iteration = run.Iteration,

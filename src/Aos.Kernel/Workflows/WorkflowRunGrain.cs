@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aos.Kernel.Timers;
+using Aos.Security;
 using Aos.Storage;
 using Aos.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,24 +88,26 @@ internal sealed partial class WorkflowRunGrain(
         ArgumentNullException.ThrowIfNull(request);
         if (Run is { } existing)
         {
-            return existing.Workflow == request.Workflow
-                ? existing
+            // Run ids are unique across tenants; another tenant's run is not described, not even by its workflow.
+            return existing.Tenant != request.Tenant ? throw new WorkflowRunRefusedException($"The run id '{RunId}' is taken; choose another.")
+                : existing.Workflow == request.Workflow ? existing
                 : throw new WorkflowRunRefusedException($"The run id '{RunId}' is taken by a run of '{existing.Workflow}'; choose another id.");
         }
 
-        var (version, definition) = await catalog.GetLatestAsync(request.Workflow);
+        var (version, definition) = await catalog.GetLatestAsync(request.Workflow, request.Tenant);
         var now = timeProvider.GetUtcNow();
         var input = request.Input is null ? null : await StorePayloadAsync(NormalizeJson(request.Input, "input"));
 
         // The run is listed by its first save: in the same transaction when the storage can (SQLite), otherwise just before it, so a
         // crash in between leaves an id the list skips, never a run that is not listed.
-        _listing = new JournalAppend(JournalKind.History, [JsonSerializer.Serialize(new RunListEntry(RunId, request.Workflow), KernelJsonContext.Default.RunListEntry)], now, _options.RunListLimit);
+        _listing = new JournalAppend(JournalKind.History, [JsonSerializer.Serialize(new RunListEntry(RunId, request.Workflow, request.Tenant == AosTenants.Default ? null : request.Tenant), KernelJsonContext.Default.RunListEntry)], now, _options.RunListLimit);
         var admitted = _options.MaxConcurrentRuns == 0
             || await GrainFactory.GetGrain<IWorkflowAdmissionGrain>(WorkflowAdmissionGrain.Key).AdmitAsync(RunId, request.Priority);
 
         var run = WorkflowScheduler.Start(definition, RunId, now) with
         {
             Priority = request.Priority,
+            Tenant = request.Tenant,
             Parent = request.Parent?.ToString(),
             DefinitionVersion = version[WorkflowPayloads.RefPrefix.Length..][..12],
             Status = admitted ? WorkflowStatus.Running : WorkflowStatus.Queued,
@@ -305,5 +308,5 @@ internal sealed partial class WorkflowRunGrain(
     }
 }
 
-/// <summary>One entry of the run list.</summary>
-internal sealed record RunListEntry(string Id, string Workflow);
+/// <summary>One entry of the run list: the run, its workflow, and its tenant (none for the default tenant).</summary>
+internal sealed record RunListEntry(string Id, string Workflow, string? Tenant = null);

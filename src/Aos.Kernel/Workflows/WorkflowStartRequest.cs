@@ -1,4 +1,5 @@
 using Aos.Messaging;
+using Aos.Security;
 
 namespace Aos.Kernel.Workflows;
 
@@ -17,4 +18,8 @@ public sealed record WorkflowStartRequest
 
     /// <summary>Gets the parent step of a child run, if any.</summary>
     [Id(3)] public WorkflowStepAddress? Parent { get; init; }
+
+    /// <summary>Gets the tenant the run belongs to, whose definition of the workflow it runs.</summary>
+    /// <value>The default is <see cref="AosTenants.Default"/>.</value>
+    [Id(4)] public string Tenant { get; init; } = AosTenants.Default;
 }

@@ -35,6 +35,9 @@ public sealed record WorkflowRunView
     /// <summary>Gets the workflow's name.</summary>
     public required string Workflow { get; init; }
 
+    /// <summary>Gets the tenant the run belongs to.</summary>
+    public string Tenant { get; init; } = Aos.Security.AosTenants.Default;
+
     /// <summary>Gets the status: queued, running, suspended, completed, failed, compensating or cancelled.</summary>
     public required string Status { get; init; }
 
@@ -84,6 +87,7 @@ public sealed record WorkflowRunView
         {
             Id = run.Id,
             Workflow = run.Workflow,
+            Tenant = run.Tenant,
             Status = run.Status,
             Finished = run.IsFinished,
             Progress = run.Progress,

@@ -17,10 +17,10 @@ internal sealed class PermissionRequirement(string permission) : IAuthorizationR
 /// roles resolved by the <see cref="RoleCatalog"/>, from memory), and the resources the permission reaches can belong to that tenant.
 /// </summary>
 /// <remarks>
-/// Agents, messages, dead letters, conversations, approvals, API keys, users, sessions, custom roles and role assignments carry their
-/// tenant, and every route over them answers only with the acting tenant's. State machines and workflows do not carry one yet: they belong
-/// to the <see cref="AosTenants.Default"/> tenant, so a principal acting in another tenant is granted their permissions only when it holds
-/// <see cref="Permissions.TenantsManage"/>.
+/// Agents, messages, dead letters, conversations, approvals, workflows and workflow runs, API keys, users, sessions, custom roles and
+/// role assignments carry their tenant, and every route over them answers only with the acting tenant's. State machines do not carry one
+/// yet: they belong to the <see cref="AosTenants.Default"/> tenant, so a principal acting in another tenant is granted their permissions
+/// only when it holds <see cref="Permissions.TenantsManage"/>.
 /// </remarks>
 internal sealed class PermissionHandler(RoleCatalog roles) : AuthorizationHandler<PermissionRequirement>
 {
@@ -29,7 +29,8 @@ internal sealed class PermissionHandler(RoleCatalog roles) : AuthorizationHandle
         StringComparer.Ordinal,
         Permissions.AgentsRead, Permissions.AgentsWrite, Permissions.MessagesSend, Permissions.MessagesRead, Permissions.MessagesReplay,
         Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage,
-        Permissions.SessionsOwn, Permissions.SessionsManage, Permissions.ApprovalsRequest, Permissions.ApprovalsRead, Permissions.ApprovalsDecide);
+        Permissions.SessionsOwn, Permissions.SessionsManage, Permissions.ApprovalsRequest, Permissions.ApprovalsRead, Permissions.ApprovalsDecide,
+        Permissions.WorkflowsDefine, Permissions.WorkflowsRead, Permissions.WorkflowsRun);
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {

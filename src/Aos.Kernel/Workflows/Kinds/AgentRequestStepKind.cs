@@ -14,6 +14,7 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// The message id is the attempt's idempotency key: sent again after a crash, it is a duplicate the agent does not process twice. The
 /// agent's reply leaves in the same transaction as its turn (the transactional outbox) and comes back to the step, so neither the request
 /// nor the reply is lost. A request that the bus dead-letters (retries spent, expired, no such agent) fails the attempt with the reason.
+/// The request is sent in the run's tenant: an agent of another tenant is no agent at all to the step.
 /// </remarks>
 internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registry) : IWorkflowStepKind
 {
@@ -30,7 +31,7 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
 
         try
         {
-            await registry.GetAsync(target, cancellationToken);
+            await registry.GetAsync(target, context.Tenant, cancellationToken);
         }
         catch (AgentNotFoundException)
         {
@@ -55,6 +56,7 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
             Id = context.IdempotencyKey,
             Type = StepInput.OptionalString(context, "type") ?? context.StepId,
             Target = target,
+            Tenant = context.Tenant,
             Source = "workflow:" + context.RunId,
             CorrelationId = context.RunId,
             ReplyTo = WorkflowStepAddress.ReplyPrefix + new WorkflowStepAddress(context.RunId, context.StepId, context.Attempt, context.Iteration, context.Compensating),

@@ -11,7 +11,8 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// <remarks>
 /// Input: <c>{"title": "Budget 2027", "approvers": ["role:finance"], "timeout": "2d", "requiredApprovals": 1}</c>, or an escalation chain
 /// as <c>"stages": [{"approvers": ["alice"], "timeout": "1d"}, {"approvers": ["role:cfo"], "timeout": "2d"}]</c>. The approval's id is
-/// the attempt's idempotency key, so asking again after a crash finds the same approval; it tells the step when it is decided.
+/// the attempt's idempotency key, so asking again after a crash finds the same approval; it tells the step when it is decided. The approval
+/// belongs to the run's tenant.
 /// </remarks>
 internal sealed class ApprovalStepKind(ApprovalClient approvals) : IWorkflowStepKind
 {
@@ -68,6 +69,7 @@ internal sealed class ApprovalStepKind(ApprovalClient approvals) : IWorkflowStep
         return new ApprovalRequest
         {
             Id = context.IdempotencyKey,
+            Tenant = context.Tenant,
             Title = StepInput.OptionalString(context, "title") ?? $"{context.Workflow}: {context.StepId}",
             Description = StepInput.OptionalString(context, "description"),
             RequestedBy = StepInput.OptionalString(context, "requestedBy") ?? "workflow:" + context.RunId,

@@ -5,6 +5,7 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// <summary>
 /// Runs a child workflow and completes with its result: <c>{"workflow": "billing", "input": {…}, "priority": "high"}</c>. The child's
 /// run id is the attempt's idempotency key, so starting it again after a crash finds the same child; the child tells its parent when it ends.
+/// The child runs in the parent's tenant, and follows that tenant's definition of the workflow.
 /// </summary>
 internal sealed class ChildWorkflowStepKind(IGrainFactory grains) : IWorkflowStepKind
 {
@@ -22,6 +23,7 @@ internal sealed class ChildWorkflowStepKind(IGrainFactory grains) : IWorkflowSte
                 Workflow = workflow,
                 Input = input?.GetRawText() ?? StepInput.DefaultPayload(context).GetRawText(),
                 Priority = StepInput.Priority(context),
+                Tenant = context.Tenant,
                 Parent = new WorkflowStepAddress(context.RunId, context.StepId, context.Attempt, context.Iteration, context.Compensating),
             });
         }

@@ -7,6 +7,7 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// <summary>
 /// Publishes a message on a topic: <c>{"topic": "orders.created", "type": "order.created", "payload": {…}, "priority": "high"}</c>.
 /// The message id is the attempt's idempotency key, so a publish started again after a crash is a duplicate nobody receives twice.
+/// It reaches only subscribers of the run's tenant.
 /// </summary>
 internal sealed class PublishStepKind(MessageBus bus) : IWorkflowStepKind
 {
@@ -21,6 +22,7 @@ internal sealed class PublishStepKind(MessageBus bus) : IWorkflowStepKind
             Id = context.IdempotencyKey,
             Type = StepInput.OptionalString(context, "type") ?? topic,
             Topic = topic,
+            Tenant = context.Tenant,
             Source = "workflow:" + context.RunId,
             CorrelationId = context.RunId,
             Priority = StepInput.Priority(context),
