@@ -7,9 +7,9 @@ namespace Aos.Server.Tests;
 /// <summary>
 /// Cross-tenant isolation over HTTP, for every resource kind that carries a tenant: a principal of one tenant sees nothing of another's
 /// agents, messages, dead letters, conversations, API keys and users, and reaches none of its agents; resources that do not carry a
-/// tenant yet (workflows, state machines, approvals) stay out of reach of other tenants altogether.
+/// tenant yet (workflows, approvals) stay out of reach of other tenants altogether.
 /// </summary>
-public sealed class TenantIsolationTests(ServerFixture fixture)
+public sealed partial class TenantIsolationTests(ServerFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -125,7 +125,7 @@ public sealed class TenantIsolationTests(ServerFixture fixture)
     {
         using var acme = await TenantAdminAsync("acme");
 
-        foreach (var path in new[] { "/v1/workflows", "/v1/approvals", "/v1/state-machines" })
+        foreach (var path in new[] { "/v1/workflows", "/v1/approvals" })
         {
             using var response = await acme.GetAsync(path, Ct);
             Assert.True((int)response.StatusCode == 403, $"GET {path} answered {(int)response.StatusCode} to another tenant's admin.");

@@ -17,8 +17,9 @@ internal sealed class PermissionRequirement(string permission) : IAuthorizationR
 /// roles resolved by the <see cref="RoleCatalog"/>, from memory), and the resources the permission reaches can belong to that tenant.
 /// </summary>
 /// <remarks>
-/// Agents, messages, dead letters, conversations, API keys, users, sessions, custom roles and role assignments carry their tenant, and
-/// every route over them answers only with the acting tenant's. Approvals, state machines and workflows do not carry one yet: they belong
+/// Agents, messages, dead letters, conversations, API keys, users, sessions, custom roles, role assignments and state machines (registered
+/// definitions and instances; templates are shared) carry their tenant, and every route over them answers only with the acting tenant's.
+/// Approvals and workflows do not carry one yet: they belong
 /// to the <see cref="AosTenants.Default"/> tenant, so a principal acting in another tenant is granted their permissions only when it holds
 /// <see cref="Permissions.TenantsManage"/>.
 /// </remarks>
@@ -29,7 +30,8 @@ internal sealed class PermissionHandler(RoleCatalog roles) : AuthorizationHandle
         StringComparer.Ordinal,
         Permissions.AgentsRead, Permissions.AgentsWrite, Permissions.MessagesSend, Permissions.MessagesRead, Permissions.MessagesReplay,
         Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage,
-        Permissions.SessionsOwn, Permissions.SessionsManage);
+        Permissions.SessionsOwn, Permissions.SessionsManage,
+        Permissions.StateMachinesRead, Permissions.StateMachinesDefine, Permissions.StateMachinesRun);
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
