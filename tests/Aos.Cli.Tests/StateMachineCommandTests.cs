@@ -54,7 +54,7 @@ public sealed class StateMachineCommandTests(ServerFixture fixture) : IClassFixt
         Assert.Contains("\"owner\": \"ada\"", shown.Output, StringComparison.Ordinal);
         Assert.Contains("\"by\": \"bob\"", shown.Output, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^  AT\s+FROM\s+TO\s+EVENT\s+ACTOR\s+KIND$", shown.Output);
-        Assert.Matches(@"(?m)^  \d{4}-\S+\s+closed\s+open\s+open\s+http\s+transition$", shown.Output);
+        Assert.Matches(@"(?m)^  \d{4}-\S+\s+closed\s+open\s+open\s+api-key:\S+\s+transition$", shown.Output);
     }
 
     [Fact]

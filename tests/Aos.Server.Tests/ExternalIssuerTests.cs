@@ -71,7 +71,7 @@ public sealed class ExternalIssuerTests : IAsyncLifetime
 
         using var acmeStaff = Client(server, Token(new() { ["sub"] = "s-2", ["org"] = "acme", ["roles"] = new[] { "staff" } }));
         Assert.All((await (await acmeStaff.GetAsync("/v1/api-keys", Ct)).AssertJsonAsync(200))["items"]!.AsArray(), k => Assert.Equal("acme", k!["tenant"]!.GetValue<string>()));
-        Assert.Contains("in this tenant", (await (await acmeStaff.GetAsync("/v1/approvals", Ct)).AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
+        Assert.Contains("in this tenant", (await (await acmeStaff.PostAsync("/v1/backups", Backup(), Ct)).AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
 
         using var noTenant = Client(server, Token(new() { ["sub"] = "s-3", ["roles"] = new[] { "staff" } }));
         Assert.Contains("has no tenant", (await (await noTenant.GetAsync("/v1/agents", Ct)).AssertProblemAsync(401)).Detail(), StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class ExternalIssuerTests : IAsyncLifetime
 
         // The partner's principals all act in its fixed tenant with its default role, whatever their tokens say.
         using var partnerAdmin = Client(server, partner.CreateToken(Audience, new Dictionary<string, object> { ["sub"] = "p-1", ["org"] = "default" }));
-        Assert.Contains("in this tenant", (await (await partnerAdmin.GetAsync("/v1/approvals", Ct)).AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
+        Assert.Contains("in this tenant", (await (await partnerAdmin.PostAsync("/v1/backups", Backup(), Ct)).AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -212,6 +212,9 @@ public sealed class ExternalIssuerTests : IAsyncLifetime
     ];
 
     private Task<ServerHost> StartServerAsync(params string[] extra) => ServerHost.StartAsync(IssuerArgs(extra));
+
+    // A backup is installation-wide: an admin acting in any tenant but the default one may not take it.
+    private static StringContent Backup() => ServerHost.Json(new JsonObject { ["directory"] = "/tmp/never-written" });
 
     private static HttpClient Client(ServerHost server, string token)
     {

@@ -196,8 +196,8 @@ public sealed class SecurityTests(ServerFixture fixture)
         using var agents = await other.GetAsync("/v1/agents", Ct);
         Assert.DoesNotContain((await agents.AssertJsonAsync(200))["items"]!.AsArray(), a => a!["id"]!.GetValue<string>() == agent);
         await (await other.GetAsync($"/v1/agents/{agent}", Ct)).AssertProblemAsync(404);
-        using var approvals = await other.GetAsync("/v1/approvals", Ct);
-        Assert.Contains("in this tenant", (await approvals.AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
+        using var backup = await other.PostAsync("/v1/backups", ServerHost.Json(new JsonObject { ["directory"] = "/tmp/never-written" }), Ct);
+        Assert.Contains("in this tenant", (await backup.AssertProblemAsync(403)).Detail(), StringComparison.Ordinal);
 
         using (var own = await other.GetAsync("/v1/api-keys", Ct))
         {

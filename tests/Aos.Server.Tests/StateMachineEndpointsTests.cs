@@ -16,18 +16,20 @@ public sealed class StateMachineEndpointsTests(ServerFixture fixture)
         Assert.Contains(machines, m => m!["name"]!.GetValue<string>() == "incident");
         var id = ServerHost.NewId("budget");
 
-        using var created = await _server.Http.PostAsync("/v1/state-machines/decision/instances", ServerHost.Json(new JsonObject { ["id"] = id, ["context"] = new JsonObject { ["amount"] = 900 }, ["actor"] = "alice" }), Token);
+        using var created = await _server.Http.PostAsync("/v1/state-machines/decision/instances", ServerHost.Json(new JsonObject { ["id"] = id, ["context"] = new JsonObject { ["amount"] = 900 } }), Token);
         var instance = await created.AssertJsonAsync(201);
         Assert.Equal("pending", instance["state"]!.GetValue<string>());
         Assert.Equal(900, instance["context"]!["amount"]!.GetValue<int>());
         Assert.NotNull(instance["timeoutAt"]);
         Assert.Equal($"/v1/state-machines/decision/instances/{id}", created.Headers.Location?.OriginalString);
 
-        using var reviewed = await _server.Http.PostAsync($"/v1/state-machines/decision/instances/{id}/events", ServerHost.Json(new JsonObject { ["event"] = "review", ["data"] = new JsonObject { ["reviewer"] = "carol" }, ["actor"] = "carol" }), Token);
+        using var reviewed = await _server.Http.PostAsync($"/v1/state-machines/decision/instances/{id}/events", ServerHost.Json(new JsonObject { ["event"] = "review", ["data"] = new JsonObject { ["reviewer"] = "carol" } }), Token);
         var after = await reviewed.AssertJsonAsync(200);
         Assert.Equal("under_review", after["state"]!.GetValue<string>());
         var entry = after["history"]![0]!;
-        Assert.Equal(("pending", "under_review", "review", "carol"), (entry["from"]!.GetValue<string>(), entry["to"]!.GetValue<string>(), entry["event"]!.GetValue<string>(), entry["actor"]!.GetValue<string>()));
+        Assert.Equal(("pending", "under_review", "review"), (entry["from"]!.GetValue<string>(), entry["to"]!.GetValue<string>(), entry["event"]!.GetValue<string>()));
+        Assert.StartsWith("api-key:", entry["actor"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("default", after["tenant"]!.GetValue<string>());
 
         var fetched = await _server.GetJsonAsync($"/v1/state-machines/decision/instances/{id}");
         Assert.Equal("carol", fetched["context"]!["reviewer"]!.GetValue<string>());

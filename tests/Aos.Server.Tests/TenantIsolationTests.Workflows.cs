@@ -109,9 +109,11 @@ public sealed partial class TenantIsolationTests
         }), 201);
         await StartRunAsync(acme, name, run);
 
-        var approval = await WaitForApprovalAsync(Server.Services.GetRequiredService<ApprovalClient>(), run + ".review.1");
+        var approval = await WaitForApprovalAsync(Server.Services.GetRequiredService<ApprovalClient>(), run + ".review.1", "acme");
 
         Assert.Equal(("acme", "Budget 2027"), (approval.Tenant, approval.Title));
+        await (await acme.GetAsync($"/v1/approvals/{approval.Id}", Ct)).AssertJsonAsync(200);
+        await (await Server.Http.GetAsync($"/v1/approvals/{approval.Id}", Ct)).AssertProblemAsync(404);
         await (await acme.PostAsync($"/v1/workflow-runs/{run}/cancel", null, Ct)).AssertJsonAsync(200);
     }
 
@@ -153,14 +155,14 @@ public sealed partial class TenantIsolationTests
         return await response.AssertJsonAsync(201);
     }
 
-    private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id)
+    private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id, string tenant)
     {
         // Each look is a grain call: the step asks for the approval as soon as the run starts it, no timed sleep is needed.
         for (var i = 0; i < 10_000; i++)
         {
             try
             {
-                return await approvals.GetAsync(id);
+                return await approvals.GetAsync(id, tenant);
             }
             catch (ApprovalNotFoundException)
             {

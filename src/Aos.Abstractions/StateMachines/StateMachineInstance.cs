@@ -1,3 +1,5 @@
+using Aos.Security;
+
 namespace Aos.StateMachines;
 
 /// <summary>Represents one instance of a state machine: where it stands, its context, its history, its snapshots and its timer.</summary>
@@ -5,7 +7,7 @@ namespace Aos.StateMachines;
 [GenerateSerializer, Immutable, Alias("aos.sm-instance")]
 public sealed record StateMachineInstance
 {
-    /// <summary>Gets the instance id, unique per machine.</summary>
+    /// <summary>Gets the instance id, unique per machine within its tenant.</summary>
     [Id(0)] public required string Id { get; init; }
 
     /// <summary>Gets the machine's name.</summary>
@@ -40,6 +42,10 @@ public sealed record StateMachineInstance
 
     /// <summary>Gets how many transitions the instance has taken in all, including those no longer in <see cref="History"/>.</summary>
     [Id(11)] public long Transitions { get; init; }
+
+    /// <summary>Gets the tenant the instance belongs to; only its principals reach it.</summary>
+    /// <value>The default is <see cref="AosTenants.Default"/>, which instances stored before tenants reached state machines keep.</value>
+    [Id(12)] public string Tenant { get; init; } = AosTenants.Default;
 }
 
 /// <summary>Records one transition of an instance.</summary>

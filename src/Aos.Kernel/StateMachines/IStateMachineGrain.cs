@@ -2,7 +2,10 @@ using Aos.StateMachines;
 
 namespace Aos.Kernel.StateMachines;
 
-/// <summary>Hosts one state machine instance, keyed <c>&lt;machine&gt;/&lt;instance id&gt;</c>: persists it and fires its timeouts.</summary>
+/// <summary>
+/// Hosts one state machine instance, keyed <c>AosTenants.Scope(tenant, "&lt;machine&gt;/&lt;instance id&gt;")</c>: persists it and fires its
+/// timeouts.
+/// </summary>
 /// <remarks>Every call returns after the instance's new state is durable. JSON travels as text.</remarks>
 [Alias("aos.sm")]
 public interface IStateMachineGrain : IGrainWithStringKey
@@ -47,7 +50,7 @@ public interface IStateMachineGrain : IGrainWithStringKey
     Task FireDueTimeoutAsync();
 }
 
-/// <summary>Keeps the state machine definitions registered at run time (as JSON) and the instance ids of each machine.</summary>
+/// <summary>Keeps the state machine definitions registered at run time (as JSON, by tenant-scoped name) and the instance ids of each tenant's machine.</summary>
 [Alias("aos.sm-registry")]
 public interface IStateMachineRegistryGrain : IGrainWithStringKey
 {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Aos.Kernel.Timers;
+using Aos.Security;
 using Aos.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,10 +13,16 @@ namespace Aos.Kernel.StateMachines;
 /// current state's timeout by itself.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The key is <see cref="AosTenants.Scope"/> of <c>&lt;machine&gt;/&lt;id&gt;</c>: the instance belongs to that tenant, resolves its machine
+/// as that tenant sees it, and is listed in that tenant's index.
+/// </para>
+/// <para>
 /// A timeout is armed twice: a timer on the injected <see cref="TimeProvider"/> fires it on time while the instance is active, and an
 /// Orleans reminder (durable, checked every minute) wakes the instance if it was deactivated; on a node's start <c>OverdueDeadlines</c>
 /// touches instances whose timeout passed while it was down. On activation a timeout that came due while nobody was looking fires
 /// before any call is served.
+/// </para>
 /// </remarks>
 [GrainType("aos-sm")]
 internal sealed partial class StateMachineGrain(
@@ -31,10 +38,17 @@ internal sealed partial class StateMachineGrain(
     private GrainDeadline? _deadline;
     private string _machineName = string.Empty;
     private string _id = string.Empty;
+    private string _tenant = AosTenants.Default;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
+        var scoped = key.IndexOf(TenantSeparator, StringComparison.Ordinal);
+        if (scoped > 0)
+        {
+            (_tenant, key) = (key[..scoped], key[(scoped + TenantSeparator.Length)..]);
+        }
+
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         (_machineName, _id) = slash > 0 ? (key[..slash], key[(slash + 1)..]) : (key, string.Empty);
         var self = this.AsReference<IStateMachineGrain>();
@@ -66,11 +80,11 @@ internal sealed partial class StateMachineGrain(
             throw new StateMachineInstanceExistsException($"The state machine instance '{_id}' of '{_machineName}' exists already (state '{existing.State}'); send it events instead.");
         }
 
-        var machine = await catalog.GetAsync(_machineName);
-        var instance = await machine.StartAsync(_id, ParseObject(context, "context"), actor, timeProvider.GetUtcNow());
+        var machine = await catalog.GetAsync(_machineName, _tenant);
+        var instance = await machine.StartAsync(_id, ParseObject(context, "context"), actor, timeProvider.GetUtcNow()) with { Tenant = _tenant };
 
         // Listed before it is stored: a crash in between leaves an id the list skips, never an instance that is not listed.
-        await GrainFactory.GetGrain<IStateMachineRegistryGrain>(StateMachineCatalog.InstancesKey(_machineName)).AddInstanceAsync(_id);
+        await GrainFactory.GetGrain<IStateMachineRegistryGrain>(StateMachineCatalog.InstancesKey(_machineName, _tenant)).AddInstanceAsync(_id);
         await SaveAsync(instance);
         return instance;
     }
@@ -78,7 +92,7 @@ internal sealed partial class StateMachineGrain(
     public async Task<StateMachineInstance> FireAsync(string eventName, string? data, string actor)
     {
         var instance = Existing();
-        var machine = await catalog.GetAsync(_machineName);
+        var machine = await catalog.GetAsync(_machineName, _tenant);
         var next = await machine.FireAsync(instance, eventName, ParseObject(data, "data"), actor, timeProvider.GetUtcNow());
         await SaveAsync(next);
         return next;
@@ -95,7 +109,7 @@ internal sealed partial class StateMachineGrain(
 
     public async Task<StateMachineInstance> RollbackAsync(string snapshotId, string actor)
     {
-        var machine = await catalog.GetAsync(_machineName);
+        var machine = await catalog.GetAsync(_machineName, _tenant);
         var next = machine.Rollback(Existing(), snapshotId, actor, timeProvider.GetUtcNow());
         await SaveAsync(next);
         return next;
@@ -116,7 +130,7 @@ internal sealed partial class StateMachineGrain(
             return;
         }
 
-        var machine = await catalog.GetAsync(_machineName);
+        var machine = await catalog.GetAsync(_machineName, _tenant);
         StateMachineInstance next;
         try
         {
@@ -180,6 +194,9 @@ internal sealed partial class StateMachineGrain(
             throw new AosValidationException($"The {field} is not valid JSON: {ex.Message}", ex) { Field = field };
         }
     }
+
+    /// <summary>Gets what <see cref="AosTenants.Scope"/> puts between a tenant and the rest of the key.</summary>
+    private static string TenantSeparator { get; } = AosTenants.Scope("x", string.Empty)[1..];
 
     private static partial class Log
     {

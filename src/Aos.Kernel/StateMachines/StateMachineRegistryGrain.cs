@@ -4,8 +4,9 @@ using Orleans.Storage;
 namespace Aos.Kernel.StateMachines;
 
 /// <summary>
-/// Keeps, under the key <c>definitions</c>, the state machine definitions registered at run time, and under <c>instances:&lt;machine&gt;</c>
-/// the ids of a machine's instances, in the agents' grain storage.
+/// Keeps, under the key <c>definitions</c>, the state machine definitions registered at run time (each under
+/// <c>AosTenants.Scope(tenant, name)</c>), and under <c>instances:</c> and that scoped machine name the ids of a tenant's instances of
+/// the machine, in the agents' grain storage.
 /// </summary>
 /// <remarks>The instance index is one stored list per machine, rewritten when an instance is created: fine for thousands of instances, not for millions.</remarks>
 [GrainType("aos-sm-registry")]

@@ -7,18 +7,18 @@ namespace Aos.Server.Contracts;
 /// <summary>The body of <c>POST /v1/state-machines/{name}/instances</c>.</summary>
 /// <param name="Id">The instance id; a new one when absent.</param>
 /// <param name="Context">The initial context, a JSON object.</param>
-/// <param name="Actor">Who creates it; <c>http</c> when absent.</param>
+/// <param name="Actor">Leave it out: the actor recorded is the authenticated caller, and any other name is refused (400).</param>
 public sealed record StartInstanceRequest(string? Id, JsonObject? Context, string? Actor);
 
 /// <summary>The body of <c>POST /v1/state-machines/{name}/instances/{id}/events</c>.</summary>
 /// <param name="Event">The event.</param>
 /// <param name="Data">The event's data, a JSON object merged into the context.</param>
-/// <param name="Actor">Who sends it; <c>http</c> when absent.</param>
+/// <param name="Actor">Leave it out: the actor recorded is the authenticated caller, and any other name is refused (400).</param>
 public sealed record FireEventRequest(string? Event, JsonObject? Data, string? Actor);
 
 /// <summary>The body of <c>POST /v1/state-machines/{name}/instances/{id}/rollback</c>.</summary>
 /// <param name="Snapshot">The snapshot id, such as <c>s1</c>.</param>
-/// <param name="Actor">Who rolls back; <c>http</c> when absent.</param>
+/// <param name="Actor">Leave it out: the actor recorded is the authenticated caller, and any other name is refused (400).</param>
 public sealed record RollbackRequest(string? Snapshot, string? Actor);
 
 /// <summary>A state machine instance over HTTP.</summary>
@@ -29,6 +29,9 @@ public sealed record StateMachineInstanceView
 
     /// <summary>Gets the machine's name.</summary>
     public required string Machine { get; init; }
+
+    /// <summary>Gets the tenant the instance belongs to.</summary>
+    public required string Tenant { get; init; }
 
     /// <summary>Gets the current state.</summary>
     public required string State { get; init; }
@@ -67,6 +70,7 @@ public sealed record StateMachineInstanceView
     {
         Id = instance.Id,
         Machine = instance.Machine,
+        Tenant = instance.Tenant,
         State = instance.State,
         Completed = instance.Completed,
         Context = JsonElement.Parse(instance.Context),

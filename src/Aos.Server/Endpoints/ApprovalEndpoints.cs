@@ -35,7 +35,7 @@ internal static class ApprovalEndpoints
             }
 
             var (items, next) = mine == true
-                ? await client.ListPendingAsync(Callers.ActorOf(caller), Callers.RolesOf(caller), after, limit ?? DefaultPageSize, Callers.TenantOf(caller))
+                ? await client.ListPendingAsync(Callers.IdOf(caller), Callers.RolesOf(caller), after, limit ?? DefaultPageSize, Callers.TenantOf(caller))
                 : await client.ListPendingAsync(approver, Roles(roles), after, limit ?? DefaultPageSize, Callers.TenantOf(caller));
             return new ApprovalListResponse([.. items.Select(ApprovalView.From)], next);
         }).WithName("ListPendingApprovals").WithSummary("Lists the tenant's pending approvals; with mine=true only those the caller may decide now, with approver (and roles=a,b) those that actor may.")

@@ -13,12 +13,8 @@ internal static class Callers
     /// <summary>Gets the tenant the caller belongs to.</summary>
     public static string HomeTenantOf(ClaimsPrincipal caller) => caller.FindFirst(AosClaims.HomeTenant)?.Value ?? TenantOf(caller);
 
-    /// <summary>Gets the caller's principal id: <c>api-key:{id}</c> or <c>user:{tenant}/{username}</c>.</summary>
+    /// <summary>Gets the caller's principal id, which is also who it is on what it does: <c>api-key:{id}</c>, <c>user:{tenant}/{username}</c>, <c>agent:{id}</c> for an agent's credential.</summary>
     public static string IdOf(ClaimsPrincipal caller) => caller.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? string.Empty;
-
-    /// <summary>Gets who the caller is, as recorded on what it does: <c>agent:{id}</c> for an agent's credential, otherwise its principal id.</summary>
-    public static string ActorOf(ClaimsPrincipal caller) =>
-        ActingAgents.AgentOf(caller) is { } agent ? "agent:" + agent : IdOf(caller);
 
     /// <summary>Gets the names of the caller's roles in the tenant it acts in.</summary>
     public static string[] RolesOf(ClaimsPrincipal caller) => [.. caller.FindAll(ClaimTypes.Role).Select(c => c.Value)];
@@ -27,11 +23,11 @@ internal static class Callers
     /// <param name="caller">The caller.</param>
     /// <param name="given">The name the body gives, if any.</param>
     /// <param name="field">The field.</param>
-    /// <returns>The caller's actor (<see cref="ActorOf"/>).</returns>
+    /// <returns>The caller's principal id (<see cref="IdOf"/>).</returns>
     /// <exception cref="AosValidationException">The body names someone else; nothing was changed.</exception>
     public static string EnsureActor(ClaimsPrincipal caller, string? given, string field)
     {
-        var actor = ActorOf(caller);
+        var actor = IdOf(caller);
         if (!string.IsNullOrEmpty(given) && !string.Equals(given, actor, StringComparison.Ordinal))
         {
             throw new AosValidationException($"'{field}' is '{given}', but the caller is '{actor}': who acts is the authenticated caller; leave '{field}' out.") { Field = field };

@@ -17,10 +17,11 @@ internal sealed class PermissionRequirement(string permission) : IAuthorizationR
 /// roles resolved by the <see cref="RoleCatalog"/>, from memory), and the resources the permission reaches can belong to that tenant.
 /// </summary>
 /// <remarks>
-/// Agents, messages, dead letters, conversations, approvals, workflows and workflow runs, API keys, users, sessions, custom roles and
-/// role assignments carry their tenant, and every route over them answers only with the acting tenant's. State machines do not carry one
-/// yet: they belong to the <see cref="AosTenants.Default"/> tenant, so a principal acting in another tenant is granted their permissions
-/// only when it holds <see cref="Permissions.TenantsManage"/>.
+/// Agents, messages, dead letters, conversations, approvals, state machines (registered definitions and instances; templates are
+/// shared), workflows and workflow runs, API keys, users, sessions, custom roles and role assignments carry their tenant, and every
+/// route over them answers only with the acting tenant's. What is installation-wide (backups, signing keys, tenants) belongs to the
+/// <see cref="AosTenants.Default"/> tenant, so a principal acting in another tenant is granted those permissions only when it holds
+/// <see cref="Permissions.TenantsManage"/>.
 /// </remarks>
 internal sealed class PermissionHandler(RoleCatalog roles) : AuthorizationHandler<PermissionRequirement>
 {
@@ -30,7 +31,8 @@ internal sealed class PermissionHandler(RoleCatalog roles) : AuthorizationHandle
         Permissions.AgentsRead, Permissions.AgentsWrite, Permissions.MessagesSend, Permissions.MessagesRead, Permissions.MessagesReplay,
         Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage,
         Permissions.SessionsOwn, Permissions.SessionsManage, Permissions.ApprovalsRequest, Permissions.ApprovalsRead, Permissions.ApprovalsDecide,
-        Permissions.WorkflowsDefine, Permissions.WorkflowsRead, Permissions.WorkflowsRun);
+        Permissions.WorkflowsDefine, Permissions.WorkflowsRead, Permissions.WorkflowsRun,
+        Permissions.StateMachinesRead, Permissions.StateMachinesDefine, Permissions.StateMachinesRun);
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {

@@ -160,23 +160,27 @@ public sealed class WorkflowTenancyTests(StateMachineClusterFixture fixture)
         var run = NewId();
 
         await Client.StartAsync(name, runId: run, tenant: Acme);
-        var approval = await WaitForApprovalAsync(fixture.Silo(0).GetRequiredService<ApprovalClient>(), run + ".review.1");
+        var approval = await WaitForApprovalAsync(fixture.Silo(0).GetRequiredService<ApprovalClient>(), run + ".review.1", Acme);
 
         Assert.Equal(Acme, approval.Tenant);
-        await Client.CancelAsync(run, Acme);
+        var approvals = fixture.Silo(0).GetRequiredService<ApprovalClient>();
+        await Assert.ThrowsAsync<ApprovalNotFoundException>(() => approvals.DecideAsync(approval.Id, true, "erin", ["finance"], null));
+        await approvals.DecideAsync(approval.Id, true, "erin", ["finance"], null, Acme);
+        var done = await Client.WaitAsync(run, TimeSpan.FromSeconds(20), Acme);
+        Assert.Equal(WorkflowStatus.Completed, done.Status);
     }
 
     private const int MaxPage = WorkflowClient.MaxPageSize;
 
     private static WorkflowDefinition Steps(string name, string step) => new() { Name = name, Steps = [new WorkflowStep { Id = step, Kind = ScriptedStepKind.Name }] };
 
-    private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id)
+    private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id, string tenant)
     {
         for (var i = 0; i < 10_000; i++)
         {
             try
             {
-                return await approvals.GetAsync(id);
+                return await approvals.GetAsync(id, tenant);
             }
             catch (ApprovalNotFoundException)
             {

@@ -24,7 +24,7 @@ internal sealed class ApprovalStepKind(ApprovalClient approvals) : IWorkflowStep
         Approval approval;
         try
         {
-            approval = await approvals.GetAsync(context.IdempotencyKey);
+            approval = await approvals.GetAsync(context.IdempotencyKey, context.Tenant);
         }
         catch (ApprovalNotFoundException)
         {
