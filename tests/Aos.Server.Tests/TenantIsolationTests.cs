@@ -98,13 +98,16 @@ public sealed partial class TenantIsolationTests(ServerFixture fixture)
         var own = await RegisterAsync(acme, "echo");
 
         Assert.Empty((await (await acme.GetAsync($"/v1/agents/{own}/grants", Ct)).AssertJsonAsync(200))["agents"]!.AsArray());
-        var set = await (await acme.PutAsync($"/v1/agents/{own}/grants", ServerHost.Json(new JsonObject { ["agents"] = new JsonArray("billing", "ops-*"), ["topics"] = new JsonArray("orders.>") }), Ct)).AssertJsonAsync(200);
+        var set = await (await acme.PutAsync($"/v1/agents/{own}/grants", ServerHost.Json(new JsonObject { ["agents"] = new JsonArray("billing", "ops-*"), ["topics"] = new JsonArray("orders.>"), ["stores"] = new JsonArray("ledger") }), Ct)).AssertJsonAsync(200);
         var bad = await (await acme.PutAsync($"/v1/agents/{own}/grants", ServerHost.Json(new JsonObject { ["topics"] = new JsonArray("orders.>.x") }), Ct)).AssertProblemAsync(400);
+        var badStore = await (await acme.PutAsync($"/v1/agents/{own}/grants", ServerHost.Json(new JsonObject { ["stores"] = new JsonArray("Ledger!") }), Ct)).AssertProblemAsync(400);
 
         Assert.Equal(["billing", "ops-*"], set["agents"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Contains("orders.>.x", bad.Detail(), StringComparison.Ordinal);
         var view = await (await acme.GetAsync($"/v1/agents/{own}", Ct)).AssertJsonAsync(200);
         Assert.Equal(["orders.>"], view["grants"]!["topics"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["ledger"], view["grants"]!["stores"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("grants.stores", badStore["field"]!.GetValue<string>());
     }
 
     [Fact]

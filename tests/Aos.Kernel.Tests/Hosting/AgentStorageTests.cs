@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aos.Agents;
 using Aos.Hosting;
 using Aos.Kernel.Tests.Support;
 using Aos.Kernel.Tests.TestAgents;
@@ -40,6 +41,48 @@ public sealed class AgentStorageTests
         {
             Assert.Equal("ship it", await ReadAsync(host, Alice, "plan.txt"));
         }
+    }
+
+    [Fact]
+    public async Task TenantStorage_AgentsGrantedAStore_ShareItsTenantPart_OthersAreRefused_AndTenantsNeverMeet()
+    {
+        using var data = new TempDirectory();
+        await using var host = await StartAsync(data.Path);
+        var ledger = new AgentGrants { Stores = ["ledger"] };
+        await host.Registry.RegisterAsync(
+        [
+            new AgentRegistration { Id = "writer", Type = StorageAgent.TypeName, Grants = ledger },
+            new AgentRegistration { Id = "reader", Type = StorageAgent.TypeName, Grants = new AgentGrants { Stores = ["*"] } },
+            new AgentRegistration { Id = "outsider", Type = StorageAgent.TypeName },
+        ], Ct);
+        await host.Registry.RegisterAsync([new AgentRegistration { Id = "acme-reader", Type = StorageAgent.TypeName, Grants = ledger }], "acme", Ct);
+
+        await RequestAsync(host, AgentId.Parse("writer"), "share", new { name = "q3.txt", text = "closed", store = "ledger" });
+
+        Assert.Equal("closed", await RequestAsync(host, AgentId.Parse("reader"), "read-shared", new { name = "q3.txt", store = "ledger" }));
+        Assert.Null(await RequestAsync(host, AgentId.Parse("acme-reader"), "read-shared", new { name = "q3.txt", store = "ledger" }, tenant: "acme"));
+        Assert.Null(await RequestAsync(host, AgentId.Parse("writer"), "read", new { name = "q3.txt", store = "ledger" }));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => RequestAsync(host, AgentId.Parse("outsider"), "read-shared", new { name = "q3.txt", store = "ledger" }));
+        Assert.Contains("may not use the tenant's shared store 'ledger'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("grants.stores", refused.Message, StringComparison.Ordinal);
+        var beyond = await Assert.ThrowsAnyAsync<Exception>(() => RequestAsync(host, AgentId.Parse("writer"), "read-shared", new { name = "q3.txt", store = "payroll" }));
+        Assert.Contains("'payroll'", beyond.Message, StringComparison.Ordinal);
+
+        // Operators see the tenant's part under the catalog; the store itself and another tenant's part hold nothing of it.
+        var catalog = host.Services.GetRequiredService<StorageCatalog>();
+        Assert.NotNull(await catalog.ForTenant(Aos.Security.AosTenants.Default).Blobs("ledger").GetPropertiesAsync("q3.txt", Ct));
+        Assert.Null(await catalog.ForTenant("acme").Blobs("ledger").GetPropertiesAsync("q3.txt", Ct));
+        Assert.Null(await catalog.GetBlobStore("ledger").GetPropertiesAsync("q3.txt", Ct));
+
+        // A grant given at run time applies from the agent's next call.
+        await host.Registry.SetGrantsAsync(AgentId.Parse("outsider"), ledger, Aos.Security.AosTenants.Default, Ct);
+        Assert.Equal("closed", await RequestAsync(host, AgentId.Parse("outsider"), "read-shared", new { name = "q3.txt", store = "ledger" }));
+    }
+
+    private static async Task<string?> RequestAsync(AosTestHost host, AgentId agent, string type, object payload, string tenant = Aos.Security.AosTenants.Default)
+    {
+        var reply = await host.Client.RequestAsync(agent, Message(host, type, payload) with { Tenant = tenant }, cancellationToken: Ct);
+        return reply is { ValueKind: JsonValueKind.String } text ? text.GetString() : null;
     }
 
     private static Task<AosTestHost> StartAsync(string dataDirectory) =>

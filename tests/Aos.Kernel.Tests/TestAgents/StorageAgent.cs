@@ -5,7 +5,7 @@ using Aos.Messaging;
 
 namespace Aos.Kernel.Tests.TestAgents;
 
-/// <summary>Keeps notes in its own part of the "notes" blob store and reads them back on request.</summary>
+/// <summary>Keeps notes in its own part of the "notes" blob store, or its tenant's shared part, and reads them back on request.</summary>
 [AgentType(TypeName, Description = "Writes and reads blobs through IAgentContext.Storage; used by the kernel tests.")]
 internal sealed class StorageAgent : Agent
 {
@@ -15,18 +15,26 @@ internal sealed class StorageAgent : Agent
     {
         On<Note>("note", async (note, cancellationToken) =>
             await Context.Storage.Blobs("notes").PutAsync(note.Name, new MemoryStream(Encoding.UTF8.GetBytes(note.Text)), new Aos.Storage.BlobPutOptions { ContentType = "text/plain" }, cancellationToken));
-        OnRequest<Note, string?>("read", async (note, cancellationToken) =>
+        OnRequest<Note, string?>("read", (note, cancellationToken) => ReadAsync(Context.Storage, note, cancellationToken));
+        OnRequest<Note, bool>("share", async (note, cancellationToken) =>
         {
-            await using var download = await Context.Storage.Blobs("notes").GetAsync(note.Name, cancellationToken);
-            if (download is null)
-            {
-                return null;
-            }
-
-            using var reader = new StreamReader(download.Content, Encoding.UTF8);
-            return await reader.ReadToEndAsync(cancellationToken);
+            await Context.Storage.Tenant.Blobs(note.Store).PutAsync(note.Name, new MemoryStream(Encoding.UTF8.GetBytes(note.Text)), cancellationToken: cancellationToken);
+            return true;
         });
+        OnRequest<Note, string?>("read-shared", (note, cancellationToken) => ReadAsync(Context.Storage.Tenant, note, cancellationToken));
     }
 
-    internal sealed record Note(string Name, string Text = "");
+    private static async ValueTask<string?> ReadAsync(Aos.Storage.IStorageScope storage, Note note, CancellationToken cancellationToken)
+    {
+        await using var download = await storage.Blobs(note.Store).GetAsync(note.Name, cancellationToken);
+        if (download is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(download.Content, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    internal sealed record Note(string Name, string Text = "", string Store = "notes");
 }

@@ -40,6 +40,25 @@ public sealed class StorageCatalogTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ForTenant_TwoTenants_AndAnAgentOfOne_SeeOnlyTheirOwnPart()
+    {
+        var catalog = Catalog();
+        var acme = catalog.ForTenant("acme");
+        var globex = catalog.ForTenant("globex");
+        var agent = catalog.ForAgent(AgentId.Parse("acme"));
+
+        await acme.Blobs("ledger").PutAsync("q3.txt", new MemoryStream(Encoding.UTF8.GetBytes("closed")), cancellationToken: Ct);
+        await acme.Tables("crm").AddAsync(new TableEntity("p", "r"), Ct);
+
+        Assert.NotNull(await catalog.ForTenant("acme").Blobs("ledger").GetPropertiesAsync("q3.txt", Ct));
+        Assert.Null(await globex.Blobs("ledger").GetPropertiesAsync("q3.txt", Ct));
+        Assert.Null(await globex.Tables("crm").GetAsync("p", "r", Ct));
+        Assert.Null(await agent.Blobs("ledger").GetPropertiesAsync("q3.txt", Ct));
+        Assert.Null(await catalog.GetBlobStore("ledger").GetPropertiesAsync("q3.txt", Ct));
+        Assert.Equal("tenant", Assert.Throws<AosValidationException>(() => catalog.ForTenant("Not A Tenant")).Field);
+    }
+
+    [Fact]
     public void ForAgent_StoreNameLongerThanTheAgentLimit_ThrowsValidation()
     {
         var agent = Catalog().ForAgent(AgentId.Parse("alice"));
@@ -51,14 +70,14 @@ public sealed class StorageCatalogTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task GetQueueStore_UsesTheConfiguredDequeueCount_AlsoForAgents()
+    public async Task GetQueueStore_UsesTheConfiguredDequeueCount_AlsoForAgentsAndTenants()
     {
         var time = new FakeTimeProvider();
         var options = new StorageOptions();
         options.Stores["work"] = new NamedStoreOptions { MaxDequeueCount = 1 };
         var catalog = new StorageCatalog([_stores.Open(time)], Options.Create(options));
 
-        foreach (var queue in new[] { catalog.GetQueueStore("work"), catalog.ForAgent(AgentId.Parse("alice")).Queues("work") })
+        foreach (var queue in new[] { catalog.GetQueueStore("work"), catalog.ForAgent(AgentId.Parse("alice")).Queues("work"), catalog.ForTenant("acme").Queues("work") })
         {
             await queue.EnqueueAsync("job", cancellationToken: Ct);
             Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1), Ct));
