@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Aos.Approvals;
 using Aos.Kernel.Approvals;
+using Aos.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aos.Server.Tests;
@@ -109,7 +109,7 @@ public sealed partial class TenantIsolationTests
         }), 201);
         await StartRunAsync(acme, name, run);
 
-        var approval = await WaitForApprovalAsync(Server.Services.GetRequiredService<ApprovalClient>(), run + ".review.1", "acme");
+        var approval = await Server.Services.GetRequiredService<ApprovalClient>().WaitForRequestAsync(run + ".review.1", "acme");
 
         Assert.Equal(("acme", "Budget 2027"), (approval.Tenant, approval.Title));
         await (await acme.GetAsync($"/v1/approvals/{approval.Id}", Ct)).AssertJsonAsync(200);
@@ -153,24 +153,6 @@ public sealed partial class TenantIsolationTests
 
         using var response = await client.PostAsync("/v1/workflow-runs", ServerHost.Json(body), Ct);
         return await response.AssertJsonAsync(201);
-    }
-
-    private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id, string tenant)
-    {
-        // Each look is a grain call: the step asks for the approval as soon as the run starts it, no timed sleep is needed.
-        for (var i = 0; i < 10_000; i++)
-        {
-            try
-            {
-                return await approvals.GetAsync(id, tenant);
-            }
-            catch (ApprovalNotFoundException)
-            {
-                await Task.Yield();
-            }
-        }
-
-        throw new TimeoutException($"Approval {id} was not requested.");
     }
 
     private static string[] RunIds(JsonNode list) => [.. list["items"]!.AsArray().Select(r => r!["id"]!.GetValue<string>())];

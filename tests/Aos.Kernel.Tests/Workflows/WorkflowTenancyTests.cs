@@ -4,6 +4,7 @@ using Aos.Kernel.Messaging;
 using Aos.Kernel.Registry;
 using Aos.Kernel.Tests.StateMachines;
 using Aos.Kernel.Workflows;
+using Aos.Testing;
 using Aos.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -160,7 +161,7 @@ public sealed class WorkflowTenancyTests(StateMachineClusterFixture fixture)
         var run = NewId();
 
         await Client.StartAsync(name, runId: run, tenant: Acme);
-        var approval = await WaitForApprovalAsync(fixture.Silo(0).GetRequiredService<ApprovalClient>(), run + ".review.1", Acme);
+        var approval = await fixture.Silo(0).GetRequiredService<ApprovalClient>().WaitForRequestAsync(run + ".review.1", Acme);
 
         Assert.Equal(Acme, approval.Tenant);
         var approvals = fixture.Silo(0).GetRequiredService<ApprovalClient>();
@@ -173,23 +174,6 @@ public sealed class WorkflowTenancyTests(StateMachineClusterFixture fixture)
     private const int MaxPage = WorkflowClient.MaxPageSize;
 
     private static WorkflowDefinition Steps(string name, string step) => new() { Name = name, Steps = [new WorkflowStep { Id = step, Kind = ScriptedStepKind.Name }] };
-
-    private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id, string tenant)
-    {
-        for (var i = 0; i < 10_000; i++)
-        {
-            try
-            {
-                return await approvals.GetAsync(id, tenant);
-            }
-            catch (ApprovalNotFoundException)
-            {
-                await Task.Yield();
-            }
-        }
-
-        throw new TimeoutException($"Approval {id} was not requested.");
-    }
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 }
