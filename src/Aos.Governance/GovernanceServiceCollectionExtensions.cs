@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aos.Governance;
+
+/// <summary>Registers the governance services.</summary>
+public static class GovernanceServiceCollectionExtensions
+{
+    /// <summary>Adds the governance services: each part registers itself here as it lands.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The same services, for chaining.</returns>
+    public static IServiceCollection AddAosGovernance(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services;
+    }
+}
