@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aos.Governance;
 
@@ -11,6 +12,8 @@ public static class GovernanceServiceCollectionExtensions
     public static IServiceCollection AddAosGovernance(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Risks.RiskRegistry>();
         return services;
     }
 }
