@@ -14,6 +14,7 @@ public static class GovernanceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Risks.RiskRegistry>();
+        services.TryAddSingleton<Decisions.DecisionLog>();
         return services;
     }
 }
