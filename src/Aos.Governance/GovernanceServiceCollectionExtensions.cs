@@ -15,6 +15,7 @@ public static class GovernanceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Risks.RiskRegistry>();
         services.TryAddSingleton<Decisions.DecisionLog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Agents.IDecisionSink, Decisions.AgentDecisionSink>());
         return services;
     }
 }

@@ -13,4 +13,5 @@ internal static class DecisionDocument
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Decision))]
+[JsonSerializable(typeof(AgentDecisionContext))]
 internal sealed partial class DecisionJsonContext : JsonSerializerContext;
