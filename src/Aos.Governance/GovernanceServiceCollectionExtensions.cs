@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aos.Governance;
 
@@ -11,6 +12,10 @@ public static class GovernanceServiceCollectionExtensions
     public static IServiceCollection AddAosGovernance(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Risks.RiskRegistry>();
+        services.TryAddSingleton<Decisions.DecisionLog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Agents.IDecisionSink, Decisions.AgentDecisionSink>());
         return services;
     }
 }

@@ -240,10 +240,16 @@ internal sealed partial class AgentGrain
         }
 
         _wakePending = false;
+        DecisionRecord[] decisions = _decisionSinks.Length == 0 ? [] : [.. context.PendingDecisions];
         context.EndTurn();
         if (context.PendingMessages.Count > 0 || records.Any(r => r.RecordProcessed && r.Message.ReplyTo is not null))
         {
             _relay.Notify();
+        }
+
+        if (decisions.Length > 0)
+        {
+            await RecordDecisionsAsync(decisions);
         }
 
         foreach (var change in context.PendingWakeUps)
@@ -256,6 +262,22 @@ internal sealed partial class AgentGrain
             {
                 // The turn is durable and its caller is answered: a wake-up that could not be applied is logged, not thrown.
                 Log.WakeUpChangeFailed(_logger, _id.Value, change.Name, ex);
+            }
+        }
+    }
+
+    private async Task RecordDecisionsAsync(DecisionRecord[] decisions)
+    {
+        foreach (var sink in _decisionSinks)
+        {
+            try
+            {
+                await sink.RecordAsync(_descriptor!, decisions, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The turn is durable and its decisions are in the journal: a sink that failed is logged, not thrown.
+                Log.DecisionSinkFailed(_logger, _id.Value, sink.GetType().Name, decisions.Length, ex);
             }
         }
     }

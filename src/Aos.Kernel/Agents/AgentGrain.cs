@@ -32,6 +32,7 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AgentGrain> _logger;
     private readonly TurnRunner _turnRunner;
+    private readonly IDecisionSink[] _decisionSinks;
     private readonly GrainState<AgentState> _state = new(new AgentState());
     private AgentId _id;
     private AgentDescriptor? _descriptor;
@@ -53,7 +54,8 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
         AgentTypeCatalog catalog,
         IOptions<KernelOptions> options,
         TimeProvider timeProvider,
-        ILogger<AgentGrain> logger)
+        ILogger<AgentGrain> logger,
+        IEnumerable<IDecisionSink> decisionSinks)
     {
         _directory = directory;
         _journal = journal;
@@ -67,6 +69,7 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
         _timeProvider = timeProvider;
         _logger = logger;
         _turnRunner = new TurnRunner(_options, timeProvider);
+        _decisionSinks = [.. decisionSinks];
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)

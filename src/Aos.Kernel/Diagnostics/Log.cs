@@ -51,4 +51,7 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Error, "Agent {AgentId}: applying wake-up '{Name}' after a committed turn failed; schedule it again.")]
     public static partial void WakeUpChangeFailed(ILogger logger, string agentId, string name, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Error, "Agent {AgentId}: the decision sink {Sink} failed to record {Count} decision(s) of a committed turn; they remain in the agent's journal.")]
+    public static partial void DecisionSinkFailed(ILogger logger, string agentId, string sink, int count, Exception exception);
 }
