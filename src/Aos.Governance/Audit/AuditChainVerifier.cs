@@ -100,7 +100,7 @@ internal sealed class AuditChainVerifier
             var checkpoint = _checkpoints.Values[i];
             if (AuditKeyRing.Verify(_keys, checkpoint))
             {
-                Fail(last + 1, AuditProblems.TailTruncated, $"A signed checkpoint covers entry {checkpoint.Id}, but the log ends at entry {last}: the tail was cut.");
+                Fail(last + 1, AuditProblems.TailTruncated, $"A signed checkpoint covers entry {checkpoint.Id}, but the log ends at entry {last}: entries {last + 1} to {checkpoint.Id} were cut.");
                 return Failure!;
             }
         }
