@@ -135,6 +135,9 @@ public sealed partial class SqliteAuditLog
             insertCheckpoint.Transaction = transaction;
             var p = insert.Parameters;
             long lastCheckpoint = 0;
+
+            // Each entry's hash array is the next entry's previous-hash parameter: one array per entry.
+            var previousBlob = previous.ToArray();
             for (var b = 0; b < batch.Count; b++)
             {
                 var item = batch[b];
@@ -153,8 +156,10 @@ public sealed partial class SqliteAuditLog
                     p[6].Value = r.Outcome;
                     p[7].Value = (int)r.Level;
                     p[8].Value = context;
-                    p[9].Value = previous.ToArray();
-                    p[10].Value = hash.ToArray();
+                    var hashBlob = hash.ToArray();
+                    p[9].Value = previousBlob;
+                    p[10].Value = hashBlob;
+                    previousBlob = hashBlob;
                     insert.ExecuteNonQuery();
                     var hashHex = Convert.ToHexStringLower(hash);
                     entries[i] = new AuditEntry(seq, now, r.Tenant, r.Actor, r.Action, r.Resource, r.Outcome, r.Level, context, Convert.ToHexStringLower(previous), hashHex);

@@ -20,7 +20,7 @@ public sealed partial class SqliteAuditLog
         ArgumentNullException.ThrowIfNull(destination);
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        var verification = Verify(connection, long.MaxValue, cancellationToken);
+        var verification = await VerifyAsync(connection, long.MaxValue, cancellationToken);
         if (!verification.Ok)
         {
             throw new AosException($"The audit log does not verify ({verification.Problem} at entry {verification.FirstBad}); nothing was archived.");
