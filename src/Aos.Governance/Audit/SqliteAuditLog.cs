@@ -15,6 +15,9 @@ namespace Aos.Governance.Audit;
 /// <para>
 /// Residual risk: the entries after the last checkpoint (fewer than <see cref="AuditLogOptions.CheckpointEvery"/>) can be cut, together
 /// with nothing else, without verification noticing; call <see cref="CheckpointAsync"/> to close that window at a point of interest.
+/// Cutting the tail together with the checkpoints that cover it, by someone who can write the database, leaves a shorter valid log:
+/// exports and archives kept elsewhere are the evidence then. Each checkpoint signs the cadence it promises; lowering
+/// <see cref="AuditLogOptions.CheckpointEvery"/> on a log that has no checkpoint yet makes its first stretch fail as "checkpoint missing".
 /// </para>
 /// </remarks>
 public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDisposable
