@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Aos.Governance.Audit;
+
+/// <summary>Computes entry hashes over canonical JSON (sorted keys, no whitespace, UTF-8).</summary>
+/// <remarks>Not thread-safe: it reuses one buffer and writer; use one instance per thread.</remarks>
+// The writer only wraps a managed buffer: there is nothing to release, and hashers live as long as their owner.
+#pragma warning disable CA1001
+internal sealed class AuditHasher
+#pragma warning restore CA1001
+{
+    public static readonly byte[] Genesis = new byte[32];
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly Utf8JsonWriter _writer;
+
+    public AuditHasher() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static string FormatLevel(AuditLevel level) => level switch
+    {
+        AuditLevel.Info => "info",
+        AuditLevel.Warning => "warning",
+        AuditLevel.Critical => "critical",
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "The audit level is not one of info, warning, critical."),
+    };
+
+    public static AuditLevel ParseLevel(string level) => level switch
+    {
+        "info" => AuditLevel.Info,
+        "warning" => AuditLevel.Warning,
+        "critical" => AuditLevel.Critical,
+        _ => throw new FormatException($"'{level}' is not an audit level: use info, warning or critical."),
+    };
+
+    /// <summary>Computes SHA-256(previousHash || canonical JSON of the entry without its hash) into <paramref name="hash"/>.</summary>
+    public void Compute(
+        long id, long timeTicks, string tenant, string actor, string action, string resource, string outcome, AuditLevel level,
+        string context, ReadOnlySpan<byte> previousHash, Span<byte> hash)
+    {
+        _buffer.ResetWrittenCount();
+        _buffer.Write(previousHash);
+        _writer.Reset(_buffer);
+        Span<char> hex = stackalloc char[64];
+        Convert.TryToHexStringLower(previousHash, hex, out _);
+
+        // Keys in ordinal order: action, actor, context, id, level, outcome, previousHash, resource, tenant, time.
+        _writer.WriteStartObject();
+        _writer.WriteString("action"u8, action);
+        _writer.WriteString("actor"u8, actor);
+        _writer.WritePropertyName("context"u8);
+        _writer.WriteRawValue(context, skipInputValidation: true);
+        _writer.WriteNumber("id"u8, id);
+        _writer.WriteString("level"u8, FormatLevel(level));
+        _writer.WriteString("outcome"u8, outcome);
+        _writer.WriteString("previousHash"u8, hex);
+        _writer.WriteString("resource"u8, resource);
+        _writer.WriteString("tenant"u8, tenant);
+        Span<char> time = stackalloc char[28];
+        new DateTime(timeTicks, DateTimeKind.Utc).TryFormat(time, out var written, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        _writer.WriteString("time"u8, time[..written]);
+        _writer.WriteEndObject();
+        _writer.Flush();
+        SHA256.HashData(_buffer.WrittenSpan, hash);
+    }
+
+    /// <summary>Returns a JSON object re-emitted with its keys sorted (ordinally, recursively) and no whitespace.</summary>
+    /// <exception cref="ArgumentException">The value is not a JSON object.</exception>
+    public static string CanonicalContext(JsonElement? context)
+    {
+        if (context is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return "{}";
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"An audit record's Context must be a JSON object; it is a {element.ValueKind}.", nameof(context));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteCanonical(writer, element);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteCanonical(writer, property.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                // Strings are re-escaped by the writer; numbers, booleans and null keep their text.
+                element.WriteTo(writer);
+                break;
+        }
+    }
+}

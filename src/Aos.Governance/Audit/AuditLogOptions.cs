@@ -1,0 +1,46 @@
+namespace Aos.Governance.Audit;
+
+/// <summary>Configures the SQLite audit log.</summary>
+public sealed class AuditLogOptions
+{
+    /// <summary>Gets or sets the path of the audit log's own SQLite database file.</summary>
+    /// <value>Required.</value>
+    public string DatabasePath { get; set; } = "";
+
+    /// <summary>Gets or sets the directory that holds the checkpoint signing keys (<c>audit-checkpoint.key</c> and one file per key id).</summary>
+    /// <value>Required. Keep it out of reach of whoever can write the database: without the key, re-chaining is detectable.</value>
+    public string KeyDirectory { get; set; } = "";
+
+    /// <summary>Gets or sets how many entries may follow a checkpoint before the next one is signed.</summary>
+    /// <value>The default is 1000. It bounds how many trailing entries can be cut without verification noticing.</value>
+    public int CheckpointEvery { get; set; } = 1000;
+
+    /// <summary>Gets or sets the most records written in one transaction.</summary>
+    /// <value>The default is 1000.</value>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Throws when an option is missing or out of range, naming it.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            throw new ArgumentException("AuditLogOptions.DatabasePath is required: set it to the path of the audit log's SQLite file.", nameof(DatabasePath));
+        }
+
+        if (string.IsNullOrWhiteSpace(KeyDirectory))
+        {
+            throw new ArgumentException("AuditLogOptions.KeyDirectory is required: set it to the directory that holds the checkpoint signing keys.", nameof(KeyDirectory));
+        }
+
+        if (CheckpointEvery < 1)
+        {
+            throw new ArgumentException($"AuditLogOptions.CheckpointEvery must be at least 1; it is {CheckpointEvery}.", nameof(CheckpointEvery));
+        }
+
+        if (BatchSize < 1)
+        {
+            throw new ArgumentException($"AuditLogOptions.BatchSize must be at least 1; it is {BatchSize}.", nameof(BatchSize));
+        }
+    }
+}
