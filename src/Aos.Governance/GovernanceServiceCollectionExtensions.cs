@@ -1,4 +1,6 @@
+using Aos.Governance.Policies;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aos.Governance;
 
@@ -11,6 +13,9 @@ public static class GovernanceServiceCollectionExtensions
     public static IServiceCollection AddAosGovernance(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<PolicyEngineOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PolicyEngine>();
         return services;
     }
 }
