@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -11,7 +12,7 @@ internal sealed class CompiledPayloadCondition
     private readonly PayloadPath _path;
     private readonly PayloadOperator _op;
     private readonly double _number;
-    private readonly JsonElement[] _values;
+    private readonly Scalar[] _values;
     private readonly bool _exists;
     private readonly Regex? _regex;
     private readonly string _valueText;
@@ -20,9 +21,15 @@ internal sealed class CompiledPayloadCondition
     {
         _path = PayloadPath.Parse(condition.Path);
         _op = condition.Operator;
-        var value = condition.Value is null ? default : JsonDocument.Parse(condition.Value.ToJsonString()).RootElement.Clone();
+        var value = default(JsonElement);
+        if (condition.Value is not null)
+        {
+            using var document = JsonDocument.Parse(condition.Value.ToJsonString());
+            value = document.RootElement.Clone();
+        }
+
         _valueText = condition.Value?.ToJsonString() ?? "null";
-        _values = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray()] : [value];
+        _values = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(Scalar.From)] : [Scalar.From(value)];
         _number = value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
         _exists = value.ValueKind != JsonValueKind.False;
         _regex = _op == PayloadOperator.Matches ? CreateRegex(value.GetString()!) : null;
@@ -142,11 +149,11 @@ internal sealed class CompiledPayloadCondition
         return false;
     }
 
-    private static bool ScalarEquals(JsonElement actual, JsonElement expected) => expected.ValueKind switch
+    private static bool ScalarEquals(JsonElement actual, Scalar expected) => expected.Kind switch
     {
-        JsonValueKind.String => actual.ValueKind == JsonValueKind.String && actual.ValueEquals(expected.GetString()),
-        JsonValueKind.Number => actual.ValueKind == JsonValueKind.Number && actual.GetDouble() == expected.GetDouble(),
-        _ => actual.ValueKind == expected.ValueKind,
+        JsonValueKind.String => actual.ValueKind == JsonValueKind.String && actual.ValueEquals(expected.Utf8),
+        JsonValueKind.Number => actual.ValueKind == JsonValueKind.Number && actual.GetDouble() == expected.Number,
+        _ => actual.ValueKind == expected.Kind,
     };
 
     private static bool IsScalar(JsonValueKind kind) => kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null;
@@ -159,6 +166,15 @@ internal sealed class CompiledPayloadCondition
         JsonValueKind.Null => "no value",
         _ => "a " + kind.ToString().ToLower(CultureInfo.InvariantCulture),
     };
+
+    // A value compared on every call, decoded once: strings as UTF-8 so that no string is allocated to compare.
+    private readonly record struct Scalar(JsonValueKind Kind, byte[] Utf8, double Number)
+    {
+        public static Scalar From(JsonElement value) => new(
+            value.ValueKind,
+            value.ValueKind == JsonValueKind.String ? Encoding.UTF8.GetBytes(value.GetString()!) : [],
+            value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0);
+    }
 
     private static Regex CreateRegex(string pattern) => new(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,7 +14,11 @@ internal sealed class PayloadPath
     {
         Text = text;
         Segments = segments;
+        _utf8 = [.. segments.Select(Encoding.UTF8.GetBytes)];
     }
+
+    // Property names are looked up as UTF-8 so that reading a payload does not transcode them on every call.
+    private readonly byte[][] _utf8;
 
     public string Text { get; }
 
@@ -40,7 +45,7 @@ internal sealed class PayloadPath
     public bool TryResolve(JsonElement payload, out JsonElement value)
     {
         value = payload;
-        foreach (var segment in Segments)
+        foreach (var segment in _utf8)
         {
             if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
             {
