@@ -98,8 +98,20 @@ public sealed partial class PolicyDirectoryWatcher : IDisposable
     {
         if (PolicyLoader.FormatOf(e.FullPath) is not null)
         {
-            // Errors are recorded in LastError by the reload itself; nothing awaits a watcher event.
-            _ = ReloadAsync();
+            _ = ReloadOnChangeAsync();
+        }
+    }
+
+    // Nothing awaits a watcher event: a refused reload is recorded in LastError by ReloadAsync, and an event that arrives after
+    // Dispose has nothing left to reload.
+    private async Task ReloadOnChangeAsync()
+    {
+        try
+        {
+            await ReloadAsync();
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 
