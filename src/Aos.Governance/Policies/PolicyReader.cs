@@ -234,7 +234,7 @@ internal sealed class PolicyReader(string source)
                 var obj = new JsonObject();
                 foreach (var (key, value) in mapping.Children)
                 {
-                    obj[((YamlScalarNode)key).Value ?? string.Empty] = ToJson(value);
+                    obj[(key as YamlScalarNode)?.Value ?? key.ToString()] = ToJson(value);
                 }
 
                 return obj;
