@@ -1,3 +1,4 @@
+using Aos.Governance.Policies;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -6,13 +7,16 @@ namespace Aos.Governance;
 /// <summary>Registers the governance services.</summary>
 public static class GovernanceServiceCollectionExtensions
 {
-    /// <summary>Adds the governance services: each part registers itself here as it lands.</summary>
+    /// <summary>Adds the governance services: the policy engine, the risk registry and the decision log (which records agents' decisions).</summary>
+    /// <remarks>The audit log has its own registration, <see cref="Audit.AuditLogServiceCollectionExtensions.AddAosAuditLog"/>, since it needs a file.</remarks>
     /// <param name="services">The services.</param>
     /// <returns>The same services, for chaining.</returns>
     public static IServiceCollection AddAosGovernance(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PolicyEngineOptions>();
+        services.TryAddSingleton<PolicyEngine>();
         services.TryAddSingleton<Risks.RiskRegistry>();
         services.TryAddSingleton<Decisions.DecisionLog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Agents.IDecisionSink, Decisions.AgentDecisionSink>());
