@@ -4,7 +4,7 @@ using Aos.Storage;
 
 namespace Aos.Governance.Decisions;
 
-/// <summary>Keeps each tenant's decision records in the document store <see cref="RiskRegistry.StoreName"/>, on whatever backend configuration assigns it.</summary>
+/// <summary>Keeps each tenant's decision records in the document store <see cref="GovernanceStores.Documents"/>, on whatever backend configuration assigns it.</summary>
 /// <remarks>
 /// <para>
 /// Records are append-only: once recorded, a decision changes only by linking approvals and audit entries to it, which is idempotent and
@@ -35,7 +35,7 @@ public sealed partial class DecisionLog
         _timeProvider = timeProvider;
     }
 
-    private IDocumentStore Store => _catalog.GetDocumentStore(RiskRegistry.StoreName);
+    private IDocumentStore Store => _catalog.GetDocumentStore(GovernanceStores.Documents);
 
     /// <summary>Records a decision.</summary>
     /// <param name="tenant">The tenant the decision belongs to.</param>

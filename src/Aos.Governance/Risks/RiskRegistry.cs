@@ -3,7 +3,7 @@ using Aos.Storage;
 
 namespace Aos.Governance.Risks;
 
-/// <summary>Keeps each tenant's risks in the document store <see cref="StoreName"/>, on whatever backend configuration assigns it.</summary>
+/// <summary>Keeps each tenant's risks in the document store <see cref="GovernanceStores.Documents"/>, on whatever backend configuration assigns it.</summary>
 /// <remarks>
 /// <para>
 /// A risk is scored likelihood × impact (each 1 to 5) and levelled from the score. Adding a mitigation sets it
@@ -18,9 +18,6 @@ namespace Aos.Governance.Risks;
 /// </remarks>
 public sealed partial class RiskRegistry
 {
-    /// <summary>Gets the name of the document store that keeps the risks.</summary>
-    public const string StoreName = "aos-governance";
-
     /// <summary>Gets the review interval of a risk created without one: 30 days.</summary>
     public static readonly TimeSpan DefaultReviewInterval = TimeSpan.FromDays(30);
 
@@ -42,7 +39,7 @@ public sealed partial class RiskRegistry
         _timeProvider = timeProvider;
     }
 
-    private IDocumentStore Store => _catalog.GetDocumentStore(StoreName);
+    private IDocumentStore Store => _catalog.GetDocumentStore(GovernanceStores.Documents);
 
     /// <summary>Records a risk, due for its first review one review interval from now.</summary>
     /// <param name="tenant">The tenant the risk belongs to.</param>
