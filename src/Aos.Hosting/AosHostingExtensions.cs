@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Aos.Governance;
 using Aos.Kernel;
 using Aos.Storage;
 using Aos.Storage.Sqlite;
@@ -74,6 +75,9 @@ public static class AosHostingExtensions
             // Keys, users and token-signing keys are shared too, unless configured elsewhere: every node then accepts every node's
             // credentials and sees every revocation.
             silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(Aos.Security.AosIdentityStore.Name, new NamedStoreOptions { Backend = "postgres" }));
+
+            // So are risks and decision records.
+            silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(GovernanceStores.Documents, new NamedStoreOptions { Backend = "postgres" }));
         }
 
         silo.Services.AddAosSqliteStorage(Sqlite);
@@ -81,6 +85,9 @@ public static class AosHostingExtensions
         silo.Services.AddAosStorage(configuration);
         silo.AddAosClusterStorage(configuration, dataDirectory);
         silo.Services.AddAosKernel(configuration);
+
+        // Agents' decisions reach the decision log; the policy engine and the risk registry are there for whoever uses them.
+        silo.Services.AddAosGovernance();
         return silo;
     }
 

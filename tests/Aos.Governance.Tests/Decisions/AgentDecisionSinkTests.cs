@@ -16,7 +16,8 @@ public sealed class AgentDecisionSinkTests
         var data = AosTestHost.CreateTempDirectory();
         try
         {
-            await using var host = await AosTestHost.StartAsync(data, configure: aos => aos.Services.AddAosGovernance());
+            // The host wires governance in by itself: nothing here adds it.
+            await using var host = await AosTestHost.StartAsync(data);
             var id = AgentId.Parse("planner");
             await host.Registry.RegisterAsync(new Aos.Kernel.Registry.AgentRegistration { Id = id.Value, Type = "purpose" }, Ct);
             var payload = JsonSerializer.SerializeToElement(new { decision = "ship", rationale = "All checks pass.", alternatives = new[] { "wait", "ship" }, goalId = "g-1" });
