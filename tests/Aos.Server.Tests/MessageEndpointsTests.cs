@@ -108,15 +108,24 @@ public sealed class MessageEndpointsTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Broadcast_ReachesThePrefix()
+    public async Task Broadcast_ReachesThePrefix_ButNotItsSender_AndOnlyAnAgentSendsAsItself()
     {
         var prefix = ServerHost.NewId("fleet");
         var a = await _server.RegisterAsync("echo", prefix + "-a");
         var b = await _server.RegisterAsync("echo", prefix + "-b");
 
-        using var response = await _server.Http.PostAsync("/v1/broadcasts", ServerHost.Json(new JsonObject { ["type"] = "hello", ["prefix"] = prefix, ["source"] = a }), Token);
+        await (await _server.Http.PutAsync($"/v1/agents/{a}/grants", ServerHost.Json(new JsonObject { ["agents"] = new JsonArray(prefix + "*") }), Token)).AssertJsonAsync(200);
+        var secret = (await (await _server.Http.PostAsync($"/v1/agents/{a}/credentials", ServerHost.Json(new JsonObject()), Token)).AssertJsonAsync(201))["secret"]!.GetValue<string>();
+        using var asA = _server.Client(secret);
 
+        // Only a's own credential sends as a; anyone else naming a as the source is refused, and nothing is sent.
+        using var forged = await _server.Http.PostAsync("/v1/broadcasts", ServerHost.Json(new JsonObject { ["type"] = "hello", ["prefix"] = prefix, ["source"] = a }), Token);
+        using var response = await asA.PostAsync("/v1/broadcasts", ServerHost.Json(new JsonObject { ["type"] = "hello", ["prefix"] = prefix }), Token);
+        using var labelled = await _server.Http.PostAsync("/v1/broadcasts", ServerHost.Json(new JsonObject { ["type"] = "hello", ["prefix"] = prefix, ["source"] = "nightly-job" }), Token);
+
+        Assert.Equal("source", (await forged.AssertProblemAsync(400))["field"]!.GetValue<string>());
         Assert.Equal([b], (await response.AssertJsonAsync(202))["recipients"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal([a, b], (await labelled.AssertJsonAsync(202))["recipients"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal static class MessageEndpoints
         {
             TopicPattern.ValidateTopic(topic);
             var agent = await ActingAgents.AuthorizeAsync(caller, registry, g => g.AllowsPublish(topic), $"publish on topic '{topic}'", "a topic pattern that matches it to grants.topics", cancellationToken);
-            var receipt = await bus.PublishAsync(Envelope(body, caller, bus, agent) with { Topic = topic }, cancellationToken);
+            var receipt = await bus.PublishAsync(await EnvelopeAsync(body, caller, bus, registry, agent, cancellationToken) with { Topic = topic }, cancellationToken);
             return Accepted(receipt);
         }).WithName("PublishMessage").WithSummary("Publishes a message on a topic; answers once it is durable for every subscriber.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
@@ -38,7 +38,7 @@ internal static class MessageEndpoints
         {
             var target = AgentId.Parse(id);
             var agent = await ActingAgents.AuthorizeAsync(caller, registry, g => g.AllowsAgent(target), $"send to agent '{target}'", $"'{target}' (or a prefix of it ending in '*') to grants.agents", cancellationToken);
-            var receipt = await bus.SendAsync(Envelope(body, caller, bus, agent) with { Target = target }, cancellationToken);
+            var receipt = await bus.SendAsync(await EnvelopeAsync(body, caller, bus, registry, agent, cancellationToken) with { Target = target }, cancellationToken);
             return Accepted(receipt);
         }).WithName("SendMessage").WithSummary("Sends a message to an agent through the durable bus; answers once it is durable, before it is processed.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
@@ -50,7 +50,7 @@ internal static class MessageEndpoints
             var prefix = body.Prefix ?? string.Empty;
             var agent = await ActingAgents.AuthorizeAsync(
                 caller, registry, g => g.AllowsBroadcast(prefix), $"broadcast to the agents whose id starts with '{prefix}'", $"'{prefix}*' (or a shorter prefix ending in '*') to grants.agents", cancellationToken);
-            var receipt = await bus.BroadcastAsync(Envelope(body, caller, bus, agent), prefix, cancellationToken);
+            var receipt = await bus.BroadcastAsync(await EnvelopeAsync(body, caller, bus, registry, agent, cancellationToken), prefix, cancellationToken);
             return Accepted(receipt);
         }).WithName("BroadcastMessage").WithSummary("Sends a message to every agent whose id starts with 'prefix' (all agents when absent), but its sender.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
@@ -173,7 +173,30 @@ internal static class MessageEndpoints
 
     private static string Scoped(string conversationId, ClaimsPrincipal caller) => AosTenants.Scope(Callers.TenantOf(caller), conversationId);
 
-    /// <summary>Builds the envelope of a posted message: the caller's tenant, and the acting agent as the source when an agent's credential sent it.</summary>
+    /// <summary>
+    /// Builds the envelope of a posted message: the caller's tenant, and the acting agent as the source when an agent's credential sent it.
+    /// Any other caller may label the source, but never as an agent of its tenant: only the agent's own credential sends as the agent.
+    /// </summary>
+    private static async Task<Envelope> EnvelopeAsync(
+        PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, AgentRegistry registry, string? agent, CancellationToken cancellationToken)
+    {
+        if (agent is null && !string.IsNullOrWhiteSpace(body.Source) && AgentId.TryParse(body.Source, out var named, out _))
+        {
+            try
+            {
+                await registry.FindAsync(named, Callers.TenantOf(caller), cancellationToken);
+                throw new AosValidationException(
+                    $"'source' names the agent '{named}', which the caller is not: only the agent's own credential sends as it (POST /v1/agents/{named}/credentials). Leave 'source' out, or give a label that is no agent's id.") { Field = "source" };
+            }
+            catch (AgentNotFoundException)
+            {
+                // A label, not an agent of the tenant.
+            }
+        }
+
+        return Envelope(body, caller, bus, agent);
+    }
+
     private static Envelope Envelope(PostMessageRequest body, ClaimsPrincipal caller, MessageBus bus, string? agent)
     {
         if (string.IsNullOrWhiteSpace(body.Type))
