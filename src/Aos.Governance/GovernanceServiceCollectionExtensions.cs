@@ -16,6 +16,12 @@ public static class GovernanceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<PolicyEngineOptions>();
+        services.AddOptions<SystemCalls.SystemCallGovernanceOptions>().Validate(
+            options =>
+            {
+                options.Validate();
+                return true;
+            }).ValidateOnStart();
         services.TryAddSingleton<PolicyEngine>();
         services.TryAddSingleton<Risks.RiskRegistry>();
         services.TryAddSingleton<Decisions.DecisionLog>();

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Aos.Governance;
+using Aos.Governance.Audit;
+using Aos.Governance.SystemCalls;
+using Aos.Kernel.SystemCalls;
 using Aos.Kernel;
 using Aos.Storage;
 using Aos.Storage.Sqlite;
@@ -88,6 +91,14 @@ public static class AosHostingExtensions
 
         // Agents' decisions reach the decision log; the policy engine and the risk registry are there for whoever uses them.
         silo.Services.AddAosGovernance();
+        silo.Services.AddAosAuditLog(o =>
+        {
+            o.DatabasePath = Path.Combine(dataDirectory, "governance", "audit.db");
+            o.KeyDirectory = Path.Combine(dataDirectory, "governance", "keys");
+        });
+
+        // Every system call: traced, audited with its outcome (so refusals are recorded too), authorized, decided by policy.
+        silo.Services.AddAosSystemCalls(pipeline => pipeline.UseTelemetry().UseAudit().UseAuthorization().UsePolicy());
         return silo;
     }
 

@@ -1,5 +1,6 @@
 using Aos.Kernel.Agents;
 using Aos.Kernel.Approvals;
+using Aos.Kernel.SystemCalls;
 using Aos.Kernel.Agents.BuiltIn;
 using Aos.Kernel.Lifecycle;
 using Aos.Kernel.Messaging;
@@ -72,6 +73,8 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new StateMachineCatalog(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<StateMachineHooks>(), sp.GetServices<StateMachine>()));
         services.TryAddSingleton<StateMachineClient>();
         services.TryAddSingleton<ApprovalClient>();
+        services.TryAddSingleton<Aos.Approvals.IApprovalGate, ApprovalGate>();
+        services.TryAddDefaultSystemCalls();
         services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowOptions>, WorkflowOptionsValidator>());
         services.TryAddSingleton<WorkflowPayloads>();

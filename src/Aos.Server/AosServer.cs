@@ -173,18 +173,21 @@ public static class AosServer
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealthEndpoints();
-        app.MapAgentEndpoints();
-        app.MapMessageEndpoints();
-        app.MapStateMachineEndpoints();
-        app.MapApprovalEndpoints();
-        app.MapWorkflowEndpoints();
-        app.MapBackupEndpoints();
-        app.MapApiKeyEndpoints();
-        app.MapAuthEndpoints();
-        app.MapSessionEndpoints();
-        app.MapUserEndpoints();
-        app.MapTenantEndpoints();
-        app.MapRoleEndpoints();
+
+        // Every route that changes something is a system call: it passes the pipeline (authorization, policy, audit, telemetry).
+        var api = app.MapGroup(string.Empty).AddEndpointFilterFactory(SystemCalls.SystemCallEndpointFilter.Create);
+        api.MapAgentEndpoints();
+        api.MapMessageEndpoints();
+        api.MapStateMachineEndpoints();
+        api.MapApprovalEndpoints();
+        api.MapWorkflowEndpoints();
+        api.MapBackupEndpoints();
+        api.MapApiKeyEndpoints();
+        api.MapAuthEndpoints();
+        api.MapSessionEndpoints();
+        api.MapUserEndpoints();
+        api.MapTenantEndpoints();
+        api.MapRoleEndpoints();
         return app;
     }
 }

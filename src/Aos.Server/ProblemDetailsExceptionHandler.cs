@@ -33,6 +33,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             AosValidationException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             AgentNotFoundException e => (StatusCodes.Status404NotFound, "Agent not found", e.Message),
             Aos.Security.AgentGrantException e => (StatusCodes.Status403Forbidden, "Outside the agent's grants", e.Message),
+            Aos.SystemCalls.SystemCallDeniedException e => (StatusCodes.Status403Forbidden, "Denied by policy", e.Message),
+            Aos.SystemCalls.SystemCallForbiddenException e => (StatusCodes.Status403Forbidden, "Forbidden", e.Message),
+            Aos.SystemCalls.SystemCallHeldException e => (StatusCodes.Status409Conflict, "Held for approval", e.Message),
             MessageNotFoundException e => (StatusCodes.Status404NotFound, "Message not found", e.Message),
             ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Conversation not found", e.Message),
             InboxFullException e => (StatusCodes.Status429TooManyRequests, "Inbox full", e.Message),
@@ -75,6 +78,16 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         if (exception is AgentTimeoutException { MessageId: { } messageId })
         {
             problem.Extensions["messageId"] = messageId;
+        }
+
+        if (exception is Aos.SystemCalls.SystemCallHeldException { ApprovalId: { } held })
+        {
+            problem.Extensions["approvalId"] = held;
+            httpContext.Response.Headers.Location = $"/v1/approvals/{held}";
+        }
+        else if (exception is Aos.SystemCalls.SystemCallDeniedException { ApprovalId: { } refusedBy })
+        {
+            problem.Extensions["approvalId"] = refusedBy;
         }
 
         if (exception is InboxFullException full)

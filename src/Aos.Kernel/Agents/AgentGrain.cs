@@ -4,6 +4,7 @@ using Aos.Kernel.Diagnostics;
 using Aos.Kernel.Messaging;
 using Aos.Registry;
 using Aos.Storage;
+using Aos.SystemCalls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -164,7 +165,7 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
     {
         _context?.Detach();
         var agent = (Agent)ActivatorUtilities.CreateInstance(ServiceProvider, _type!.ImplementationType);
-        var context = new AgentRuntimeContext(_descriptor!, State, _journal, _options, _timeProvider, this, ServiceProvider.GetService<StorageCatalog>());
+        var context = new AgentRuntimeContext(_descriptor!, State, _journal, _options, _timeProvider, this, ServiceProvider.GetRequiredService<ISystemCallInvoker>(), ServiceProvider.GetService<StorageCatalog>());
         agent.Attach(context);
         await agent.LoadAsync(ParseJson(State.AgentStateJson), cancellationToken);
         await agent.ActivateAsync(cancellationToken);

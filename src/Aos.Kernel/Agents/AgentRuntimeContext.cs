@@ -3,6 +3,7 @@ using Aos.Agents;
 using Aos.Messaging;
 using Aos.Security;
 using Aos.Storage;
+using Aos.SystemCalls;
 
 namespace Aos.Kernel.Agents;
 
@@ -15,14 +16,16 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     private readonly IAgentJournal _journal;
     private readonly KernelOptions _options;
     private readonly IAgentHost _host;
+    private readonly ISystemCallInvoker _invoker;
     private readonly AgentStorage? _storage;
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
     private AgentState _state;
     private bool _detached;
     private bool _inTurn;
 
-    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host, StorageCatalog? storage = null)
+    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host, ISystemCallInvoker invoker, StorageCatalog? storage = null)
     {
+        _invoker = invoker;
         _storage = storage is null ? null : new AgentStorage(this, storage.ForAgent(descriptor.Id), storage.ForTenant(descriptor.Tenant));
         Descriptor = descriptor;
         _journal = journal;
@@ -120,9 +123,12 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
             throw new AosValidationException("A message sent to an agent needs a Target.") { Field = "target" };
         }
 
-        EnsureMayReach(target, "send to");
-        PendingMessages.Add(_host.PrepareOutgoing(message with { Topic = null, Tenant = Descriptor.Tenant }));
-        return ValueTask.CompletedTask;
+        var call = Call(SystemCallNames.MessageSend, $"agent:{target}", message, () => EnsureMayReach(target, "send to"));
+        return _invoker.InvokeAsync(call, (c, _) =>
+        {
+            PendingMessages.Add(_host.PrepareOutgoing(message with { Topic = null, Tenant = Descriptor.Tenant, Payload = c.Payload ?? message.Payload }));
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
     }
 
     public ValueTask PublishAsync(Envelope message, CancellationToken cancellationToken = default)
@@ -130,13 +136,18 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDetached();
         TopicPattern.ValidateTopic(message.Topic);
-        if (!Descriptor.Grants.AllowsPublish(message.Topic!))
+        var call = Call(SystemCallNames.MessagePublish, $"topic:{message.Topic}", message, () =>
         {
-            throw Denied($"publish on topic '{message.Topic}'", "a topic pattern that matches it to grants.topics");
-        }
-
-        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Tenant = Descriptor.Tenant }));
-        return ValueTask.CompletedTask;
+            if (!Descriptor.Grants.AllowsPublish(message.Topic!))
+            {
+                throw Denied($"publish on topic '{message.Topic}'", "a topic pattern that matches it to grants.topics");
+            }
+        });
+        return _invoker.InvokeAsync(call, (c, _) =>
+        {
+            PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Tenant = Descriptor.Tenant, Payload = c.Payload ?? message.Payload }));
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
     }
 
     public ValueTask BroadcastAsync(Envelope message, string idPrefix, CancellationToken cancellationToken = default)
@@ -144,33 +155,41 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(idPrefix);
         ThrowIfDetached();
-        if (!Descriptor.Grants.AllowsBroadcast(idPrefix))
+        var call = Call(SystemCallNames.MessageBroadcast, $"agents:{idPrefix}*", message, () =>
         {
-            throw Denied($"broadcast to the agents whose id starts with '{idPrefix}'", $"'{idPrefix}*' (or a shorter prefix ending in '*') to grants.agents");
-        }
-
-        var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { [Kernel.Messaging.MessageBus.BroadcastHeader] = idPrefix };
-        PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Topic = null, Headers = headers, Tenant = Descriptor.Tenant }));
-        return ValueTask.CompletedTask;
+            if (!Descriptor.Grants.AllowsBroadcast(idPrefix))
+            {
+                throw Denied($"broadcast to the agents whose id starts with '{idPrefix}'", $"'{idPrefix}*' (or a shorter prefix ending in '*') to grants.agents");
+            }
+        });
+        return _invoker.InvokeAsync(call, (c, _) =>
+        {
+            var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { [Kernel.Messaging.MessageBus.BroadcastHeader] = idPrefix };
+            PendingMessages.Add(_host.PrepareOutgoing(message with { Target = null, Topic = null, Headers = headers, Tenant = Descriptor.Tenant, Payload = c.Payload ?? message.Payload }));
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
     }
 
     public ValueTask<bool> SubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
         ThrowIfDetached();
         TopicPattern.ValidatePattern(pattern);
-        if (!Descriptor.Grants.AllowsSubscribe(pattern!))
+        var call = Call(SystemCallNames.SubscriptionAdd, $"topic:{pattern}", null, () =>
         {
-            throw Denied($"subscribe to '{pattern}'", "a topic pattern that covers it to grants.topics");
-        }
-
-        return _host.ChangeSubscriptionAsync(pattern!, subscribe: true, cancellationToken);
+            if (!Descriptor.Grants.AllowsSubscribe(pattern!))
+            {
+                throw Denied($"subscribe to '{pattern}'", "a topic pattern that covers it to grants.topics");
+            }
+        });
+        return _invoker.InvokeAsync(call, (_, ct) => _host.ChangeSubscriptionAsync(pattern!, subscribe: true, ct), cancellationToken);
     }
 
     public ValueTask<bool> UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ThrowIfDetached();
-        return _host.ChangeSubscriptionAsync(pattern, subscribe: false, cancellationToken);
+        var call = Call(SystemCallNames.SubscriptionRemove, $"topic:{pattern}", null, null);
+        return _invoker.InvokeAsync(call, (_, ct) => _host.ChangeSubscriptionAsync(pattern, subscribe: false, ct), cancellationToken);
     }
 
     public ValueTask<JsonElement?> RequestAsync(Envelope request, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -182,8 +201,8 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
             throw new AosValidationException("A request needs a Target.") { Field = "target" };
         }
 
-        EnsureMayReach(target, "send a request to");
-        return _host.RequestAsync(request with { Tenant = Descriptor.Tenant }, timeout, cancellationToken);
+        var call = Call(SystemCallNames.MessageRequest, $"agent:{target}", request, () => EnsureMayReach(target, "send a request to"));
+        return _invoker.InvokeAsync(call, (c, ct) => _host.RequestAsync(request with { Tenant = Descriptor.Tenant, Payload = c.Payload ?? request.Payload }, timeout, ct), cancellationToken);
     }
 
     public ValueTask ScheduleWakeUpAsync(string name, TimeSpan dueTime, TimeSpan? period = null, CancellationToken cancellationToken = default)
@@ -195,25 +214,33 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
             throw new AosValidationException("A wake-up's due time must not be negative and its period must be positive.") { Field = "dueTime" };
         }
 
-        // Whether a wake-up fires once is state: it commits (or rolls back) with the turn that scheduled it.
-        if (period is null)
+        var call = Call(SystemCallNames.WakeUpSchedule, $"wake-up:{name}", null, null);
+        return _invoker.InvokeAsync(call, (_, ct) =>
         {
-            _state.OneShotWakeUps.Add(name);
-        }
-        else
-        {
-            _state.OneShotWakeUps.Remove(name);
-        }
+            // Whether a wake-up fires once is state: it commits (or rolls back) with the turn that scheduled it.
+            if (period is null)
+            {
+                _state.OneShotWakeUps.Add(name);
+            }
+            else
+            {
+                _state.OneShotWakeUps.Remove(name);
+            }
 
-        return Apply(new WakeUpChange(name, dueTime, period, Cancel: false), cancellationToken);
+            return Apply(new WakeUpChange(name, dueTime, period, Cancel: false), ct);
+        }, cancellationToken);
     }
 
     public ValueTask CancelWakeUpAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ThrowIfDetached();
-        _state.OneShotWakeUps.Remove(name);
-        return Apply(new WakeUpChange(name, TimeSpan.Zero, null, Cancel: true), cancellationToken);
+        var call = Call(SystemCallNames.WakeUpCancel, $"wake-up:{name}", null, null);
+        return _invoker.InvokeAsync(call, (_, ct) =>
+        {
+            _state.OneShotWakeUps.Remove(name);
+            return Apply(new WakeUpChange(name, TimeSpan.Zero, null, Cancel: true), ct);
+        }, cancellationToken);
     }
 
     private ValueTask Apply(WakeUpChange change, CancellationToken cancellationToken)
@@ -247,25 +274,25 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         public IStorageScope Tenant { get; } = new TenantPart(context, tenant);
 
-        public IBlobStore Blobs(string store) => own.Blobs(store);
+        public IBlobStore Blobs(string store) => new PipelinedBlobStore(own.Blobs(store), context, $"blob:{store}");
 
-        public ITableStore Tables(string store) => own.Tables(store);
+        public ITableStore Tables(string store) => new PipelinedTableStore(own.Tables(store), context, $"table:{store}");
 
-        public IQueueStore Queues(string store) => own.Queues(store);
+        public IQueueStore Queues(string store) => new PipelinedQueueStore(own.Queues(store), context, $"queue:{store}");
 
-        public IDocumentStore Documents(string store) => own.Documents(store);
+        public IDocumentStore Documents(string store) => new PipelinedDocumentStore(own.Documents(store), context, $"document:{store}");
     }
 
     /// <summary>The tenant's shared part of the stores: each call passes the agent's store grants as they stand.</summary>
     private sealed class TenantPart(AgentRuntimeContext context, IStorageScope tenant) : IStorageScope
     {
-        public IBlobStore Blobs(string store) => tenant.Blobs(Granted(store));
+        public IBlobStore Blobs(string store) => new PipelinedBlobStore(tenant.Blobs(Granted(store)), context, $"tenant:blob:{store}");
 
-        public ITableStore Tables(string store) => tenant.Tables(Granted(store));
+        public ITableStore Tables(string store) => new PipelinedTableStore(tenant.Tables(Granted(store)), context, $"tenant:table:{store}");
 
-        public IQueueStore Queues(string store) => tenant.Queues(Granted(store));
+        public IQueueStore Queues(string store) => new PipelinedQueueStore(tenant.Queues(Granted(store)), context, $"tenant:queue:{store}");
 
-        public IDocumentStore Documents(string store) => tenant.Documents(Granted(store));
+        public IDocumentStore Documents(string store) => new PipelinedDocumentStore(tenant.Documents(Granted(store)), context, $"tenant:document:{store}");
 
         private string Granted(string store)
         {

@@ -21,6 +21,7 @@ internal sealed partial class ApprovalGrain(
 
     private readonly GrainState<Approval?> _state = new(null);
     private GrainDeadline? _deadline;
+    private TaskCompletionSource? _decided;
 
     private Approval? Current => _state.RecordExists ? _state.State : null;
 
@@ -60,6 +61,22 @@ internal sealed partial class ApprovalGrain(
         var approval = ApprovalRules.Create(request, this.GetPrimaryKeyString(), timeProvider.GetUtcNow());
         await SaveAsync(approval);
         return approval;
+    }
+
+    public async Task<Approval> EnsureAsync(ApprovalRequest request) =>
+        Current is { } existing && existing.Tenant == request.Tenant ? existing : await CreateAsync(request);
+
+    public async Task<Approval?> WaitForDecisionAsync(TimeSpan wait)
+    {
+        if (Current is not { Status: ApprovalStatus.Pending })
+        {
+            return Current;
+        }
+
+        var decided = (_decided ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        using var timeout = new CancellationTokenSource(wait, timeProvider);
+        await decided.WaitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return Current;
     }
 
     public Task<Approval?> GetAsync() => Task.FromResult(Current);
@@ -152,6 +169,7 @@ internal sealed partial class ApprovalGrain(
 
         if (before?.Status == ApprovalStatus.Pending && !pending)
         {
+            Interlocked.Exchange(ref _decided, null)?.TrySetResult();
             await index.SetPendingAsync(approval.Id, pending: false);
             await NotifyAsync(approval);
         }

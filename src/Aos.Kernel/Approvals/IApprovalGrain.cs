@@ -1,4 +1,5 @@
 using Aos.Approvals;
+using Orleans.Concurrency;
 
 namespace Aos.Kernel.Approvals;
 
@@ -9,6 +10,15 @@ public interface IApprovalGrain : IGrainWithStringKey
     /// <summary>Creates the approval.</summary>
     [Alias("create")]
     Task<Approval> CreateAsync(ApprovalRequest request);
+
+    /// <summary>Creates the approval unless it exists in the request's tenant, and returns it.</summary>
+    [Alias("ensure")]
+    Task<Approval> EnsureAsync(ApprovalRequest request);
+
+    /// <summary>Waits until the approval is decided or a time passes, and returns it as it then stands.</summary>
+    /// <remarks>Interleaves with the approval's other calls, so deciding it releases the waiters at once.</remarks>
+    [Alias("wait"), AlwaysInterleave]
+    Task<Approval?> WaitForDecisionAsync(TimeSpan wait);
 
     /// <summary>Gets the approval, or <see langword="null"/>.</summary>
     [Alias("get")]

@@ -40,4 +40,8 @@ public static class KernelDiagnostics
     internal static Counter<long> LateReplies { get; } = Meter.CreateCounter<long>("aos.bus.replies.late", "{reply}", "Replies that arrived after their request's deadline and were dropped.");
 
     internal static Histogram<double> MessageLatency { get; } = Meter.CreateHistogram<double>("aos.bus.message.latency", "s", "Time from a message's acceptance to its processing by the recipient.");
+
+    internal static Counter<long> SystemCalls { get; } = Meter.CreateCounter<long>("aos.syscalls", "{call}", "System calls that passed the pipeline, by action and outcome.");
+
+    internal static Histogram<double> SystemCallDuration { get; } = Meter.CreateHistogram<double>("aos.syscall.duration", "s", "Duration of a system call, stages and operation together.");
 }

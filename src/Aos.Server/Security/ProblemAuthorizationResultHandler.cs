@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Aos.Security.Roles;
+using Aos.Server.SystemCalls;
+using Aos.SystemCalls;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -13,7 +15,7 @@ namespace Aos.Server.Security;
 /// The 401 says what was wrong with the credentials without echoing them; the 403 names the permission the route requires, or says that
 /// the tenant named in <c>X-Aos-Tenant</c> does not exist or that the caller holds no role there.
 /// </remarks>
-internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems, RoleCatalog roles) : IAuthorizationMiddlewareResultHandler
+internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems, RoleCatalog roles, ISystemCallInvoker systemCalls) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -32,19 +34,39 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
         if (authorizeResult.Forbidden)
         {
             var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<PermissionRequirement>().Select(r => r.Permission).FirstOrDefault();
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
             var (tenant, home) = (Callers.TenantOf(context.User), Callers.HomeTenantOf(context.User));
-            await WriteAsync(context, "Forbidden", tenant != home && !roles.TenantExists(tenant)
+            var detail = tenant != home && !roles.TenantExists(tenant)
                 ? $"There is no tenant '{tenant}' ({AosClaims.TenantHeader}); GET /v1/tenants lists them, or leave the header out to act in the caller's tenant '{home}'."
                 : tenant != home && !context.User.HasClaim(c => c.Type == ClaimTypes.Role)
                 ? $"The caller has no role in tenant '{tenant}': an admin of '{tenant}' can assign one with PUT /v1/role-assignments/{Callers.IdOf(context.User)} ({AosClaims.TenantHeader}: {tenant}), or leave the header out to act in the caller's tenant '{home}'."
                 : missing is null
                 ? "The credentials do not grant access to this route."
-                : $"The credentials do not grant the permission '{missing}' in this tenant, which this route requires.").ConfigureAwait(false);
+                : $"The credentials do not grant the permission '{missing}' in this tenant, which this route requires.";
+            await AuditRefusalAsync(context, detail).ConfigureAwait(false);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await WriteAsync(context, "Forbidden", detail).ConfigureAwait(false);
             return;
         }
 
         await _default.HandleAsync(next, context, policy, authorizeResult).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a refused system call through the pipeline, whose authorization stage refuses it again, so the refusal is audited.</summary>
+    private async Task AuditRefusalAsync(HttpContext context, string detail)
+    {
+        if (!HttpSystemCalls.IsSystemCall(context.GetEndpoint()))
+        {
+            return;
+        }
+
+        try
+        {
+            await systemCalls.InvokeAsync(HttpSystemCalls.Describe(context, null, new SystemCallRefusal(detail)), static (_, _) => ValueTask.FromResult(true), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (SystemCallForbiddenException)
+        {
+            // Expected: the refusal went through the pipeline and was recorded.
+        }
     }
 
     private async Task WriteAsync(HttpContext context, string title, string detail) =>
