@@ -7,7 +7,7 @@ namespace Aos.Governance;
 /// <summary>Registers the governance services.</summary>
 public static class GovernanceServiceCollectionExtensions
 {
-    /// <summary>Adds the governance services: the policy engine, the risk registry and the decision log (which records agents' decisions).</summary>
+    /// <summary>Adds the governance services: the policy engine, the risk registry, the decision log (which records agents' decisions) and compliance mapping.</summary>
     /// <remarks>The audit log has its own registration, <see cref="Audit.AuditLogServiceCollectionExtensions.AddAosAuditLog"/>, since it needs a file.</remarks>
     /// <param name="services">The services.</param>
     /// <returns>The same services, for chaining.</returns>
@@ -26,6 +26,10 @@ public static class GovernanceServiceCollectionExtensions
         services.TryAddSingleton<Risks.RiskRegistry>();
         services.TryAddSingleton<Decisions.DecisionLog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Agents.IDecisionSink, Decisions.AgentDecisionSink>());
+
+        // The audit log may be registered after this, or not at all: it is looked up when the service is first used.
+        services.TryAddSingleton(static sp => new Compliance.ComplianceService(
+            sp.GetRequiredService<Storage.StorageCatalog>(), sp.GetRequiredService<Decisions.DecisionLog>(), sp.GetService<Audit.IAuditLog>()));
         return services;
     }
 }

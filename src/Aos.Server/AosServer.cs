@@ -188,6 +188,7 @@ public static class AosServer
         api.MapUserEndpoints();
         api.MapTenantEndpoints();
         api.MapRoleEndpoints();
+        api.MapComplianceEndpoints();
         return app;
     }
 }

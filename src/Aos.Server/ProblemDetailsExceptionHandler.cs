@@ -46,6 +46,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             ApprovalRefusedException e => (StatusCodes.Status409Conflict, "Decision refused", e.Message),
             WorkflowNotFoundException e => (StatusCodes.Status404NotFound, "Workflow not found", e.Message),
             Security.ApiKeyNotFoundException e => (StatusCodes.Status404NotFound, "API key not found", e.Message),
+            Aos.Governance.Compliance.ComplianceFrameworkReadOnlyException e => (StatusCodes.Status409Conflict, "Built-in framework", e.Message),
             Aos.Security.Tenants.TenantInUseException e => (StatusCodes.Status409Conflict, "Tenant in use", e.Message),
             Security.TokenRequestException e => (e.Status, "Token request refused", e.Message),
             Aos.Storage.StorageConflictException e => (StatusCodes.Status409Conflict, "Conflict", e.Message),

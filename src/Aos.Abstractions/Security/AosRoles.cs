@@ -8,7 +8,7 @@ namespace Aos.Security;
 /// <item><term><c>guest</c></term><description>reads agents, messages, approvals, state machines and workflows; sees and ends its own sessions and tokens.</description></item>
 /// <item><term><c>user</c></term><description>also sends messages, runs workflows and state machines, requests and decides approvals, signs conversations.</description></item>
 /// <item><term><c>agent_manager</c></term><description>also registers agents, defines workflows and state machines, replays dead letters, sets required sign-offs.</description></item>
-/// <item><term><c>admin</c></term><description>also manages API keys, local users, custom roles and role assignments, and everyone's sessions and tokens, and takes backups, within its tenant.</description></item>
+/// <item><term><c>admin</c></term><description>also manages API keys, local users, custom roles and role assignments, and everyone's sessions and tokens, takes backups, and reads compliance, within its tenant; in the default tenant also manages custom compliance frameworks.</description></item>
 /// <item><term><c>superuser</c></term><description>every permission, in every tenant: also manages tenants and rotates token-signing keys.</description></item>
 /// </list>
 /// A tenant may add custom roles, any subset of <see cref="Permissions.All"/>; their names never shadow these.
@@ -51,6 +51,7 @@ public static class AosRoles
     private static readonly string[] AdminPermissions =
     [
         .. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage, Permissions.SessionsManage, Permissions.SystemBackup,
+        Permissions.ComplianceRead, Permissions.ComplianceManage,
     ];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> BuiltIn = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)

@@ -72,6 +72,12 @@ public static class Permissions
     /// <summary>Rotate the keys that sign access tokens.</summary>
     public const string SigningKeysRotate = "signing-keys:rotate";
 
+    /// <summary>Read compliance frameworks, assert audited actions against them and summarise the tenant's compliance rate.</summary>
+    public const string ComplianceRead = "compliance:read";
+
+    /// <summary>Create, replace and delete custom compliance frameworks, which hold for the whole installation.</summary>
+    public const string ComplianceManage = "compliance:manage";
+
     /// <summary>Create, list and delete tenants, and act in every tenant: the permissions of a role hold across tenants.</summary>
     public const string TenantsManage = "tenants:manage";
 
@@ -81,6 +87,6 @@ public static class Permissions
         AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
         ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
         WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, RolesManage, SessionsOwn, SessionsManage, SigningKeysRotate,
-        TenantsManage,
+        ComplianceRead, ComplianceManage, TenantsManage,
     ];
 }

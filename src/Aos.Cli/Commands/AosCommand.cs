@@ -26,6 +26,7 @@ internal static class AosCommand
         root.Add(UsersCommand.Create());
         root.Add(RolesCommand.Create());
         root.Add(TenantsCommand.Create());
+        root.Add(ComplianceCommand.Create());
         root.Add(BackupCommand.CreateBackup());
         root.Add(BackupCommand.CreateRestore());
         return root;
