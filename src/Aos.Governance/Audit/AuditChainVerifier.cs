@@ -11,7 +11,6 @@ internal sealed class AuditChainVerifier
     private readonly SortedList<long, AuditCheckpoint> _checkpoints = [];
     private readonly AuditHasher _hasher = new();
     private readonly byte[] _previous = new byte[32];
-    private readonly byte[] _computed = new byte[32];
     private long _expected;
     private long _lastCheckpoint;
     private long _bound;
@@ -36,6 +35,24 @@ internal sealed class AuditChainVerifier
         long id, long timeTicks, string tenant, string actor, string action, string resource, string outcome, AuditLevel level,
         string context, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> hash)
     {
+        // Hashing first changes nothing: the checks below run in the same order and the first failing one is reported.
+        Span<byte> computed = stackalloc byte[32];
+        try
+        {
+            _hasher.Compute(id, timeTicks, tenant, actor, action, resource, outcome, level, context, previousHash, computed);
+        }
+        catch (ArgumentException)
+        {
+            computed = [];
+        }
+
+        return Check(id, previousHash, hash, computed);
+    }
+
+    /// <summary>Checks the next entry given its hash computed beforehand (empty when it could not be computed).</summary>
+    /// <remarks>Hashes are independent of each other, so callers may compute them in parallel; the links are checked here, in order.</remarks>
+    public bool Check(long id, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> hash, ReadOnlySpan<byte> computed)
+    {
         if (_expected == 0 && !Start(id))
         {
             return false;
@@ -53,8 +70,7 @@ internal sealed class AuditChainVerifier
             return Fail(id, AuditProblems.ChainBroken, $"Entry {id} does not point at the hash of entry {id - 1}: an entry was removed, inserted or moved.");
         }
 
-        _hasher.Compute(id, timeTicks, tenant, actor, action, resource, outcome, level, context, previousHash, _computed);
-        if (!hash.SequenceEqual(_computed))
+        if (computed.Length != 32 || !hash.SequenceEqual(computed))
         {
             return Fail(id, AuditProblems.HashMismatch, $"Entry {id}'s content does not match its hash: a field was changed.");
         }
@@ -66,7 +82,7 @@ internal sealed class AuditChainVerifier
                 return Fail(id, AuditProblems.CheckpointSignatureInvalid, $"The checkpoint at entry {id} (key {checkpoint.KeyId}) does not verify with any known key.");
             }
 
-            if (!string.Equals(checkpoint.Hash, Convert.ToHexStringLower(_computed), StringComparison.Ordinal))
+            if (!string.Equals(checkpoint.Hash, Convert.ToHexStringLower(computed), StringComparison.Ordinal))
             {
                 return Fail(id, AuditProblems.CheckpointMismatch, string.Create(CultureInfo.InvariantCulture,
                     $"Entry {id}'s hash differs from its signed checkpoint: entries {_lastCheckpoint + 1} to {id} were changed and the chain recomputed."));
@@ -80,7 +96,7 @@ internal sealed class AuditChainVerifier
             return Fail(id, AuditProblems.CheckpointMissing, $"Entry {id} is more than {_bound} entries after the checkpoint at entry {_lastCheckpoint}: checkpoints were removed.");
         }
 
-        _computed.CopyTo(_previous, 0);
+        computed.CopyTo(_previous);
         _expected++;
         _checked++;
         return true;

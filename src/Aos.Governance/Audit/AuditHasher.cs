@@ -17,6 +17,7 @@ internal sealed class AuditHasher
 
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _writer;
+    private byte[] _text = new byte[1024];
 
     public AuditHasher() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
@@ -39,35 +40,88 @@ internal sealed class AuditHasher
         _ => throw new FormatException($"'{level}' is not an audit level: use info, warning or critical."),
     };
 
+    /// <summary>Returns the UTF-8 name of a level, or an empty span when the value is not a level.</summary>
+    public static ReadOnlySpan<byte> LevelUtf8(int level) => level switch
+    {
+        (int)AuditLevel.Info => "info"u8,
+        (int)AuditLevel.Warning => "warning"u8,
+        (int)AuditLevel.Critical => "critical"u8,
+        _ => [],
+    };
+
     /// <summary>Computes SHA-256(previousHash || canonical JSON of the entry without its hash) into <paramref name="hash"/>.</summary>
+    /// <exception cref="ArgumentException">A value cannot be hashed: the level is not a level, or the time is out of range.</exception>
     public void Compute(
         long id, long timeTicks, string tenant, string actor, string action, string resource, string outcome, AuditLevel level,
         string context, ReadOnlySpan<byte> previousHash, Span<byte> hash)
     {
+        // The stored text is UTF-8, so the hash is taken over the UTF-8 bytes: the live log and its verification hash the same bytes.
+        var utf8 = Encoding.UTF8;
+        var size = utf8.GetMaxByteCount(tenant.Length + actor.Length + action.Length + resource.Length + outcome.Length + context.Length);
+        if (_text.Length < size)
+        {
+            _text = new byte[Math.Max(size, _text.Length * 2)];
+        }
+
+        var text = _text.AsSpan();
+        var t = utf8.GetBytes(tenant, text);
+        var a = utf8.GetBytes(actor, text[t..]) + t;
+        var n = utf8.GetBytes(action, text[a..]) + a;
+        var r = utf8.GetBytes(resource, text[n..]) + n;
+        var o = utf8.GetBytes(outcome, text[r..]) + r;
+        var c = utf8.GetBytes(context, text[o..]) + o;
+        if (!TryCompute(id, timeTicks, text[..t], text[t..a], text[a..n], text[n..r], text[r..o], (int)level, text[o..c], previousHash, hash))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Audit entry {id} cannot be hashed: its level ({level}) or time ({timeTicks} ticks) is out of range."));
+        }
+    }
+
+    /// <summary>Computes the entry hash from the UTF-8 text of its fields, as stored.</summary>
+    /// <returns><see langword="false"/> when the fields cannot belong to an entry: the level is not a level, the time is out of range,
+    /// or a text is not valid UTF-8.</returns>
+    public bool TryCompute(
+        long id, long timeTicks, ReadOnlySpan<byte> tenant, ReadOnlySpan<byte> actor, ReadOnlySpan<byte> action, ReadOnlySpan<byte> resource,
+        ReadOnlySpan<byte> outcome, int level, ReadOnlySpan<byte> context, ReadOnlySpan<byte> previousHash, Span<byte> hash)
+    {
+        var levelName = LevelUtf8(level);
+        if (levelName.IsEmpty || timeTicks is < 0 || timeTicks > DateTime.MaxValue.Ticks || previousHash.Length != 32)
+        {
+            return false;
+        }
+
         _buffer.ResetWrittenCount();
         _buffer.Write(previousHash);
         _writer.Reset(_buffer);
         Span<char> hex = stackalloc char[64];
         Convert.TryToHexStringLower(previousHash, hex, out _);
-
-        // Keys in ordinal order: action, actor, context, id, level, outcome, previousHash, resource, tenant, time.
-        _writer.WriteStartObject();
-        _writer.WriteString("action"u8, action);
-        _writer.WriteString("actor"u8, actor);
-        _writer.WritePropertyName("context"u8);
-        _writer.WriteRawValue(context, skipInputValidation: true);
-        _writer.WriteNumber("id"u8, id);
-        _writer.WriteString("level"u8, FormatLevel(level));
-        _writer.WriteString("outcome"u8, outcome);
-        _writer.WriteString("previousHash"u8, hex);
-        _writer.WriteString("resource"u8, resource);
-        _writer.WriteString("tenant"u8, tenant);
-        Span<char> time = stackalloc char[28];
+        Span<byte> time = stackalloc byte[28];
         new DateTime(timeTicks, DateTimeKind.Utc).TryFormat(time, out var written, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-        _writer.WriteString("time"u8, time[..written]);
-        _writer.WriteEndObject();
-        _writer.Flush();
+        try
+        {
+            // Keys in ordinal order: action, actor, context, id, level, outcome, previousHash, resource, tenant, time.
+            _writer.WriteStartObject();
+            _writer.WriteString("action"u8, action);
+            _writer.WriteString("actor"u8, actor);
+            _writer.WritePropertyName("context"u8);
+            _writer.WriteRawValue(context, skipInputValidation: true);
+            _writer.WriteNumber("id"u8, id);
+            _writer.WriteString("level"u8, levelName);
+            _writer.WriteString("outcome"u8, outcome);
+            _writer.WriteString("previousHash"u8, hex);
+            _writer.WriteString("resource"u8, resource);
+            _writer.WriteString("tenant"u8, tenant);
+            _writer.WriteString("time"u8, time[..written]);
+            _writer.WriteEndObject();
+            _writer.Flush();
+        }
+        catch (ArgumentException)
+        {
+            // Text that is not valid UTF-8 was not written by the log.
+            return false;
+        }
+
         SHA256.HashData(_buffer.WrittenSpan, hash);
+        return true;
     }
 
     /// <summary>Returns a JSON object re-emitted with its keys sorted (ordinally, recursively) and no whitespace.</summary>

@@ -19,6 +19,14 @@ public sealed class AuditLogOptions
     /// <value>The default is 1000.</value>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>Gets or sets whether each commit waits until it is on the disk (SQLite <c>synchronous=FULL</c>) before appends are acknowledged.</summary>
+    /// <value>
+    /// The default is <see langword="false"/>: <c>synchronous=NORMAL</c> in WAL mode, where an acknowledged append survives a crash of the
+    /// process but the last commits before a power loss or an operating system crash may be lost (the chain stays valid: it ends
+    /// earlier). Set it to <see langword="true"/> when every acknowledged entry must survive power loss, at several times the cost per batch.
+    /// </value>
+    public bool SynchronousCommits { get; set; }
+
     /// <summary>Throws when an option is missing or out of range, naming it.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public void Validate()

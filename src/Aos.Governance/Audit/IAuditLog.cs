@@ -2,8 +2,9 @@ namespace Aos.Governance.Audit;
 
 /// <summary>Appends to, reads and verifies the tamper-evident audit log.</summary>
 /// <remarks>
-/// Entries are chained by SHA-256 and covered by signed checkpoints. An append completes only once the entry is durable; concurrent
-/// appenders get consecutive sequence numbers. Queries return entries in insertion order.
+/// Entries are chained by SHA-256 and covered by signed checkpoints. An append completes only once the entry is committed (durable
+/// against a crash of the process; the SQLite log also against power loss with <see cref="AuditLogOptions.SynchronousCommits"/>);
+/// concurrent appenders get consecutive sequence numbers. Queries return entries in insertion order.
 /// </remarks>
 public interface IAuditLog
 {

@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Aos.Governance.Audit;
 
@@ -8,7 +10,7 @@ public sealed partial class SqliteAuditLog
     private readonly AuditHasher _hasher = new();
     private readonly byte[] _lastHash = new byte[32];
     private long _nextSeq = 1;
-    private SqliteCommand? _insertEntry;
+    private sqlite3_stmt? _insertEntry;
     private SqliteCommand? _insertCheckpoint;
 
     /// <inheritdoc/>
@@ -31,7 +33,7 @@ public sealed partial class SqliteAuditLog
     /// <returns>The checkpoint, or <see langword="null"/> when the log is empty.</returns>
     public Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken = default)
     {
-        var pending = new PendingAppend([], []) { Checkpoint = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var pending = new PendingAppend([], [], new EncodedText([], [])) { Checkpoint = new(TaskCreationOptions.RunContinuationsAsynchronously) };
         Enqueue(pending);
         return pending.Checkpoint.Task.WaitAsync(cancellationToken);
     }
@@ -49,6 +51,7 @@ public sealed partial class SqliteAuditLog
     {
         // Validation and canonical JSON run on the caller's thread, so the single writer only hashes and inserts.
         var contexts = new string[records.Length];
+        var size = 0;
         for (var i = 0; i < records.Length; i++)
         {
             var record = records[i] ?? throw new ArgumentException($"Record {i} is null.", nameof(records));
@@ -59,11 +62,38 @@ public sealed partial class SqliteAuditLog
             Require(record.Outcome, nameof(AuditRecord.Outcome));
             AuditHasher.FormatLevel(record.Level);
             contexts[i] = AuditHasher.CanonicalContext(record.Context);
+            size += record.Tenant.Length + record.Actor.Length + record.Action.Length + record.Resource.Length + record.Outcome.Length + contexts[i].Length;
         }
 
-        var pending = new PendingAppend(records, contexts) { Entries = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var pending = new PendingAppend(records, contexts, Encode(records, contexts, size)) { Entries = new(TaskCreationOptions.RunContinuationsAsynchronously) };
         Enqueue(pending);
         return pending.Entries.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Encodes every record's text fields to UTF-8 once: the writer binds and hashes these bytes, so both see the same text.</summary>
+    private static EncodedText Encode(AuditRecord[] records, string[] contexts, int chars)
+    {
+        var text = new byte[Encoding.UTF8.GetMaxByteCount(chars)];
+        var ends = new int[records.Length * 6];
+        var length = 0;
+        for (var i = 0; i < records.Length; i++)
+        {
+            var r = records[i];
+            length += Encoding.UTF8.GetBytes(r.Tenant, text.AsSpan(length));
+            ends[i * 6] = length;
+            length += Encoding.UTF8.GetBytes(r.Actor, text.AsSpan(length));
+            ends[(i * 6) + 1] = length;
+            length += Encoding.UTF8.GetBytes(r.Action, text.AsSpan(length));
+            ends[(i * 6) + 2] = length;
+            length += Encoding.UTF8.GetBytes(r.Resource, text.AsSpan(length));
+            ends[(i * 6) + 3] = length;
+            length += Encoding.UTF8.GetBytes(r.Outcome, text.AsSpan(length));
+            ends[(i * 6) + 4] = length;
+            length += Encoding.UTF8.GetBytes(contexts[i], text.AsSpan(length));
+            ends[(i * 6) + 5] = length;
+        }
+
+        return new EncodedText(text, ends);
     }
 
     private static void Require(string value, string name)
@@ -131,38 +161,52 @@ public sealed partial class SqliteAuditLog
         {
             var insert = _insertEntry ??= PrepareInsertEntry();
             var insertCheckpoint = _insertCheckpoint ??= PrepareInsertCheckpoint();
-            insert.Transaction = transaction;
             insertCheckpoint.Transaction = transaction;
-            var p = insert.Parameters;
             long lastCheckpoint = 0;
-
-            // Each entry's hash array is the next entry's previous-hash parameter: one array per entry.
-            var previousBlob = previous.ToArray();
+            var previousHex = Convert.ToHexStringLower(previous);
             for (var b = 0; b < batch.Count; b++)
             {
                 var item = batch[b];
                 var entries = new AuditEntry[item.Records.Length];
+                var text = item.Text.Bytes.AsSpan();
+                var ends = item.Text.Ends;
                 for (var i = 0; i < entries.Length; i++, seq++)
                 {
                     var r = item.Records[i];
                     var context = item.Contexts[i];
-                    _hasher.Compute(seq, ticks, r.Tenant, r.Actor, r.Action, r.Resource, r.Outcome, r.Level, context, previous, hash);
-                    p[0].Value = seq;
-                    p[1].Value = ticks;
-                    p[2].Value = r.Tenant;
-                    p[3].Value = r.Actor;
-                    p[4].Value = r.Action;
-                    p[5].Value = r.Resource;
-                    p[6].Value = r.Outcome;
-                    p[7].Value = (int)r.Level;
-                    p[8].Value = context;
-                    var hashBlob = hash.ToArray();
-                    p[9].Value = previousBlob;
-                    p[10].Value = hashBlob;
-                    previousBlob = hashBlob;
-                    insert.ExecuteNonQuery();
+                    var start = i == 0 ? 0 : ends[(i * 6) - 1];
+                    var tenant = text[start..ends[i * 6]];
+                    var actor = text[ends[i * 6]..ends[(i * 6) + 1]];
+                    var action = text[ends[(i * 6) + 1]..ends[(i * 6) + 2]];
+                    var resource = text[ends[(i * 6) + 2]..ends[(i * 6) + 3]];
+                    var outcome = text[ends[(i * 6) + 3]..ends[(i * 6) + 4]];
+                    var contextUtf8 = text[ends[(i * 6) + 4]..ends[(i * 6) + 5]];
+                    if (!_hasher.TryCompute(seq, ticks, tenant, actor, action, resource, outcome, (int)r.Level, contextUtf8, previous, hash))
+                    {
+                        throw new InvalidOperationException($"Audit entry {seq} cannot be hashed: its time or text is out of range.");
+                    }
+
+                    raw.sqlite3_bind_int64(insert, 1, seq);
+                    raw.sqlite3_bind_int64(insert, 2, ticks);
+                    raw.sqlite3_bind_text(insert, 3, tenant);
+                    raw.sqlite3_bind_text(insert, 4, actor);
+                    raw.sqlite3_bind_text(insert, 5, action);
+                    raw.sqlite3_bind_text(insert, 6, resource);
+                    raw.sqlite3_bind_text(insert, 7, outcome);
+                    raw.sqlite3_bind_int(insert, 8, (int)r.Level);
+                    raw.sqlite3_bind_text(insert, 9, contextUtf8);
+                    raw.sqlite3_bind_blob(insert, 10, previous);
+                    raw.sqlite3_bind_blob(insert, 11, hash);
+                    var rc = raw.sqlite3_step(insert);
+                    raw.sqlite3_reset(insert);
+                    if (rc != raw.SQLITE_DONE)
+                    {
+                        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+                    }
+
                     var hashHex = Convert.ToHexStringLower(hash);
-                    entries[i] = new AuditEntry(seq, now, r.Tenant, r.Actor, r.Action, r.Resource, r.Outcome, r.Level, context, Convert.ToHexStringLower(previous), hashHex);
+                    entries[i] = new AuditEntry(seq, now, r.Tenant, r.Actor, r.Action, r.Resource, r.Outcome, r.Level, context, previousHex, hashHex);
+                    previousHex = hashHex;
                     hash.CopyTo(previous);
                     if (seq % every == 0)
                     {
@@ -174,7 +218,7 @@ public sealed partial class SqliteAuditLog
                 results[b] = entries;
                 if (item.Checkpoint is not null && seq > 1 && lastCheckpoint != seq - 1)
                 {
-                    checkpoints[b] = _keys.Sign(seq - 1, Convert.ToHexStringLower(previous), now, every);
+                    checkpoints[b] = _keys.Sign(seq - 1, previousHex, now, every);
                     InsertCheckpoint(insertCheckpoint, checkpoints[b]!);
                     lastCheckpoint = seq - 1;
                 }
@@ -204,17 +248,12 @@ public sealed partial class SqliteAuditLog
         command.ExecuteNonQuery();
     }
 
-    private SqliteCommand PrepareInsertEntry()
+    /// <summary>Prepares the entry insert as a native statement: its parameters are bound straight from the UTF-8 bytes and the hash spans.</summary>
+    private sqlite3_stmt PrepareInsertEntry()
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = $"INSERT INTO audit_entries ({EntryColumns}) VALUES ($seq, $time, $tenant, $actor, $action, $resource, $outcome, $level, $context, $prev, $hash)";
-        foreach (var name in (string[])["$seq", "$time", "$tenant", "$actor", "$action", "$resource", "$outcome", "$level", "$context", "$prev", "$hash"])
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
+        var rc = raw.sqlite3_prepare_v2(_connection.Handle, $"INSERT INTO audit_entries ({EntryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", out var statement);
+        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        return statement;
     }
 
     private SqliteCommand PrepareInsertCheckpoint()
@@ -250,14 +289,19 @@ public sealed partial class SqliteAuditLog
         (anchor is null ? AuditHasher.Genesis : Convert.FromHexString(anchor.Hash)).CopyTo(_lastHash, 0);
     }
 
-    private sealed class PendingAppend(AuditRecord[] records, string[] contexts)
+    private sealed class PendingAppend(AuditRecord[] records, string[] contexts, EncodedText text)
     {
         public AuditRecord[] Records { get; } = records;
 
         public string[] Contexts { get; } = contexts;
 
+        public EncodedText Text { get; } = text;
+
         public TaskCompletionSource<AuditEntry[]>? Entries { get; init; }
 
         public TaskCompletionSource<AuditCheckpoint?>? Checkpoint { get; init; }
     }
+
+    /// <summary>Holds the UTF-8 text fields of a run of records: per record, the ends of tenant, actor, action, resource, outcome, context.</summary>
+    private readonly record struct EncodedText(byte[] Bytes, int[] Ends);
 }

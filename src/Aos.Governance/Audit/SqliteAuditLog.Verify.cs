@@ -1,12 +1,11 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Aos.Governance.Audit;
 
 public sealed partial class SqliteAuditLog
 {
-    private const int VerifyBatch = 4096;
-
     /// <inheritdoc/>
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
@@ -16,29 +15,37 @@ public sealed partial class SqliteAuditLog
         return await VerifyAsync(connection, long.MaxValue, cancellationToken);
     }
 
-    /// <summary>Reads rows on one thread and checks them on another, so reading SQLite and hashing overlap.</summary>
+    /// <summary>Reads rows on one thread while others hash the previous chunk in parallel slices and check its links in order.</summary>
+    /// <remarks>
+    /// An entry's hash depends on its own row only (its stored previous hash included), so hashes are computed out of order; the checks
+    /// that link entries (sequence, previous hash, checkpoints) then run in order, so the first bad entry and its reason are the same as
+    /// when everything runs one entry at a time.
+    /// </remarks>
     private async Task<AuditVerification> VerifyAsync(SqliteConnection connection, long upTo, CancellationToken cancellationToken)
     {
         var verifier = new AuditChainVerifier(_keys.Snapshot(), ReadCheckpoints(connection, upTo), _options.CheckpointEvery);
-        var full = Channel.CreateBounded<(Row[] Rows, int Count)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var empty = Channel.CreateUnbounded<Row[]>();
+        var full = Channel.CreateBounded<AuditRowChunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var empty = Channel.CreateUnbounded<AuditRowChunk>();
+        var hashers = new AuditHasher[Environment.ProcessorCount];
+        for (var i = 0; i < hashers.Length; i++)
+        {
+            hashers[i] = new AuditHasher();
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var check = Task.Run(
             async () =>
             {
-                await foreach (var (rows, count) in full.Reader.ReadAllAsync(stop.Token))
+                await foreach (var chunk in full.Reader.ReadAllAsync(stop.Token))
                 {
-                    for (var i = 0; i < count; i++)
+                    chunk.ComputeHashes(hashers);
+                    if (!chunk.Check(verifier))
                     {
-                        ref var r = ref rows[i];
-                        if (!verifier.Check(r.Seq, r.Time, r.Tenant, r.Actor, r.Action, r.Resource, r.Outcome, r.Level, r.Context, r.PreviousHash, r.Hash))
-                        {
-                            await stop.CancelAsync();
-                            return;
-                        }
+                        await stop.CancelAsync();
+                        return;
                     }
 
-                    empty.Writer.TryWrite(rows);
+                    empty.Writer.TryWrite(chunk);
                 }
             },
             stop.Token);
@@ -70,70 +77,47 @@ public sealed partial class SqliteAuditLog
     }
 
     private static async Task ReadRowsAsync(
-        SqliteConnection connection, long upTo, ChannelWriter<(Row[], int)> full, ChannelReader<Row[]> empty, CancellationToken cancellationToken)
+        SqliteConnection connection, long upTo, ChannelWriter<AuditRowChunk> full, ChannelReader<AuditRowChunk> empty, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {EntryColumns} FROM audit_entries WHERE seq <= $upTo ORDER BY seq";
-        command.Parameters.AddWithValue("$upTo", upTo);
-        using var reader = command.ExecuteReader();
-        var rows = NewRows();
-        var count = 0;
-        while (reader.Read())
+        // The native statement hands out each column as a span over SQLite's own memory: no string or array per row.
+        var prepared = raw.sqlite3_prepare_v2(connection.Handle, $"SELECT {EntryColumns} FROM audit_entries WHERE seq <= ?1 ORDER BY seq", out var statement);
+        SqliteException.ThrowExceptionForRC(prepared, connection.Handle);
+        using (statement)
         {
-            ref var r = ref rows[count];
-            r.Seq = reader.GetInt64(0);
-            r.Time = reader.GetInt64(1);
-            r.Tenant = reader.GetString(2);
-            r.Actor = reader.GetString(3);
-            r.Action = reader.GetString(4);
-            r.Resource = reader.GetString(5);
-            r.Outcome = reader.GetString(6);
-            r.Level = (AuditLevel)reader.GetInt32(7);
-            r.Context = reader.GetString(8);
-
-            // A blob of the wrong length was tampered with; the zero-padded copy then fails the comparison that follows.
-            Array.Clear(r.PreviousHash);
-            Array.Clear(r.Hash);
-            reader.GetBytes(9, 0, r.PreviousHash, 0, 32);
-            reader.GetBytes(10, 0, r.Hash, 0, 32);
-            if (++count == VerifyBatch)
+            raw.sqlite3_bind_int64(statement, 1, upTo);
+            var done = false;
+            while (!done)
             {
-                await full.WriteAsync((rows, count), cancellationToken);
-                rows = empty.TryRead(out var reused) ? reused : NewRows();
-                count = 0;
+                var chunk = empty.TryRead(out var reused) ? reused : new AuditRowChunk();
+                chunk.Clear();
+                done = Fill(statement, chunk, connection);
+                if (chunk.Count > 0)
+                {
+                    await full.WriteAsync(chunk, cancellationToken);
+                }
             }
         }
-
-        if (count > 0)
-        {
-            await full.WriteAsync((rows, count), cancellationToken);
-        }
     }
 
-    private static Row[] NewRows()
+    /// <summary>Steps until the chunk is full; returns <see langword="true"/> when the rows are exhausted.</summary>
+    private static bool Fill(sqlite3_stmt statement, AuditRowChunk chunk, SqliteConnection connection)
     {
-        var rows = new Row[VerifyBatch];
-        for (var i = 0; i < rows.Length; i++)
+        while (!chunk.IsFull)
         {
-            rows[i].PreviousHash = new byte[32];
-            rows[i].Hash = new byte[32];
+            var rc = raw.sqlite3_step(statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return true;
+            }
+
+            if (rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
+
+            chunk.Add(statement);
         }
 
-        return rows;
-    }
-
-    private struct Row
-    {
-        public long Seq;
-        public long Time;
-        public string Tenant;
-        public string Actor;
-        public string Action;
-        public string Resource;
-        public string Outcome;
-        public AuditLevel Level;
-        public string Context;
-        public byte[] PreviousHash;
-        public byte[] Hash;
+        return false;
     }
 }

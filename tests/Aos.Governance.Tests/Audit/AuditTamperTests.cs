@@ -151,6 +151,47 @@ public sealed class AuditTamperTests
         AssertBad(await fixture.Log.VerifyAsync(ct), 150, AuditProblems.TailTruncated);
     }
 
+    [Fact]
+    public async Task VerifyAsync_LevelOutOfRange_ReportsHashMismatchAtThatEntry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = new AuditLogFixture();
+        await fixture.AppendAsync(250, ct);
+
+        fixture.Execute("UPDATE audit_entries SET level = 7 WHERE seq = 42");
+
+        AssertBad(await fixture.Log.VerifyAsync(ct), 42, AuditProblems.HashMismatch);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TextNotUtf8_ReportsHashMismatchAtThatEntry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = new AuditLogFixture();
+        await fixture.AppendAsync(250, ct);
+
+        fixture.Execute("UPDATE audit_entries SET tenant = CAST(X'61FF' AS TEXT) WHERE seq = 42");
+
+        AssertBad(await fixture.Log.VerifyAsync(ct), 42, AuditProblems.HashMismatch);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ChangesInSeveralChunks_ReportsTheFirst()
+    {
+        // More entries than one verification chunk holds: hashes are computed per chunk in parallel, links are checked in order.
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = new AuditLogFixture();
+        await fixture.AppendAsync(20_000, ct);
+        Assert.Equal(new AuditVerification(true, 20_000, null, null, null), await fixture.Log.VerifyAsync(ct));
+
+        fixture.Execute("""
+            UPDATE audit_entries SET outcome = 'denied' WHERE seq = 17001;
+            UPDATE audit_entries SET actor = 'mallory' WHERE seq = 9000;
+            """);
+
+        AssertBad(await fixture.Log.VerifyAsync(ct), 9000, AuditProblems.HashMismatch);
+    }
+
     private static void AssertBad(AuditVerification verification, long firstBad, string problem)
     {
         Assert.False(verification.Ok);
