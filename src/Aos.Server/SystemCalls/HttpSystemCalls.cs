@@ -64,6 +64,9 @@ public static class HttpSystemCalls
         ["StartWorkflowRun"] = "workflow.start",
         ["CancelWorkflowRun"] = "workflow.cancel",
         ["SignalWorkflowRun"] = "workflow.signal",
+        ["PutComplianceFramework"] = "compliance-framework.write",
+        ["DeleteComplianceFramework"] = "compliance-framework.delete",
+        ["AssertCompliance"] = "compliance.assert",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Returns whether a route with these methods is a system call: it may change something.</summary>
