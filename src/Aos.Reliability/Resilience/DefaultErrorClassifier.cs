@@ -38,7 +38,7 @@ public sealed class DefaultErrorClassifier : IErrorClassifier
             HttpRequestException http => Http(http.StatusCode),
             SocketException or IOException => ErrorClass.Transient,
             DbException { IsTransient: true } => ErrorClass.Transient,
-            DbException db when IsSqlite(db) && (db.ErrorCode & 0xFF) is SqliteBusy or SqliteLocked => ErrorClass.Transient,
+            DbException db when SqliteErrorCode(db) is SqliteBusy or SqliteLocked => ErrorClass.Transient,
             OperationCanceledException { InnerException: TimeoutException } => ErrorClass.Transient,
             OperationCanceledException => ErrorClass.Permanent,
             ArgumentException or FormatException or JsonException => ErrorClass.Validation,
@@ -54,6 +54,10 @@ public sealed class DefaultErrorClassifier : IErrorClassifier
         _ => ErrorClass.Permanent,
     };
 
-    // Microsoft.Data.Sqlite is not referenced here: its exception is recognised by name, and its code is the SQLite result code.
-    private static bool IsSqlite(DbException exception) => exception.GetType().FullName == "Microsoft.Data.Sqlite.SqliteException";
+    // Microsoft.Data.Sqlite is not referenced here: its exception is recognised by name, and its SqliteErrorCode read by reflection
+    // (DbException.ErrorCode is the HRESULT, not SQLite's result code).
+    private static int? SqliteErrorCode(DbException exception) =>
+        exception.GetType() is { FullName: "Microsoft.Data.Sqlite.SqliteException" } type && type.GetProperty("SqliteErrorCode")?.GetValue(exception) is int code
+            ? code & 0xFF
+            : null;
 }
