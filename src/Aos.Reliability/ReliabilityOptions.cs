@@ -10,9 +10,12 @@ public sealed class ReliabilityOptions
     /// <summary>Gets or sets the retry, circuit breaker and timeout of every dependency that has no entry in <see cref="Dependencies"/>.</summary>
     public DependencyOptions Defaults { get; set; } = new();
 
-    /// <summary>Gets the options of named dependencies (<c>storage:postgres</c>, <c>transport:nats</c>, <c>model:{name}</c>, <c>mcp:{name}</c>), replacing <see cref="Defaults"/> for them.</summary>
-    /// <remarks>An entry is a whole set of options: a value it leaves out takes the built-in default, not the value in <see cref="Defaults"/>.</remarks>
-    public IDictionary<string, DependencyOptions> Dependencies { get; } = new Dictionary<string, DependencyOptions>(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Gets the options of named dependencies by kind, then instance, replacing <see cref="Defaults"/> for them: <c>storage:postgres</c> is configured at <c>Aos:Reliability:Dependencies:storage:postgres</c>.</summary>
+    /// <remarks>
+    /// Kinds are <c>storage</c>, <c>transport</c>, <c>model</c>, <c>mcp</c> (any other is accepted). An entry is a whole set of options: a value
+    /// it leaves out takes the built-in default, not the value in <see cref="Defaults"/>. Names compare ignoring case.
+    /// </remarks>
+    public IDictionary<string, IDictionary<string, DependencyOptions>> Dependencies { get; } = new Dictionary<string, IDictionary<string, DependencyOptions>>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets the idempotency store's options.</summary>
     public IdempotencyOptions Idempotency { get; set; } = new();
@@ -29,6 +32,38 @@ public sealed class ReliabilityOptions
     public DependencyOptions For(string dependency)
     {
         ArgumentNullException.ThrowIfNull(dependency);
-        return Dependencies.TryGetValue(dependency, out var options) ? options : Defaults;
+        var separator = dependency.IndexOf(':', StringComparison.Ordinal);
+        if (separator < 0 || !Dependencies.TryGetValue(dependency[..separator], out var instances))
+        {
+            return Defaults;
+        }
+
+        var instance = dependency[(separator + 1)..];
+        return instances.FirstOrDefault(i => string.Equals(i.Key, instance, StringComparison.OrdinalIgnoreCase)).Value ?? Defaults;
+    }
+
+    /// <summary>Sets the options of a dependency, replacing <see cref="Defaults"/> for it.</summary>
+    /// <param name="dependency">The dependency's name: kind, colon, instance (<c>model:gpt</c>).</param>
+    /// <param name="options">The options.</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentException">The name has no kind.</exception>
+    public ReliabilityOptions SetDependency(string dependency, DependencyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dependency);
+        ArgumentNullException.ThrowIfNull(options);
+        var separator = dependency.IndexOf(':', StringComparison.Ordinal);
+        if (separator <= 0 || separator == dependency.Length - 1)
+        {
+            throw new ArgumentException($"The dependency '{dependency}' is not named kind:instance (storage:postgres, model:gpt).", nameof(dependency));
+        }
+
+        if (!Dependencies.TryGetValue(dependency[..separator], out var instances))
+        {
+            instances = new Dictionary<string, DependencyOptions>(StringComparer.OrdinalIgnoreCase);
+            Dependencies[dependency[..separator]] = instances;
+        }
+
+        instances[dependency[(separator + 1)..]] = options;
+        return this;
     }
 }

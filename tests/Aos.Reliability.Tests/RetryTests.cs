@@ -115,7 +115,7 @@ public sealed class RetryTests
     [Fact]
     public async Task DependencyOverride_ReplacesTheDefaults()
     {
-        using var pipelines = new Pipelines(o => o.Dependencies["transport:nats"] = new DependencyOptions { Retry = { MaxRetryAttempts = 1 } });
+        using var pipelines = new Pipelines(o => o.SetDependency("transport:nats", new DependencyOptions { Retry = { MaxRetryAttempts = 1 } }));
         var tries = 0;
 
         await Assert.ThrowsAsync<IOException>(() => pipelines.RunAsync<int>("transport:nats", _ =>

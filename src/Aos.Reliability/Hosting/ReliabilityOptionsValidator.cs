@@ -12,14 +12,12 @@ internal sealed class ReliabilityOptionsValidator : IValidateOptions<Reliability
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         Dependency(failures, $"{Section}:Defaults", options.Defaults);
-        foreach (var (dependency, dependencyOptions) in options.Dependencies)
+        foreach (var (kind, instances) in options.Dependencies)
         {
-            if (string.IsNullOrWhiteSpace(dependency))
+            foreach (var (instance, dependencyOptions) in instances ?? new Dictionary<string, DependencyOptions>())
             {
-                failures.Add($"{Section}:Dependencies has an entry without a name; name it after the dependency (storage:postgres, model:gpt, mcp:files).");
+                Dependency(failures, $"{Section}:Dependencies:{kind}:{instance}", dependencyOptions);
             }
-
-            Dependency(failures, $"{Section}:Dependencies:{dependency}", dependencyOptions);
         }
 
         var idempotency = options.Idempotency;
