@@ -78,6 +78,9 @@ public static class AosHostingExtensions
 
             // So are risks and decision records.
             silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(GovernanceStores.Documents, new NamedStoreOptions { Backend = "postgres" }));
+
+            // And idempotency entries, so that a repeat reaching another node gets the first result.
+            silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(Aos.Reliability.ReliabilityStores.Documents, new NamedStoreOptions { Backend = "postgres" }));
         }
 
         silo.Services.AddAosSqliteStorage(Sqlite);
@@ -88,6 +91,9 @@ public static class AosHostingExtensions
 
         // Agents' decisions reach the decision log; the policy engine and the risk registry are there for whoever uses them.
         silo.Services.AddAosGovernance();
+
+        // Resilience per outbound dependency, the idempotency store, load shedding and per-principal rate limits.
+        silo.Services.AddAosReliability(configuration);
         return silo;
     }
 
