@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -50,25 +49,22 @@ public sealed class PrincipalRateLimiter : IDisposable
         }
 
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var reason = lease.TryGetMetadata(MetadataName.ReasonPhrase, out var phrase) ? phrase : $"'{principal}' is over its rate limit.";
         lease.Dispose();
-        var limit = _options.For(principal);
-        throw new RateLimitedException(
-            $"'{principal}' made more than {limit.PermitsPerSecond} requests per second (bursts up to {limit.Burst}). Retry after "
-            + $"{Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s, or ask an operator to raise {ReliabilityOptions.SectionName}:RateLimits.")
-        { Principal = principal, RetryAfter = retryAfter };
+        throw new RateLimitedException(reason!) { Principal = principal, RetryAfter = retryAfter };
     }
 
     /// <summary>Creates a limiter with its own buckets, keyed by the principal a resource names.</summary>
     /// <typeparam name="TResource">The resource, such as an HTTP request.</typeparam>
     /// <param name="principalOf">Gets the resource's principal id; <see langword="null"/> or empty for a resource that is not limited.</param>
-    /// <returns>The limiter; refused leases carry <see cref="MetadataName.RetryAfter"/>.</returns>
+    /// <returns>The limiter; refused leases carry <see cref="MetadataName.RetryAfter"/> and a <see cref="MetadataName.ReasonPhrase"/> naming the principal and its limit.</returns>
     public PartitionedRateLimiter<TResource> CreateLimiter<TResource>(Func<TResource, string?> principalOf)
     {
         ArgumentNullException.ThrowIfNull(principalOf);
         var enabled = _options.Enabled;
         return PartitionedRateLimiter.Create<TResource, string>(resource =>
             enabled && principalOf(resource) is { Length: > 0 } principal
-                ? RateLimitPartition.Get(principal, p => new TokenBucket(_options.For(p), _timeProvider))
+                ? RateLimitPartition.Get(principal, p => new TokenBucket(p, _options.For(p), _timeProvider))
                 : RateLimitPartition.GetNoLimiter(string.Empty));
     }
 

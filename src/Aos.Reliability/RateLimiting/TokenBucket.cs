@@ -6,12 +6,14 @@ namespace Aos.Reliability;
 /// <remarks>
 /// System.Threading.RateLimiting's own token bucket reads <c>Stopwatch</c>, which a test clock cannot move; this one reads the
 /// <see cref="TimeProvider"/>, so refills are exact and tests deterministic. It never queues: a request it cannot serve now is refused
-/// with <see cref="MetadataName.RetryAfter"/>, the time until enough tokens are back. Thread-safe.
+/// with <see cref="MetadataName.RetryAfter"/>, the time until enough tokens are back, and <see cref="MetadataName.ReasonPhrase"/>, a message
+/// that names the principal and its limit. Thread-safe.
 /// </remarks>
 internal sealed class TokenBucket : RateLimiter
 {
     private readonly object _gate = new();
     private readonly TimeProvider _timeProvider;
+    private readonly string _principal;
     private readonly double _rate;
     private readonly int _burst;
     private double _tokens;
@@ -20,8 +22,9 @@ internal sealed class TokenBucket : RateLimiter
     private long _successful;
     private long _failed;
 
-    public TokenBucket(TokenBucketOptions options, TimeProvider timeProvider)
+    public TokenBucket(string principal, TokenBucketOptions options, TimeProvider timeProvider)
     {
+        _principal = principal;
         _timeProvider = timeProvider;
         _rate = options.PermitsPerSecond;
         _burst = options.Burst;
@@ -77,7 +80,8 @@ internal sealed class TokenBucket : RateLimiter
 
             _failed++;
             var wait = TimeSpan.FromSeconds((permitCount - _tokens) / _rate);
-            return new Lease(false, wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait);
+            wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+            return new Lease(false, wait, Refusal(_principal, _rate, _burst, wait));
         }
     }
 
@@ -102,24 +106,26 @@ internal sealed class TokenBucket : RateLimiter
         }
     }
 
-    private sealed class Lease(bool isAcquired, TimeSpan? retryAfter) : RateLimitLease
+    private static string Refusal(string principal, double rate, int burst, TimeSpan wait) =>
+        string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"'{principal}' made more than {rate} requests per second (bursts up to {burst}). Retry after {Math.Ceiling(wait.TotalSeconds)} s, or ask an operator to raise {ReliabilityOptions.SectionName}:RateLimits.");
+
+    private sealed class Lease(bool isAcquired, TimeSpan? retryAfter, string? reason) : RateLimitLease
     {
-        public static readonly Lease Acquired = new(true, null);
+        public static readonly Lease Acquired = new(true, null, null);
 
         public override bool IsAcquired => isAcquired;
 
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name, MetadataName.ReasonPhrase.Name];
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
-            if (retryAfter is { } wait && metadataName == MetadataName.RetryAfter.Name)
-            {
-                metadata = wait;
-                return true;
-            }
-
-            metadata = null;
-            return false;
+            metadata = retryAfter is null ? null
+                : metadataName == MetadataName.RetryAfter.Name ? retryAfter
+                : metadataName == MetadataName.ReasonPhrase.Name ? reason
+                : null;
+            return metadata is not null;
         }
     }
 }

@@ -90,9 +90,11 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         }
         catch (BrokenCircuitException e)
         {
-            var open = _pipelines.CircuitOpen(Dependency, e);
+            var seconds = Math.Ceiling(_pipelines.CircuitOpen(Dependency, e).RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw new StorageUnavailableException(
-                $"PostgreSQL at {_server} is not being called for now: {open.Message} Nothing was changed by the refused operation.", e)
+                $"PostgreSQL at {_server} is not being called for now: its circuit breaker ({Dependency}) opened after repeated transient failures. "
+                + $"Check that the server runs and accepts TCP connections there, and the host, port, database and user in the connection string "
+                + $"{PostgresStorageOptions.SectionName}:ConnectionString. Nothing was changed by the refused operation; retry after {seconds} s.", e.InnerException ?? e)
             { Backend = "postgres" };
         }
         catch (TimeoutRejectedException e)
