@@ -7,10 +7,18 @@ namespace Aos.Reliability;
 /// <summary>Deletes expired idempotency entries every <see cref="IdempotencyOptions.SweepInterval"/>, on the injected <see cref="TimeProvider"/>.</summary>
 internal sealed partial class IdempotencySweeper(IIdempotencyStore store, IOptions<ReliabilityOptions> options, TimeProvider timeProvider, ILogger<IdempotencySweeper> logger) : BackgroundService
 {
+    // Started with the service, not when ExecuteAsync gets a thread, so that the interval counts from construction on any clock.
+    private readonly PeriodicTimer _timer = new(options.Value.Idempotency.SweepInterval, timeProvider);
+
+    public override void Dispose()
+    {
+        _timer.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Idempotency.SweepInterval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await _timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
