@@ -4,6 +4,7 @@ using Aos.Governance;
 using Aos.Governance.Audit;
 using Aos.Governance.SystemCalls;
 using Aos.Kernel.SystemCalls;
+using Aos.Reliability.SystemCalls;
 using Aos.Kernel;
 using Aos.Storage;
 using Aos.Storage.Sqlite;
@@ -81,6 +82,9 @@ public static class AosHostingExtensions
 
             // So are risks and decision records.
             silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(GovernanceStores.Documents, new NamedStoreOptions { Backend = "postgres" }));
+
+            // And idempotency entries, so that a repeat reaching another node gets the first result.
+            silo.Services.PostConfigure<StorageOptions>(o => o.Stores.TryAdd(Aos.Reliability.ReliabilityStores.Documents, new NamedStoreOptions { Backend = "postgres" }));
         }
 
         silo.Services.AddAosSqliteStorage(Sqlite);
@@ -91,14 +95,19 @@ public static class AosHostingExtensions
 
         // Agents' decisions reach the decision log; the policy engine and the risk registry are there for whoever uses them.
         silo.Services.AddAosGovernance();
+
+        // Resilience per outbound dependency, the idempotency store, load shedding and per-principal rate limits.
+        silo.Services.AddAosReliability(configuration);
+
         silo.Services.AddAosAuditLog(o =>
         {
             o.DatabasePath = Path.Combine(dataDirectory, "governance", "audit.db");
             o.KeyDirectory = Path.Combine(dataDirectory, "governance", "keys");
         });
 
-        // Every system call: traced, audited with its outcome (so refusals are recorded too), authorized, decided by policy.
-        silo.Services.AddAosSystemCalls(pipeline => pipeline.UseTelemetry().UseAudit().UseAuthorization().UsePolicy());
+        // Every system call: traced, audited with its outcome (so refusals are recorded too), authorized, decided by policy, then
+        // admitted against the node's capacity by priority.
+        silo.Services.AddAosSystemCalls(pipeline => pipeline.UseTelemetry().UseAudit().UseAuthorization().UsePolicy().UseResilience());
         return silo;
     }
 

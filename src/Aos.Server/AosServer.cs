@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Aos.Hosting;
 using Aos.Kernel;
+using Aos.Reliability;
 using Aos.Security.ApiKeys;
 using Aos.Security.Roles;
 using Aos.Security.Sessions;
@@ -129,6 +130,9 @@ public static class AosServer
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+
+                // The per-principal limit's refusal says which principal and limit; the credential policy's says the client sent too many.
+                var principalLimit = context.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) ? reason : null;
                 context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
@@ -138,11 +142,16 @@ public static class AosServer
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"This client sent more than {tokenRequestsPerMinute} credential requests in a minute ({TokenRequestsPerMinuteKey}); retry after {retryAfter} s.",
+                        Detail = principalLimit ?? $"This client sent more than {tokenRequestsPerMinute} credential requests in a minute ({TokenRequestsPerMinuteKey}); retry after {retryAfter} s.",
+                        Extensions = { ["retryAfterSeconds"] = retryAfter },
                     },
                 });
             };
         });
+
+        // Every authenticated caller of /v1 has its own token bucket (Aos:Reliability:RateLimits; 100 requests/s, bursts of 200 by default).
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<PrincipalRateLimiter>(static (o, limiter) => o.GlobalLimiter = limiter.CreateLimiter<HttpContext>(
+            static context => context.Request.Path.StartsWithSegments("/v1") && context.User.Identity?.IsAuthenticated == true ? Callers.IdOf(context.User) : null));
         builder.Services.AddAosBearerAuthentication(builder.Configuration, tokenOptions);
         builder.Services.AddAuthorization(o =>
         {

@@ -3,6 +3,7 @@ using Aos.Approvals;
 using Aos.Conversations;
 using Aos.Kernel.Agents;
 using Aos.Messaging;
+using Aos.Reliability;
 using Aos.StateMachines;
 using Aos.Workflows;
 using Microsoft.AspNetCore.Diagnostics;
@@ -39,6 +40,10 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             MessageNotFoundException e => (StatusCodes.Status404NotFound, "Message not found", e.Message),
             ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Conversation not found", e.Message),
             InboxFullException e => (StatusCodes.Status429TooManyRequests, "Inbox full", e.Message),
+            RateLimitedException e => (StatusCodes.Status429TooManyRequests, "Too many requests", e.Message),
+            OverloadedException e => (StatusCodes.Status503ServiceUnavailable, "Overloaded", e.Message),
+            DependencyUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Dependency unavailable", e.Message),
+            IdempotencyInProgressException e => (StatusCodes.Status409Conflict, "In progress", e.Message),
             StateMachineNotFoundException e => (StatusCodes.Status404NotFound, "State machine not found", e.Message),
             StateMachineInstanceExistsException e => (StatusCodes.Status409Conflict, "Instance exists", e.Message),
             TransitionRefusedException e => (StatusCodes.Status409Conflict, "Transition refused", e.Message),
@@ -99,6 +104,23 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             problem.Extensions["recipient"] = full.Recipient;
         }
 
+        if (RetryAfterOf(exception) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem.Extensions["retryAfterSeconds"] = seconds;
+        }
+
+        switch (exception)
+        {
+            case OverloadedException overloaded:
+                problem.Extensions["priority"] = overloaded.Priority.ToString().ToLowerInvariant();
+                break;
+            case DependencyUnavailableException dependency:
+                problem.Extensions["dependency"] = dependency.Dependency;
+                break;
+        }
+
         if (exception is TransitionRefusedException refused)
         {
             problem.Extensions["state"] = refused.State;
@@ -123,6 +145,15 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
 
     [LoggerMessage(2, LogLevel.Warning, "{Method} {Path}: a node of the cluster did not answer, 503: {Reason}")]
     private static partial void LogNodeUnavailable(ILogger logger, string method, string path, string reason);
+
+    private static TimeSpan? RetryAfterOf(Exception exception) => exception switch
+    {
+        RateLimitedException e => e.RetryAfter,
+        OverloadedException e => e.RetryAfter,
+        DependencyUnavailableException { RetryAfter: var wait } when wait > TimeSpan.Zero => wait,
+        IdempotencyInProgressException e => e.RetryAfter,
+        _ => null,
+    };
 
     // Orleans puts the inner exception's stack trace in the message.
     private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd('\r');

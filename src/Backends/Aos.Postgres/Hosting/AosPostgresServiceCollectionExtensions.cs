@@ -33,7 +33,8 @@ public static class AosPostgresServiceCollectionExtensions
         services.AddSingleton(static sp => new PostgresStorageProvider(
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value,
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILogger<PostgresStorageProvider>>()));
+            sp.GetService<ILogger<PostgresStorageProvider>>(),
+            sp.GetService<Aos.Reliability.DependencyPipelines>()));
         services.AddSingleton<IStorageProvider>(static sp => sp.GetRequiredService<PostgresStorageProvider>());
         return services;
     }

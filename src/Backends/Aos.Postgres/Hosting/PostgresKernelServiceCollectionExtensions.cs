@@ -52,7 +52,8 @@ public static class PostgresKernelServiceCollectionExtensions
 
         services.TryAddSingleton(static sp => new PostgresDatabase(
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value,
-            (ILogger?)sp.GetService<ILogger<PostgresDatabase>>() ?? NullLogger.Instance));
+            (ILogger?)sp.GetService<ILogger<PostgresDatabase>>() ?? NullLogger.Instance,
+            sp.GetService<Aos.Reliability.DependencyPipelines>()));
         services.AddSingleton(static sp => new PostgresAgentDirectory(sp.GetRequiredService<PostgresDatabase>(), TimeOf(sp)));
         services.AddSingleton<IAgentDirectory>(static sp => sp.GetRequiredService<PostgresAgentDirectory>());
         services.AddSingleton<IAgentJournal>(static sp => new PostgresAgentJournal(sp.GetRequiredService<PostgresDatabase>()));

@@ -53,7 +53,8 @@ public static class PostgresSiloBuilderExtensions
                 sp.GetProviderClusterOptions(providerName).Value.ServiceId,
                 sp.GetRequiredService<IOptionsMonitor<PostgresStorageOptions>>().Get(optionsName),
                 sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(providerName),
-                sp.GetService<ILogger<PostgresGrainStorage>>());
+                sp.GetService<ILogger<PostgresGrainStorage>>(),
+                sp.GetService<Aos.Reliability.DependencyPipelines>());
             if (sp.GetService<IAgentJournal>() is { } journal && sp.GetService<IAgentOutbox>() is { } outbox && sp.GetService<IProcessedMessageLog>() is { } processed)
             {
                 storage.UseTurnPartners(journal, outbox, processed);
@@ -77,7 +78,8 @@ public static class PostgresSiloBuilderExtensions
         services.AddSingleton(sp => new PostgresReminderTable(
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             sp.GetRequiredService<IOptionsMonitor<PostgresStorageOptions>>().Get(optionsName),
-            sp.GetService<ILogger<PostgresReminderTable>>()));
+            sp.GetService<ILogger<PostgresReminderTable>>(),
+            sp.GetService<Aos.Reliability.DependencyPipelines>()));
         services.AddSingleton<IReminderTable>(static sp => sp.GetRequiredService<PostgresReminderTable>());
         return builder;
     }

@@ -40,13 +40,15 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, ILifecyclePart
     /// <param name="storageOptions">The connection string and schema.</param>
     /// <param name="options">The provider options; <see cref="PostgresGrainStorageOptions.GrainStorageSerializer"/> is required.</param>
     /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <param name="pipelines">The reliability service's pipelines (<c>storage:postgres</c>); <see langword="null"/> for its own on the defaults.</param>
     /// <exception cref="ArgumentException">An option is missing or not valid; the message names it.</exception>
     public PostgresGrainStorage(
         string name,
         string serviceId,
         PostgresStorageOptions storageOptions,
         PostgresGrainStorageOptions options,
-        ILogger<PostgresGrainStorage>? logger = null)
+        ILogger<PostgresGrainStorage>? logger = null,
+        Aos.Reliability.DependencyPipelines? pipelines = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(serviceId);
@@ -63,7 +65,7 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, ILifecyclePart
         _name = name;
         _serviceId = serviceId;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _database = new PostgresDatabase(storageOptions, _logger);
+        _database = new PostgresDatabase(storageOptions, _logger, pipelines);
     }
 
     /// <inheritdoc />

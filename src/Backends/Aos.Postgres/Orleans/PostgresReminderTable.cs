@@ -22,8 +22,9 @@ public sealed partial class PostgresReminderTable : IReminderTable, IAsyncDispos
     /// <param name="serviceId">The cluster's service id (<c>ClusterOptions.ServiceId</c>); clusters with different ids never see each other's reminders.</param>
     /// <param name="storageOptions">The connection string and schema.</param>
     /// <param name="logger">The logger of migrations and retries, or <see langword="null"/> for none.</param>
+    /// <param name="pipelines">The reliability service's pipelines (<c>storage:postgres</c>); <see langword="null"/> for its own on the defaults.</param>
     /// <exception cref="ArgumentException">An option is missing or not valid; the message names it.</exception>
-    public PostgresReminderTable(string serviceId, PostgresStorageOptions storageOptions, ILogger<PostgresReminderTable>? logger = null)
+    public PostgresReminderTable(string serviceId, PostgresStorageOptions storageOptions, ILogger<PostgresReminderTable>? logger = null, Aos.Reliability.DependencyPipelines? pipelines = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceId);
         ArgumentNullException.ThrowIfNull(storageOptions);
@@ -34,7 +35,7 @@ public sealed partial class PostgresReminderTable : IReminderTable, IAsyncDispos
         }
 
         _serviceId = serviceId;
-        _database = new PostgresDatabase(storageOptions, (ILogger?)logger ?? NullLogger.Instance);
+        _database = new PostgresDatabase(storageOptions, (ILogger?)logger ?? NullLogger.Instance, pipelines);
     }
 
     /// <inheritdoc />

@@ -1,26 +1,34 @@
+using Aos.Reliability;
+using Aos.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Polly;
-using Polly.Retry;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Aos.Postgres.Storage;
 
 /// <summary>Runs the stores' database work: opens connections from the pool, migrates the schema on first use, retries transient faults.</summary>
 /// <remarks>
 /// Each attempt given to <see cref="ExecuteAsync{T}"/> is one statement or one transaction, so a retried or failed attempt leaves no partial
-/// write. Retry delays run on the system clock, not the injected one that queue times use: a test clock that never moves must not stall them.
+/// write. Attempts run through the reliability service's <c>storage:postgres</c> pipeline (retry, circuit breaker, attempt timeout), shared by
+/// every component of the node; without one (no dependency injection) the database builds its own on the default options and the system
+/// clock, not the injected one that queue times use: a test clock that never moves must not stall its retries.
 /// </remarks>
 internal sealed partial class PostgresDatabase : IAsyncDisposable
 {
-    private const int MaxAttempts = 3;
+    /// <summary>Gets the name of PostgreSQL storage in the reliability service's options and pipelines.</summary>
+    public const string Dependency = "storage:postgres";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly DependencyPipelines _pipelines;
+    private readonly DependencyPipelines? _ownPipelines;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private readonly string _server;
     private int _disposed;
 
-    public PostgresDatabase(PostgresStorageOptions options, ILogger logger)
+    public PostgresDatabase(PostgresStorageOptions options, ILogger logger, DependencyPipelines? pipelines = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         _server = $"{builder.Host}:{builder.Port} (database '{builder.Database ?? builder.Username ?? "default"}')";
@@ -29,21 +37,9 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         _logger = logger;
         SchemaName = options.Schema;
         Schema = $"\"{options.Schema}\"";
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = TimeProvider.System }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(100),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(PostgresErrors.IsTransient),
-                OnRetry = args =>
-                {
-                    LogRetry(_logger, _server, args.AttemptNumber + 2, args.RetryDelay, args.Outcome.Exception!);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        _ownPipelines = pipelines is null ? DependencyPipelines.Create(TimeProvider.System) : null;
+        _pipelines = pipelines ?? _ownPipelines!;
+        _pipeline = _pipelines.GetPipeline(Dependency);
     }
 
     /// <summary>Gets what identifies the tables this instance works on: the connection string and the schema.</summary>
@@ -58,7 +54,7 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
     /// <summary>Runs an attempt on an open connection after making sure the component's tables exist; retries it on a transient fault.</summary>
     /// <typeparam name="T">The attempt's result.</typeparam>
     /// <param name="component">The component whose tables the attempt uses.</param>
-    /// <param name="attempt">One statement or one transaction; may run up to three times.</param>
+    /// <param name="attempt">One statement or one transaction; may run several times (four with the default retry).</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The attempt's result.</returns>
     /// <exception cref="Aos.Storage.StorageUnavailableException">The server could not be reached after the retries.</exception>
@@ -75,7 +71,7 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
     /// <summary>Runs an attempt after making sure the component's tables exist; retries it on a transient fault.</summary>
     /// <typeparam name="T">The attempt's result.</typeparam>
     /// <param name="component">The component whose tables the attempt uses.</param>
-    /// <param name="attempt">The attempt, which opens its connection with <see cref="OpenConnectionAsync"/>; may run up to three times.</param>
+    /// <param name="attempt">The attempt, which opens its connection with <see cref="OpenConnectionAsync"/>; may run several times.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The attempt's result.</returns>
     /// <exception cref="Aos.Storage.StorageUnavailableException">The server could not be reached after the retries.</exception>
@@ -91,6 +87,22 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
                 },
                 (Self: this, Component: component, Attempt: attempt),
                 cancellationToken);
+        }
+        catch (BrokenCircuitException e)
+        {
+            var seconds = Math.Ceiling(_pipelines.CircuitOpen(Dependency, e).RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new StorageUnavailableException(
+                $"PostgreSQL at {_server} is not being called for now: its circuit breaker ({Dependency}) opened after repeated transient failures. "
+                + $"Check that the server runs and accepts TCP connections there, and the host, port, database and user in the connection string "
+                + $"{PostgresStorageOptions.SectionName}:ConnectionString. Nothing was changed by the refused operation; retry after {seconds} s.", e.InnerException ?? e)
+            { Backend = "postgres" };
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new StorageUnavailableException(
+                $"PostgreSQL at {_server} did not answer in time ({ReliabilityOptions.SectionName}:Dependencies:{Dependency}:AttemptTimeout) on any try. "
+                + "Check the server's load and locks; nothing was changed by the failed operation; retry later.", e)
+            { Backend = "postgres" };
         }
         catch (Exception e) when (PostgresErrors.Translate(e, _server) is { } translated)
         {
@@ -125,6 +137,7 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         }
 
         _migrating.Dispose();
+        _ownPipelines?.Dispose();
         return PostgresDataSources.ReleaseAsync(_dataSource);
     }
 }

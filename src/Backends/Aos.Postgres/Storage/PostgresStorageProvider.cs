@@ -9,8 +9,8 @@ namespace Aos.Postgres.Storage;
 /// <para>
 /// Every store lives in the tables of one schema (<see cref="PostgresStorageOptions.Schema"/>), created and migrated on first use;
 /// stores are rows keyed by their name, so any number of stores costs no DDL. Every write is one statement or one transaction, so a
-/// failed write leaves nothing behind. Transient faults are retried three times with exponential backoff and jitter, then surface as
-/// <see cref="StorageUnavailableException"/>.
+/// failed write leaves nothing behind. Transient faults are retried by the reliability service's <c>storage:postgres</c> pipeline (by
+/// default three times with exponential backoff and jitter, behind a circuit breaker), then surface as <see cref="StorageUnavailableException"/>.
 /// </para>
 /// <para>Queue times come from the injected <see cref="TimeProvider"/>; nodes sharing a database need clocks in step. Thread-safe.</para>
 /// </remarks>
@@ -23,8 +23,9 @@ public sealed class PostgresStorageProvider : IStorageProvider, IStorageHealth, 
     /// <param name="options">The connection string and schema.</param>
     /// <param name="timeProvider">The clock of queue visibility and of timestamps; <see langword="null"/> for the system clock.</param>
     /// <param name="logger">The logger of migrations and retries; <see langword="null"/> for none.</param>
+    /// <param name="pipelines">The reliability service's pipelines, whose <c>storage:postgres</c> pipeline retries and breaks; <see langword="null"/> for one of this provider's own on the defaults.</param>
     /// <exception cref="ArgumentException">The options are not valid; the message names the option.</exception>
-    public PostgresStorageProvider(PostgresStorageOptions options, TimeProvider? timeProvider = null, ILogger<PostgresStorageProvider>? logger = null)
+    public PostgresStorageProvider(PostgresStorageOptions options, TimeProvider? timeProvider = null, ILogger<PostgresStorageProvider>? logger = null, Aos.Reliability.DependencyPipelines? pipelines = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate().ToList();
@@ -34,7 +35,7 @@ public sealed class PostgresStorageProvider : IStorageProvider, IStorageHealth, 
         }
 
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _database = new PostgresDatabase(options, (ILogger?)logger ?? NullLogger.Instance);
+        _database = new PostgresDatabase(options, (ILogger?)logger ?? NullLogger.Instance, pipelines);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,16 @@
+namespace Aos.Reliability;
+
+/// <summary>Classifies the failures of outbound calls, so that only transient ones are retried and counted by circuit breakers.</summary>
+/// <remarks>
+/// Classifiers compose: every registered classifier is asked, the most recently registered first, and the first answer wins; the
+/// default classifier answers last. A backend adds its own (<c>services.AddSingleton&lt;IErrorClassifier, MyClassifier&gt;()</c>) for the
+/// errors only it knows. Implementations are thread-safe and do no I/O.
+/// </remarks>
+public interface IErrorClassifier
+{
+    /// <summary>Classifies a failure.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <param name="dependency">The dependency whose call failed.</param>
+    /// <returns>The class; <see langword="null"/> when this classifier does not know the error.</returns>
+    ErrorClass? Classify(Exception exception, string dependency);
+}

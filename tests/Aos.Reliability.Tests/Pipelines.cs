@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Aos.Reliability.Tests;
+
+/// <summary>Builds dependency pipelines on a fake clock, a fake logger and a fixed jitter.</summary>
+internal sealed class Pipelines : IDisposable
+{
+    public Pipelines(Action<ReliabilityOptions>? configure = null, double random = 0.5, params IErrorClassifier[] classifiers)
+    {
+        var options = new ReliabilityOptions();
+        configure?.Invoke(options);
+        Options = options;
+        Logger = new FakeLogger<DependencyPipelines>();
+        Subject = new DependencyPipelines(new OptionsMonitor(options), classifiers, Time, Logger) { Random = () => random };
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+
+    public ReliabilityOptions Options { get; }
+
+    public FakeLogger<DependencyPipelines> Logger { get; }
+
+    public DependencyPipelines Subject { get; }
+
+    /// <summary>Gets the delays of the retries, as logged.</summary>
+    public IReadOnlyList<TimeSpan> RetryDelays =>
+        [.. Logger.Collector.GetSnapshot().Where(r => r.Id.Id == 1).Select(r => TimeSpan.Parse(r.StructuredState!.Single(s => s.Key == "Delay").Value!, System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>Runs a call, moving the fake clock until it completes.</summary>
+    public async Task<T> RunAsync<T>(string dependency, Func<CancellationToken, ValueTask<T>> call, TimeSpan? step = null)
+    {
+        var task = Subject.ExecuteAsync(dependency, call, TestContext.Current.CancellationToken).AsTask();
+        var guard = 0;
+        while (!task.IsCompleted)
+        {
+            Assert.True(++guard < 1_000_000, "The call did not complete.");
+            Time.Advance(step ?? TimeSpan.FromMilliseconds(50));
+            await Task.Yield();
+        }
+
+        return await task;
+    }
+
+    public void Dispose() => Subject.Dispose();
+
+    private sealed class OptionsMonitor(ReliabilityOptions options) : IOptionsMonitor<ReliabilityOptions>
+    {
+        public ReliabilityOptions CurrentValue => options;
+
+        public ReliabilityOptions Get(string? name) => options;
+
+        public IDisposable? OnChange(Action<ReliabilityOptions, string?> listener) => null;
+    }
+}

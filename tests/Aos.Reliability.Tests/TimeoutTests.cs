@@ -1,0 +1,39 @@
+namespace Aos.Reliability.Tests;
+
+public sealed class TimeoutTests
+{
+    [Fact]
+    public async Task AttemptOutlasting30Seconds_IsCancelled_RetriedAndReported()
+    {
+        using var pipelines = new Pipelines(o => o.Defaults.CircuitBreaker.Enabled = false);
+        var tries = 0;
+        var started = pipelines.Time.GetUtcNow();
+
+        var error = await Assert.ThrowsAsync<DependencyUnavailableException>(() => pipelines.RunAsync("mcp:slow", async token =>
+        {
+            tries++;
+            await Task.Delay(TimeSpan.FromHours(1), pipelines.Time, token);
+            return 0;
+        }, TimeSpan.FromMilliseconds(100)));
+
+        Assert.Equal(4, tries);
+        Assert.Equal("mcp:slow", error.Dependency);
+        Assert.False(error.CircuitOpen);
+        Assert.Contains("did not answer within 00:00:30 on any of 4 tries", error.Message, StringComparison.Ordinal);
+        Assert.True(pipelines.Time.GetUtcNow() - started >= TimeSpan.FromSeconds(120.7), "Four 30-second attempts and three delays passed on the clock.");
+    }
+
+    [Fact]
+    public async Task AttemptWithinItsTimeout_Completes()
+    {
+        using var pipelines = new Pipelines(o => o.Defaults.AttemptTimeout = TimeSpan.FromSeconds(5));
+
+        var result = await pipelines.RunAsync("model:quick", async token =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(4), pipelines.Time, token);
+            return 7;
+        }, TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(7, result);
+    }
+}
