@@ -185,6 +185,7 @@ public static class AosServer
         app.MapUserEndpoints();
         app.MapTenantEndpoints();
         app.MapRoleEndpoints();
+        app.MapGovernanceEndpoints();
         return app;
     }
 }
