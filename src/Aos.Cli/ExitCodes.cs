@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>The workflow run waited for (<c>--wait</c>) ended failed or cancelled.</summary>
     public const int RunFailed = 3;
+
+    /// <summary>The audit log did not verify: an entry or checkpoint was changed, removed or moved.</summary>
+    public const int AuditTampered = 4;
 }

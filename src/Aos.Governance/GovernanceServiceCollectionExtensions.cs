@@ -7,7 +7,7 @@ namespace Aos.Governance;
 /// <summary>Registers the governance services.</summary>
 public static class GovernanceServiceCollectionExtensions
 {
-    /// <summary>Adds the governance services: the policy engine, the risk registry, the decision log (which records agents' decisions) and compliance mapping.</summary>
+    /// <summary>Adds the governance services: the policy engine with its stored policies (installed and re-read by <see cref="PolicyReloader"/>), the risk registry the decision log (which records agents' decisions) and compliance mapping.</summary>
     /// <remarks>The audit log has its own registration, <see cref="Audit.AuditLogServiceCollectionExtensions.AddAosAuditLog"/>, since it needs a file.</remarks>
     /// <param name="services">The services.</param>
     /// <returns>The same services, for chaining.</returns>
@@ -23,6 +23,10 @@ public static class GovernanceServiceCollectionExtensions
                 return true;
             }).ValidateOnStart();
         services.TryAddSingleton<PolicyEngine>();
+        services.AddOptions<PolicyReloadOptions>();
+        services.TryAddSingleton<PolicyStore>();
+        services.TryAddSingleton<PolicyReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
         services.TryAddSingleton<Risks.RiskRegistry>();
         services.TryAddSingleton<Decisions.DecisionLog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Agents.IDecisionSink, Decisions.AgentDecisionSink>());

@@ -5,6 +5,7 @@ using Aos.Governance.Audit;
 using Aos.Governance.SystemCalls;
 using Aos.Kernel.SystemCalls;
 using Aos.Reliability.SystemCalls;
+using Aos.Governance.Policies;
 using Aos.Kernel;
 using Aos.Storage;
 using Aos.Storage.Sqlite;
@@ -93,17 +94,15 @@ public static class AosHostingExtensions
         silo.AddAosClusterStorage(configuration, dataDirectory);
         silo.Services.AddAosKernel(configuration);
 
-        // Agents' decisions reach the decision log; the policy engine and the risk registry are there for whoever uses them.
+        // Agents' decisions reach the decision log; stored policies are installed and re-read on every node.
         silo.Services.AddAosGovernance();
 
         // Resilience per outbound dependency, the idempotency store, load shedding and per-principal rate limits.
         silo.Services.AddAosReliability(configuration);
+        silo.Services.Configure<PolicyReloadOptions>(configuration.GetSection(PolicyReloadOptions.SectionName).Bind);
 
-        silo.Services.AddAosAuditLog(o =>
-        {
-            o.DatabasePath = Path.Combine(dataDirectory, "governance", "audit.db");
-            o.KeyDirectory = Path.Combine(dataDirectory, "governance", "keys");
-        });
+        // Each node keeps its own audit log file (not in the shared store): the chain is a single writer's.
+        silo.Services.AddAosAuditLog(o => ConfigureAuditLog(o, configuration, dataDirectory));
 
         // Every system call: traced, audited with its outcome (so refusals are recorded too), authorized, decided by policy, then
         // admitted against the node's capacity by priority.
@@ -125,6 +124,33 @@ public static class AosHostingExtensions
         // Environment variables (AOS__SECTION__KEY) override the files.
         configuration.AddEnvironmentVariables();
         return configuration;
+    }
+
+    /// <summary>Gets the configuration section the audit log's options are bound from.</summary>
+    public const string AuditSectionName = "Aos:Governance:Audit";
+
+    /// <summary>Gets the audit log's database path under a data directory: <c>governance/audit.db</c>.</summary>
+    /// <param name="dataDirectory">The data directory.</param>
+    /// <returns>The path.</returns>
+    public static string AuditDatabasePath(string dataDirectory) => Path.Combine(dataDirectory, "governance", "audit.db");
+
+    /// <summary>Gets the directory of the audit log's checkpoint signing keys under a data directory: <c>governance/audit-keys</c>.</summary>
+    /// <param name="dataDirectory">The data directory.</param>
+    /// <returns>The path.</returns>
+    public static string AuditKeyDirectory(string dataDirectory) => Path.Combine(dataDirectory, "governance", "audit-keys");
+
+    private static void ConfigureAuditLog(AuditLogOptions options, IConfiguration configuration, string dataDirectory)
+    {
+        configuration.GetSection(AuditSectionName).Bind(options);
+        if (string.IsNullOrWhiteSpace(options.DatabasePath))
+        {
+            options.DatabasePath = AuditDatabasePath(dataDirectory);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyDirectory))
+        {
+            options.KeyDirectory = AuditKeyDirectory(dataDirectory);
+        }
     }
 
     /// <summary>Registers the storage backends whose connection is configured: PostgreSQL (<c>Aos:Storage:Postgres</c>) and Azure Storage (<c>Aos:Storage:Azure</c>).</summary>

@@ -198,6 +198,7 @@ public static class AosServer
         api.MapTenantEndpoints();
         api.MapRoleEndpoints();
         api.MapComplianceEndpoints();
+        api.MapGovernanceEndpoints();
         return app;
     }
 }

@@ -16,6 +16,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>Gets the server's services, to write what no CLI verb writes (audit entries, decisions).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Gets the server's data directory.</summary>
+    public string DataDirectory => _dataDirectory;
+
     public async ValueTask InitializeAsync()
     {
         _app = AosServer.Create([], _dataDirectory, "http://127.0.0.1:0");

@@ -5,10 +5,10 @@ namespace Aos.Security;
 /// <summary>The built-in roles and the permissions each grants; every role includes the ones before it.</summary>
 /// <remarks>
 /// <list type="table">
-/// <item><term><c>guest</c></term><description>reads agents, messages, approvals, state machines and workflows; sees and ends its own sessions and tokens.</description></item>
-/// <item><term><c>user</c></term><description>also sends messages, runs workflows and state machines, requests and decides approvals, signs conversations.</description></item>
-/// <item><term><c>agent_manager</c></term><description>also registers agents, defines workflows and state machines, replays dead letters, sets required sign-offs.</description></item>
-/// <item><term><c>admin</c></term><description>also manages API keys, local users, custom roles and role assignments, and everyone's sessions and tokens, takes backups, and reads compliance, within its tenant; in the default tenant also manages custom compliance frameworks.</description></item>
+/// <item><term><c>guest</c></term><description>reads agents, messages, approvals, state machines, workflows, risks and decision records; sees and ends its own sessions and tokens.</description></item>
+/// <item><term><c>user</c></term><description>also sends messages, runs workflows and state machines, requests and decides approvals, signs conversations, records decisions.</description></item>
+/// <item><term><c>agent_manager</c></term><description>also registers agents, defines workflows and state machines, replays dead letters, sets required sign-offs, records and changes risks.</description></item>
+/// <item><term><c>admin</c></term><description>also manages API keys, local users, custom roles and role assignments, and everyone's sessions and tokens, and takes backups, within its tenant; reads its tenant's audit entries and compliance; in the default tenant also verifies and exports the audit log, writes policies and manages custom compliance frameworks.</description></item>
 /// <item><term><c>superuser</c></term><description>every permission, in every tenant: also manages tenants and rotates token-signing keys.</description></item>
 /// </list>
 /// A tenant may add custom roles, any subset of <see cref="Permissions.All"/>; their names never shadow these.
@@ -33,25 +33,25 @@ public static class AosRoles
     private static readonly string[] GuestPermissions =
     [
         Permissions.AgentsRead, Permissions.MessagesRead, Permissions.ApprovalsRead, Permissions.StateMachinesRead, Permissions.WorkflowsRead,
-        Permissions.SessionsOwn,
+        Permissions.SessionsOwn, Permissions.RisksRead, Permissions.DecisionsRead,
     ];
 
     private static readonly string[] UserPermissions =
     [
         .. GuestPermissions, Permissions.MessagesSend, Permissions.WorkflowsRun, Permissions.StateMachinesRun, Permissions.ApprovalsRequest,
-        Permissions.ApprovalsDecide, Permissions.ConversationsSign,
+        Permissions.ApprovalsDecide, Permissions.ConversationsSign, Permissions.DecisionsWrite,
     ];
 
     private static readonly string[] AgentManagerPermissions =
     [
         .. UserPermissions, Permissions.AgentsWrite, Permissions.WorkflowsDefine, Permissions.StateMachinesDefine, Permissions.MessagesReplay,
-        Permissions.ConversationsManage,
+        Permissions.ConversationsManage, Permissions.RisksWrite,
     ];
 
     private static readonly string[] AdminPermissions =
     [
         .. AgentManagerPermissions, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage, Permissions.SessionsManage, Permissions.SystemBackup,
-        Permissions.ComplianceRead, Permissions.ComplianceManage,
+        Permissions.AuditRead, Permissions.AuditVerify, Permissions.PoliciesRead, Permissions.PoliciesWrite, Permissions.ComplianceRead, Permissions.ComplianceManage,
     ];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> BuiltIn = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)

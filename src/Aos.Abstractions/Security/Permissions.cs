@@ -81,12 +81,36 @@ public static class Permissions
     /// <summary>Create, list and delete tenants, and act in every tenant: the permissions of a role hold across tenants.</summary>
     public const string TenantsManage = "tenants:manage";
 
+    /// <summary>Read the audit log's entries of the principal's tenant.</summary>
+    public const string AuditRead = "audit:read";
+
+    /// <summary>Verify and export the whole installation's audit log.</summary>
+    public const string AuditVerify = "audit:verify";
+
+    /// <summary>Read the installation's policies, validate and dry-run candidates, and explain decisions.</summary>
+    public const string PoliciesRead = "policies:read";
+
+    /// <summary>Write and delete the installation's policies.</summary>
+    public const string PoliciesWrite = "policies:write";
+
+    /// <summary>Read the risks of the principal's tenant.</summary>
+    public const string RisksRead = "risks:read";
+
+    /// <summary>Record risks of the principal's tenant, change them and add mitigations.</summary>
+    public const string RisksWrite = "risks:write";
+
+    /// <summary>Read the decision records of the principal's tenant.</summary>
+    public const string DecisionsRead = "decisions:read";
+
+    /// <summary>Record a decision in the principal's tenant, as the principal.</summary>
+    public const string DecisionsWrite = "decisions:write";
+
     /// <summary>Gets every permission, in the order declared.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         AgentsRead, AgentsWrite, MessagesSend, MessagesRead, MessagesReplay, ConversationsManage, ConversationsSign,
         ApprovalsRead, ApprovalsRequest, ApprovalsDecide, StateMachinesRead, StateMachinesDefine, StateMachinesRun,
         WorkflowsRead, WorkflowsDefine, WorkflowsRun, SystemBackup, ApiKeysManage, UsersManage, RolesManage, SessionsOwn, SessionsManage, SigningKeysRotate,
-        ComplianceRead, ComplianceManage, TenantsManage,
+        TenantsManage, AuditRead, AuditVerify, PoliciesRead, PoliciesWrite, RisksRead, RisksWrite, DecisionsRead, DecisionsWrite, ComplianceRead, ComplianceManage,
     ];
 }

@@ -46,6 +46,15 @@ internal sealed class AosApiClient : IDisposable
     public Task<JsonNode?> PutAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Put, Resolve(path)) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, cancellationToken);
 
+    /// <summary>Copies a response body (an export) to a stream as it arrives, failing like the JSON verbs on an error status.</summary>
+    public async Task DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Resolve(path));
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await body.CopyToAsync(destination, cancellationToken);
+    }
+
     public void Dispose() => _http.Dispose();
 
     // Appends rather than resolves, so a server behind a path prefix (http://host/aos) keeps its prefix.
@@ -55,31 +64,38 @@ internal sealed class AosApiClient : IDisposable
     {
         using (request)
         {
-            HttpResponseMessage response;
-            try
+            using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"cannot reach AOS at {Server}: {ex.Message} (start it with 'aos up', or point --server / AOS_SERVER at it)", ExitCodes.Refused);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
-                response = await _http.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new CliException($"cannot reach AOS at {Server}: {ex.Message} (start it with 'aos up', or point --server / AOS_SERVER at it)", ExitCodes.Refused);
+                throw new CliException($"401 {Describe(text, response.ReasonPhrase)} (give a key with --api-key or AOS_API_KEY, or sign in with 'aos login'; a node's admin key is in <data>/credentials/admin.key)", ExitCodes.Refused);
             }
 
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
-                {
-                    throw new CliException($"401 {Describe(text, response.ReasonPhrase)} (give a key with --api-key or AOS_API_KEY, or sign in with 'aos login'; a node's admin key is in <data>/credentials/admin.key)", ExitCodes.Refused);
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new CliException($"{(int)response.StatusCode} {Describe(text, response.ReasonPhrase)}", ExitCodes.Refused);
-                }
-
-                return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
-            }
+            throw new CliException($"{(int)response.StatusCode} {Describe(text, response.ReasonPhrase)}", ExitCodes.Refused);
         }
     }
 

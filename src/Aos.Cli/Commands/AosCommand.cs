@@ -27,6 +27,10 @@ internal static class AosCommand
         root.Add(RolesCommand.Create());
         root.Add(TenantsCommand.Create());
         root.Add(ComplianceCommand.Create());
+        root.Add(AuditCommand.Create());
+        root.Add(PoliciesCommand.Create());
+        root.Add(RisksCommand.Create());
+        root.Add(DecisionsCommand.Create());
         root.Add(BackupCommand.CreateBackup());
         root.Add(BackupCommand.CreateRestore());
         return root;

@@ -18,8 +18,8 @@ internal sealed class PermissionRequirement(string permission) : IAuthorizationR
 /// </summary>
 /// <remarks>
 /// Agents, messages, dead letters, conversations, approvals, state machines (registered definitions and instances; templates are
-/// shared), workflows and workflow runs, compliance summaries (over the tenant's audit entries), API keys, users, sessions, custom roles and role assignments carry their tenant, and every
-/// route over them answers only with the acting tenant's. What is installation-wide (backups, signing keys, tenants, custom compliance frameworks) belongs to the
+/// shared), workflows and workflow runs, audit entries, risks, decision records, compliance summaries (over the tenant's audit entries), API keys, users, sessions, custom roles and role assignments carry their tenant, and every
+/// route over them answers only with the acting tenant's. What is installation-wide (backups, signing keys, tenants, the audit log as a whole, policies, custom compliance frameworks) belongs to the
 /// <see cref="AosTenants.Default"/> tenant, so a principal acting in another tenant is granted those permissions only when it holds
 /// <see cref="Permissions.TenantsManage"/>.
 /// </remarks>
@@ -32,7 +32,8 @@ internal sealed class PermissionHandler(RoleCatalog roles) : AuthorizationHandle
         Permissions.ConversationsManage, Permissions.ConversationsSign, Permissions.ApiKeysManage, Permissions.UsersManage, Permissions.RolesManage,
         Permissions.SessionsOwn, Permissions.SessionsManage, Permissions.ApprovalsRequest, Permissions.ApprovalsRead, Permissions.ApprovalsDecide,
         Permissions.WorkflowsDefine, Permissions.WorkflowsRead, Permissions.WorkflowsRun,
-        Permissions.StateMachinesRead, Permissions.StateMachinesDefine, Permissions.StateMachinesRun, Permissions.ComplianceRead);
+        Permissions.StateMachinesRead, Permissions.StateMachinesDefine, Permissions.StateMachinesRun,
+        Permissions.AuditRead, Permissions.RisksRead, Permissions.RisksWrite, Permissions.DecisionsRead, Permissions.DecisionsWrite, Permissions.ComplianceRead);
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {

@@ -67,6 +67,17 @@ public static class HttpSystemCalls
         ["PutComplianceFramework"] = "compliance-framework.write",
         ["DeleteComplianceFramework"] = "compliance-framework.delete",
         ["AssertCompliance"] = "compliance.assert",
+        ["VerifyAudit"] = "audit.verify",
+        ["RecordDecision"] = "decision.record",
+        ["PutPolicy"] = "policy.write",
+        ["DeletePolicy"] = "policy.delete",
+        ["ValidatePolicy"] = "policy.validate",
+        ["DryRunPolicy"] = "policy.dry-run",
+        ["ExplainPolicy"] = "policy.explain",
+        ["CreateRisk"] = "risk.create",
+        ["UpdateRisk"] = "risk.update",
+        ["AddMitigation"] = "risk.mitigate",
+        ["ReviewRisk"] = "risk.review",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Returns whether a route with these methods is a system call: it may change something.</summary>
