@@ -113,6 +113,9 @@ public sealed partial class AuditingSystemCallInvoker(ISystemCallInvoker innerIn
             TaskScheduler.Default);
     }
 
+    [LoggerMessage(2, LogLevel.Warning, "No audit log is registered: system calls are authorized and decided by policy but not recorded. Register one with services.AddAosAuditLog(...)")]
+    internal static partial void LogNoAuditLog(ILogger logger);
+
     [LoggerMessage(1, LogLevel.Error, "The audit entry of a '{Action}' system call could not be written")]
     private static partial void LogAppendFailed(ILogger logger, string action, Exception exception);
 }

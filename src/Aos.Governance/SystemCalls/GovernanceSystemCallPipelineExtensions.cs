@@ -24,15 +24,24 @@ public static class GovernanceSystemCallPipelineExtensions
     /// <summary>Adds the stage that records every call in the audit log (<see cref="AuditingSystemCallInvoker"/>).</summary>
     /// <param name="builder">The pipeline builder.</param>
     /// <returns>The same builder, for chaining.</returns>
-    /// <remarks>Add it outside authorization and policy, so that their refusals are recorded.</remarks>
+    /// <remarks>
+    /// Add it outside authorization and policy, so that their refusals are recorded. On a host with no <see cref="IAuditLog"/> the stage
+    /// is left out and a warning says so at start: calls are still authorized and decided by policy, but not recorded.
+    /// </remarks>
     public static SystemCallPipelineBuilder UseAudit(this SystemCallPipelineBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Use((inner, services) => new AuditingSystemCallInvoker(
-            inner,
-            services.GetService<IAuditLog>() ?? throw new InvalidOperationException("UseAudit needs an audit log: register one with services.AddAosAuditLog(...)."),
-            Options(services),
-            services.GetRequiredService<ILogger<AuditingSystemCallInvoker>>()));
+        return builder.Use((inner, services) =>
+        {
+            var logger = services.GetRequiredService<ILogger<AuditingSystemCallInvoker>>();
+            if (services.GetService<IAuditLog>() is not { } log)
+            {
+                AuditingSystemCallInvoker.LogNoAuditLog(logger);
+                return inner;
+            }
+
+            return new AuditingSystemCallInvoker(inner, log, Options(services), logger);
+        });
     }
 
     private static SystemCallGovernanceOptions Options(IServiceProvider services) =>

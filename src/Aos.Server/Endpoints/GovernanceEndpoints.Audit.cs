@@ -7,6 +7,7 @@ using Aos.Server.Contracts;
 using Aos.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Aos.Server.Endpoints;
@@ -20,7 +21,7 @@ internal static partial class GovernanceEndpoints
         var audit = app.MapGroup("/v1/audit").WithTags("Audit");
         audit.MapGet("/", async (
             string? actor, string? action, string? resource, string? level, string? from, string? to, string? after, int? limit, string? tenant,
-            ClaimsPrincipal caller, RoleCatalog roles, IAuditLog log, CancellationToken cancellationToken) =>
+            ClaimsPrincipal caller, RoleCatalog roles, [FromServices] IAuditLog log, CancellationToken cancellationToken) =>
         {
             if (!TryScope(caller, roles, tenant, out var scope))
             {
@@ -56,12 +57,12 @@ internal static partial class GovernanceEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .RequirePermission(Permissions.AuditRead);
 
-        audit.MapPost("/verify", async (IAuditLog log, CancellationToken cancellationToken) => await log.VerifyAsync(cancellationToken))
+        audit.MapPost("/verify", async ([FromServices] IAuditLog log, CancellationToken cancellationToken) => await log.VerifyAsync(cancellationToken))
             .WithName("VerifyAudit").WithSummary("Verifies this node's whole audit log (chain and signed checkpoints) and names the first bad entry and what is wrong with it.")
             .Produces<AuditVerification>()
             .RequirePermission(Permissions.AuditVerify);
 
-        audit.MapGet("/export", (IAuditLog log, CancellationToken cancellationToken) =>
+        audit.MapGet("/export", ([FromServices] IAuditLog log, CancellationToken cancellationToken) =>
             Results.Stream(stream => log.ExportAsync(stream, cancellationToken), "application/x-ndjson", "audit.jsonl"))
             .WithName("ExportAudit").WithSummary("Streams this node's whole audit log as JSON Lines (checkpoints first, then entries), to verify offline with the checkpoint keys.")
             .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson")
