@@ -74,7 +74,7 @@ public class PolicyEngineBenchmarks
     public PolicyDecision Evaluate_100Rules_OneMatch() => _hundred.Evaluate(_oneMatch);
 
     // Four kinds of rules: a quarter are rejected by the action glob, the others read tenant, actor, risk, payload fields and time.
-    private static PolicyRule Rule(int i) => (i % 4) switch
+    internal static PolicyRule Rule(int i) => (i % 4) switch
     {
         0 => new PolicyRule
         {
@@ -109,7 +109,7 @@ public class PolicyEngineBenchmarks
         },
     };
 
-    private static PolicyEngine Engine(IEnumerable<PolicyRule> rules)
+    internal static PolicyEngine Engine(IEnumerable<PolicyRule> rules)
     {
         var engine = new PolicyEngine(Options.Create(new PolicyEngineOptions()), TimeProvider.System);
         engine.Install([new PolicyDocument { Name = "bench", Rules = [.. rules] }]);

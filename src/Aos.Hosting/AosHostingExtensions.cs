@@ -106,6 +106,7 @@ public static class AosHostingExtensions
 
         // Every system call: traced, audited with its outcome (so refusals are recorded too), authorized, decided by policy, then
         // admitted against the node's capacity by priority.
+        silo.Services.Configure<SystemCallGovernanceOptions>(configuration.GetSection(SystemCallGovernanceOptions.SectionName).Bind);
         silo.Services.AddAosSystemCalls(pipeline => pipeline.UseTelemetry().UseAudit().UseAuthorization().UsePolicy().UseResilience());
         return silo;
     }

@@ -3,6 +3,9 @@ namespace Aos.Governance.SystemCalls;
 /// <summary>Configures the governance stages of the system-call pipeline: policy holds and auditing.</summary>
 public sealed class SystemCallGovernanceOptions
 {
+    /// <summary>Gets the configuration section the options are bound from.</summary>
+    public const string SectionName = "Aos:Governance:SystemCalls";
+
     /// <summary>Gets or sets how long a call held for approval waits for the decision before it is answered "held".</summary>
     /// <value>The default is 20 seconds, below the 30-second turn timeout of an agent's handler and the HTTP request timeout.</value>
     /// <remarks>A held call that is repeated with the same id (message id, <c>Idempotency-Key</c>) waits for the same approval again.</remarks>
