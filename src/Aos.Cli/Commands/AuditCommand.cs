@@ -31,30 +31,10 @@ internal static class AuditCommand
                 parseResult, ("actor", parseResult.GetValue(actor)), ("action", parseResult.GetValue(action)), ("resource", parseResult.GetValue(resource)),
                 ("level", parseResult.GetValue(level)), ("from", parseResult.GetValue(since)));
             var found = await client.GetAsync("/v1/audit" + query, cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(CliOptions.Json))
-            {
-                output.WriteLine(found?.ToJsonString(CliJson.Options));
-                return;
-            }
-
-            var items = found?["items"]?.AsArray() ?? [];
-            if (items.Count == 0)
-            {
-                output.WriteLine("no audit entries");
-            }
-            else
-            {
-                TextTable.Write(output, string.Empty, ["SEQ", "TIME", "ACTOR", "ACTION", "RESOURCE", "OUTCOME", "LEVEL"], [.. items.Select(e => new[]
-                {
-                    Text(e?["id"]), Text(e?["time"]), Text(e?["actor"]), Text(e?["action"]), Text(e?["resource"]), Text(e?["outcome"]), Text(e?["level"]),
-                })]);
-            }
-
-            if (found?["next"] is { } next)
-            {
-                output.WriteLine($"more: add --after {next}");
-            }
+            TextTable.WritePage(parseResult, found, "no audit entries", ["SEQ", "TIME", "ACTOR", "ACTION", "RESOURCE", "OUTCOME", "LEVEL"], e =>
+            [
+                Text(e?["id"]), Text(e?["time"]), Text(e?["actor"]), Text(e?["action"]), Text(e?["resource"]), Text(e?["outcome"]), Text(e?["level"]),
+            ]);
         });
         return command;
     }

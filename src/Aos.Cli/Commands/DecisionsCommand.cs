@@ -21,30 +21,10 @@ internal static class DecisionsCommand
         command.SetServerAction(async (parseResult, client, cancellationToken) =>
         {
             var found = await client.GetAsync("/v1/decisions" + page.Query(parseResult, ("decidedBy", parseResult.GetValue(by)), ("from", parseResult.GetValue(since))), cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(CliOptions.Json))
-            {
-                output.WriteLine(found?.ToJsonString(CliJson.Options));
-                return;
-            }
-
-            var items = found?["items"]?.AsArray() ?? [];
-            if (items.Count == 0)
-            {
-                output.WriteLine("no decisions");
-            }
-            else
-            {
-                TextTable.Write(output, string.Empty, ["ID", "TIME", "BY", "CHOICE", "RATIONALE"], [.. items.Select(d => new[]
-                {
-                    Text(d?["id"]), Text(d?["time"]), Text(d?["decidedBy"]), Text(d?["choice"]), Text(d?["rationale"]),
-                })]);
-            }
-
-            if (found?["next"] is { } next)
-            {
-                output.WriteLine($"more: add --after {next}");
-            }
+            TextTable.WritePage(parseResult, found, "no decisions", ["ID", "TIME", "BY", "CHOICE", "RATIONALE"], d =>
+            [
+                Text(d?["id"]), Text(d?["time"]), Text(d?["decidedBy"]), Text(d?["choice"]), Text(d?["rationale"]),
+            ]);
         });
         return command;
     }

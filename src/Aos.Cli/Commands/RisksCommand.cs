@@ -27,30 +27,10 @@ internal static class RisksCommand
             var query = page.Query(
                 parseResult, ("status", parseResult.GetValue(status)), ("level", parseResult.GetValue(level)), ("dueForReview", parseResult.GetValue(due) ? "true" : null));
             var found = await client.GetAsync("/v1/risks" + query, cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(CliOptions.Json))
-            {
-                output.WriteLine(found?.ToJsonString(CliJson.Options));
-                return;
-            }
-
-            var items = found?["items"]?.AsArray() ?? [];
-            if (items.Count == 0)
-            {
-                output.WriteLine("no risks");
-            }
-            else
-            {
-                TextTable.Write(output, string.Empty, ["ID", "TITLE", "SCORE", "LEVEL", "STATUS", "OWNER", "NEXT REVIEW"], [.. items.Select(r => new[]
-                {
-                    Text(r?["id"]), Text(r?["title"]), Text(r?["score"]), Text(r?["level"]), Text(r?["status"]), Text(r?["owner"]), Text(r?["nextReviewAt"]),
-                })]);
-            }
-
-            if (found?["next"] is { } next)
-            {
-                output.WriteLine($"more: add --after {next}");
-            }
+            TextTable.WritePage(parseResult, found, "no risks", ["ID", "TITLE", "SCORE", "LEVEL", "STATUS", "OWNER", "NEXT REVIEW"], r =>
+            [
+                Text(r?["id"]), Text(r?["title"]), Text(r?["score"]), Text(r?["level"]), Text(r?["status"]), Text(r?["owner"]), Text(r?["nextReviewAt"]),
+            ]);
         });
         return command;
     }

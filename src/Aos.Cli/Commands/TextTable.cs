@@ -13,6 +13,32 @@ internal static class TextTable
         }
     }
 
+    /// <summary>Writes one page of a list answer (<c>{items, next}</c>): as JSON with <c>--json</c>, else as a table, then the cursor of the next page.</summary>
+    public static void WritePage(System.CommandLine.ParseResult parseResult, System.Text.Json.Nodes.JsonNode? page, string none, string[] headers, Func<System.Text.Json.Nodes.JsonNode?, string[]> row)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        if (parseResult.GetValue(CliOptions.Json))
+        {
+            output.WriteLine(page?.ToJsonString(CliJson.Options));
+            return;
+        }
+
+        var items = page?["items"]?.AsArray() ?? [];
+        if (items.Count == 0)
+        {
+            output.WriteLine(none);
+        }
+        else
+        {
+            Write(output, string.Empty, headers, [.. items.Select(row)]);
+        }
+
+        if (page?["next"] is { } next)
+        {
+            output.WriteLine($"more: add --after {next}");
+        }
+    }
+
     private static void WriteRow(TextWriter output, string indent, string[] cells, int[] widths)
     {
         // The last column is not padded, and an empty last cell leaves no separator behind: no trailing spaces.
