@@ -6,9 +6,6 @@ public sealed class SystemCallPipelineBuilder
 {
     private readonly List<Func<ISystemCallInvoker, IServiceProvider, ISystemCallInvoker>> _stages = [];
 
-    /// <summary>Gets the number of stages added.</summary>
-    public int Count => _stages.Count;
-
     /// <summary>Adds a stage that wraps the stages added after it.</summary>
     /// <param name="stage">Creates the stage around the next one, given the services.</param>
     /// <returns>The same builder, for chaining.</returns>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -76,20 +75,8 @@ public sealed partial class AuditingSystemCallInvoker(ISystemCallInvoker innerIn
             Resource = systemCall.Resource,
             Outcome = outcome,
             Level = outcome == SystemCallOutcomes.Succeeded ? AuditLevel.Info : AuditLevel.Warning,
-            Context = context is null ? null : ToElement(context),
+            Context = context is null ? null : JsonNodeElements.ToElement(context),
         };
-    }
-
-    private static JsonElement ToElement(JsonObject context)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            context.WriteTo(writer);
-        }
-
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
     }
 
     private async ValueTask RecordAsync(SystemCall systemCall, string outcome, Exception? error)

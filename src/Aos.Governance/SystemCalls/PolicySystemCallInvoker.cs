@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -142,14 +141,6 @@ public sealed class PolicySystemCallInvoker(ISystemCallInvoker innerInvoker, Pol
             return payload;
         }
 
-        var redacted = PolicyEngine.Redact(node, decision);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            redacted.WriteTo(writer);
-        }
-
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
+        return JsonNodeElements.ToElement(PolicyEngine.Redact(node, decision));
     }
 }
