@@ -5,11 +5,11 @@ namespace Aos.Governance.Audit;
 
 /// <summary>Checks entries in sequence order against the chain and the signed checkpoints, and stops at the first problem.</summary>
 /// <remarks>Shared by the live log and the offline JSON Lines verifier so both judge a log the same way. Not thread-safe.</remarks>
-internal sealed class AuditChainVerifier
+internal sealed class AuditChainVerifier : IDisposable
 {
     private readonly IReadOnlyDictionary<string, byte[]> _keys;
     private readonly SortedList<long, AuditCheckpoint> _checkpoints = [];
-    private readonly AuditHasher _hasher = new();
+    private AuditHasher? _hasher;
     private readonly byte[] _previous = new byte[32];
     private long _expected;
     private long _lastCheckpoint;
@@ -30,6 +30,8 @@ internal sealed class AuditChainVerifier
 
     public AuditVerification? Failure { get; private set; }
 
+    public void Dispose() => _hasher?.Dispose();
+
     /// <summary>Checks the next entry; returns <see langword="false"/> once a problem was found (see <see cref="Failure"/>).</summary>
     public bool Check(
         long id, long timeTicks, string tenant, string actor, string action, string resource, string outcome, AuditLevel level,
@@ -39,7 +41,7 @@ internal sealed class AuditChainVerifier
         Span<byte> computed = stackalloc byte[32];
         try
         {
-            _hasher.Compute(id, timeTicks, tenant, actor, action, resource, outcome, level, context, previousHash, computed);
+            (_hasher ??= new AuditHasher()).Compute(id, timeTicks, tenant, actor, action, resource, outcome, level, context, previousHash, computed);
         }
         catch (ArgumentException)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,19 +8,31 @@ using System.Text.Json;
 namespace Aos.Governance.Audit;
 
 /// <summary>Computes entry hashes over canonical JSON (sorted keys, no whitespace, UTF-8).</summary>
-/// <remarks>Not thread-safe: it reuses one buffer and writer; use one instance per thread.</remarks>
-// The writer only wraps a managed buffer: there is nothing to release, and hashers live as long as their owner.
-#pragma warning disable CA1001
-internal sealed class AuditHasher
-#pragma warning restore CA1001
+/// <remarks>Not thread-safe: it reuses one buffer, writer and hash state; use one instance per thread.</remarks>
+internal sealed class AuditHasher : IDisposable
 {
     public static readonly byte[] Genesis = new byte[32];
 
+    [ThreadStatic]
+    private static CanonicalWriter? t_canonical;
+
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _writer;
+
+    // One hash state reused for every entry: cheaper than a one-shot hash, which sets up and clears the native state each time.
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] _time = new byte[28];
+    private long _timeTicks = -1;
+    private int _timeLength;
     private byte[] _text = new byte[1024];
 
     public AuditHasher() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _sha256.Dispose();
+    }
 
     public static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
@@ -94,8 +107,13 @@ internal sealed class AuditHasher
         _writer.Reset(_buffer);
         Span<char> hex = stackalloc char[64];
         Convert.TryToHexStringLower(previousHash, hex, out _);
-        Span<byte> time = stackalloc byte[28];
-        new DateTime(timeTicks, DateTimeKind.Utc).TryFormat(time, out var written, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        if (timeTicks != _timeTicks)
+        {
+            // Entries of one batch share their time: it is formatted once.
+            new DateTime(timeTicks, DateTimeKind.Utc).TryFormat(_time, out _timeLength, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+            _timeTicks = timeTicks;
+        }
+
         try
         {
             // Keys in ordinal order: action, actor, context, id, level, outcome, previousHash, resource, tenant, time.
@@ -110,7 +128,7 @@ internal sealed class AuditHasher
             _writer.WriteString("previousHash"u8, hex);
             _writer.WriteString("resource"u8, resource);
             _writer.WriteString("tenant"u8, tenant);
-            _writer.WriteString("time"u8, time[..written]);
+            _writer.WriteString("time"u8, _time.AsSpan(0, _timeLength));
             _writer.WriteEndObject();
             _writer.Flush();
         }
@@ -120,7 +138,8 @@ internal sealed class AuditHasher
             return false;
         }
 
-        SHA256.HashData(_buffer.WrittenSpan, hash);
+        _sha256.AppendData(_buffer.WrittenSpan);
+        _sha256.GetHashAndReset(hash);
         return true;
     }
 
@@ -138,13 +157,13 @@ internal sealed class AuditHasher
             throw new ArgumentException($"An audit record's Context must be a JSON object; it is a {element.ValueKind}.", nameof(context));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteCanonical(writer, element);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        // Each thread reuses one buffer and writer: only the resulting string is allocated.
+        var canonical = t_canonical ??= new CanonicalWriter();
+        canonical.Buffer.ResetWrittenCount();
+        canonical.Writer.Reset(canonical.Buffer);
+        WriteCanonical(canonical.Writer, element);
+        canonical.Writer.Flush();
+        return Encoding.UTF8.GetString(canonical.Buffer.WrittenSpan);
     }
 
     private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
@@ -153,10 +172,24 @@ internal sealed class AuditHasher
         {
             case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                if (HasSortedAsciiNames(element))
                 {
-                    writer.WritePropertyName(property.Name);
-                    WriteCanonical(writer, property.Value);
+                    // Plain ASCII names are written as they are stored: no string per name.
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
+                        WriteCanonical(writer, property.Value);
+                    }
+                }
+                else
+                {
+                    var properties = element.EnumerateObject().ToArray();
+                    Array.Sort(properties, static (x, y) => string.CompareOrdinal(x.Name, y.Name));
+                    foreach (var property in properties)
+                    {
+                        writer.WritePropertyName(property.Name);
+                        WriteCanonical(writer, property.Value);
+                    }
                 }
 
                 writer.WriteEndObject();
@@ -175,5 +208,36 @@ internal sealed class AuditHasher
                 element.WriteTo(writer);
                 break;
         }
+    }
+
+    /// <summary>Tells whether an object's property names are plain ASCII (no escapes) and already in ordinal order, as they usually are.</summary>
+    /// <remarks>For such names the order of the stored UTF-8 bytes is the ordinal order of the names.</remarks>
+    private static bool HasSortedAsciiNames(JsonElement element)
+    {
+        ReadOnlySpan<byte> previous = default;
+        var first = true;
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (!Ascii.IsValid(name) || name.Contains((byte)'\\') || (!first && previous.SequenceCompareTo(name) >= 0))
+            {
+                return false;
+            }
+
+            previous = name;
+            first = false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Holds a thread's reusable buffer and writer for canonical JSON.</summary>
+    private sealed class CanonicalWriter
+    {
+        public CanonicalWriter() => Writer = new Utf8JsonWriter(Buffer);
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(256);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }

@@ -30,42 +30,50 @@ public static class AuditVerifier
         AuditChainVerifier? verifier = null;
         var previous = new byte[32];
         var hash = new byte[32];
-        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        try
         {
-            if (text.Length == 0)
+            while (await reader.ReadLineAsync(cancellationToken) is { } text)
             {
-                continue;
-            }
-
-            using var line = JsonDocument.Parse(text);
-            var root = line.RootElement;
-            if (root.GetProperty("type").ValueEquals("checkpoint"u8))
-            {
-                if (verifier is not null)
+                if (text.Length == 0)
                 {
-                    throw new FormatException("A checkpoint line follows an entry line: checkpoint lines come first in an audit export.");
+                    continue;
                 }
 
-                checkpoints.Add(AuditJsonLines.ReadCheckpoint(root));
-                continue;
+                using var line = JsonDocument.Parse(text);
+                var root = line.RootElement;
+                if (root.GetProperty("type").ValueEquals("checkpoint"u8))
+                {
+                    if (verifier is not null)
+                    {
+                        throw new FormatException("A checkpoint line follows an entry line: checkpoint lines come first in an audit export.");
+                    }
+
+                    checkpoints.Add(AuditJsonLines.ReadCheckpoint(root));
+                    continue;
+                }
+
+                verifier ??= new AuditChainVerifier(keys, checkpoints, initialEvery: null);
+                var entry = AuditJsonLines.ReadEntry(root);
+                if (!TryParseHash(entry.PreviousHash, previous) || !TryParseHash(entry.Hash, hash))
+                {
+                    return AuditVerification.Failure(0, entry.Id, AuditProblems.HashMismatch, $"Entry {entry.Id} has a hash that is not 64 hex digits.");
+                }
+
+                if (!verifier.Check(
+                    entry.Id, entry.Time.UtcTicks, entry.Tenant, entry.Actor, entry.Action, entry.Resource, entry.Outcome, entry.Level,
+                    entry.Context, previous, hash))
+                {
+                    break;
+                }
             }
 
             verifier ??= new AuditChainVerifier(keys, checkpoints, initialEvery: null);
-            var entry = AuditJsonLines.ReadEntry(root);
-            if (!TryParseHash(entry.PreviousHash, previous) || !TryParseHash(entry.Hash, hash))
-            {
-                return AuditVerification.Failure(0, entry.Id, AuditProblems.HashMismatch, $"Entry {entry.Id} has a hash that is not 64 hex digits.");
-            }
-
-            if (!verifier.Check(
-                entry.Id, entry.Time.UtcTicks, entry.Tenant, entry.Actor, entry.Action, entry.Resource, entry.Outcome, entry.Level,
-                entry.Context, previous, hash))
-            {
-                break;
-            }
+            return verifier.Complete();
         }
-
-        return (verifier ?? new AuditChainVerifier(keys, checkpoints, initialEvery: null)).Complete();
+        finally
+        {
+            verifier?.Dispose();
+        }
     }
 
     private static bool TryParseHash(string hex, Span<byte> destination) =>

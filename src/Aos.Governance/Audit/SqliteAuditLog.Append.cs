@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -10,15 +11,20 @@ public sealed partial class SqliteAuditLog
     private readonly AuditHasher _hasher = new();
     private readonly byte[] _lastHash = new byte[32];
     private long _nextSeq = 1;
+    private long _lastTicks;
     private sqlite3_stmt? _insertEntry;
     private SqliteCommand? _insertCheckpoint;
 
     /// <inheritdoc/>
-    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    public Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var entries = await EnqueueAsync([record], cancellationToken);
-        return entries[0];
+
+        // One record (the system-call pipeline's case) completes its own task with the entry: no array, no extra state machine.
+        var pending = Prepare([record]);
+        pending.Entry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(pending);
+        return pending.Entry.Task.WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -49,6 +55,14 @@ public sealed partial class SqliteAuditLog
 
     private Task<AuditEntry[]> EnqueueAsync(AuditRecord[] records, CancellationToken cancellationToken)
     {
+        var pending = Prepare(records);
+        pending.Entries = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(pending);
+        return pending.Entries.Task.WaitAsync(cancellationToken);
+    }
+
+    private static PendingAppend Prepare(AuditRecord[] records)
+    {
         // Validation and canonical JSON run on the caller's thread, so the single writer only hashes and inserts.
         var contexts = new string[records.Length];
         var size = 0;
@@ -65,15 +79,14 @@ public sealed partial class SqliteAuditLog
             size += record.Tenant.Length + record.Actor.Length + record.Action.Length + record.Resource.Length + record.Outcome.Length + contexts[i].Length;
         }
 
-        var pending = new PendingAppend(records, contexts, Encode(records, contexts, size)) { Entries = new(TaskCreationOptions.RunContinuationsAsynchronously) };
-        Enqueue(pending);
-        return pending.Entries.Task.WaitAsync(cancellationToken);
+        return new PendingAppend(records, contexts, Encode(records, contexts, size));
     }
 
     /// <summary>Encodes every record's text fields to UTF-8 once: the writer binds and hashes these bytes, so both see the same text.</summary>
     private static EncodedText Encode(AuditRecord[] records, string[] contexts, int chars)
     {
-        var text = new byte[Encoding.UTF8.GetMaxByteCount(chars)];
+        // Rented: the writer returns it once the batch is written (or failed).
+        var text = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars));
         var ends = new int[records.Length * 6];
         var length = 0;
         for (var i = 0; i < records.Length; i++)
@@ -136,10 +149,16 @@ public sealed partial class SqliteAuditLog
                 foreach (var item in batch)
                 {
                     item.Entries?.TrySetException(exception);
+                    item.Entry?.TrySetException(exception);
                     item.Checkpoint?.TrySetException(exception);
                 }
 
                 LoadTail();
+            }
+
+            foreach (var item in batch)
+            {
+                item.Text.Return();
             }
 
             batch.Clear();
@@ -148,8 +167,9 @@ public sealed partial class SqliteAuditLog
 
     private void WriteBatch(List<PendingAppend> batch)
     {
-        var now = _timeProvider.GetUtcNow();
-        var ticks = now.UtcTicks;
+        // Entry times never decrease along the chain (queries rely on it): a clock that steps back stamps the latest time seen.
+        var ticks = Math.Max(_timeProvider.GetUtcNow().UtcTicks, _lastTicks);
+        var now = new DateTimeOffset(ticks, TimeSpan.Zero);
         var seq = _nextSeq;
         Span<byte> previous = stackalloc byte[32];
         Span<byte> hash = stackalloc byte[32];
@@ -197,11 +217,11 @@ public sealed partial class SqliteAuditLog
                     raw.sqlite3_bind_text(insert, 9, contextUtf8);
                     raw.sqlite3_bind_blob(insert, 10, previous);
                     raw.sqlite3_bind_blob(insert, 11, hash);
-                    var rc = raw.sqlite3_step(insert);
-                    raw.sqlite3_reset(insert);
-                    if (rc != raw.SQLITE_DONE)
+                    Step(insert);
+                    _index.Add(seq, ticks, r.Tenant, r.Actor, r.Action, r.Resource, (int)r.Level);
+                    if (seq % AuditBlockIndex.BlockSize == 0)
                     {
-                        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+                        CloseBlock(seq);
                     }
 
                     var hashHex = Convert.ToHexStringLower(hash);
@@ -228,10 +248,12 @@ public sealed partial class SqliteAuditLog
         }
 
         _nextSeq = seq;
+        _lastTicks = ticks;
         previous.CopyTo(_lastHash);
         for (var b = 0; b < batch.Count; b++)
         {
             batch[b].Entries?.TrySetResult(results[b]);
+            batch[b].Entry?.TrySetResult(results[b][0]);
             batch[b].Checkpoint?.TrySetResult(checkpoints[b] ?? (seq > 1 ? ReadCheckpoint(_connection, seq - 1) : null));
         }
     }
@@ -249,12 +271,8 @@ public sealed partial class SqliteAuditLog
     }
 
     /// <summary>Prepares the entry insert as a native statement: its parameters are bound straight from the UTF-8 bytes and the hash spans.</summary>
-    private sqlite3_stmt PrepareInsertEntry()
-    {
-        var rc = raw.sqlite3_prepare_v2(_connection.Handle, $"INSERT INTO audit_entries ({EntryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", out var statement);
-        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
-        return statement;
-    }
+    private sqlite3_stmt PrepareInsertEntry() =>
+        Prepare($"INSERT INTO audit_entries ({EntryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 
     private SqliteCommand PrepareInsertCheckpoint()
     {
@@ -273,20 +291,24 @@ public sealed partial class SqliteAuditLog
     private void LoadTail()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1";
+        command.CommandText = "SELECT seq, hash, time FROM audit_entries ORDER BY seq DESC LIMIT 1";
         using (var reader = command.ExecuteReader())
         {
             if (reader.Read())
             {
                 _nextSeq = reader.GetInt64(0) + 1;
                 reader.GetBytes(1, 0, _lastHash, 0, 32);
+                _lastTicks = reader.GetInt64(2);
+                ReloadOpenBlock();
                 return;
             }
         }
 
         var anchor = ReadLastCheckpoint(_connection);
         _nextSeq = anchor is null ? 1 : anchor.Id + 1;
+        _lastTicks = anchor?.Time.UtcTicks ?? 0;
         (anchor is null ? AuditHasher.Genesis : Convert.FromHexString(anchor.Hash)).CopyTo(_lastHash, 0);
+        _index.Clear();
     }
 
     private sealed class PendingAppend(AuditRecord[] records, string[] contexts, EncodedText text)
@@ -297,11 +319,23 @@ public sealed partial class SqliteAuditLog
 
         public EncodedText Text { get; } = text;
 
-        public TaskCompletionSource<AuditEntry[]>? Entries { get; init; }
+        public TaskCompletionSource<AuditEntry[]>? Entries { get; set; }
+
+        public TaskCompletionSource<AuditEntry>? Entry { get; set; }
 
         public TaskCompletionSource<AuditCheckpoint?>? Checkpoint { get; init; }
     }
 
     /// <summary>Holds the UTF-8 text fields of a run of records: per record, the ends of tenant, actor, action, resource, outcome, context.</summary>
-    private readonly record struct EncodedText(byte[] Bytes, int[] Ends);
+    /// <remarks>The bytes are rented from the shared pool, except for the empty text of a checkpoint request.</remarks>
+    private readonly record struct EncodedText(byte[] Bytes, int[] Ends)
+    {
+        public void Return()
+        {
+            if (Bytes.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Bytes);
+            }
+        }
+    }
 }

@@ -71,8 +71,16 @@ public sealed partial class SqliteAuditLog
         using (var delete = connection.CreateCommand())
         {
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM audit_entries WHERE seq <= $last; DELETE FROM audit_checkpoints WHERE seq < $last;";
+            delete.CommandText = """
+                DELETE FROM audit_entries WHERE seq <= $last;
+                DELETE FROM audit_checkpoints WHERE seq < $last;
+                DELETE FROM audit_postings WHERE block < $archivedBlocks;
+                DELETE FROM audit_blocks WHERE block < $archivedBlocks;
+                """;
             delete.Parameters.AddWithValue("$last", last);
+
+            // A block whose entries are all archived loses its postings; a block archived in part keeps them until it goes whole.
+            delete.Parameters.AddWithValue("$archivedBlocks", last / AuditBlockIndex.BlockSize);
             delete.ExecuteNonQuery();
         }
 

@@ -23,14 +23,31 @@ public sealed partial class SqliteAuditLog
     /// </remarks>
     private async Task<AuditVerification> VerifyAsync(SqliteConnection connection, long upTo, CancellationToken cancellationToken)
     {
-        var verifier = new AuditChainVerifier(_keys.Snapshot(), ReadCheckpoints(connection, upTo), _options.CheckpointEvery);
-        var full = Channel.CreateBounded<AuditRowChunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var empty = Channel.CreateUnbounded<AuditRowChunk>();
+        using var verifier = new AuditChainVerifier(_keys.Snapshot(), ReadCheckpoints(connection, upTo), _options.CheckpointEvery);
         var hashers = new AuditHasher[Environment.ProcessorCount];
         for (var i = 0; i < hashers.Length; i++)
         {
             hashers[i] = new AuditHasher();
         }
+
+        try
+        {
+            return await VerifyAsync(connection, upTo, verifier, hashers, cancellationToken);
+        }
+        finally
+        {
+            foreach (var hasher in hashers)
+            {
+                hasher.Dispose();
+            }
+        }
+    }
+
+    private static async Task<AuditVerification> VerifyAsync(
+        SqliteConnection connection, long upTo, AuditChainVerifier verifier, AuditHasher[] hashers, CancellationToken cancellationToken)
+    {
+        var full = Channel.CreateBounded<AuditRowChunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var empty = Channel.CreateUnbounded<AuditRowChunk>();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var check = Task.Run(

@@ -29,6 +29,7 @@ namespace Aos.Governance.Audit;
 public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDisposable
 {
     private const string EntryColumns = "seq, time, tenant, actor, action, resource, outcome, level, context, prev_hash, hash";
+    private const int SchemaVersion = 1;
 
     private readonly AuditLogOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -90,6 +91,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
         {
             await StopAsync();
             _insertEntry?.Dispose();
+            _hasher.Dispose();
+            _insertPosting?.Dispose();
+            _insertBlock?.Dispose();
             _connection.Dispose();
         }
     }
@@ -113,23 +117,47 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
         return connection;
     }
 
+    /// <summary>Creates the tables, or migrates a log written by an earlier version, in one transaction.</summary>
+    /// <remarks>
+    /// Version 0 (or a new file) had one secondary index per filtered field; version 1 replaces them with the block index
+    /// (<see cref="AuditBlockIndex"/>): the old indexes are dropped and the postings of every complete block are built from the rows.
+    /// </remarks>
     private static void CreateSchema(SqliteConnection connection)
     {
+        using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version >= SchemaVersion)
+        {
+            return;
+        }
+
+        command.CommandText = $"""
             CREATE TABLE IF NOT EXISTS audit_entries (
                 seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, tenant TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
                 resource TEXT NOT NULL, outcome TEXT NOT NULL, level INTEGER NOT NULL, context TEXT NOT NULL,
                 prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
-            CREATE INDEX IF NOT EXISTS audit_entries_tenant ON audit_entries (tenant, seq);
-            CREATE INDEX IF NOT EXISTS audit_entries_actor ON audit_entries (actor, seq);
-            CREATE INDEX IF NOT EXISTS audit_entries_action ON audit_entries (action, seq);
-            CREATE INDEX IF NOT EXISTS audit_entries_resource ON audit_entries (resource, seq);
-            CREATE INDEX IF NOT EXISTS audit_entries_time ON audit_entries (time);
             CREATE TABLE IF NOT EXISTS audit_checkpoints (
                 seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, time INTEGER NOT NULL, every INTEGER NOT NULL,
                 key_id TEXT NOT NULL, signature TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS audit_postings (
+                field INTEGER NOT NULL, value TEXT NOT NULL, block INTEGER NOT NULL, offsets BLOB NOT NULL,
+                PRIMARY KEY (field, value, block)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS audit_blocks (block INTEGER PRIMARY KEY, min_time INTEGER NOT NULL, max_time INTEGER NOT NULL);
+            DROP INDEX IF EXISTS audit_entries_tenant;
+            DROP INDEX IF EXISTS audit_entries_actor;
+            DROP INDEX IF EXISTS audit_entries_action;
+            DROP INDEX IF EXISTS audit_entries_resource;
+            DROP INDEX IF EXISTS audit_entries_time;
+            DELETE FROM audit_postings;
+            DELETE FROM audit_blocks;
             """;
         command.ExecuteNonQuery();
+        IndexCompleteBlocks(connection, transaction);
+        command.CommandText = $"PRAGMA user_version = {SchemaVersion}";
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 }

@@ -5,7 +5,7 @@ namespace Aos.Governance.Compliance;
 
 /// <summary>Holds what the checks need beyond the entry itself: the entries around it, the log's verification, and the decisions that link entries.</summary>
 /// <remarks>Not thread-safe: it reuses one hasher.</remarks>
-internal sealed class ComplianceEvidence
+internal sealed class ComplianceEvidence : IDisposable
 {
     private readonly AuditHasher _hasher = new();
     private readonly Dictionary<long, string> _hashes = [];
@@ -20,6 +20,9 @@ internal sealed class ComplianceEvidence
         _verification = verification;
         _decisionLinks = decisionLinks;
     }
+
+    /// <summary>Releases the hasher's native hash state.</summary>
+    public void Dispose() => _hasher.Dispose();
 
     /// <summary>Remembers an entry's hash so that the entry after it can be checked to link to it.</summary>
     public void Add(AuditEntry entry) => _hashes[entry.Id] = entry.Hash;

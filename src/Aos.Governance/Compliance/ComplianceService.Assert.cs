@@ -27,7 +27,7 @@ public sealed partial class ComplianceService
         var links = Uses(frameworks, ComplianceChecks.DecisionRecord)
             ? await DecisionLinksAsync(entries.Select(e => e.Tenant).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false)
             : null;
-        var evidence = new ComplianceEvidence(verification: null, links);
+        using var evidence = new ComplianceEvidence(verification: null, links);
         foreach (var entry in entries)
         {
             evidence.Add(entry);

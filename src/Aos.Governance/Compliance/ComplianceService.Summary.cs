@@ -26,7 +26,7 @@ public sealed partial class ComplianceService
         var frameworks = await SelectAsync(query.Framework, cancellationToken).ConfigureAwait(false);
         var verification = Uses(frameworks, ComplianceChecks.AuditChain) ? await log.VerifyAsync(cancellationToken).ConfigureAwait(false) : null;
         var links = Uses(frameworks, ComplianceChecks.DecisionRecord) ? await DecisionLinksAsync([query.Tenant], cancellationToken).ConfigureAwait(false) : null;
-        var evidence = new ComplianceEvidence(verification, links);
+        using var evidence = new ComplianceEvidence(verification, links);
         var tallies = frameworks.ToDictionary(f => f, f => f.Controls.Select(_ => new Tally()).ToArray());
         var entries = 0;
         long? after = null;
