@@ -27,7 +27,8 @@ internal sealed class AuditRowChunk
 
     public int Count { get; private set; }
 
-    public bool IsFull => Count == Capacity;
+    /// <summary>Gets the sequence number of the last row added.</summary>
+    public long LastSeq => _seq[Count - 1];
 
     public void Clear()
     {
@@ -63,18 +64,8 @@ internal sealed class AuditRowChunk
         Count++;
     }
 
-    /// <summary>Computes the hash of every row, in as many parallel slices as there are hashers.</summary>
-    public void ComputeHashes(AuditHasher[] hashers)
-    {
-        if (hashers.Length == 1 || Count < 256)
-        {
-            ComputeHashes(hashers[0], 0, Count);
-            return;
-        }
-
-        var slice = (Count + hashers.Length - 1) / hashers.Length;
-        Parallel.For(0, hashers.Length, s => ComputeHashes(hashers[s], s * slice, Math.Min(Count, (s + 1) * slice)));
-    }
+    /// <summary>Computes the hash of every row.</summary>
+    public void ComputeHashes(AuditHasher hasher) => ComputeHashes(hasher, 0, Count);
 
     /// <summary>Checks the rows in order; returns <see langword="false"/> at the first problem.</summary>
     public bool Check(AuditChainVerifier verifier)

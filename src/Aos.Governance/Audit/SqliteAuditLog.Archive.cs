@@ -18,9 +18,27 @@ public sealed partial class SqliteAuditLog
     public async Task<long> ArchiveAsync(DateTimeOffset before, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        await _rowsGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ArchiveUnderGateAsync(before, destination, cancellationToken);
+        }
+        finally
+        {
+            _rowsGate.Release();
+        }
+    }
+
+    private async Task<long> ArchiveUnderGateAsync(DateTimeOffset before, Stream destination, CancellationToken cancellationToken)
+    {
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        var verification = await VerifyAsync(connection, long.MaxValue, cancellationToken);
+        AuditVerification verification;
+        await using (var snapshot = connection.BeginTransaction(deferred: true))
+        {
+            verification = await VerifyAsync(connection, cancellationToken);
+        }
+
         if (!verification.Ok)
         {
             throw new AosException($"The audit log does not verify ({verification.Problem} at entry {verification.FirstBad}); nothing was archived.");

@@ -24,7 +24,7 @@ public sealed partial class SqliteAuditLog
         await connection.OpenAsync(cancellationToken);
 
         // One read transaction: the postings and the rows they point at are the same snapshot.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
         var wanted = query.Limit + 1;
         var entries = new List<AuditEntry>(Math.Min(wanted, 128));
         var (after, upTo) = SeqRange(connection, query);
@@ -238,7 +238,7 @@ public sealed partial class SqliteAuditLog
         await connection.OpenAsync(cancellationToken);
 
         // One read transaction: the checkpoints and the entries are the same snapshot.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
         var checkpoints = ReadCheckpoints(connection, long.MaxValue);
         await AuditJsonLines.WriteAsync(destination, checkpoints, ReadEntriesAsync(connection, long.MaxValue, cancellationToken), cancellationToken);
     }

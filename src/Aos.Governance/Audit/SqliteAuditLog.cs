@@ -95,6 +95,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
             _insertPosting?.Dispose();
             _insertBlock?.Dispose();
             _connection.Dispose();
+            _rowsGate.Dispose();
         }
     }
 

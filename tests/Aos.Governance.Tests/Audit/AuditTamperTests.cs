@@ -45,6 +45,32 @@ public sealed class AuditTamperTests
     }
 
     [Fact]
+    public async Task VerifyAsync_RowMovedFarAhead_ReportsChainBrokenWithoutVisitingTheGap()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = new AuditLogFixture();
+        await fixture.AppendAsync(20_000, ct);
+
+        // Sequence numbers are cut into ranges for parallel readers; a forged number far ahead must not make them walk to it.
+        fixture.Execute("UPDATE audit_entries SET seq = 1000000000000000 WHERE seq = 15000");
+
+        AssertBad(await fixture.Log.VerifyAsync(ct), 15001, AuditProblems.ChainBroken);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ChangeInTheSecondReadersRange_ReportsThatEntry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = new AuditLogFixture();
+        await fixture.AppendAsync(30_000, ct);
+
+        // Ranges of 8,192 entries go to the readers in turn: entry 9,000 is in the second range, entry 20,000 in the third.
+        fixture.Execute("UPDATE audit_entries SET actor = 'mallory' WHERE seq IN (9000, 20000)");
+
+        AssertBad(await fixture.Log.VerifyAsync(ct), 9000, AuditProblems.HashMismatch);
+    }
+
+    [Fact]
     public async Task VerifyAsync_TwoRowsSwapped_ReportsChainBrokenAtTheFirst()
     {
         var ct = TestContext.Current.CancellationToken;
