@@ -13,7 +13,8 @@ namespace Aos.Nats.Resilience;
 /// time (<see cref="NatsJSPublishNoResponseException"/>, <see cref="NatsJSApiNoResponseException"/>, <see cref="NatsJSTimeoutException"/>,
 /// <see cref="NatsTimeoutException"/>, <see cref="NatsNoReplyException"/>); no responders (JetStream not up yet); a refused or lost
 /// connection (<see cref="NatsConnectionFailedException"/>, <see cref="NatsJSConnectionException"/>, a <see cref="NatsException"/> caused
-/// by a socket or I/O error). Validation: a payload too large. Permanent: every other JetStream API error (400 such as a wrong last
+/// by a socket or I/O error, a connect timeout, or the server closing the socket; NATS.Net's "can not connect uris" when no server took
+/// the connection). Validation: a payload too large. Permanent: every other JetStream API error (400 such as a wrong last
 /// sequence, 404, 409), the key-value conditions (<see cref="NatsKVWrongLastRevisionException"/>, <see cref="NatsKVCreateException"/>,
 /// key not found or deleted), a duplicate message, an error the server sent (authorization), a protocol violation.
 /// </para>
@@ -39,10 +40,18 @@ public sealed class NatsErrorClassifier : IErrorClassifier
             NatsPayloadTooLargeException => ErrorClass.Validation,
             NatsServerException or NatsProtocolViolationException or NatsDeserializeException => ErrorClass.Permanent,
             NatsException { InnerException: SocketException or IOException or TimeoutException } => ErrorClass.Transient,
+            NatsException { InnerException: { } inner } when IsSocketClosed(inner) => ErrorClass.Transient,
+            NatsException { InnerException: null } refused when refused.Message.StartsWith(NoServer, StringComparison.Ordinal) => ErrorClass.Transient,
             NatsException { InnerException: { } inner } => Classify(inner, dependency),
             _ => null,
         };
     }
+
+    // NATS.Net reports that no server of the URL took the connection (refused, unreachable) in a NatsException without a cause.
+    private const string NoServer = "can not connect uris";
+
+    // NATS.Net reports a connection the server closed (or a port that accepts and drops) with an internal type, recognised by name.
+    private static bool IsSocketClosed(Exception exception) => exception.GetType().FullName == "NATS.Client.Core.Internal.SocketClosedException";
 
     /// <summary>Classifies the code of a JetStream API error.</summary>
     /// <param name="code">The code, an HTTP status.</param>
