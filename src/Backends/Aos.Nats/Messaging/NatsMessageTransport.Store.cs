@@ -128,14 +128,15 @@ public sealed partial class NatsMessageTransport
 
         // The message was pruned within the duplicate window, so JetStream pointed at a stream message that is gone: publish it anew.
         (sequence, _) = await PublishAsync(body, key + "." + Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
-        var updated = await TryCallAsync(ct => _ledger.TryUpdateAsync(key, Serialize(entry with { Sequence = sequence }), created.Value, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var moved = entry with { Sequence = sequence };
+        var updated = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryUpdateAsync(key, Serialize(moved), created.Value, cancellationToken: ct), value => Deserialize(value) == moved, cancellationToken).ConfigureAwait(false);
         if (!updated.Success)
         {
             await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
             throw updated.Error;
         }
 
-        _known[key] = (entry with { Sequence = sequence }, updated.Value);
+        _known[key] = (moved, updated.Value);
         return sequence;
     }
 
