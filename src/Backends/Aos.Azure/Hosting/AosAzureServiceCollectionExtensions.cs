@@ -1,5 +1,7 @@
 using Aos.Azure.Hosting;
 using Aos.Azure.Messaging;
+using Aos.Azure.Resilience;
+using Aos.Reliability;
 using Aos.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -16,7 +18,9 @@ public static partial class AosAzureServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// The options are validated at host start and errors name the option. <see cref="MessageBusOptions"/> (inbox capacity) and
-    /// <see cref="TimeProvider"/> are taken from the container. Transports registered later with <c>TryAdd</c> (the embedded
+    /// <see cref="TimeProvider"/> are taken from the container, and so are the reliability service's <see cref="DependencyPipelines"/>
+    /// (<c>AddAosReliability</c>) when registered: its <c>transport:servicebus</c> pipeline retries and breaks, and the <see cref="AzureErrorClassifier"/>
+    /// registered here sorts the SDK's errors; without them the transport runs its own pipeline on the defaults. Transports registered later with <c>TryAdd</c> (the embedded
     /// SQLite one) do not replace this one. The transport connects on first use.
     /// </remarks>
     /// <param name="services">The service collection.</param>
@@ -29,11 +33,13 @@ public static partial class AosAzureServiceCollectionExtensions
         services.AddOptions<ServiceBusMessageTransportOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceBusMessageTransportOptions>, ServiceBusMessageTransportOptionsValidator>());
         services.AddOptions<MessageBusOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IErrorClassifier, AzureErrorClassifier>(static _ => AzureErrorClassifier.Instance));
         services.TryAddSingleton(static sp => new ServiceBusMessageTransport(
             sp.GetRequiredService<IOptions<ServiceBusMessageTransportOptions>>().Value,
             sp.GetRequiredService<IOptions<MessageBusOptions>>().Value,
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILogger<ServiceBusMessageTransport>>()));
+            sp.GetService<ILogger<ServiceBusMessageTransport>>(),
+            sp.GetService<DependencyPipelines>()));
         services.RemoveAll<IMessageTransport>();
         services.RemoveAll<IMessageLedger>();
         services.RemoveAll<IMessageRetention>();

@@ -45,7 +45,7 @@ public sealed partial class ServiceBusMessageTransport
             {
                 await SendCopyAsync(entry, cancellationToken).ConfigureAwait(false);
             }
-            catch (ServiceBusException e)
+            catch (Exception e) when (e is ServiceBusException or Aos.Reliability.DependencyUnavailableException)
             {
                 _copies.Forget(entry.Sequence);
                 LogReplayCopyNotSent(_logger, entry.MessageId, entry.Recipient, e);

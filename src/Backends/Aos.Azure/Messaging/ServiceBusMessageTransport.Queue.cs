@@ -34,7 +34,7 @@ public sealed partial class ServiceBusMessageTransport
 
             if (_azureOptions.CreateQueue)
             {
-                await CreateQueueIfMissingAsync(cancellationToken).ConfigureAwait(false);
+                await CallAsync(CreateQueueIfMissingAsync, cancellationToken).ConfigureAwait(false);
             }
 
             await _ledger.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
@@ -65,7 +65,7 @@ public sealed partial class ServiceBusMessageTransport
 
     private async Task CreateQueueIfMissingAsync(CancellationToken cancellationToken)
     {
-        var administration = new ServiceBusAdministrationClient(_azureOptions.ServiceBusConnectionString);
+        var administration = new ServiceBusAdministrationClient(_azureOptions.ServiceBusConnectionString, new ServiceBusAdministrationClientOptions { Retry = { MaxRetries = 0 } });
         if ((await administration.QueueExistsAsync(QueueName, cancellationToken).ConfigureAwait(false)).Value)
         {
             return;
@@ -135,7 +135,7 @@ public sealed partial class ServiceBusMessageTransport
         copy.ApplicationProperties[SequenceProperty] = entry.Sequence;
         copy.ApplicationProperties[MessageIdProperty] = entry.MessageId;
         copy.ApplicationProperties[RecipientProperty] = entry.Recipient;
-        await _sender.SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
+        await CallAsync(ct => _sender.SendMessageAsync(copy, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Defers the copies of pending messages as they arrive, and completes the copies of messages no longer pending.</summary>
@@ -176,17 +176,17 @@ public sealed partial class ServiceBusMessageTransport
         if (!copy.ApplicationProperties.TryGetValue(SequenceProperty, out var value) || value is not long sequence)
         {
             LogForeignMessage(_logger, copy.SequenceNumber);
-            await _receiver.DeadLetterMessageAsync(copy, "aos-foreign", "The message was not sent by an AOS transport.", cancellationToken).ConfigureAwait(false);
+            await CallAsync(ct => _receiver.DeadLetterMessageAsync(copy, "aos-foreign", "The message was not sent by an AOS transport.", ct), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (!_copies.TryAdopt(sequence))
         {
-            await _receiver.CompleteMessageAsync(copy, cancellationToken).ConfigureAwait(false);
+            await CallAsync(ct => _receiver.CompleteMessageAsync(copy, ct), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await _receiver.DeferMessageAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await CallAsync(ct => _receiver.DeferMessageAsync(copy, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         if (!_copies.Deferred(sequence, copy.SequenceNumber))
         {
             await RemoveDeferredAsync(copy.SequenceNumber, cancellationToken).ConfigureAwait(false);
@@ -223,13 +223,13 @@ public sealed partial class ServiceBusMessageTransport
     {
         try
         {
-            var deferred = await _receiver.ReceiveDeferredMessageAsync(serviceBusSequence, cancellationToken).ConfigureAwait(false);
+            var deferred = await CallAsync(ct => new ValueTask<ServiceBusReceivedMessage>(_receiver.ReceiveDeferredMessageAsync(serviceBusSequence, ct)), cancellationToken).ConfigureAwait(false);
             if (deferred is not null)
             {
-                await _receiver.CompleteMessageAsync(deferred, cancellationToken).ConfigureAwait(false);
+                await CallAsync(ct => _receiver.CompleteMessageAsync(deferred, ct), cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (ServiceBusException e)
+        catch (Exception e) when (e is ServiceBusException or Aos.Reliability.DependencyUnavailableException)
         {
             // The ledger is the truth: a copy left behind is never handed out, only kept until its time to live.
             LogCopyNotRemoved(_logger, serviceBusSequence, e);

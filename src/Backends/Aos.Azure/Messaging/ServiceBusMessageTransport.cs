@@ -1,4 +1,6 @@
+using Aos.Azure.Resilience;
 using Aos.Messaging;
+using Aos.Reliability;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
@@ -52,6 +54,14 @@ namespace Aos.Azure.Messaging;
 /// as duplicates. This transport has no emulator on the project's CI: its ledger is tested against Azurite, the transport as a whole
 /// only against a real namespace. All members are thread-safe.
 /// </para>
+/// <para>
+/// <b>Failures.</b> Sends, settlements and the creation of the queue run through the reliability service's <c>transport:servicebus</c>
+/// pipeline (retry of transient failures as the SDK marks them, circuit breaker, attempt timeout), one SDK call per attempt; the Service
+/// Bus client's own retries are off. The receive loop's long polls are not in the pipeline (their 30-second wait would meet the attempt
+/// timeout); the loop logs a failure and polls again after a second. The ledger's Table Storage client keeps the SDK's own retries (three,
+/// exponential), because its conditional updates already re-read on a changed ETag. What still fails after the retries, or is refused by
+/// the open circuit, throws <see cref="DependencyUnavailableException"/> naming <c>transport:servicebus</c>.
+/// </para>
 /// </remarks>
 public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMessageLedger, IMessageRetention, IAsyncDisposable
 {
@@ -62,6 +72,9 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ServiceBusClient _client;
+    private readonly DependencyPipelines _pipelines;
+    private readonly DependencyPipelines? _ownPipelines;
+    private readonly Polly.ResiliencePipeline _pipeline;
     private readonly ServiceBusSender _sender;
     private readonly ServiceBusReceiver _receiver;
     private readonly TableMessageLedger _ledger;
@@ -78,8 +91,12 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
     /// <param name="options">The bus options: inbox capacity.</param>
     /// <param name="timeProvider">The clock of retry delays and status times.</param>
     /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <param name="pipelines">
+    /// The reliability service's pipelines, whose <c>transport:servicebus</c> pipeline retries and breaks (it needs the <see cref="AzureErrorClassifier"/>
+    /// registered to know Service Bus errors); <see langword="null"/> for the transport's own, on the default options and the system clock.
+    /// </param>
     /// <exception cref="AosValidationException">The options are not valid; the message names the option.</exception>
-    public ServiceBusMessageTransport(ServiceBusMessageTransportOptions azureOptions, MessageBusOptions options, TimeProvider timeProvider, ILogger<ServiceBusMessageTransport>? logger = null)
+    public ServiceBusMessageTransport(ServiceBusMessageTransportOptions azureOptions, MessageBusOptions options, TimeProvider timeProvider, ILogger<ServiceBusMessageTransport>? logger = null, DependencyPipelines? pipelines = null)
     {
         ArgumentNullException.ThrowIfNull(azureOptions);
         ArgumentNullException.ThrowIfNull(options);
@@ -93,7 +110,12 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger ?? NullLogger<ServiceBusMessageTransport>.Instance;
-        _client = new ServiceBusClient(azureOptions.ServiceBusConnectionString);
+        _ownPipelines = pipelines is null ? DependencyPipelines.Create(TimeProvider.System, null, AzureErrorClassifier.Instance) : null;
+        _pipelines = pipelines ?? _ownPipelines!;
+        _pipeline = _pipelines.GetPipeline(Dependency);
+
+        // The transport:servicebus pipeline is the one retry policy of Service Bus calls.
+        _client = new ServiceBusClient(azureOptions.ServiceBusConnectionString, new ServiceBusClientOptions { RetryOptions = new ServiceBusRetryOptions { MaxRetries = 0 } });
         _sender = _client.CreateSender(azureOptions.QueueName);
         _receiver = _client.CreateReceiver(azureOptions.QueueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock });
         _ledger = new TableMessageLedger(new TableClient(azureOptions.TableConnectionString, azureOptions.TableName));
@@ -217,6 +239,7 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         _ledger.Dispose();
         _startLock.Dispose();
         _stopping.Dispose();
+        _ownPipelines?.Dispose();
     }
 
     private async ValueTask SettleAsync(TransportMessage message, MessageStatus status, int attempts, long now, string? reason, string? lastError, CancellationToken cancellationToken)

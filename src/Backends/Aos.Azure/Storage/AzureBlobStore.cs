@@ -1,5 +1,5 @@
 using System.Net;
-using System.Runtime.CompilerServices;
+using Aos.Azure.Resilience;
 using Aos.Storage;
 using Azure;
 using Azure.Storage.Blobs;
@@ -9,18 +9,29 @@ using BlobItem = Aos.Storage.BlobItem;
 namespace Aos.Azure.Storage;
 
 /// <summary>Keeps a blob store in one Azure Blob Storage container, created on first use.</summary>
-/// <remarks>Content is streamed both ways; ETags are the service's. Thread-safe.</remarks>
+/// <remarks>
+/// <para>Content is streamed both ways; ETags are the service's. Thread-safe.</para>
+/// <para>
+/// Every call runs through the <c>storage:azure</c> pipeline, one SDK call per attempt. An upload is retried only when its content can be
+/// read again: a seekable stream is rewound to where it started; a stream that cannot seek is not retried once read from. A retried
+/// delete that finds the blob gone counts as done (the first attempt deleted it unseen). A retried conditional put (if-match, if-not-exists)
+/// whose first attempt took effect unseen reports a conflict: the blob holds this content, but the service cannot tell whose write it was,
+/// and a false conflict (the caller re-reads) is safer than a false success.
+/// </para>
+/// </remarks>
 internal sealed class AzureBlobStore : IBlobStore, IDisposable
 {
     private const string Service = "Blob Storage";
     private const string DefaultContentType = "application/octet-stream";
 
     private readonly BlobContainerClient _container;
+    private readonly AzureDependency _calls;
     private readonly CreateOnce _created;
 
-    public AzureBlobStore(BlobContainerClient container)
+    public AzureBlobStore(BlobContainerClient container, AzureDependency calls)
     {
         _container = container;
+        _calls = calls;
         _created = new(async ct => await _container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false));
     }
 
@@ -41,8 +52,14 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
             _ => null,
         };
 
+        var start = content.CanSeek ? content.Position : -1;
         return RunAsync(async ct =>
         {
+            if (start >= 0)
+            {
+                content.Position = start;
+            }
+
             // Counting as the SDK reads gives the length of a stream that cannot tell it in advance, without a second request.
             var counted = new CountingReadStream(content);
             try
@@ -56,6 +73,10 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
             catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict or (int)HttpStatusCode.NotFound)
             {
                 throw options?.IfMatch is { } ifMatch ? StorageConflictException.Changed($"blob '{name}'", ifMatch) : StorageConflictException.Exists($"blob '{name}'");
+            }
+            catch (Exception e) when (start < 0 && counted.BytesRead > 0 && AzureFaults.IsUnavailable(e, ct))
+            {
+                throw new AttemptNotRepeatableException($"The upload of blob '{name}' failed after its content stream was read, and the stream cannot seek back to be sent again.", e);
             }
         }, cancellationToken);
     }
@@ -100,12 +121,19 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
     public ValueTask<bool> DeleteAsync(string name, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         StorageNames.ValidateBlobName(name);
+        var tries = 0;
         return RunAsync(async ct =>
         {
+            var retried = tries++ > 0;
             try
             {
                 var conditions = ifMatch is null ? null : new BlobRequestConditions { IfMatch = new ETag(ifMatch) };
                 await _container.GetBlobClient(name).DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, conditions, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound && retried)
+            {
+                // An earlier attempt of this call failed without an answer after the service had deleted the blob.
                 return true;
             }
             catch (RequestFailedException e) when (ifMatch is not null && e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
@@ -119,31 +147,35 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
         }, cancellationToken);
     }
 
-    public IAsyncEnumerable<BlobItem> ListAsync(string? prefix = null, CancellationToken cancellationToken = default) =>
-        AzureFaults.GuardAsync(Service, _container.Uri, ListCoreAsync(string.IsNullOrEmpty(prefix) ? null : prefix, cancellationToken), cancellationToken);
+    public IAsyncEnumerable<BlobItem> ListAsync(string? prefix = null, CancellationToken cancellationToken = default)
+    {
+        var from = string.IsNullOrEmpty(prefix) ? null : prefix;
+
+        // The service lists in ordinal (UTF-8 byte) order of names, which is ordinal UTF-16 order for the names it accepts.
+        return _calls.PagesAsync<BlobItem>(Service, _container.Uri, async (continuation, ct) =>
+        {
+            await _created.EnsureAsync(ct).ConfigureAwait(false);
+            var (blobs, next) = await AzureDependency.PageAsync(_container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, from, ct), continuation).ConfigureAwait(false);
+            return ([.. blobs.Select(ToItem)], next);
+        }, cancellationToken);
+    }
 
     public void Dispose() => _created.Dispose();
 
-    private async IAsyncEnumerable<BlobItem> ListCoreAsync(string? prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static BlobItem ToItem(global::Azure.Storage.Blobs.Models.BlobItem blob)
     {
-        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        // The service lists in ordinal (UTF-8 byte) order of names, which is ordinal UTF-16 order for the names it accepts.
-        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
-        {
-            var properties = blob.Properties;
-            yield return new BlobItem(
-                blob.Name,
-                properties.ContentLength ?? 0,
-                properties.ContentType ?? DefaultContentType,
-                properties.ETag?.ToString() ?? string.Empty,
-                properties.LastModified ?? DateTimeOffset.MinValue,
-                Metadata(blob.Metadata));
-        }
+        var properties = blob.Properties;
+        return new BlobItem(
+            blob.Name,
+            properties.ContentLength ?? 0,
+            properties.ContentType ?? DefaultContentType,
+            properties.ETag?.ToString() ?? string.Empty,
+            properties.LastModified ?? DateTimeOffset.MinValue,
+            Metadata(blob.Metadata));
     }
 
     private ValueTask<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
-        AzureFaults.RunAsync(Service, _container.Uri, async ct =>
+        _calls.RunAsync(Service, _container.Uri, async ct =>
         {
             await _created.EnsureAsync(ct).ConfigureAwait(false);
             return await operation(ct).ConfigureAwait(false);

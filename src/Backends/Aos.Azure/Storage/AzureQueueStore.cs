@@ -1,4 +1,5 @@
 using System.Net;
+using Aos.Azure.Resilience;
 using Aos.Storage;
 using Azure;
 using Azure.Storage.Queues;
@@ -12,6 +13,12 @@ namespace Aos.Azure.Storage;
 /// <remarks>
 /// Visibility timeouts and delays run on the service's clock, in whole seconds. Bodies travel base64-encoded, so any UTF-8 text up to
 /// <see cref="StorageValues.MaxQueueBodyBytes"/> fits the service's 64 KiB message limit. Messages do not expire. Thread-safe.
+/// <para>
+/// Every call runs through the <c>storage:azure</c> pipeline, one SDK call per attempt. An enqueue whose first attempt took effect
+/// without its answer arriving is sent again by the retry, so the message may be queued twice; a receive retried likewise leaves the
+/// first attempt's messages invisible until their timeout passes. Both are within the queue's at-least-once delivery. A retried
+/// completion that finds the message gone counts as done.
+/// </para>
 /// </remarks>
 internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
 {
@@ -20,6 +27,7 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
 
     private readonly QueueClient _queue;
     private readonly QueueClient _deadLetters;
+    private readonly AzureDependency _calls;
     private readonly int _maxDequeueCount;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -28,13 +36,15 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
 
     /// <param name="queue">The queue, with base64 message encoding.</param>
     /// <param name="deadLetters">The dead-letter queue, without message encoding (its messages are <see cref="DeadLetter"/> text).</param>
+    /// <param name="calls">The pipeline of Azure Storage calls.</param>
     /// <param name="options">The queue's options.</param>
     /// <param name="time">The clock, for a message whose insertion time the service does not report.</param>
     /// <param name="logger">The logger for dead-lettering.</param>
-    public AzureQueueStore(QueueClient queue, QueueClient deadLetters, QueueStoreOptions options, TimeProvider time, ILogger logger)
+    public AzureQueueStore(QueueClient queue, QueueClient deadLetters, AzureDependency calls, QueueStoreOptions options, TimeProvider time, ILogger logger)
     {
         _queue = queue;
         _deadLetters = deadLetters;
+        _calls = calls;
         _maxDequeueCount = options.MaxDequeueCount;
         _time = time;
         _logger = logger;
@@ -89,11 +99,18 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
             throw new AosValidationException("Only a received message can be completed: this one has no pop receipt (it was peeked).") { Field = "message" };
         }
 
+        var tries = 0;
         return new ValueTask(RunAsync(async ct =>
         {
+            var retried = tries++ > 0;
             try
             {
                 await _queue.DeleteMessageAsync(message.Id, message.PopReceipt, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound && retried)
+            {
+                // An earlier attempt of this call failed without an answer after the service had deleted the message.
                 return true;
             }
             catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound || e.ErrorCode is "PopReceiptMismatch")
@@ -118,7 +135,7 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
     public ValueTask<IReadOnlyList<QueueMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateReceive(maxMessages, null);
-        return AzureFaults.RunAsync<IReadOnlyList<QueueMessage>>(Service, _deadLetters.Uri, async ct =>
+        return _calls.RunAsync<IReadOnlyList<QueueMessage>>(Service, _deadLetters.Uri, async ct =>
         {
             await _deadLettersCreated.EnsureAsync(ct).ConfigureAwait(false);
             var peeked = (await _deadLetters.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
@@ -133,7 +150,7 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
     }
 
     private ValueTask<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
-        AzureFaults.RunAsync(Service, _queue.Uri, async ct =>
+        _calls.RunAsync(Service, _queue.Uri, async ct =>
         {
             await _created.EnsureAsync(ct).ConfigureAwait(false);
             return await operation(ct).ConfigureAwait(false);

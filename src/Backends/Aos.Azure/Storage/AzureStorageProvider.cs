@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Aos.Azure.Resilience;
+using Aos.Reliability;
 using Aos.Storage;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -17,8 +19,15 @@ namespace Aos.Azure.Storage;
 /// <remarks>
 /// <para>
 /// Each store's container, table, queue or database is named after <see cref="AzureStorageOptions.Prefix"/> and the store's name and is
-/// created the first time the store is used. Getting a store does no I/O. A request that fails for want of an answer is retried by the SDK
-/// (3 times, with exponential back-off from 0.2 seconds) and then fails with <see cref="StorageUnavailableException"/>.
+/// created the first time the store is used. Getting a store does no I/O.
+/// </para>
+/// <para>
+/// Every call to Blob, Table and Queue Storage runs through the reliability service's <c>storage:azure</c> pipeline, every call to Cosmos DB
+/// through <c>storage:cosmos</c> (retry of transient failures, circuit breaker, attempt timeout; <see cref="AzureErrorClassifier"/> sorts the
+/// SDKs' errors). The SDKs' own retries are off, so that retries are not multiplied and the options at
+/// <c>Aos:Reliability:Dependencies:storage:azure</c> are the one policy; reading a downloaded blob's content still resumes a broken
+/// stream the SDK's way. A call that still fails for want of an answer, or that the open circuit refuses, fails with
+/// <see cref="StorageUnavailableException"/> naming the service, its endpoint and the dependency.
 /// </para>
 /// <para>Thread-safe. Dispose it to close the Cosmos DB connection.</para>
 /// </remarks>
@@ -30,6 +39,9 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
     private readonly QueueServiceClient _queues;
     private readonly QueueServiceClient _deadLetterQueues;
     private readonly Lazy<CosmosClient>? _cosmos;
+    private readonly DependencyPipelines? _ownPipelines;
+    private readonly AzureDependency _storageCalls;
+    private readonly AzureDependency _cosmosCalls;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, AzureBlobStore> _blobStores = new(StringComparer.Ordinal);
@@ -41,8 +53,13 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
     /// <param name="options">The options.</param>
     /// <param name="timeProvider">The clock, for times the service does not report; <see langword="null"/> for the system clock.</param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="pipelines">
+    /// The reliability service's pipelines, whose <c>storage:azure</c> and <c>storage:cosmos</c> pipelines retry and break (they need the
+    /// <see cref="AzureErrorClassifier"/> registered to know the SDKs' errors); <see langword="null"/> for this provider's own, on the default
+    /// options and the system clock.
+    /// </param>
     /// <exception cref="AosValidationException">The options are not valid; the error names each wrong option.</exception>
-    public AzureStorageProvider(AzureStorageOptions options, TimeProvider? timeProvider = null, ILogger<AzureStorageProvider>? logger = null)
+    public AzureStorageProvider(AzureStorageOptions options, TimeProvider? timeProvider = null, ILogger<AzureStorageProvider>? logger = null, DependencyPipelines? pipelines = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate().ToList() is { Count: > 0 } problems)
@@ -53,6 +70,11 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
         _prefix = options.Prefix;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+
+        // Retry delays and breaks run on the system clock when the provider has its own pipelines: a test clock that never moves must not stall them.
+        _ownPipelines = pipelines is null ? DependencyPipelines.Create(TimeProvider.System, null, AzureErrorClassifier.Instance) : null;
+        _storageCalls = new AzureDependency(AzureDependency.Storage, pipelines ?? _ownPipelines!);
+        _cosmosCalls = new AzureDependency(AzureDependency.Cosmos, pipelines ?? _ownPipelines!);
         _blobs = new BlobServiceClient(options.ConnectionString, Configure(new BlobClientOptions()));
         _tables = new TableServiceClient(options.ConnectionString, Configure(new TableClientOptions()));
         _queues = new QueueServiceClient(options.ConnectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
@@ -64,8 +86,9 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
                 ApplicationName = "aos",
                 ConnectionMode = ConnectionMode.Gateway,
                 RequestTimeout = TimeSpan.FromSeconds(30),
-                MaxRetryAttemptsOnRateLimitedRequests = 3,
-                MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(10),
+                // Throttled requests are retried by the storage:cosmos pipeline, not by the SDK.
+                MaxRetryAttemptsOnRateLimitedRequests = 0,
+                MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.Zero,
             }));
         }
     }
@@ -77,14 +100,14 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
     public IBlobStore GetBlobStore(string name)
     {
         StorageNames.ValidateName(name);
-        return _blobStores.GetOrAdd(name, n => new AzureBlobStore(_blobs.GetBlobContainerClient(AzureStorageNames.Container(_prefix, n))));
+        return _blobStores.GetOrAdd(name, n => new AzureBlobStore(_blobs.GetBlobContainerClient(AzureStorageNames.Container(_prefix, n)), _storageCalls));
     }
 
     /// <inheritdoc/>
     public ITableStore GetTableStore(string name)
     {
         StorageNames.ValidateName(name);
-        return _tableStores.GetOrAdd(name, n => new AzureTableStore(_tables.GetTableClient(AzureStorageNames.Table(_prefix, n))));
+        return _tableStores.GetOrAdd(name, n => new AzureTableStore(_tables.GetTableClient(AzureStorageNames.Table(_prefix, n)), _storageCalls));
     }
 
     /// <inheritdoc/>
@@ -100,6 +123,7 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
         return _queueStores.GetOrAdd((name, maxDequeueCount), key => new AzureQueueStore(
             _queues.GetQueueClient(AzureStorageNames.Queue(_prefix, key.Name)),
             _deadLetterQueues.GetQueueClient(AzureStorageNames.DeadLetterQueue(_prefix, key.Name)),
+            _storageCalls,
             new QueueStoreOptions { MaxDequeueCount = key.MaxDequeueCount },
             _time,
             _logger));
@@ -117,13 +141,13 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
                 + "or keep documents with the sqlite or postgres storage backend.");
         }
 
-        return _documentStores.GetOrAdd(name, n => new CosmosDocumentStore(_cosmos.Value, AzureStorageNames.Container(_prefix, n)));
+        return _documentStores.GetOrAdd(name, n => new CosmosDocumentStore(_cosmos.Value, _cosmosCalls, AzureStorageNames.Container(_prefix, n)));
     }
 
     /// <inheritdoc />
     /// <remarks>Asks the Table service for one page of at most one table: the cheapest request that needs the account to answer.</remarks>
     public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default) =>
-        await AzureFaults.RunAsync(
+        await _storageCalls.RunAsync(
             "Table Storage",
             _tables.Uri,
             async ct =>
@@ -164,15 +188,15 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
         {
             _cosmos.Value.Dispose();
         }
+
+        _ownPipelines?.Dispose();
     }
 
-    private static T Configure<T>(T options)
+    /// <summary>Configures an Azure Storage client: no retries of its own (the <c>storage:azure</c> pipeline retries), 30 seconds per network read.</summary>
+    internal static T Configure<T>(T options)
         where T : ClientOptions
     {
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 3;
-        options.Retry.Delay = TimeSpan.FromSeconds(0.2);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
+        options.Retry.MaxRetries = 0;
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         return options;
     }

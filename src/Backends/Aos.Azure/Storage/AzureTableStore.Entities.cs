@@ -69,4 +69,16 @@ internal sealed partial class AzureTableStore
         var text = Uri.UnescapeDataString(etag[Start.Length..^2]);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
     }
+
+    /// <summary>Gets whether an entity read back holds exactly the non-null properties of one written, each of the same type and value.</summary>
+    private static bool SameProperties(TableEntity current, TableEntity written)
+    {
+        var expected = written.Properties.Where(p => p.Value is not null).ToList();
+        return current.Properties.Count == expected.Count && expected.All(p => current.Properties.TryGetValue(p.Key, out var value) && (value, p.Value) switch
+        {
+            (byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b),
+            (DateTimeOffset a, DateTimeOffset b) => a.UtcTicks == b.UtcTicks,
+            var (a, b) => a!.GetType() == b!.GetType() && a.Equals(b),
+        });
+    }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Runtime.CompilerServices;
+using Aos.Azure.Resilience;
 using Aos.Storage;
 using Azure;
 using Azure.Data.Tables;
@@ -12,17 +12,25 @@ namespace Aos.Azure.Storage;
 /// <remarks>
 /// Property types map to the service's own (Edm.String, Boolean, Int32, Int64, Double, DateTime, Guid, Binary), so an entity written here is
 /// an ordinary table entity. ETags are the service's. Thread-safe.
+/// <para>
+/// Every call runs through the <c>storage:azure</c> pipeline, one SDK call per attempt (a query, one page per attempt). A call's first
+/// attempt may take effect without its answer arriving; its retry then sees its own write. So a retried add that finds the entity, or a
+/// retried conditional update whose ETag no longer matches, reads the entity: when it holds exactly this call's properties the write is
+/// reported done with the entity's ETag; otherwise it is the conflict it seems. A retried delete that finds the entity gone counts as done.
+/// </para>
 /// </remarks>
 internal sealed partial class AzureTableStore : ITableStore, IDisposable
 {
     private const string Service = "Table Storage";
 
     private readonly TableClient _table;
+    private readonly AzureDependency _calls;
     private readonly CreateOnce _created;
 
-    public AzureTableStore(TableClient table)
+    public AzureTableStore(TableClient table, AzureDependency calls)
     {
         _table = table;
+        _calls = calls;
         _created = new(async ct => await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false));
     }
 
@@ -43,8 +51,10 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
     public ValueTask<TableEntity> AddAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateEntity(entity);
+        var tries = 0;
         return RunAsync(async ct =>
         {
+            var retried = tries++ > 0;
             try
             {
                 var response = await _table.AddEntityAsync(ToAzure(entity), ct).ConfigureAwait(false);
@@ -52,7 +62,9 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
             }
             catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
             {
-                throw StorageConflictException.Exists(Describe(entity.PartitionKey, entity.RowKey));
+                return retried && await OwnWriteAsync(entity, ct).ConfigureAwait(false) is { } own
+                    ? own
+                    : throw StorageConflictException.Exists(Describe(entity.PartitionKey, entity.RowKey));
             }
         }, cancellationToken);
     }
@@ -60,8 +72,10 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
     public ValueTask<TableEntity> UpsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateEntity(entity);
+        var tries = 0;
         return RunAsync(async ct =>
         {
+            var retried = tries++ > 0;
             if (entity.ETag is not { } ifMatch)
             {
                 return Written(entity, await _table.UpsertEntityAsync(ToAzure(entity), TableUpdateMode.Replace, ct).ConfigureAwait(false));
@@ -73,7 +87,9 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
             }
             catch (RequestFailedException e) when (IsMismatch(e))
             {
-                throw StorageConflictException.Changed(Describe(entity.PartitionKey, entity.RowKey), ifMatch);
+                return retried && e.Status == (int)HttpStatusCode.PreconditionFailed && await OwnWriteAsync(entity, ct).ConfigureAwait(false) is { } own
+                    ? own
+                    : throw StorageConflictException.Changed(Describe(entity.PartitionKey, entity.RowKey), ifMatch);
             }
         }, cancellationToken);
     }
@@ -82,18 +98,25 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
     {
         StorageNames.ValidateKey(partitionKey, "partitionKey");
         StorageNames.ValidateKey(rowKey, "rowKey");
+        var tries = 0;
         return RunAsync(async ct =>
         {
+            var retried = tries++ > 0;
             try
             {
                 // The SDK reports a missing entity as a 404 response rather than an exception.
                 var response = await _table.DeleteEntityAsync(partitionKey, rowKey, ifMatch is null ? ETag.All : new ETag(ifMatch), ct).ConfigureAwait(false);
-                if (response.Status != (int)HttpStatusCode.NotFound)
+                if (response.Status != (int)HttpStatusCode.NotFound || retried)
                 {
+                    // A retry that finds the entity gone follows an attempt that deleted it unseen.
                     return true;
                 }
 
                 return ifMatch is null ? false : throw StorageConflictException.Changed(Describe(partitionKey, rowKey), ifMatch);
+            }
+            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound && retried)
+            {
+                return true;
             }
             catch (RequestFailedException e) when (ifMatch is not null && IsMismatch(e))
             {
@@ -111,33 +134,32 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
         StorageNames.ValidateKey(partitionKey, "partitionKey");
         StorageValues.ValidateConditions(conditions, documents: false);
         var all = conditions?.ToArray() ?? [];
-        return AzureFaults.GuardAsync(Service, _table.Uri, QueryCoreAsync(partitionKey, all, cancellationToken), cancellationToken);
+        var filter = ServerFilter(partitionKey, all);
+
+        // The service returns a partition in row-key order, page by page.
+        return _calls.PagesAsync<TableEntity>(Service, _table.Uri, async (continuation, ct) =>
+        {
+            await _created.EnsureAsync(ct).ConfigureAwait(false);
+            var (found, next) = await AzureDependency.PageAsync(_table.QueryAsync<AzureTableEntity>(filter, cancellationToken: ct), continuation).ConfigureAwait(false);
+            return ([.. found.Select(FromAzure).Where(entity => all.All(c => Matches(entity, c)))], next);
+        }, cancellationToken);
     }
 
     public void Dispose() => _created.Dispose();
 
-    private async IAsyncEnumerable<TableEntity> QueryCoreAsync(string partitionKey, FieldCondition[] conditions, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        // The service returns a partition in row-key order, page by page.
-        var filter = ServerFilter(partitionKey, conditions);
-        await foreach (var found in _table.QueryAsync<AzureTableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            var entity = FromAzure(found);
-            if (conditions.All(c => Matches(entity, c)))
-            {
-                yield return entity;
-            }
-        }
-    }
-
     private ValueTask<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
-        AzureFaults.RunAsync(Service, _table.Uri, async ct =>
+        _calls.RunAsync(Service, _table.Uri, async ct =>
         {
             await _created.EnsureAsync(ct).ConfigureAwait(false);
             return await operation(ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>Reads an entity after a retried write was refused, and returns it when it holds exactly the write's properties: the write's own first attempt made it.</summary>
+    private async Task<TableEntity?> OwnWriteAsync(TableEntity written, CancellationToken cancellationToken)
+    {
+        var response = await _table.GetEntityIfExistsAsync<AzureTableEntity>(written.PartitionKey, written.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue && FromAzure(response.Value!) is var current && SameProperties(current, written) ? current : null;
+    }
 
     /// <summary>Gets whether a conditional write failed because the entity is missing or has another ETag.</summary>
     /// <remarks>An ETag that is not in the service's form (<c>W/"datetime'…'"</c>) is refused as bad input (400); it is no entity's ETag, so that is a mismatch too (every other input was validated).</remarks>

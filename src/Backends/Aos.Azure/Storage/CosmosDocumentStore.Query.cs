@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Aos.Storage;
@@ -19,7 +18,20 @@ internal sealed partial class CosmosDocumentStore
 
         StorageValues.ValidateConditions(conditions, documents: true);
         var query = BuildQuery(partitionKey, conditions ?? []);
-        return AzureFaults.GuardAsync(Service, _client.Endpoint, QueryCoreAsync(collection, partitionKey, query, cancellationToken), cancellationToken);
+        var options = new QueryRequestOptions { PartitionKey = partitionKey is null ? null : new PartitionKey(partitionKey) };
+        return _calls.PagesAsync<StoredDocument>(Service, _client.Endpoint, async (continuation, ct) =>
+        {
+            var container = await ContainerAsync(collection, ct).ConfigureAwait(false);
+            using var pages = container.GetItemQueryStreamIterator(query, continuation, options);
+            if (!pages.HasMoreResults)
+            {
+                return ([], null);
+            }
+
+            using var page = Succeeded(await pages.ReadNextAsync(ct).ConfigureAwait(false));
+            using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: ct).ConfigureAwait(false);
+            return ([.. json.RootElement.GetProperty("Documents").EnumerateArray().Select(FromItem)], page.ContinuationToken);
+        }, cancellationToken);
     }
 
     /// <summary>Builds the parameterized query: each condition holds only for a field of the value's JSON kind (times and GUIDs compare as text).</summary>
@@ -61,22 +73,6 @@ internal sealed partial class CosmosDocumentStore
         }
 
         return query;
-    }
-
-    private async IAsyncEnumerable<StoredDocument> QueryCoreAsync(string collection, string? partitionKey, QueryDefinition query, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var container = await ContainerAsync(collection, cancellationToken).ConfigureAwait(false);
-        var options = new QueryRequestOptions { PartitionKey = partitionKey is null ? null : new PartitionKey(partitionKey) };
-        using var pages = container.GetItemQueryStreamIterator(query, requestOptions: options);
-        while (pages.HasMoreResults)
-        {
-            using var page = Succeeded(await pages.ReadNextAsync(cancellationToken).ConfigureAwait(false));
-            using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in json.RootElement.GetProperty("Documents").EnumerateArray())
-            {
-                yield return FromItem(item);
-            }
-        }
     }
 
     private static string Operator(ComparisonOperator comparison) => comparison switch

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using Aos.Azure.Resilience;
 using Aos.Storage;
 using Microsoft.Azure.Cosmos;
 
@@ -11,19 +12,26 @@ namespace Aos.Azure.Storage;
 /// An item is <c>{ "id": id, "pk": partition key, "doc": the document }</c>, so the document's own fields never clash with Cosmos DB's.
 /// Items are read and written as streams with System.Text.Json, so the document comes back exactly as written. ETags are the service's.
 /// Thread-safe.
+/// <para>
+/// Every call runs through the <c>storage:cosmos</c> pipeline, one SDK call per attempt (a query, one page per attempt); the SDK's own
+/// retries of throttled requests are off. A retried delete that finds the item gone counts as done. A retried add or conditional replace
+/// whose first attempt took effect unseen reports a conflict (a false conflict is safer than a false success: the caller re-reads).
+/// </para>
 /// </remarks>
 internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
 {
     private const string Service = "Cosmos DB";
 
     private readonly CosmosClient _client;
+    private readonly AzureDependency _calls;
     private readonly string _databaseName;
     private readonly CreateOnce _databaseCreated;
     private readonly ConcurrentDictionary<string, CreateOnce> _containersCreated = new(StringComparer.Ordinal);
 
-    public CosmosDocumentStore(CosmosClient client, string databaseName)
+    public CosmosDocumentStore(CosmosClient client, AzureDependency calls, string databaseName)
     {
         _client = client;
+        _calls = calls;
         _databaseName = databaseName;
         _databaseCreated = new(async ct => await _client.CreateDatabaseIfNotExistsAsync(_databaseName, cancellationToken: ct).ConfigureAwait(false));
     }
@@ -79,10 +87,18 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
     public ValueTask<bool> DeleteAsync(string collection, string partitionKey, string id, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         ValidateAddress(collection, partitionKey, id);
+        var tries = 0;
         return RunAsync(collection, async (container, ct) =>
         {
+            var retried = tries++ > 0;
             var options = ifMatch is null ? null : new ItemRequestOptions { IfMatchEtag = ifMatch };
             using var response = await container.DeleteItemStreamAsync(id, new PartitionKey(partitionKey), options, ct).ConfigureAwait(false);
+            if (retried && response.StatusCode == HttpStatusCode.NotFound)
+            {
+                // An earlier attempt of this call failed without an answer after the service had deleted the item.
+                return true;
+            }
+
             if (ifMatch is not null && response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
             {
                 throw StorageConflictException.Changed(Describe(collection, partitionKey, id), ifMatch);
@@ -135,5 +151,5 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
     }
 
     private ValueTask<T> RunAsync<T>(string collection, Func<Container, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
-        AzureFaults.RunAsync(Service, _client.Endpoint, async ct => await operation(await ContainerAsync(collection, ct).ConfigureAwait(false), ct).ConfigureAwait(false), cancellationToken);
+        _calls.RunAsync(Service, _client.Endpoint, async ct => await operation(await ContainerAsync(collection, ct).ConfigureAwait(false), ct).ConfigureAwait(false), cancellationToken);
 }

@@ -1,6 +1,8 @@
 using Aos.Messaging;
 using Aos.Nats.Hosting;
 using Aos.Nats.Messaging;
+using Aos.Nats.Resilience;
+using Aos.Reliability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,9 @@ public static class AosNatsServiceCollectionExtensions
     /// <remarks>
     /// With <see cref="NatsMessageTransportOptions.Cluster"/> set, a hosted <see cref="NatsLeaseService"/> keeps the node's lease and takes over
     /// the messages of lost nodes. The options are validated at host start and errors name the option. <see cref="MessageBusOptions"/> (inbox capacity) and
-    /// <see cref="TimeProvider"/> are taken from the container. Transports registered later with <c>TryAdd</c> (the embedded
+    /// <see cref="TimeProvider"/> are taken from the container, and so are the reliability service's <see cref="DependencyPipelines"/>
+    /// (<c>AddAosReliability</c>) when registered: its <c>transport:nats</c> pipeline retries and breaks, and the <see cref="NatsErrorClassifier"/>
+    /// registered here sorts NATS.Net's errors; without them the transport runs its own pipeline on the defaults. Transports registered later with <c>TryAdd</c> (the embedded
     /// SQLite one) do not replace this one.
     /// </remarks>
     /// <param name="services">The service collection.</param>
@@ -27,11 +31,13 @@ public static class AosNatsServiceCollectionExtensions
         services.AddOptions<NatsMessageTransportOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NatsMessageTransportOptions>, NatsMessageTransportOptionsValidator>());
         services.AddOptions<MessageBusOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IErrorClassifier, NatsErrorClassifier>(static _ => NatsErrorClassifier.Instance));
         services.TryAddSingleton(static sp => new NatsMessageTransport(
             sp.GetRequiredService<IOptions<NatsMessageTransportOptions>>().Value,
             sp.GetRequiredService<IOptions<MessageBusOptions>>().Value,
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILogger<NatsMessageTransport>>()));
+            sp.GetService<ILogger<NatsMessageTransport>>(),
+            sp.GetService<DependencyPipelines>()));
         services.RemoveAll<IMessageTransport>();
         services.RemoveAll<IMessageLedger>();
         services.RemoveAll<IMessageRetention>();

@@ -49,10 +49,11 @@ public sealed partial class NatsMessageTransport
         await _adoptLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _nodes.PutAsync(_natsOptions.StreamPrefix, _instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var nodes = _nodes;
+            await CallAsync(ct => nodes.PutAsync(_natsOptions.StreamPrefix, _instanceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             var now = _timeProvider.GetTimestamp();
             var leases = new Dictionary<string, ulong>(StringComparer.Ordinal);
-            await foreach (var lease in ReadLiveAsync<string>(_nodes, ">", cancellationToken).ConfigureAwait(false))
+            foreach (var lease in await ReadLiveListAsync<string>(nodes, ">", cancellationToken).ConfigureAwait(false))
             {
                 if (lease.Key != _natsOptions.StreamPrefix)
                 {
@@ -80,7 +81,7 @@ public sealed partial class NatsMessageTransport
                 }
 
                 _observed.Remove(prefix);
-                var claimed = await _nodes.TryUpdateAsync(prefix, _instanceId, revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var claimed = await WriteOnceAsync<string>(nodes, prefix, ct => nodes.TryUpdateAsync(prefix, _instanceId, revision, cancellationToken: ct), value => value == _instanceId, cancellationToken).ConfigureAwait(false);
                 if (!claimed.Success)
                 {
                     // Renewed since it was read, or claimed by another node first.
@@ -130,7 +131,8 @@ public sealed partial class NatsMessageTransport
             {
                 if (_timeProvider.GetElapsedTime(renewedAt) >= _natsOptions.LeaseTimeout / 3)
                 {
-                    var renewed = await _nodes!.TryUpdateAsync(prefix, _instanceId, leaseRevision, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var held = leaseRevision;
+                    var renewed = await WriteOnceAsync<string>(_nodes!, prefix, ct => _nodes!.TryUpdateAsync(prefix, _instanceId, held, cancellationToken: ct), value => value == _instanceId, cancellationToken).ConfigureAwait(false);
                     if (!renewed.Success)
                     {
                         ThrowUnlessRevisionConflict(renewed.Error);
@@ -157,7 +159,7 @@ public sealed partial class NatsMessageTransport
 
         // Every message moved: the lease goes, so that no node claims the prefix again. If the lost node came back meanwhile, its lease
         // has a newer revision and stays.
-        var deleted = await _nodes!.TryDeleteAsync(prefix, new NatsKVDeleteOpts { Revision = leaseRevision }, cancellationToken).ConfigureAwait(false);
+        var deleted = await TryCallAsync(ct => _nodes!.TryDeleteAsync(prefix, new NatsKVDeleteOpts { Revision = leaseRevision }, ct), cancellationToken).ConfigureAwait(false);
         if (!deleted.Success)
         {
             ThrowUnlessRevisionConflict(deleted.Error);
@@ -184,10 +186,10 @@ public sealed partial class NatsMessageTransport
         if (adopted.Status == MessageStatus.DeadLettered)
         {
             // The index entry goes first, as in DeadLetterEntryAsync: listing skips it unless the ledger entry matches.
-            await _ledger.PutAsync(DeadLetterKey(sequence), key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await CallAsync(ct => _ledger.PutAsync(DeadLetterKey(sequence), key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
 
-        var created = await _ledger.TryCreateAsync(key, Serialize(adopted), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var created = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryCreateAsync(key, Serialize(adopted), cancellationToken: ct), value => Deserialize(value) == adopted, cancellationToken).ConfigureAwait(false);
         if (created.Success)
         {
             if (adopted.Status == MessageStatus.Pending && JsonSerializer.Deserialize(body, NatsJsonContext.Default.Envelope) is { } envelope)
@@ -208,12 +210,18 @@ public sealed partial class NatsMessageTransport
 
         // The lost node's copy goes last, unless that node came back and changed it since it was read: then both hold the message, and
         // the receiver's de-duplication processes it once.
-        var purged = await peer.Ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, cancellationToken).ConfigureAwait(false);
+        var purged = await TryCallAsync(ct => peer.Ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, ct), cancellationToken).ConfigureAwait(false);
         if (purged.Success)
         {
             if (entry.Status == MessageStatus.DeadLettered)
             {
-                await peer.Ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await CallAsync(
+                    async ct =>
+                    {
+                        await peer.Ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: ct).ConfigureAwait(false);
+                        return true;
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
 
             await RemoveStreamMessageAsync(peer.Stream, entry.Sequence, cancellationToken).ConfigureAwait(false);
@@ -230,7 +238,7 @@ public sealed partial class NatsMessageTransport
     private async ValueTask<List<string>> ReadLeaseHoldersAsync(CancellationToken cancellationToken)
     {
         var prefixes = new List<string>();
-        await foreach (var lease in ReadLiveAsync<string>(_nodes!, ">", cancellationToken).ConfigureAwait(false))
+        foreach (var lease in await ReadLiveListAsync<string>(_nodes!, ">", cancellationToken).ConfigureAwait(false))
         {
             if (lease.Key != _natsOptions.StreamPrefix)
             {
@@ -249,16 +257,22 @@ public sealed partial class NatsMessageTransport
             return known;
         }
 
-        try
-        {
-            var stream = await _jetStream.GetStreamAsync(prefix + "_MESSAGES", cancellationToken: cancellationToken).ConfigureAwait(false);
-            var ledger = await new NatsKVContext(_jetStream).GetStoreAsync(prefix + "_LEDGER", cancellationToken).ConfigureAwait(false);
-            return _peers.GetOrAdd(prefix, new Peer(stream, ledger));
-        }
-        catch (NatsJSApiException e) when (e.Error.Code == 404)
-        {
-            return null;
-        }
+        var opened = await CallAsync<Peer?>(
+            async ct =>
+            {
+                try
+                {
+                    var stream = await _jetStream.GetStreamAsync(prefix + "_MESSAGES", cancellationToken: ct).ConfigureAwait(false);
+                    var ledger = await new NatsKVContext(_jetStream).GetStoreAsync(prefix + "_LEDGER", ct).ConfigureAwait(false);
+                    return new Peer(stream, ledger);
+                }
+                catch (NatsJSApiException e) when (e.Error.Code == 404)
+                {
+                    return null;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        return opened is null ? null : _peers.GetOrAdd(prefix, opened);
     }
 
     private static void ThrowUnlessRevisionConflict(Exception error)

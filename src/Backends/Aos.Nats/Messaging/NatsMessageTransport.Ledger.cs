@@ -60,7 +60,7 @@ public sealed partial class NatsMessageTransport
 
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var index = new List<(long Sequence, string Key)>();
-        await foreach (var item in ReadLiveAsync<string>(_ledger, "d.>", cancellationToken).ConfigureAwait(false))
+        foreach (var item in await ReadLiveListAsync<string>(_ledger, "d.>", cancellationToken).ConfigureAwait(false))
         {
             var sequence = long.Parse(item.Key.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture);
             if (sequence > (after ?? 0) && item.Value is { } key)
@@ -72,7 +72,7 @@ public sealed partial class NatsMessageTransport
         var items = new List<MessageRecord>(Math.Min(index.Count, limit + 1));
         foreach (var (sequence, key) in index.OrderBy(i => i.Sequence))
         {
-            var read = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var read = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             if (!read.Success || Deserialize(read.Value.Value) is not { Status: MessageStatus.DeadLettered } entry || entry.Sequence != sequence)
             {
                 continue;
@@ -114,7 +114,7 @@ public sealed partial class NatsMessageTransport
             var msgId = key + ".r" + Guid.NewGuid().ToString("N");
             var (sequence, _) = await PublishAsync(body, msgId, cancellationToken).ConfigureAwait(false);
             var next = entry with { Status = MessageStatus.Pending, Attempts = 0, Reason = null, DueAt = now, UpdatedAt = now, Sequence = sequence };
-            var updated = await _ledger.TryUpdateAsync(key, Serialize(next), revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var updated = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryUpdateAsync(key, Serialize(next), revision, cancellationToken: ct), value => Deserialize(value) == next, cancellationToken).ConfigureAwait(false);
             if (!updated.Success)
             {
                 if (updated.Error is not NatsKVWrongLastRevisionException)
@@ -129,7 +129,13 @@ public sealed partial class NatsMessageTransport
             }
 
             Remember(key, next, updated.Value);
-            await _ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await CallAsync(
+                async ct =>
+                {
+                    await _ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: ct).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
             await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
             _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, 0, sequence), now, reserved: false);
             replayed++;
@@ -155,7 +161,8 @@ public sealed partial class NatsMessageTransport
                 continue;
             }
 
-            var purged = await _ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, cancellationToken).ConfigureAwait(false);
+            // A purge retried after its first attempt took effect unseen fails its condition: the stream message is then left, unreferenced and harmless.
+            var purged = await TryCallAsync(ct => _ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, ct), cancellationToken).ConfigureAwait(false);
             if (purged.Success)
             {
                 await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);

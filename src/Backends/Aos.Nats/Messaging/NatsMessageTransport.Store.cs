@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Aos.Messaging;
+using Aos.Reliability;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -32,24 +33,31 @@ public sealed partial class NatsMessageTransport
                 return;
             }
 
-            await _connection.ConnectAsync().ConfigureAwait(false);
-            _jetStream = new NatsJSContext(_connection);
-            _stream = await _jetStream.CreateOrUpdateStreamAsync(
-                new StreamConfig(StreamName, [_subject])
+            // Each step is idempotent (connect, create or update, put this instance's lease), so a retry repeats them all.
+            await CallAsync(
+                async ct =>
                 {
-                    Storage = StreamConfigStorage.File,
-                    NumReplicas = _natsOptions.Replicas,
-                    DuplicateWindow = _natsOptions.DuplicateWindow,
-                    AllowDirect = true,
+                    await _connection.ConnectAsync().ConfigureAwait(false);
+                    _jetStream = new NatsJSContext(_connection);
+                    _stream = await _jetStream.CreateOrUpdateStreamAsync(
+                        new StreamConfig(StreamName, [_subject])
+                        {
+                            Storage = StreamConfigStorage.File,
+                            NumReplicas = _natsOptions.Replicas,
+                            DuplicateWindow = _natsOptions.DuplicateWindow,
+                            AllowDirect = true,
+                        },
+                        ct).ConfigureAwait(false);
+                    var keyValue = new NatsKVContext(_jetStream);
+                    _ledger = await keyValue.CreateOrUpdateStoreAsync(
+                        new NatsKVConfig(BucketName) { Storage = NatsKVStorageType.File, History = 1, NumberOfReplicas = _natsOptions.Replicas },
+                        ct).ConfigureAwait(false);
+
+                    // The lease first: a node that was taken over stops the move of its messages before it reads what is left of them.
+                    await RegisterAsync(keyValue, ct).ConfigureAwait(false);
+                    return true;
                 },
                 cancellationToken).ConfigureAwait(false);
-            var keyValue = new NatsKVContext(_jetStream);
-            _ledger = await keyValue.CreateOrUpdateStoreAsync(
-                new NatsKVConfig(BucketName) { Storage = NatsKVStorageType.File, History = 1, NumberOfReplicas = _natsOptions.Replicas },
-                cancellationToken).ConfigureAwait(false);
-
-            // The lease first: a node that was taken over stops the move of its messages before it reads what is left of them.
-            await RegisterAsync(keyValue, cancellationToken).ConfigureAwait(false);
 
             var pending = (await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
                 .Where(e => e.Entry.Status == MessageStatus.Pending)
@@ -85,7 +93,7 @@ public sealed partial class NatsMessageTransport
         var body = JsonSerializer.SerializeToUtf8Bytes(message.Envelope, NatsJsonContext.Default.Envelope);
         var (sequence, republished) = await PublishAsync(body, key, cancellationToken).ConfigureAwait(false);
         var entry = new LedgerEntry(message.Envelope.Id, message.Recipient.Value, message.OrderKey, MessageStatus.Pending, message.Attempts, now, null, null, now, now, sequence);
-        var created = await _ledger.TryCreateAsync(key, Serialize(entry), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var created = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryCreateAsync(key, Serialize(entry), cancellationToken: ct), value => Deserialize(value) == entry, cancellationToken).ConfigureAwait(false);
         if (!created.Success)
         {
             if (created.Error is not NatsKVCreateException)
@@ -95,7 +103,7 @@ public sealed partial class NatsMessageTransport
 
             // Within the duplicate window JetStream answers a re-publish with the first message's sequence, which the existing entry
             // may hold (a concurrent enqueue of the same message won the create): only a stream message nobody refers to is removed.
-            var existing = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var existing = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             var known = existing.Success ? Deserialize(existing.Value.Value) : null;
             if (known?.Sequence != sequence)
             {
@@ -120,14 +128,15 @@ public sealed partial class NatsMessageTransport
 
         // The message was pruned within the duplicate window, so JetStream pointed at a stream message that is gone: publish it anew.
         (sequence, _) = await PublishAsync(body, key + "." + Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
-        var updated = await _ledger.TryUpdateAsync(key, Serialize(entry with { Sequence = sequence }), created.Value, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var moved = entry with { Sequence = sequence };
+        var updated = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryUpdateAsync(key, Serialize(moved), created.Value, cancellationToken: ct), value => Deserialize(value) == moved, cancellationToken).ConfigureAwait(false);
         if (!updated.Success)
         {
             await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
             throw updated.Error;
         }
 
-        _known[key] = (entry with { Sequence = sequence }, updated.Value);
+        _known[key] = (moved, updated.Value);
         return sequence;
     }
 
@@ -135,13 +144,19 @@ public sealed partial class NatsMessageTransport
     /// <returns>The stream sequence, and whether JetStream recognised the message id as one it already stored.</returns>
     private async ValueTask<(long Sequence, bool Duplicate)> PublishAsync(byte[] body, string messageId, CancellationToken cancellationToken)
     {
-        var ack = await _jetStream.PublishAsync(_subject, body, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (ack.Error is { } error)
-        {
-            throw new NatsJSApiException(error);
-        }
+        // The message id makes a repeat safe: JetStream answers it with the first stream message, flagged as a duplicate.
+        return await CallAsync(
+            async ct =>
+            {
+                var ack = await _jetStream.PublishAsync(_subject, body, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: ct).ConfigureAwait(false);
+                if (ack.Error is { } error)
+                {
+                    throw new NatsJSApiException(error);
+                }
 
-        return (checked((long)ack.Seq), ack.Duplicate);
+                return (checked((long)ack.Seq), ack.Duplicate);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Changes the ledger entry of a pending message handed out at <see cref="TransportMessage.Sequence"/>, with optimistic concurrency.</summary>
@@ -151,7 +166,7 @@ public sealed partial class NatsMessageTransport
         if (_known.TryRemove(key, out var known) && known.Entry.Status == MessageStatus.Pending && known.Entry.Sequence == message.Sequence)
         {
             var next = change(known.Entry);
-            var written = await _ledger.TryUpdateAsync(key, Serialize(next), known.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var written = await TryCallAsync(ct => _ledger.TryUpdateAsync(key, Serialize(next), known.Revision, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             if (written.Success)
             {
                 Remember(key, next, written.Value);
@@ -166,7 +181,7 @@ public sealed partial class NatsMessageTransport
 
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var read = await _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var read = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             if (!read.Success)
             {
                 if (read.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException)
@@ -184,7 +199,7 @@ public sealed partial class NatsMessageTransport
             }
 
             var changed = change(current);
-            var updated = await _ledger.TryUpdateAsync(key, Serialize(changed), read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var updated = await TryCallAsync(ct => _ledger.TryUpdateAsync(key, Serialize(changed), read.Value.Revision, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             if (updated.Success)
             {
                 Remember(key, changed, updated.Value);
@@ -217,8 +232,26 @@ public sealed partial class NatsMessageTransport
     private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(string filter, CancellationToken cancellationToken) =>
         ReadEntriesAsync(_ledger, filter, cancellationToken);
 
-    /// <summary>Reads every live entry of a ledger whose key matches a filter, with its revision.</summary>
-    private static async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
+    /// <summary>Reads every live entry of a ledger whose key matches a filter, with its revision; a failed read is retried from the start.</summary>
+    private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
+        CallAsync(ct => ReadEntriesOnceAsync(ledger, filter, ct), cancellationToken);
+
+    /// <summary>Reads every live value of a bucket whose key matches a filter; a failed read is retried from the start.</summary>
+    private ValueTask<List<NatsKVEntry<T>>> ReadLiveListAsync<T>(INatsKVStore bucket, string filter, CancellationToken cancellationToken) =>
+        CallAsync(
+            async ct =>
+            {
+                var items = new List<NatsKVEntry<T>>();
+                await foreach (var item in ReadLiveAsync<T>(bucket, filter, ct).ConfigureAwait(false))
+                {
+                    items.Add(item);
+                }
+
+                return items;
+            },
+            cancellationToken);
+
+    private static async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesOnceAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
     {
         var entries = new List<(string, LedgerEntry, ulong)>();
         await foreach (var item in ReadLiveAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false))
@@ -256,7 +289,10 @@ public sealed partial class NatsMessageTransport
             : null;
 
     /// <summary>Reads the serialized envelope held by a stream message, or <see langword="null"/> when the message is gone.</summary>
-    private static async ValueTask<byte[]?> ReadEnvelopeBytesAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken)
+    private ValueTask<byte[]?> ReadEnvelopeBytesAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken) =>
+        CallAsync(ct => ReadEnvelopeBytesOnceAsync(stream, sequence, ct), cancellationToken);
+
+    private static async ValueTask<byte[]?> ReadEnvelopeBytesOnceAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken)
     {
         NatsMsg<byte[]> message;
         try
@@ -277,9 +313,9 @@ public sealed partial class NatsMessageTransport
     {
         try
         {
-            await stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = (ulong)sequence, NoErase = true }, cancellationToken).ConfigureAwait(false);
+            await CallAsync(ct => stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = (ulong)sequence, NoErase = true }, ct), cancellationToken).ConfigureAwait(false);
         }
-        catch (NatsJSApiException e)
+        catch (Exception e) when (e is NatsJSApiException or DependencyUnavailableException)
         {
             // A leftover stream message is harmless: nothing refers to it, and it is never handed out.
             LogOrphanNotRemoved(_logger, sequence, e);

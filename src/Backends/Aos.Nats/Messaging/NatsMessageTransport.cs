@@ -1,4 +1,6 @@
 using Aos.Messaging;
+using Aos.Nats.Resilience;
+using Aos.Reliability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
@@ -44,6 +46,15 @@ namespace Aos.Nats.Messaging;
 /// <see cref="EnqueueAsync"/> fails part-way, the messages before the failure are stored, and enqueueing the batch again reports them as
 /// duplicates. All members are thread-safe.
 /// </para>
+/// <para>
+/// <b>Failures.</b> Every call to the server runs through the reliability service's <c>transport:nats</c> pipeline (retry of transient
+/// failures, circuit breaker, attempt timeout; <see cref="NatsErrorClassifier"/> sorts NATS.Net's errors), one call per attempt. Retrying
+/// is safe call by call: a publish carries a message id, so JetStream answers a repeat with the first stream message; puts write the same
+/// value again; conditional key-value writes are not retried blindly: a create or update repeated after its first attempt took effect
+/// unseen fails its condition, and the transport then reads the entry and recognises its own write (an enqueue is still accepted; a
+/// settlement's change, which sets values rather than adding to them, is applied once). What still fails after the retries, or is refused
+/// by the open circuit, throws <see cref="DependencyUnavailableException"/> naming <c>transport:nats</c>.
+/// </para>
 /// </remarks>
 public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLedger, IMessageRetention, IAsyncDisposable
 {
@@ -71,8 +82,12 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     /// <param name="options">The bus options: inbox capacity.</param>
     /// <param name="timeProvider">The clock of retry delays and status times.</param>
     /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <param name="pipelines">
+    /// The reliability service's pipelines, whose <c>transport:nats</c> pipeline retries and breaks (it needs the <see cref="NatsErrorClassifier"/>
+    /// registered to know NATS.Net's errors); <see langword="null"/> for the transport's own, on the default options and the system clock.
+    /// </param>
     /// <exception cref="AosValidationException">The NATS options are not valid; the message names the option.</exception>
-    public NatsMessageTransport(NatsMessageTransportOptions natsOptions, MessageBusOptions options, TimeProvider timeProvider, ILogger<NatsMessageTransport>? logger = null)
+    public NatsMessageTransport(NatsMessageTransportOptions natsOptions, MessageBusOptions options, TimeProvider timeProvider, ILogger<NatsMessageTransport>? logger = null, DependencyPipelines? pipelines = null)
     {
         ArgumentNullException.ThrowIfNull(natsOptions);
         ArgumentNullException.ThrowIfNull(options);
@@ -91,6 +106,12 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _subject = natsOptions.StreamPrefix + ".messages";
         StreamName = natsOptions.StreamPrefix + "_MESSAGES";
         BucketName = natsOptions.StreamPrefix + "_LEDGER";
+
+        // Retry delays and breaks run on the system clock when the transport has its own pipelines: the injected clock schedules deliveries,
+        // and a test clock that never moves must not stall a retry.
+        _ownPipelines = pipelines is null ? DependencyPipelines.Create(TimeProvider.System, null, NatsErrorClassifier.Instance) : null;
+        _pipelines = pipelines ?? _ownPipelines!;
+        _pipeline = _pipelines.GetPipeline(Dependency);
     }
 
     /// <summary>Gets the name of the JetStream stream that holds the envelopes.</summary>
@@ -199,6 +220,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         await _connection.DisposeAsync().ConfigureAwait(false);
         _startLock.Dispose();
         _adoptLock.Dispose();
+        _ownPipelines?.Dispose();
     }
 
     private ValueTask SettleAsync(TransportMessage message, MessageStatus status, int attempts, long now, string? reason, string? lastError, CancellationToken cancellationToken) =>
@@ -210,7 +232,8 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     {
         // The index entry goes first: listing skips an index entry whose ledger entry is not dead-lettered at that sequence, so a crash
         // between the two writes leaves nothing visible.
-        await _ledger.PutAsync(DeadLetterKey(message.Sequence), KeyOf(message.Envelope.Id, message.Recipient.Value), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var key = KeyOf(message.Envelope.Id, message.Recipient.Value);
+        await CallAsync(ct => _ledger.PutAsync(DeadLetterKey(message.Sequence), key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         await UpdateEntryAsync(
             message,
             entry => entry with { Status = MessageStatus.DeadLettered, Attempts = attempts, Reason = reason, LastError = lastError ?? entry.LastError, UpdatedAt = now },

@@ -1,4 +1,7 @@
+using Aos.Azure.Resilience;
 using Aos.Azure.Storage;
+using Aos.Azure.Tests.Resilience;
+using Aos.Reliability;
 using Aos.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,6 +25,31 @@ public sealed class AzureStorageRegistrationTests
         Assert.Single(services, d => d.ServiceType == typeof(IStorageProvider));
         Assert.Single(services, d => d.ServiceType == typeof(AzureStorageProvider));
         Assert.Equal("aosprod", provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value.Prefix);
+    }
+
+    [Fact]
+    public async Task AddAosAzureStorage_WithTheReliabilityService_RunsThroughItsStorageAzurePipeline_AndRegistersTheClassifierOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddAosReliability();
+        services.Configure<ReliabilityOptions>(o => o.SetDependency("storage:azure", new DependencyOptions
+        {
+            Retry = { MaxRetryAttempts = 1, BaseDelay = TimeSpan.FromMilliseconds(1) },
+            CircuitBreaker = { MinimumThroughput = 2 },
+        }));
+        services.AddAosAzureStorage(o => o.ConnectionString = ResilientAccount.Unreachable);
+        services.AddAosAzureStorage(o => o.Prefix = "aosprod");
+
+        await using var provider = services.BuildServiceProvider();
+        var pipelines = provider.GetRequiredService<DependencyPipelines>();
+        var storage = provider.GetRequiredService<AzureStorageProvider>();
+
+        Assert.Single(provider.GetServices<IErrorClassifier>().OfType<AzureErrorClassifier>());
+        Assert.Equal(ErrorClass.Transient, pipelines.Classify(new global::Azure.RequestFailedException(503, "busy"), "storage:azure"));
+        await Assert.ThrowsAsync<StorageUnavailableException>(async () => await storage.CheckHealthAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, pipelines.GetCircuitState("storage:azure"));
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(async () => await storage.GetTableStore("docs").GetAsync("p", "r", TestContext.Current.CancellationToken));
+        Assert.Contains("circuit breaker of storage:azure", refused.Message);
     }
 
     [Fact]
