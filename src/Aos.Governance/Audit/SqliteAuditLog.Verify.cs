@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -28,8 +27,8 @@ public sealed partial class SqliteAuditLog
 
     /// <summary>Verifies every entry the connection's snapshot holds; the caller holds <see cref="_rowsGate"/>.</summary>
     /// <remarks>
-    /// The entries are cut into ranges of <see cref="AuditRowChunk.Capacity"/> sequence numbers, handed round-robin to one reader per core.
-    /// Each reader copies its ranges' rows on its own connection and hashes them (an entry's hash depends on its own row only, its stored
+    /// The entries are cut into ranges of <see cref="AuditRowChunk.Capacity"/> sequence numbers, taken in order by one reader per core as
+    /// each becomes free (at most a few ranges ahead of the checks). Each reader copies its ranges' rows on its own connection and hashes them (an entry's hash depends on its own row only, its stored
     /// previous hash included); the checks that link entries (sequence, previous hash, checkpoints) then run here, range after range in
     /// order, so the first bad entry and its reason are the same as when everything runs one entry at a time. Entries are never changed
     /// once written and archiving waits for the gate, so every reader sees the same rows.
@@ -37,10 +36,10 @@ public sealed partial class SqliteAuditLog
     private async Task<AuditVerification> VerifyAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         using var verifier = new AuditChainVerifier(_keys.Snapshot(), ReadCheckpoints(connection, long.MaxValue), _options.CheckpointEvery);
-        long first, last, count;
+        long first, last;
         using (var bounds = connection.CreateCommand())
         {
-            bounds.CommandText = "SELECT MIN(seq), MAX(seq), COUNT(*) FROM audit_entries";
+            bounds.CommandText = "SELECT MIN(seq), MAX(seq) FROM audit_entries";
             using var reader = bounds.ExecuteReader();
             reader.Read();
             if (reader.IsDBNull(0))
@@ -48,38 +47,29 @@ public sealed partial class SqliteAuditLog
                 return verifier.Complete();
             }
 
-            (first, last, count) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
         }
 
-        // A log with a gap (or a forged sequence number) is read by one reader, row after row: it fails, and the first bad entry is
-        // found without visiting every empty range up to a forged number.
-        var contiguous = count == last - first + 1;
-        var ranges = contiguous ? ((last - first) / AuditRowChunk.Capacity) + 1 : 1;
-        var readers = (int)Math.Min(Environment.ProcessorCount, ranges);
-        var chunks = new Channel<AuditRowChunk>[readers];
-        var spares = new Channel<AuditRowChunk>[readers];
+        var ranges = ((last - first) / AuditRowChunk.Capacity) + 1;
+        var work = new AuditRangeWork(first, last, ranges, window: 4 * Environment.ProcessorCount);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = new Task[readers];
-        for (var r = 0; r < readers; r++)
+        var tasks = new Task[(int)Math.Min(Environment.ProcessorCount, ranges)];
+        for (var r = 0; r < tasks.Length; r++)
         {
-            chunks[r] = Channel.CreateBounded<AuditRowChunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-            spares[r] = Channel.CreateUnbounded<AuditRowChunk>();
-            var (own, ownSpares, index) = (chunks[r].Writer, spares[r].Reader, (long)r);
-            tasks[r] = Task.Run(
-                () => contiguous
-                    ? ReadRangesAsync(first, last, index, readers, own, ownSpares, stop.Token)
-                    : ReadInOrderAsync(last, own, ownSpares, stop.Token),
-                stop.Token);
+            tasks[r] = Task.Run(() => ReadRangesAsync(work, stop.Token), stop.Token);
         }
 
         try
         {
-            // Range k comes from reader k % readers; once that reader has no more, there is no range k.
-            for (var range = 0L; ; range++)
+            for (var range = 0L; range < ranges; range++)
             {
-                var from = (int)(range % readers);
-                if (!await chunks[from].Reader.WaitToReadAsync(stop.Token) || !chunks[from].Reader.TryRead(out var chunk))
+                var chunk = await work.TakeAsync(range);
+
+                // A range with no row at all lies in a gap: the entry after the gap is the first bad one. (Ranges are cut by sequence
+                // number, so a number forged far ahead leaves empty ranges; verification stops at the first, it does not walk them.)
+                if (chunk.Count == 0)
                 {
+                    verifier.Check(NextSeq(connection, work.Start(range)), [], [], []);
                     break;
                 }
 
@@ -88,7 +78,7 @@ public sealed partial class SqliteAuditLog
                     break;
                 }
 
-                spares[from].Writer.TryWrite(chunk);
+                work.Recycle(chunk);
             }
         }
         finally
@@ -104,97 +94,73 @@ public sealed partial class SqliteAuditLog
                 {
                 }
             }
+
+            work.Dispose();
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         return verifier.Complete();
     }
 
-    /// <summary>Reads and hashes every <paramref name="step"/>-th range of sequence numbers, starting at range <paramref name="index"/>.</summary>
-    private async Task ReadRangesAsync(
-        long first, long last, long index, int step, ChannelWriter<AuditRowChunk> chunks, ChannelReader<AuditRowChunk> spares, CancellationToken cancellationToken)
+    /// <summary>Takes the next range to read until none is left, and reads and hashes it.</summary>
+    private async Task ReadRangesAsync(AuditRangeWork work, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: true);
-            using var hasher = new AuditHasher();
-
-            // The native statement hands out each column as a span over SQLite's own memory: no string or array per row.
-            var prepared = raw.sqlite3_prepare_v2(connection.Handle, $"SELECT {EntryColumns} FROM audit_entries WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", out var statement);
-            SqliteException.ThrowExceptionForRC(prepared, connection.Handle);
-            using (statement)
+            // A native read-only connection of its own: no per-call mutex (only this reader uses it), pages mapped instead of copied.
+            var opened = raw.sqlite3_open_v2(_options.DatabasePath, out var db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
+            using (db)
             {
-                for (var range = index; first + (range * AuditRowChunk.Capacity) <= last; range += step)
-                {
-                    var chunk = spares.TryRead(out var spare) ? spare : new AuditRowChunk();
-                    chunk.Clear();
-                    var start = first + (range * AuditRowChunk.Capacity);
-                    raw.sqlite3_bind_int64(statement, 1, start);
-                    raw.sqlite3_bind_int64(statement, 2, Math.Min(last, start + AuditRowChunk.Capacity - 1));
-                    Fill(statement, chunk, connection);
-                    raw.sqlite3_reset(statement);
-                    chunk.ComputeHashes(hasher);
-                    await chunks.WriteAsync(chunk, cancellationToken);
-                }
-            }
+                SqliteException.ThrowExceptionForRC(opened, db);
+                raw.sqlite3_busy_timeout(db, 30_000);
+                Execute(db, "PRAGMA mmap_size = 1073741824; BEGIN");
+                using var hasher = new AuditHasher();
 
-            chunks.TryComplete();
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            chunks.TryComplete(exception);
-            throw;
-        }
-    }
-
-    /// <summary>Reads and hashes every row in order, a chunk at a time, on one connection.</summary>
-    private async Task ReadInOrderAsync(long last, ChannelWriter<AuditRowChunk> chunks, ChannelReader<AuditRowChunk> spares, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: true);
-            using var hasher = new AuditHasher();
-            var prepared = raw.sqlite3_prepare_v2(connection.Handle, $"SELECT {EntryColumns} FROM audit_entries WHERE seq > ?1 AND seq <= ?3 ORDER BY seq LIMIT ?2", out var statement);
-            SqliteException.ThrowExceptionForRC(prepared, connection.Handle);
-            using (statement)
-            {
-                var after = long.MinValue;
-                while (true)
+                // The native statement hands out each column as a span over SQLite's own memory: no string or array per row.
+                var prepared = raw.sqlite3_prepare_v2(db, $"SELECT {EntryColumns} FROM audit_entries WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", out var statement);
+                SqliteException.ThrowExceptionForRC(prepared, db);
+                using (statement)
                 {
-                    var chunk = spares.TryRead(out var spare) ? spare : new AuditRowChunk();
-                    chunk.Clear();
-                    raw.sqlite3_bind_int64(statement, 1, after);
-                    raw.sqlite3_bind_int(statement, 2, AuditRowChunk.Capacity);
-                    raw.sqlite3_bind_int64(statement, 3, last);
-                    Fill(statement, chunk, connection);
-                    raw.sqlite3_reset(statement);
-                    if (chunk.Count == 0)
+                    while (await work.NextAsync(cancellationToken) is { } range)
                     {
-                        break;
+                        var chunk = work.Rent();
+                        var start = work.Start(range);
+                        raw.sqlite3_bind_int64(statement, 1, start);
+                        raw.sqlite3_bind_int64(statement, 2, Math.Min(work.Last, start + AuditRowChunk.Capacity - 1));
+                        Fill(statement, chunk, hasher, db);
+                        raw.sqlite3_reset(statement);
+                        work.Complete(range, chunk);
                     }
-
-                    after = chunk.LastSeq;
-                    chunk.ComputeHashes(hasher);
-                    await chunks.WriteAsync(chunk, cancellationToken);
                 }
-            }
 
-            chunks.TryComplete();
+                Execute(db, "COMMIT");
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            chunks.TryComplete(exception);
+            work.Fail(exception);
             throw;
         }
     }
 
-    /// <summary>Steps through the bound range of rows into the chunk.</summary>
-    private static void Fill(sqlite3_stmt statement, AuditRowChunk chunk, SqliteConnection connection)
+    private static void Execute(sqlite3 db, string sql)
     {
+        var rc = raw.sqlite3_exec(db, sql);
+        SqliteException.ThrowExceptionForRC(rc, db);
+    }
+
+    private static long NextSeq(SqliteConnection connection, long from)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(seq) FROM audit_entries WHERE seq >= $from";
+        command.Parameters.AddWithValue("$from", from);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Steps through the bound range of rows into the chunk, hashing each.</summary>
+    private static void Fill(sqlite3_stmt statement, AuditRowChunk chunk, AuditHasher hasher, sqlite3 db)
+    {
+        using var row = new SqliteColumns.Lease(statement);
         while (true)
         {
             var rc = raw.sqlite3_step(statement);
@@ -205,10 +171,10 @@ public sealed partial class SqliteAuditLog
 
             if (rc != raw.SQLITE_ROW)
             {
-                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+                SqliteException.ThrowExceptionForRC(rc, db);
             }
 
-            chunk.Add(statement);
+            chunk.Add(row, hasher);
         }
     }
 }
