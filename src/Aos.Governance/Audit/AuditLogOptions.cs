@@ -19,6 +19,10 @@ public sealed class AuditLogOptions
     /// <value>The default is 1000.</value>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>Gets or sets how many appended records may wait to be written before <see cref="IAuditLog.IsBacklogged"/> turns on.</summary>
+    /// <value>The default is 100,000 (under a second of the writer's work). Callers that do not wait for their entries wait while it is exceeded.</value>
+    public int MaxQueuedAppends { get; set; } = 100_000;
+
     /// <summary>Gets or sets whether each commit waits until it is on the disk (SQLite <c>synchronous=FULL</c>) before appends are acknowledged.</summary>
     /// <value>
     /// The default is <see langword="false"/>: <c>synchronous=NORMAL</c> in WAL mode, where an acknowledged append survives a crash of the
@@ -44,6 +48,11 @@ public sealed class AuditLogOptions
         if (CheckpointEvery < 1)
         {
             throw new ArgumentException($"AuditLogOptions.CheckpointEvery must be at least 1; it is {CheckpointEvery}.", nameof(CheckpointEvery));
+        }
+
+        if (MaxQueuedAppends < 1)
+        {
+            throw new ArgumentException($"AuditLogOptions.MaxQueuedAppends must be at least 1; it is {MaxQueuedAppends}.", nameof(MaxQueuedAppends));
         }
 
         if (BatchSize < 1)

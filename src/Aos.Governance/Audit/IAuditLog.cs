@@ -8,6 +8,14 @@ namespace Aos.Governance.Audit;
 /// </remarks>
 public interface IAuditLog
 {
+    /// <summary>Gets a value indicating whether more appends wait to be written than the log's bound allows.</summary>
+    /// <value>
+    /// <see langword="true"/> while the backlog is over the bound; callers that do not wait for their entries (the system-call pipeline's
+    /// default) then wait, which slows the callers to the pace of the log instead of letting the queue grow without limit. The default
+    /// implementation has no backlog.
+    /// </value>
+    bool IsBacklogged => false;
+
     /// <summary>Appends one record and returns the entry once it is durable.</summary>
     /// <param name="record">The record.</param>
     /// <param name="cancellationToken">Stops waiting; the record may still be written.</param>

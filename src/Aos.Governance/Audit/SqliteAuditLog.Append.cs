@@ -12,6 +12,7 @@ public sealed partial class SqliteAuditLog
     private readonly byte[] _lastHash = new byte[32];
     private long _nextSeq = 1;
     private long _lastTicks;
+    private long _queued;
     private sqlite3_stmt? _insertEntry;
     private SqliteCommand? _insertCheckpoint;
 
@@ -117,10 +118,15 @@ public sealed partial class SqliteAuditLog
         }
     }
 
+    /// <inheritdoc/>
+    public bool IsBacklogged => Volatile.Read(ref _queued) >= _options.MaxQueuedAppends;
+
     private void Enqueue(PendingAppend pending)
     {
+        Interlocked.Add(ref _queued, pending.Records.Length);
         if (!_pending.Writer.TryWrite(pending))
         {
+            Interlocked.Add(ref _queued, -pending.Records.Length);
             throw new ObjectDisposedException(nameof(SqliteAuditLog), "The audit log is stopped: it accepts no more appends.");
         }
     }
@@ -159,6 +165,7 @@ public sealed partial class SqliteAuditLog
             foreach (var item in batch)
             {
                 item.Text.Return();
+                Interlocked.Add(ref _queued, -item.Records.Length);
             }
 
             batch.Clear();

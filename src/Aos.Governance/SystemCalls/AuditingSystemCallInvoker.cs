@@ -11,7 +11,8 @@ namespace Aos.Governance.SystemCalls;
 /// <remarks>
 /// It sits outside authorization and policy so that their refusals are recorded too. The entry carries what the inner stages annotated
 /// (the policy decision, the approval that released the call, the redacted fields), the acting agent, the error of a failed call and the
-/// trace id. By default the entry joins the log's next batch without holding the call (<see cref="SystemCallGovernanceOptions.WaitForAudit"/>).
+/// trace id. By default the entry joins the log's next batch without holding the call (<see cref="SystemCallGovernanceOptions.WaitForAudit"/>),
+/// unless the log is backlogged (<see cref="IAuditLog.IsBacklogged"/>): then the call waits for its entry, which bounds the backlog.
 /// </remarks>
 public sealed partial class AuditingSystemCallInvoker(ISystemCallInvoker innerInvoker, IAuditLog auditLog, SystemCallGovernanceOptions options, ILogger<AuditingSystemCallInvoker> logger)
     : DelegatingSystemCallInvoker(innerInvoker)
@@ -82,7 +83,9 @@ public sealed partial class AuditingSystemCallInvoker(ISystemCallInvoker innerIn
     private async ValueTask RecordAsync(SystemCall systemCall, string outcome, Exception? error)
     {
         var append = auditLog.AppendAsync(ToRecord(systemCall, outcome, error), CancellationToken.None);
-        if (options.WaitForAudit)
+
+        // Over the log's backlog bound the call waits for its entry too: callers slow to the log's pace, the queue stays bounded.
+        if (options.WaitForAudit || auditLog.IsBacklogged)
         {
             await append.ConfigureAwait(false);
             return;

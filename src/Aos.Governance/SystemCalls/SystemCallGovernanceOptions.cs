@@ -18,7 +18,8 @@ public sealed class SystemCallGovernanceOptions
     /// <summary>Gets or sets a value indicating whether a call waits until its audit entry is durable.</summary>
     /// <value>
     /// The default is <see langword="false"/>: the entry joins the audit log's next batch and the call goes on, so a crash can lose the
-    /// entries of the last batch (milliseconds). <see langword="true"/> makes every call wait for its batch to commit.
+    /// entries of the last batch (milliseconds); while the log is backlogged (<see cref="Audit.IAuditLog.IsBacklogged"/>) calls wait anyway,
+    /// so the queue of unwritten entries stays bounded. <see langword="true"/> makes every call wait for its batch to commit.
     /// </value>
     public bool WaitForAudit { get; set; }
 
