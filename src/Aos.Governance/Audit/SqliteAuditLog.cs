@@ -39,6 +39,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
     private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private int _disposed;
+    private int _stopping;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteAuditLog"/> class: opens or creates the database and the keys.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -78,9 +79,24 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
     /// <summary>Stops accepting appends, writes the pending ones and closes the database.</summary>
     /// <param name="cancellationToken">Stops waiting for the pending appends.</param>
     /// <returns>A task that completes when the pending appends are written.</returns>
+    /// <remarks>After the pending appends, the last entry gets a signed checkpoint: a log that was stopped cleanly has no tail that could be cut unnoticed.</remarks>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        _pending.Writer.TryComplete();
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            var checkpoint = CheckpointAsync(CancellationToken.None);
+            _pending.Writer.TryComplete();
+            try
+            {
+                await checkpoint.WaitAsync(cancellationToken);
+            }
+#pragma warning disable CA1031 // A checkpoint that cannot be written must not keep the log from stopping; the appends already failed the same way.
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+            }
+        }
+
         await _writer.WaitAsync(cancellationToken);
     }
 

@@ -45,6 +45,20 @@ public sealed class AuditTamperTests
     }
 
     [Fact]
+    public async Task VerifyAsync_TailCutAfterACleanStop_ReportsTailTruncated()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = new AuditLogFixture(checkpointEvery: 100);
+        await fixture.AppendAsync(150, ct);
+
+        // Stopping signs the last entry, which is not on the cadence of 100: cutting it afterwards is caught.
+        await fixture.ReopenAsync();
+        fixture.Execute("DELETE FROM audit_entries WHERE seq = 150");
+
+        AssertBad(await fixture.Log.VerifyAsync(ct), 150, AuditProblems.TailTruncated);
+    }
+
+    [Fact]
     public async Task VerifyAsync_RowMovedFarAhead_ReportsChainBrokenWithoutVisitingTheGap()
     {
         var ct = TestContext.Current.CancellationToken;
