@@ -131,6 +131,42 @@ public sealed partial class DependencyPipelines : IDisposable
     public ValueTask<TResult> ExecuteAsync<TResult>(string dependency, Func<CancellationToken, ValueTask<TResult>> callback, CancellationToken cancellationToken = default) =>
         ExecuteAsync(dependency, static (c, token) => c(token), callback, cancellationToken);
 
+    /// <summary>Runs a call to a dependency through its pipeline; when the dependency stays unavailable, the error names what was called and how to fix it.</summary>
+    /// <typeparam name="TResult">The call's result.</typeparam>
+    /// <param name="dependency">The dependency's name.</param>
+    /// <param name="callback">The call; it may run several times, so it must be safe to repeat.</param>
+    /// <param name="target">What the call reaches, for the error, such as <c>NATS at nats://host:4222</c>.</param>
+    /// <param name="remedy">What to check, one or more sentences, such as which setting holds the address.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The call's result.</returns>
+    /// <exception cref="DependencyUnavailableException">The circuit is open, or the last attempt failed transiently or timed out.</exception>
+    public async ValueTask<TResult> ExecuteAsync<TResult>(
+        string dependency, Func<CancellationToken, ValueTask<TResult>> callback, string target, string remedy, CancellationToken cancellationToken = default)
+    {
+        var pipeline = GetPipeline(dependency);
+        try
+        {
+            return await pipeline.ExecuteAsync(static (c, token) => c(token), callback, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException e)
+        {
+            var refusal = CircuitOpen(dependency, e);
+            throw new DependencyUnavailableException(
+                $"{target} is not being called for now: the circuit breaker of {dependency} opened after repeated transient failures. {remedy} "
+                + $"Retry after {Seconds(refusal.RetryAfter)} s.",
+                e)
+            { Dependency = dependency, RetryAfter = refusal.RetryAfter, CircuitOpen = true };
+        }
+        catch (Exception e) when (e is TimeoutRejectedException || (!cancellationToken.IsCancellationRequested && Classify(e, dependency) == ErrorClass.Transient))
+        {
+            throw new DependencyUnavailableException(
+                $"{target} could not be reached or did not answer after retries ({e.Message.TrimEnd('.')}; dependency {dependency}). {remedy} "
+                + $"Retries are set at {ReliabilityOptions.SectionName}:Dependencies:{dependency}.",
+                e)
+            { Dependency = dependency };
+        }
+    }
+
     /// <summary>Creates the refusal of a call whose circuit is open: it names the dependency and when to retry.</summary>
     /// <param name="dependency">The dependency.</param>
     /// <param name="exception">Polly's refusal.</param>

@@ -74,7 +74,6 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
     private readonly ServiceBusClient _client;
     private readonly DependencyPipelines _pipelines;
     private readonly DependencyPipelines? _ownPipelines;
-    private readonly Polly.ResiliencePipeline _pipeline;
     private readonly ServiceBusSender _sender;
     private readonly ServiceBusReceiver _receiver;
     private readonly TableMessageLedger _ledger;
@@ -112,7 +111,6 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
         _logger = logger ?? NullLogger<ServiceBusMessageTransport>.Instance;
         _ownPipelines = pipelines is null ? DependencyPipelines.Create(TimeProvider.System, null, AzureErrorClassifier.Instance) : null;
         _pipelines = pipelines ?? _ownPipelines!;
-        _pipeline = _pipelines.GetPipeline(Dependency);
 
         // The transport:servicebus pipeline is the one retry policy of Service Bus calls.
         _client = new ServiceBusClient(azureOptions.ServiceBusConnectionString, new ServiceBusClientOptions { RetryOptions = new ServiceBusRetryOptions { MaxRetries = 0 } });

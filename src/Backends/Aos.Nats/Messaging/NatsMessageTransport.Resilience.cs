@@ -1,9 +1,6 @@
 using Aos.Reliability;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Aos.Nats.Messaging;
 
@@ -14,7 +11,6 @@ public sealed partial class NatsMessageTransport
 
     private readonly DependencyPipelines _pipelines;
     private readonly DependencyPipelines? _ownPipelines;
-    private readonly ResiliencePipeline _pipeline;
 
     /// <summary>Runs one call to the server through the <c>transport:nats</c> pipeline: a transient failure is retried, the circuit breaker counts it.</summary>
     /// <remarks>
@@ -22,32 +18,13 @@ public sealed partial class NatsMessageTransport
     /// of a stream), or a conditional write whose caller handles the condition failing because its own first attempt took effect.
     /// </remarks>
     /// <exception cref="DependencyUnavailableException">The server could not be reached or did not answer after the retries, or the circuit is open.</exception>
-    private async ValueTask<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _pipeline.ExecuteAsync(static (c, token) => c(token), call, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BrokenCircuitException e)
-        {
-            var refusal = _pipelines.CircuitOpen(Dependency, e);
-            throw new DependencyUnavailableException(
-                $"NATS at {_natsOptions.Url} is not being called for now: the circuit breaker of {Dependency} opened after repeated transient failures. "
-                + $"Check that the server runs with JetStream (-js) and accepts connections there ({NatsMessageTransportOptions.SectionName}:Url). "
-                + $"Retry after {Math.Ceiling(refusal.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)} s.",
-                e)
-            { Dependency = Dependency, RetryAfter = refusal.RetryAfter, CircuitOpen = true };
-        }
-        catch (Exception e) when (e is TimeoutRejectedException || (!cancellationToken.IsCancellationRequested && _pipelines.Classify(e, Dependency) == ErrorClass.Transient))
-        {
-            throw new DependencyUnavailableException(
-                $"NATS at {_natsOptions.Url} could not be reached or did not answer after retries ({e.Message.TrimEnd('.')}; dependency {Dependency}). "
-                + $"Check that the server runs with JetStream (-js) and accepts connections there ({NatsMessageTransportOptions.SectionName}:Url); retries are set at "
-                + $"{ReliabilityOptions.SectionName}:Dependencies:{Dependency}.",
-                e)
-            { Dependency = Dependency };
-        }
-    }
+    private ValueTask<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
+        _pipelines.ExecuteAsync(
+            Dependency,
+            call,
+            $"NATS at {_natsOptions.Url}",
+            $"Check that the server runs with JetStream (-js) and accepts connections there ({NatsMessageTransportOptions.SectionName}:Url).",
+            cancellationToken);
 
     /// <summary>Runs one call whose expected failures come back as a result, throwing a transient one so that the pipeline retries it.</summary>
     private ValueTask<NatsResult<T>> TryCallAsync<T>(Func<CancellationToken, ValueTask<NatsResult<T>>> call, CancellationToken cancellationToken) =>

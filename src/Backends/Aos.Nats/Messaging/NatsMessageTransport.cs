@@ -111,7 +111,6 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         // and a test clock that never moves must not stall a retry.
         _ownPipelines = pipelines is null ? DependencyPipelines.Create(TimeProvider.System, null, NatsErrorClassifier.Instance) : null;
         _pipelines = pipelines ?? _ownPipelines!;
-        _pipeline = _pipelines.GetPipeline(Dependency);
     }
 
     /// <summary>Gets the name of the JetStream stream that holds the envelopes.</summary>
