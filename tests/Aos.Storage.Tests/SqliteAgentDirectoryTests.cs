@@ -29,6 +29,37 @@ public sealed class SqliteAgentDirectoryTests : AgentDirectoryConformanceTests
         Assert.Equal(JsonValueKind.Array, document.RootElement.GetProperty("capabilities").ValueKind);
     }
 
+    [Theory]
+    [InlineData(SqliteAgentDirectory.SubscribersSql)]
+    [InlineData(SqliteAgentDirectory.WildcardSql)]
+    public async Task SubscriberQueries_StartFromTheSubscriptions_NotFromEveryAgentOfTheTenant(string sql)
+    {
+        // Many agents in one tenant, as on a node that publishes: a plan that starts from the tenant's agents visits all of them.
+        await Store.AddAsync([.. Enumerable.Range(0, 200).Select(i => Agent($"agent-{i}", "worker", ["c"]))], Ct);
+
+        var plan = await _storage.Database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            command.Parameters.AddWithValue("$t", "orders.created");
+            command.Parameters.AddWithValue("$tenant", "default");
+            using var reader = command.ExecuteReader();
+            var steps = new List<string>();
+            while (reader.Read())
+            {
+                steps.Add(reader.GetString(3));
+            }
+
+            return steps;
+        }, Ct);
+
+        // The subscriptions by key (exact topics) or through the wildcard index, then each one's agent by id.
+        Assert.True(
+            plan[0].StartsWith("SEARCH s USING PRIMARY KEY", StringComparison.Ordinal) || plan[0].StartsWith("SCAN s USING COVERING INDEX ix_agent_subscriptions_wildcard", StringComparison.Ordinal),
+            $"The plan starts with '{plan[0]}'.");
+        Assert.Contains(plan, step => step.StartsWith("SEARCH a ", StringComparison.Ordinal) && step.Contains("id=?", StringComparison.Ordinal));
+    }
+
     protected override ValueTask<IAgentDirectory> OpenAsync() => new(new SqliteAgentDirectory(_storage.Database, Time));
 
     protected override async ValueTask<IAgentDirectory> ReopenAsync() => new SqliteAgentDirectory(await _storage.ReopenAsync(), Time);

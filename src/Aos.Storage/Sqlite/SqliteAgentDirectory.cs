@@ -43,14 +43,16 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
         """,
     ];
 
-    // Publishing reads the exact subscribers by key and the (few) wildcard subscriptions through this partial index.
+    // Publishing reads the exact subscribers by key and the (few) wildcard subscriptions through this partial index. CROSS JOIN keeps
+    // SQLite from driving these joins from the tenant's agents (ix_agents_tenant), which would visit every agent of the tenant on every
+    // publish: the subscriptions come first, each joined to its agent by primary key.
     private const string WildcardTerm = "(instr(topic, '*') > 0 OR instr(topic, '>') > 0)";
-    private const string WildcardSql =
-        "SELECT s.topic, s.agent_id FROM agent_subscriptions AS s JOIN agents AS a ON a.id = s.agent_id WHERE a.tenant = $tenant AND " + WildcardTerm + ";";
+    internal const string WildcardSql =
+        "SELECT s.topic, s.agent_id FROM agent_subscriptions AS s CROSS JOIN agents AS a ON a.id = s.agent_id WHERE a.tenant = $tenant AND " + WildcardTerm + ";";
 
     private const string GetSql = "SELECT id, status, status_reason, silo, descriptor FROM agents WHERE id = $id;";
-    private const string SubscribersSql =
-        "SELECT s.agent_id FROM agent_subscriptions AS s JOIN agents AS a ON a.id = s.agent_id WHERE s.topic = $t AND a.tenant = $tenant ORDER BY s.agent_id;";
+    internal const string SubscribersSql =
+        "SELECT s.agent_id FROM agent_subscriptions AS s CROSS JOIN agents AS a ON a.id = s.agent_id WHERE s.topic = $t AND a.tenant = $tenant ORDER BY s.agent_id;";
     private const string SetStatusSql = "UPDATE agents SET status = $s, status_reason = $r, silo = $silo WHERE id = $id;";
     private const string ResetStaleSql =
         "UPDATE agents SET status = 0, status_reason = NULL, silo = NULL " +
