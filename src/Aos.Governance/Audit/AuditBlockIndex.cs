@@ -22,7 +22,9 @@ internal sealed class AuditBlockIndex
     /// <summary>The length of a posting stored as a bitmap; shorter postings are lists of 16-bit offsets.</summary>
     public const int BitmapBytes = BlockSize / 8;
 
-    private readonly Dictionary<string, List<ushort>>[] _values = [.. Enumerable.Range(0, AuditIndexedField.Count).Select(_ => new Dictionary<string, List<ushort>>(StringComparer.Ordinal))];
+    // Per indexed field, the block's entries (as offsets in the block) that carry each value.
+    private readonly Dictionary<string, List<ushort>>[] _values =
+        [.. Enumerable.Range(0, AuditIndexedField.Count).Select(_ => new Dictionary<string, List<ushort>>(StringComparer.Ordinal))];
     private long _minTime = long.MaxValue;
     private long _maxTime = long.MinValue;
 

@@ -28,10 +28,11 @@ public sealed partial class SqliteAuditLog
     /// <summary>Verifies every entry the connection's snapshot holds; the caller holds <see cref="_rowsGate"/>.</summary>
     /// <remarks>
     /// The entries are cut into ranges of <see cref="AuditRowChunk.Capacity"/> sequence numbers, taken in order by one reader per core as
-    /// each becomes free (at most a few ranges ahead of the checks). Each reader copies its ranges' rows on its own connection and hashes them (an entry's hash depends on its own row only, its stored
-    /// previous hash included); the checks that link entries (sequence, previous hash, checkpoints) then run here, range after range in
-    /// order, so the first bad entry and its reason are the same as when everything runs one entry at a time. Entries are never changed
-    /// once written and archiving waits for the gate, so every reader sees the same rows.
+    /// each becomes free (at most a few ranges ahead of the checks). Each reader hashes its ranges' rows on its own connection, straight
+    /// from SQLite's memory (an entry's hash depends on its own row only, its stored previous hash included); the checks that link entries
+    /// (sequence, previous hash, checkpoints) then run here, range after range in order, so the first bad entry and its reason are the
+    /// same as when everything runs one entry at a time. Entries are never changed once written and archiving waits for the gate, so
+    /// every reader sees the same rows.
     /// </remarks>
     private async Task<AuditVerification> VerifyAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
