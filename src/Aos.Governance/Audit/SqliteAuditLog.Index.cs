@@ -13,46 +13,12 @@ public sealed partial class SqliteAuditLog
     private sqlite3_stmt? _insertBlock;
 
     /// <summary>Builds the postings of every complete block from the stored rows (a migration from the per-field indexes).</summary>
-    private static void IndexCompleteBlocks(SqliteConnection connection, SqliteTransaction transaction)
+    /// <remarks>Runs inside the migration's transaction, on the writer's connection, before the writer starts.</remarks>
+    private void IndexCompleteBlocks(SqliteTransaction transaction)
     {
-        using var postings = connection.CreateCommand();
-        postings.Transaction = transaction;
-        postings.CommandText = "INSERT INTO audit_postings (field, value, block, offsets) VALUES ($field, $value, $block, $offsets)";
-        var field = postings.Parameters.Add("$field", SqliteType.Integer);
-        var value = postings.Parameters.Add("$value", SqliteType.Text);
-        var block = postings.Parameters.Add("$block", SqliteType.Integer);
-        var offsets = postings.Parameters.Add("$offsets", SqliteType.Blob);
-        using var blocks = connection.CreateCommand();
-        blocks.Transaction = transaction;
-        blocks.CommandText = "INSERT INTO audit_blocks (block, min_time, max_time) VALUES ($block, $min, $max)";
-        var blockId = blocks.Parameters.Add("$block", SqliteType.Integer);
-        var min = blocks.Parameters.Add("$min", SqliteType.Integer);
-        var max = blocks.Parameters.Add("$max", SqliteType.Integer);
-
         var index = new AuditBlockIndex();
         var current = -1L;
-        void Close()
-        {
-            index.Close(
-                current,
-                (f, v, o) =>
-                {
-                    field.Value = f;
-                    value.Value = v;
-                    block.Value = current;
-                    offsets.Value = o;
-                    postings.ExecuteNonQuery();
-                },
-                (b, from, to) =>
-                {
-                    blockId.Value = b;
-                    min.Value = from;
-                    max.Value = to;
-                    blocks.ExecuteNonQuery();
-                });
-        }
-
-        using var read = connection.CreateCommand();
+        using var read = _connection.CreateCommand();
         read.Transaction = transaction;
         read.CommandText = $"SELECT {IndexedColumns} FROM audit_entries ORDER BY seq";
         using var reader = read.ExecuteReader();
@@ -63,19 +29,22 @@ public sealed partial class SqliteAuditLog
             var rowBlock = AuditBlockIndex.BlockOf(last);
             if (rowBlock != current && index.Count > 0)
             {
-                Close();
+                WriteBlock(index, current);
             }
 
             current = rowBlock;
-            index.Add(last, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6));
+            Add(index, reader);
         }
 
         // The block of the newest entry stays open unless that entry completes it: the writer collects it again at start.
         if (index.Count > 0 && last % AuditBlockIndex.BlockSize == 0)
         {
-            Close();
+            WriteBlock(index, current);
         }
     }
+
+    private static void Add(AuditBlockIndex index, SqliteDataReader row) =>
+        index.Add(row.GetInt64(0), row.GetInt64(1), row.GetString(2), row.GetString(3), row.GetString(4), row.GetString(5), row.GetInt32(6));
 
     /// <summary>Collects the open block's entries again from the stored rows: at start, and after a failed batch was rolled back.</summary>
     private void ReloadOpenBlock()
@@ -87,17 +56,19 @@ public sealed partial class SqliteAuditLog
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            _index.Add(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6));
+            Add(_index, reader);
         }
     }
 
     /// <summary>Writes the postings and time range of the block the entry <paramref name="seq"/> completes, inside the writer's transaction.</summary>
-    private void CloseBlock(long seq)
+    private void CloseBlock(long seq) => WriteBlock(_index, AuditBlockIndex.BlockOf(seq));
+
+    /// <summary>Writes a block's postings and time range, and empties the index for the next block.</summary>
+    private void WriteBlock(AuditBlockIndex index, long block)
     {
         var posting = _insertPosting ??= Prepare("INSERT OR REPLACE INTO audit_postings (field, value, block, offsets) VALUES (?1, ?2, ?3, ?4)");
         var range = _insertBlock ??= Prepare("INSERT OR REPLACE INTO audit_blocks (block, min_time, max_time) VALUES (?1, ?2, ?3)");
-        var block = AuditBlockIndex.BlockOf(seq);
-        _index.Close(
+        index.Close(
             block,
             (field, value, offsets) =>
             {

@@ -68,7 +68,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
         _connectionString = new SqliteConnectionStringBuilder { DataSource = options.DatabasePath, Pooling = true, DefaultTimeout = 30 }.ToString();
         _keys = AuditKeyRing.Open(options.KeyDirectory);
         _connection = Open();
-        CreateSchema(_connection);
+        CreateSchema();
         LoadTail();
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -139,10 +139,10 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
     /// Version 0 (or a new file) had one secondary index per filtered field; version 1 replaces them with the block index
     /// (<see cref="AuditBlockIndex"/>): the old indexes are dropped and the postings of every complete block are built from the rows.
     /// </remarks>
-    private static void CreateSchema(SqliteConnection connection)
+    private void CreateSchema()
     {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using var command = connection.CreateCommand();
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using var command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version";
         var version = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
@@ -172,7 +172,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IAsyncDisposable, IDispo
             DELETE FROM audit_blocks;
             """;
         command.ExecuteNonQuery();
-        IndexCompleteBlocks(connection, transaction);
+        IndexCompleteBlocks(transaction);
         command.CommandText = $"PRAGMA user_version = {SchemaVersion}";
         command.ExecuteNonQuery();
         transaction.Commit();
