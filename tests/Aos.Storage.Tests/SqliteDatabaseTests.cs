@@ -123,6 +123,90 @@ public sealed class SqliteDatabaseTests : SqliteTestBase
     }
 
     [Fact]
+    public async Task WriteReplayableAsync_OneOfAGroupThrows_FailsOnlyItsCallerAndReplaysTheOthers()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        var runs = new int[4];
+        var first = Database.WriteReplayableAsync(connection => { runs[0]++; return Insert(connection, 1); }, Ct);
+        var second = Database.WriteReplayableAsync(connection => { runs[1]++; return Insert(connection, 2); }, Ct);
+        var failing = Database.WriteReplayableAsync<int>(connection =>
+        {
+            runs[2]++;
+            Insert(connection, 3);
+            throw new InvalidOperationException("boom");
+        }, Ct);
+        var last = Database.WriteReplayableAsync(connection => { runs[3]++; return Insert(connection, 4); }, Ct);
+
+        await gate.OpenAsync();
+
+        Assert.Equal(1, await first);
+        Assert.Equal(2, await second);
+        Assert.Equal("boom", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing)).Message);
+        Assert.Equal(4, await last);
+        Assert.Equal(new[] { 1L, 2L, 4L }, await ReadIdsAsync());
+
+        // The group was rolled back and the two before the failure ran again; the failed one ran once, the one after it once.
+        Assert.Equal(new[] { 2, 2, 1, 1 }, runs);
+    }
+
+    [Fact]
+    public async Task WriteReplayableAsync_GroupFailsBesideOrdinaryWrites_RunsTheOrdinaryWritesOnce()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        var ordinaryRuns = 0;
+        var ordinary = Database.WriteAsync(connection => { ordinaryRuns++; return Insert(connection, 1); }, Ct);
+        var replayable = Database.WriteReplayableAsync(connection => Insert(connection, 2), Ct);
+        var duplicate = Database.WriteReplayableAsync(connection => Insert(connection, 1), Ct);
+        var after = Database.WriteAsync(connection => { ordinaryRuns++; return Insert(connection, 3); }, Ct);
+
+        await gate.OpenAsync();
+
+        Assert.Equal(1, await ordinary);
+        Assert.Equal(2, await replayable);
+        await Assert.ThrowsAsync<SqliteException>(() => duplicate);
+        Assert.Equal(3, await after);
+        Assert.Equal(2, ordinaryRuns);
+        Assert.Equal(new[] { 1L, 2L, 3L }, await ReadIdsAsync());
+    }
+
+    [Fact]
+    public async Task WriteReplayableAsync_GroupEndsTheBatchTransaction_FailsEveryWriteInTheBatch()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        var before = Database.WriteReplayableAsync(connection => Insert(connection, 1), Ct);
+        var rogue = Database.WriteReplayableAsync<int>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "ROLLBACK;";
+            command.ExecuteNonQuery();
+            throw new InvalidOperationException("rolled back");
+        }, Ct);
+        var after = Database.WriteAsync(connection => Insert(connection, 3), Ct);
+
+        await gate.OpenAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => rogue);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => before);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => after);
+        Assert.Empty(await ReadIdsAsync());
+        Assert.Equal(4, await InsertAsync(4));
+    }
+
+    [Fact]
+    public async Task WriteReplayableAsync_GroupWithoutFailures_CommitsEveryWriteWithoutARollback()
+    {
+        using var gate = await WriterGate.CloseAsync(Database);
+        var rollbacks = Database.Rollbacks;
+        var writes = Enumerable.Range(1, 50).Select(i => Database.WriteReplayableAsync(connection => Insert(connection, i), Ct)).ToList();
+
+        await gate.OpenAsync();
+
+        Assert.Equal(Enumerable.Range(1, 50), await Task.WhenAll(writes));
+        Assert.Equal(rollbacks, Database.Rollbacks);
+        Assert.Equal(50, await CountAsync("items"));
+    }
+
+    [Fact]
     public async Task WriteAsync_CancelledWhileQueued_IsCancelledAndNeverRuns()
     {
         using var gate = await WriterGate.CloseAsync(Database);

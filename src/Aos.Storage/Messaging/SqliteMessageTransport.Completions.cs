@@ -52,7 +52,7 @@ public sealed partial class SqliteMessageTransport
             try
             {
                 var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-                await _schema.Database.WriteAsync(
+                await _schema.Database.WriteReplayableAsync(
                     connection =>
                     {
                         foreach (var (sequence, attempts) in batch)

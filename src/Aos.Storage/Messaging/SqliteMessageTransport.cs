@@ -111,7 +111,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
         long[] sequences;
         try
         {
-            sequences = await _schema.Database.WriteAsync(
+            sequences = await _schema.Database.WriteReplayableAsync(
                 connection =>
                 {
                     var result = new long[rows.Count];

@@ -60,9 +60,9 @@ public sealed class SqliteAgentJournal : IAgentJournal
             ArgumentNullException.ThrowIfNull(entry, nameof(entries));
         }
 
-        var append = new Append(agentId.Value, (int)kind, entries, timestamp.ToUnixTimeMilliseconds(), keep);
+        var append = new Append(_schema.Database, agentId.Value, (int)kind, entries, timestamp.ToUnixTimeMilliseconds(), keep);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await _schema.Database.WriteAsync(append.Execute, cancellationToken).ConfigureAwait(false);
+        await _schema.Database.WriteReplayableAsync(append.Execute, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -110,16 +110,24 @@ public sealed class SqliteAgentJournal : IAgentJournal
     }
 
     /// <summary>Holds one append; its <see cref="Execute"/> runs on the writer thread.</summary>
-    internal sealed class Append(string agent, int kind, IReadOnlyList<string> entries, long at, int keep)
+    internal sealed class Append(SqliteDatabase database, string agent, int kind, IReadOnlyList<string> entries, long at, int keep)
     {
-        // The last sequence number of recently appended lists, per writer connection (used by one thread at a time); bounded by clearing.
+        // The last sequence number of recently appended lists, per writer connection (used by one thread at a time); bounded by clearing,
+        // and forgotten whenever the writer has rolled something back, since the append that set a number may be among what was undone.
         private const int MaxRemembered = 65_536;
-        private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<(string Agent, int Kind), long>> LastSequences = [];
+        private static readonly ConditionalWeakTable<SqliteConnection, Remembered> LastSequences = [];
 
         public long Execute(SqliteConnection connection)
         {
-            var remembered = LastSequences.GetValue(connection, static _ => []);
-            if (!remembered.TryGetValue((agent, kind), out var seq))
+            var remembered = LastSequences.GetValue(connection, static _ => new Remembered());
+            var rollbacks = database.Rollbacks;
+            if (remembered.Rollbacks != rollbacks || remembered.Sequences.Count >= MaxRemembered)
+            {
+                remembered.Sequences.Clear();
+                remembered.Rollbacks = rollbacks;
+            }
+
+            if (!remembered.Sequences.TryGetValue((agent, kind), out var seq))
             {
                 var last = SqliteCommandCache.Get(connection, LastSql, "$a", "$k");
                 last.Parameters[0].Value = agent;
@@ -147,13 +155,15 @@ public sealed class SqliteAgentJournal : IAgentJournal
                 trim.ExecuteNonQuery();
             }
 
-            if (remembered.Count >= MaxRemembered)
-            {
-                remembered.Clear();
-            }
-
-            remembered[(agent, kind)] = seq;
+            remembered.Sequences[(agent, kind)] = seq;
             return seq;
+        }
+
+        private sealed class Remembered
+        {
+            public Dictionary<(string Agent, int Kind), long> Sequences { get; } = [];
+
+            public long Rollbacks { get; set; }
         }
     }
 }

@@ -8,12 +8,26 @@ public sealed partial class SqliteDatabase
     private readonly Dictionary<string, sqlite3_stmt> _controls = new(StringComparer.Ordinal);
     private long _committedBatches;
     private long _committedOperations;
+    private long _rollbacks;
+
+    private enum Outcome
+    {
+        Succeeded,
+        Failed,
+        Lost,
+    }
 
     /// <summary>Gets how many batch transactions have been committed, for tests and diagnostics.</summary>
     internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
     /// <summary>Gets how many write operations have been committed (in all batches), for diagnostics.</summary>
     internal long CommittedOperations => Interlocked.Read(ref _committedOperations);
+
+    /// <summary>
+    /// Gets how many times the writer has rolled changes back (a savepoint or a whole transaction); read on the writer thread, an
+    /// operation that caches what it wrote (such as a journal's last sequence number) knows from a change in it that the cache may be stale.
+    /// </summary>
+    internal long Rollbacks => Interlocked.Read(ref _rollbacks);
 
     /// <summary>Queues a write that runs on the writer thread inside a batch transaction.</summary>
     /// <typeparam name="T">The type of the operation's result.</typeparam>
@@ -24,7 +38,26 @@ public sealed partial class SqliteDatabase
     /// <param name="cancellationToken">The token to monitor for cancellation requests; honoured only while the write is still queued.</param>
     /// <returns>A task that completes with the operation's result once its batch is committed, or fails with the operation's error, in which case none of its changes were kept.</returns>
     /// <remarks>The task fails with <see cref="ObjectDisposedException"/> once the database is disposed.</remarks>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation, CancellationToken cancellationToken = default) =>
+        Enqueue(operation, replayable: false, cancellationToken);
+
+    /// <summary>Queues a write that may run more than once: it changes nothing but the database, so it can run again after a rollback.</summary>
+    /// <typeparam name="T">The type of the operation's result.</typeparam>
+    /// <param name="operation">
+    /// The work, as for <see cref="WriteAsync{T}"/>; in addition it must leave nothing outside the connection changed (no cache, no
+    /// counter), because the writer may roll back its changes and run it again.
+    /// </param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests; honoured only while the write is still queued.</param>
+    /// <returns>A task that completes with the result of the operation's last run once its batch is committed, or fails with its error.</returns>
+    /// <remarks>
+    /// Consecutive replayable operations of a batch run inside one savepoint instead of one each, which spares the statement
+    /// journal a copy of every page each of them changes. When one of them throws, the writer rolls the group back, fails that one
+    /// and runs the others again, each in its own savepoint: every caller sees the same outcome as with <see cref="WriteAsync{T}"/>.
+    /// </remarks>
+    internal Task<T> WriteReplayableAsync<T>(Func<SqliteConnection, T> operation, CancellationToken cancellationToken = default) =>
+        Enqueue(operation, replayable: true, cancellationToken);
+
+    private Task<T> Enqueue<T>(Func<SqliteConnection, T> operation, bool replayable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         if (cancellationToken.IsCancellationRequested)
@@ -32,7 +65,7 @@ public sealed partial class SqliteDatabase
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        var write = new WriteOperation<T>(operation);
+        var write = new WriteOperation<T>(operation, replayable);
         write.RegisterCancellation(cancellationToken);
         if (!_queue.Writer.TryWrite(write))
         {
@@ -115,50 +148,39 @@ public sealed partial class SqliteDatabase
 
     private void RunInTransaction(List<WriteOperation> operations)
     {
-        var connection = _writeConnection;
         Control("BEGIN IMMEDIATE;");
         var isolated = operations.Count > 1;
+        var grouped = isolated;
         var succeeded = 0;
-        for (var i = 0; i < operations.Count; i++)
+        var i = 0;
+        while (i < operations.Count)
         {
-            var op = operations[i];
-            if (isolated)
+            if (grouped && operations[i].Replayable)
             {
-                Control("SAVEPOINT op;");
-            }
-
-            if (op.Run(connection))
-            {
-                succeeded++;
-                if (isolated)
+                var outcome = RunGroup(operations, i);
+                if (outcome.Lost)
                 {
-                    Control("RELEASE op;");
+                    return;
                 }
 
+                succeeded += outcome.Succeeded;
+                i = outcome.Next;
+
+                // After a failure the rest of the batch runs one savepoint per operation: failures come in bursts.
+                grouped = !outcome.Failed;
                 continue;
             }
 
-            if (!InTransaction)
+            switch (RunOne(operations, i, isolated))
             {
-                // SQLite rolled the whole transaction back (disk full, I/O error, or the operation ended it itself):
-                // the work of every operation in this batch is gone, so none of them may report success.
-                var lost = new InvalidOperationException("The write was not committed: another write in the same batch ended its transaction.", op.Error);
-                for (var j = 0; j < operations.Count; j++)
-                {
-                    if (j != i && operations[j].Error is null)
-                    {
-                        operations[j].Abort(lost);
-                    }
-                }
-
-                return;
+                case Outcome.Succeeded:
+                    succeeded++;
+                    break;
+                case Outcome.Lost:
+                    return;
             }
 
-            if (isolated)
-            {
-                Control("ROLLBACK TO op;");
-                Control("RELEASE op;");
-            }
+            i++;
         }
 
         Control(succeeded > 0 ? "COMMIT;" : "ROLLBACK;");
@@ -167,6 +189,110 @@ public sealed partial class SqliteDatabase
             Interlocked.Increment(ref _committedBatches);
             Interlocked.Add(ref _committedOperations, succeeded);
             RequestCheckpoint();
+        }
+        else
+        {
+            Interlocked.Increment(ref _rollbacks);
+        }
+    }
+
+    /// <summary>Runs the replayable operations that start at <paramref name="start"/> inside one savepoint.</summary>
+    /// <returns>How many succeeded, the index of the next operation to run, and whether one failed or the transaction was lost.</returns>
+    private (int Succeeded, int Next, bool Failed, bool Lost) RunGroup(List<WriteOperation> operations, int start)
+    {
+        Control("SAVEPOINT ops;");
+        var end = start;
+        while (end < operations.Count && operations[end].Replayable)
+        {
+            if (!operations[end].Run(_writeConnection))
+            {
+                break;
+            }
+
+            end++;
+        }
+
+        if (end == operations.Count || !operations[end].Replayable)
+        {
+            Control("RELEASE ops;");
+            return (end - start, end, false, false);
+        }
+
+        var failed = end;
+        if (!InTransaction)
+        {
+            AbortAllBut(operations, failed);
+            return (0, operations.Count, true, true);
+        }
+
+        // Undo the whole group, then run again, one savepoint each, the operations that ran before the one that failed.
+        Control("ROLLBACK TO ops;");
+        Control("RELEASE ops;");
+        Interlocked.Increment(ref _rollbacks);
+        var succeeded = 0;
+        for (var i = start; i < failed; i++)
+        {
+            switch (RunOne(operations, i, isolated: true))
+            {
+                case Outcome.Succeeded:
+                    succeeded++;
+                    break;
+                case Outcome.Lost:
+                    return (0, operations.Count, true, true);
+            }
+        }
+
+        return (succeeded, failed + 1, true, false);
+    }
+
+    private Outcome RunOne(List<WriteOperation> operations, int index, bool isolated)
+    {
+        var op = operations[index];
+        if (isolated)
+        {
+            Control("SAVEPOINT op;");
+        }
+
+        if (op.Run(_writeConnection))
+        {
+            if (isolated)
+            {
+                Control("RELEASE op;");
+            }
+
+            return Outcome.Succeeded;
+        }
+
+        if (!InTransaction)
+        {
+            AbortAllBut(operations, index);
+            return Outcome.Lost;
+        }
+
+        if (isolated)
+        {
+            Control("ROLLBACK TO op;");
+            Control("RELEASE op;");
+            Interlocked.Increment(ref _rollbacks);
+        }
+
+        return Outcome.Failed;
+    }
+
+    /// <summary>
+    /// Fails every operation of the batch but the one that ended its transaction: SQLite rolled the whole transaction back (disk full,
+    /// I/O error, or an operation ended it itself), so the work of every operation in the batch is gone and none may report success.
+    /// </summary>
+    private void AbortAllBut(List<WriteOperation> operations, int culprit)
+    {
+        Interlocked.Increment(ref _rollbacks);
+        var lost = new InvalidOperationException("The write was not committed: another write in the same batch ended its transaction.", operations[culprit].Error);
+        for (var j = 0; j < operations.Count; j++)
+        {
+            if (j != culprit && operations[j].Error is null)
+            {
+                operations[j].Abort(lost);
+            }
         }
     }
 
@@ -207,6 +333,7 @@ public sealed partial class SqliteDatabase
         {
             if (InTransaction)
             {
+                Interlocked.Increment(ref _rollbacks);
                 Control("ROLLBACK;");
             }
         }

@@ -79,7 +79,7 @@ public sealed partial class SqliteGrainStorage
         var data = ToArray(_serializer.Serialize(grainState.State));
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = (Provider: _name, State: stateName, Grain: grainId.ToString());
-        var (ok, version) = await _schema.Database.WriteAsync(connection => Write(connection, key, expected, data), cancellationToken).ConfigureAwait(false);
+        var (ok, version) = await _schema.Database.WriteReplayableAsync(connection => Write(connection, key, expected, data), cancellationToken).ConfigureAwait(false);
         if (!ok)
         {
             throw Conflict("write", stateName, grainId, version, etag);
@@ -101,7 +101,7 @@ public sealed partial class SqliteGrainStorage
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = (Provider: _name, State: stateName, Grain: grainId.ToString());
-        var (ok, version) = await _schema.Database.WriteAsync(connection => Write(connection, key, expected, null), cancellationToken).ConfigureAwait(false);
+        var (ok, version) = await _schema.Database.WriteReplayableAsync(connection => Write(connection, key, expected, null), cancellationToken).ConfigureAwait(false);
         if (!ok)
         {
             throw Conflict("clear", stateName, grainId, version, etag);

@@ -24,7 +24,7 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
         {
             var append = appends[i];
             ArgumentOutOfRangeException.ThrowIfLessThan(append.Keep, 1, nameof(appends));
-            journal[i] = new SqliteAgentJournal.Append(agentId.Value, (int)append.Kind, append.Entries, append.Timestamp.ToUnixTimeMilliseconds(), append.Keep);
+            journal[i] = new SqliteAgentJournal.Append(_schema.Database, agentId.Value, (int)append.Kind, append.Entries, append.Timestamp.ToUnixTimeMilliseconds(), append.Keep);
         }
 
         var data = ToArray(_serializer.Serialize(grainState.State));
@@ -34,7 +34,7 @@ public sealed partial class SqliteGrainStorage : IAgentTurnStore
         await _outboxSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var processedAt = writes.CommittedAt.ToUnixTimeMilliseconds();
         var key = (Provider: _name, State: stateName, Grain: grainId.ToString());
-        var (ok, version) = await _schema.Database.WriteAsync(
+        var (ok, version) = await _schema.Database.WriteReplayableAsync(
             connection =>
             {
                 var result = Write(connection, key, expected, data);

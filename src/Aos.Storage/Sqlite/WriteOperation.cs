@@ -15,6 +15,16 @@ internal abstract class WriteOperation
 
     private int _state;
 
+    /// <summary>Initializes a new instance of the <see cref="WriteOperation"/> class.</summary>
+    /// <param name="replayable">Whether the operation may run again after its changes were rolled back.</param>
+    protected WriteOperation(bool replayable) => Replayable = replayable;
+
+    /// <summary>
+    /// Gets a value indicating whether the operation changes nothing but the database, so that the writer may run it again after
+    /// rolling its changes back; such operations share one savepoint instead of taking one each.
+    /// </summary>
+    public bool Replayable { get; }
+
     /// <summary>Gets the error the operation threw, once it has run.</summary>
     public Exception? Error { get; private set; }
 
@@ -24,6 +34,7 @@ internal abstract class WriteOperation
     /// <summary>Runs the operation, recording its result or its error.</summary>
     public bool Run(SqliteConnection connection)
     {
+        Error = null;
         try
         {
             Execute(connection);

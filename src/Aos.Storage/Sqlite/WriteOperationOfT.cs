@@ -12,7 +12,8 @@ internal sealed class WriteOperation<T> : WriteOperation
     private CancellationToken _cancellationToken;
     private T? _result;
 
-    public WriteOperation(Func<SqliteConnection, T> operation) => _operation = operation;
+    public WriteOperation(Func<SqliteConnection, T> operation, bool replayable)
+        : base(replayable) => _operation = operation;
 
     public Task<T> Task => _completion.Task;
 
