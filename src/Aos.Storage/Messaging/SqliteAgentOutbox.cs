@@ -92,12 +92,10 @@ public sealed class SqliteAgentOutbox : IAgentOutbox
 
     internal static int Insert(SqliteConnection connection, string agentId, IReadOnlyList<string> envelopes)
     {
-        var command = SqliteCommandCache.Get(connection, InsertSql, "$a", "$e");
-        command.Parameters[0].Value = agentId;
+        var command = SqliteStatement.Get(connection, InsertSql, "$a", "$e");
         foreach (var envelope in envelopes)
         {
-            command.Parameters[1].Value = envelope;
-            command.ExecuteNonQuery();
+            command.Bind(0, agentId).Bind(1, envelope).Execute();
         }
 
         return envelopes.Count;

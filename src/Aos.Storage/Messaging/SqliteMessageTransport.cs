@@ -115,19 +115,13 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
                 connection =>
                 {
                     var result = new long[rows.Count];
-                    var insert = SqliteCommandCache.Get(connection, InsertSql, "$id", "$r", "$k", "$p", "$a", "$due", "$now", "$e");
+                    var insert = SqliteStatement.Get(connection, InsertSql, "$id", "$r", "$k", "$p", "$a", "$due", "$now", "$e");
                     for (var i = 0; i < rows.Count; i++)
                     {
                         var (_, message, json, victim) = rows[i];
-                        insert.Parameters[0].Value = message.Envelope.Id;
-                        insert.Parameters[1].Value = message.Recipient.Value;
-                        insert.Parameters[2].Value = message.OrderKey;
-                        insert.Parameters[3].Value = (int)message.Envelope.Priority;
-                        insert.Parameters[4].Value = message.Attempts;
-                        insert.Parameters[5].Value = now;
-                        insert.Parameters[6].Value = now;
-                        insert.Parameters[7].Value = json;
-                        result[i] = Inserted(connection, insert);
+                        insert.Bind(0, message.Envelope.Id).Bind(1, message.Recipient.Value).Bind(2, message.OrderKey).Bind(3, (int)message.Envelope.Priority)
+                            .Bind(4, message.Attempts).Bind(5, now).Bind(6, now).Bind(7, json);
+                        result[i] = insert.Execute() == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle) : 0;
 
                         // A victim is shed only for a message that was stored: a duplicate takes no one's place.
                         if (result[i] != 0 && victim is not null)
@@ -355,12 +349,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
 
     private static int Settle(SqliteConnection connection, string sql, long sequence, int attempts, long now, string? reason, string? error)
     {
-        var command = SqliteCommandCache.Get(connection, sql, "$a", "$now", "$seq", "$reason", "$err");
-        command.Parameters[0].Value = attempts;
-        command.Parameters[1].Value = now;
-        command.Parameters[2].Value = sequence;
-        command.Parameters[3].Value = (object?)reason ?? DBNull.Value;
-        command.Parameters[4].Value = (object?)error ?? DBNull.Value;
-        return command.ExecuteNonQuery();
+        return SqliteStatement.Get(connection, sql, "$a", "$now", "$seq", "$reason", "$err")
+            .Bind(0, attempts).Bind(1, now).Bind(2, sequence).Bind(3, reason).Bind(4, error).Execute();
     }
 }

@@ -86,11 +86,7 @@ public sealed class SqliteProcessedMessageLog : IProcessedMessageLog
 
     internal static int Insert(SqliteConnection connection, string agentId, string messageId, long at)
     {
-        var command = SqliteCommandCache.Get(connection, InsertSql, "$a", "$m", "$at");
-        command.Parameters[0].Value = agentId;
-        command.Parameters[1].Value = messageId;
-        command.Parameters[2].Value = at;
-        return command.ExecuteNonQuery();
+        return SqliteStatement.Get(connection, InsertSql, "$a", "$m", "$at").Bind(0, agentId).Bind(1, messageId).Bind(2, at).Execute();
     }
 
     internal static int DeleteAgent(SqliteConnection connection, string agentId)

@@ -129,30 +129,18 @@ public sealed class SqliteAgentJournal : IAgentJournal
 
             if (!remembered.Sequences.TryGetValue((agent, kind), out var seq))
             {
-                var last = SqliteCommandCache.Get(connection, LastSql, "$a", "$k");
-                last.Parameters[0].Value = agent;
-                last.Parameters[1].Value = kind;
-                seq = last.ExecuteScalar() is long max ? max : 0;
+                seq = SqliteStatement.Get(connection, LastSql, "$a", "$k").Bind(0, agent).Bind(1, kind).ExecuteInt64() ?? 0;
             }
 
-            var insert = SqliteCommandCache.Get(connection, InsertSql, "$a", "$k", "$s", "$at", "$d");
-            insert.Parameters[0].Value = agent;
-            insert.Parameters[1].Value = kind;
-            insert.Parameters[3].Value = at;
+            var insert = SqliteStatement.Get(connection, InsertSql, "$a", "$k", "$s", "$at", "$d");
             foreach (var entry in entries)
             {
-                insert.Parameters[2].Value = ++seq;
-                insert.Parameters[4].Value = entry;
-                insert.ExecuteNonQuery();
+                insert.Bind(0, agent).Bind(1, kind).Bind(2, ++seq).Bind(3, at).Bind(4, entry).Execute();
             }
 
             if (seq > keep)
             {
-                var trim = SqliteCommandCache.Get(connection, TrimSql, "$a", "$k", "$s");
-                trim.Parameters[0].Value = agent;
-                trim.Parameters[1].Value = kind;
-                trim.Parameters[2].Value = seq - keep;
-                trim.ExecuteNonQuery();
+                SqliteStatement.Get(connection, TrimSql, "$a", "$k", "$s").Bind(0, agent).Bind(1, kind).Bind(2, seq - keep).Execute();
             }
 
             remembered.Sequences[(agent, kind)] = seq;

@@ -172,6 +172,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
     private static void CloseConnection(SqliteConnection connection)
     {
         SqliteCommandCache.Clear(connection);
+        SqliteStatement.Clear(connection);
         connection.Dispose();
     }
 }

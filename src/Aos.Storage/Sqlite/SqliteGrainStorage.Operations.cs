@@ -114,9 +114,7 @@ public sealed partial class SqliteGrainStorage
     /// <summary>Writes (or, with no data, clears) a row if its version is the expected one; returns the new version, or the stored one on a conflict.</summary>
     private static (bool Ok, long? Version) Write(SqliteConnection connection, (string Provider, string State, string Grain) key, long? expected, byte[]? data)
     {
-        var select = SqliteCommandCache.Get(connection, VersionSql, "$p", "$s", "$g");
-        Bind(select, key);
-        var stored = select.ExecuteScalar() is long v ? v : (long?)null;
+        var stored = Bind(SqliteStatement.Get(connection, VersionSql, "$p", "$s", "$g"), key).ExecuteInt64();
         if (stored != expected)
         {
             return (false, stored);
@@ -129,26 +127,16 @@ public sealed partial class SqliteGrainStorage
                 return (true, null);
             }
 
-            var insert = SqliteCommandCache.Get(connection, InsertSql, "$p", "$s", "$g", "$d");
-            Bind(insert, key);
-            insert.Parameters[3].Value = data;
-            insert.ExecuteNonQuery();
+            Bind(SqliteStatement.Get(connection, InsertSql, "$p", "$s", "$g", "$d"), key).Bind(3, data).Execute();
             return (true, 1);
         }
 
-        var update = SqliteCommandCache.Get(connection, UpdateSql, "$p", "$s", "$g", "$d");
-        Bind(update, key);
-        update.Parameters[3].Value = (object?)data ?? DBNull.Value;
-        update.ExecuteNonQuery();
+        Bind(SqliteStatement.Get(connection, UpdateSql, "$p", "$s", "$g", "$d"), key).Bind(3, data).Execute();
         return (true, stored + 1);
     }
 
-    private static void Bind(SqliteCommand command, (string Provider, string State, string Grain) key)
-    {
-        command.Parameters[0].Value = key.Provider;
-        command.Parameters[1].Value = key.State;
-        command.Parameters[2].Value = key.Grain;
-    }
+    private static SqliteStatement Bind(SqliteStatement statement, (string Provider, string State, string Grain) key) =>
+        statement.Bind(0, key.Provider).Bind(1, key.State).Bind(2, key.Grain);
 
     private static byte[] ToArray(BinaryData data)
     {
