@@ -10,6 +10,9 @@ namespace Aos.Storage.Sqlite;
 internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string store) : IDocumentStore
 {
     private const string Columns = "pk, id, doc, etag";
+    private const string UpsertSql =
+        "INSERT INTO storage_documents (store, collection, pk, id, doc, etag, modified) VALUES ($s, $c, $p, $id, $d, $e, $t) " +
+        "ON CONFLICT (store, collection, pk, id) DO UPDATE SET doc = $d, etag = $e, modified = $t;";
 
     public async ValueTask<StoredDocument?> GetAsync(string collection, string partitionKey, string id, CancellationToken cancellationToken = default)
     {
@@ -120,7 +123,7 @@ internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string
         var json = document.GetRawText();
         var etag = SqliteStorageProvider.NewETag();
         var now = provider.Now();
-        await provider.Database.WriteAsync(
+        await provider.Database.WriteReplayableAsync(
             connection =>
             {
                 // An unconditional upsert needs no read first.
@@ -136,12 +139,9 @@ internal sealed class SqliteDocumentStore(SqliteStorageProvider provider, string
                     throw StorageConflictException.Changed(what, ifMatch);
                 }
 
-                var upsert = SqliteStorageProvider.Prepared(
-                    connection,
-                    "INSERT INTO storage_documents (store, collection, pk, id, doc, etag, modified) VALUES ($s, $c, $p, $id, $d, $e, $t) " +
-                    "ON CONFLICT (store, collection, pk, id) DO UPDATE SET doc = $d, etag = $e, modified = $t;",
-                    ("$s", store), ("$c", collection), ("$p", partitionKey), ("$id", id), ("$d", json), ("$e", etag), ("$t", now));
-                return upsert.ExecuteNonQuery();
+                return SqliteStatement.Get(connection, UpsertSql, "$s", "$c", "$p", "$id", "$d", "$e", "$t")
+                    .Bind(0, store).Bind(1, collection).Bind(2, partitionKey).Bind(3, id).Bind(4, json).Bind(5, etag).Bind(6, now)
+                    .Execute();
             },
             cancellationToken).ConfigureAwait(false);
         return new StoredDocument(partitionKey, id, document.Clone(), etag);
