@@ -24,5 +24,5 @@ internal sealed record SqliteTuning(SqliteSynchronousMode? Synchronous = null, i
     }
 
     public override string ToString() =>
-        $"synchronous={Synchronous?.ToString() ?? "default (Full)"}, max batch={MaxBatchSize?.ToString() ?? "default (512)"}, checkpoint interval={CheckpointInterval?.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default (20)"} ms";
+        $"synchronous={Synchronous?.ToString() ?? "default (Full)"}, max batch={MaxBatchSize?.ToString() ?? "default (128)"}, checkpoint interval={CheckpointInterval?.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default (5)"} ms";
 }
