@@ -42,7 +42,17 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
         _agents = $"{database.Schema}.agents";
         _capabilities = $"{database.Schema}.agent_capabilities";
         _subscriptions = $"{database.Schema}.agent_subscriptions";
+        SubscribersSql = $"SELECT s.topic, s.agent_id FROM {_subscriptions} AS s JOIN {_agents} AS a ON a.id = s.agent_id "
+            + "WHERE a.tenant = $2 AND (s.topic = $1 OR s.wildcard)";
     }
+
+    /// <summary>Gets the query behind <see cref="GetSubscribersAsync"/> ($1 the topic, $2 the tenant), for the plan test.</summary>
+    /// <remarks>
+    /// <c>wildcard</c> is a stored column: the planner has statistics for it, so it reads the topic's subscriptions and the few
+    /// wildcard ones through their indexes and looks each agent up by id. With <c>strpos(topic, …) &gt; 0</c> in the query it
+    /// estimated a third of all subscriptions and scanned both tables on every publish (46–67 ms with 100,000 agents).
+    /// </remarks>
+    internal string SubscribersSql { get; }
 
     /// <inheritdoc />
     public async Task<AgentRecord?> GetAsync(AgentId id, CancellationToken cancellationToken = default)
@@ -74,11 +84,7 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
             async (connection, token) =>
             {
                 var ids = new SortedSet<string>(StringComparer.Ordinal);
-                await using var command = connection.Command(
-                    $"SELECT s.topic, s.agent_id FROM {_subscriptions} AS s JOIN {_agents} AS a ON a.id = s.agent_id "
-                    + "WHERE a.tenant = $2 AND (s.topic = $1 OR strpos(s.topic, '*') > 0 OR strpos(s.topic, '>') > 0)",
-                    topic,
-                    tenant);
+                await using var command = connection.Command(SubscribersSql, topic, tenant);
                 await using var reader = await command.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
                 {

@@ -56,6 +56,13 @@ internal static class PostgresKernelMigrations
             ALTER TABLE {schema}.agents ADD COLUMN tenant text COLLATE "C" NOT NULL DEFAULT 'default';
             CREATE INDEX agents_tenant ON {schema}.agents (tenant, id);
             """,
+            """
+            ALTER TABLE {schema}.agent_subscriptions
+                ADD COLUMN wildcard boolean GENERATED ALWAYS AS (strpos(topic, '*') > 0 OR strpos(topic, '>') > 0) STORED;
+            DROP INDEX {schema}.agent_subscriptions_wildcard;
+            CREATE INDEX agent_subscriptions_wildcard ON {schema}.agent_subscriptions (agent_id) WHERE wildcard;
+            ANALYZE {schema}.agent_subscriptions;
+            """,
         ],
         [AgentJournal] =
         [
