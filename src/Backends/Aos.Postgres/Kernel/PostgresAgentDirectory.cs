@@ -50,7 +50,7 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
     /// <remarks>
     /// <c>wildcard</c> is a stored column: the planner has statistics for it, so it reads the topic's subscriptions and the few
     /// wildcard ones through their indexes and looks each agent up by id. With <c>strpos(topic, …) &gt; 0</c> in the query it
-    /// estimated a third of all subscriptions and scanned both tables on every publish (46–67 ms with 100,000 agents).
+    /// estimated a third of all subscriptions and scanned both tables on every publish (46–67 ms with 100,000 agents; 0.13–0.30 ms now).
     /// </remarks>
     internal string SubscribersSql { get; }
 
