@@ -89,6 +89,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new EnqueueOutcome[messages.Count];
         var rows = new List<(int Index, TransportMessage Message, string Json, TransportMessage? Victim)>(messages.Count);
+        (Envelope? Envelope, string Json) serialized = (null, string.Empty);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -99,7 +100,13 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
                 continue;
             }
 
-            rows.Add((i, message, JsonSerializer.Serialize(message.Envelope, AosStorageJsonContext.Default.Envelope), victim));
+            // A publish hands every recipient the same envelope: it is serialized once, not once per recipient.
+            if (!ReferenceEquals(serialized.Envelope, message.Envelope))
+            {
+                serialized = (message.Envelope, JsonSerializer.Serialize(message.Envelope, AosStorageJsonContext.Default.Envelope));
+            }
+
+            rows.Add((i, message, serialized.Json, victim));
         }
 
         if (rows.Count == 0)
