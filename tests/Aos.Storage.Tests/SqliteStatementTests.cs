@@ -30,6 +30,14 @@ public sealed class SqliteStatementTests : IDisposable
     }
 
     [Fact]
+    public void Execute_EmptyBlob_IsStoredAsAnEmptyBlobNotNull()
+    {
+        SqliteStatement.Get(_connection, InsertSql, "$id", "$name", "$data").Bind(0, 1).Bind(2, Array.Empty<byte>()).Execute();
+
+        Assert.Equal("blob|0", Scalar("SELECT typeof(data) || '|' || length(data) FROM items WHERE id = 1;"));
+    }
+
+    [Fact]
     public void Execute_AfterAnExecution_HasNoValueLeftBound()
     {
         var insert = SqliteStatement.Get(_connection, InsertSql, "$id", "$name", "$data");
