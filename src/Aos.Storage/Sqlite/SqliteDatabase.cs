@@ -12,8 +12,9 @@ namespace Aos.Storage.Sqlite;
 /// <remarks>
 /// <para>
 /// Writes are serialized through one connection: the writer drains up to <see cref="SqliteStorageOptions.MaxBatchSize"/> queued
-/// operations and runs them in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint, so one commit (one fsync)
-/// serves many callers and an operation that throws fails only its own caller. A write's task completes after its batch commits.
+/// operations and runs them in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint (consecutive replayable
+/// ones, <see cref="WriteReplayableAsync{T}"/>, inside one shared savepoint), so one commit (one fsync) serves many callers and an
+/// operation that throws fails only its own caller. A write's task completes after its batch commits.
 /// </para>
 /// <para>
 /// A checkpointer thread copies committed pages from the write-ahead log into the database file on its own connection, so the
