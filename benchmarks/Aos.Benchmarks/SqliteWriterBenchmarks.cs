@@ -13,7 +13,7 @@ namespace Aos.Benchmarks;
 /// The embedded writer's cost per operation in a batch: <see cref="BatchSize"/> turn-like operations (a state row updated, a journal
 /// row inserted and trimmed, a message row marked delivered) queued behind a held writer and committed in one transaction, each in
 /// its own savepoint (<see cref="SqliteDatabase.WriteAsync{T}"/>, the baseline) or grouped under one
-/// (<see cref="SqliteDatabase.WriteReplayableAsync{T}"/>); and grouped with the same statements stepped through SQLite's C API instead
+/// (<see cref="SqliteDatabase.WriteReplayableAsync{T}"/>); and grouped with the same statements stepped natively (<see cref="SqliteStatement"/>) instead
 /// of <see cref="SqliteCommand"/>. Synchronous is off, so the figure is the writer's CPU, not the disk's.
 /// </summary>
 [Config(typeof(Config))]
@@ -22,6 +22,11 @@ public class SqliteWriterBenchmarks : IDisposable
 {
     private const int Agents = 1_000;
     private const int Keep = 100;
+    private const string StateSql = "UPDATE state SET version = version + 1, data = zeroblob(200) WHERE agent = $a;";
+    private const string JournalSql = "INSERT INTO journal (agent, seq, data) VALUES ($a, $s, '{\"type\":\"increment\",\"outcome\":\"handled\"}');";
+    private const string TrimSql = "DELETE FROM journal WHERE agent = $a AND seq <= $s;";
+    private const string MessageSql = "INSERT INTO messages (seq, status, updated_at, envelope) VALUES ($s, 0, 0, '{\"id\":\"m\",\"type\":\"increment\"}');";
+    private const string DeliveredSql = "UPDATE messages SET status = 1, updated_at = $s WHERE seq = $s AND status = 0;";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "aos-bench-writer-" + Guid.NewGuid().ToString("N"));
     private readonly long[] _sequences = new long[Agents];
@@ -37,7 +42,6 @@ public class SqliteWriterBenchmarks : IDisposable
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _statements.Clear();
         _database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = _directory, Synchronous = SqliteSynchronousMode.Off });
         await _database.EnsureSchemaAsync("bench.writer", [
             """
@@ -74,12 +78,6 @@ public class SqliteWriterBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        foreach (var statement in _statements.Values)
-        {
-            statement.Dispose();
-        }
-
-        _statements.Clear();
         _database?.Dispose();
         SqliteConnection.ClearAllPools();
         try
@@ -123,69 +121,33 @@ public class SqliteWriterBenchmarks : IDisposable
 
     private static int Turn(SqliteConnection connection, string agent, long seq, long message)
     {
-        var state = SqliteCommandCache.Get(connection, "UPDATE state SET version = version + 1, data = zeroblob(200) WHERE agent = $a;", "$a");
+        var state = SqliteCommandCache.Get(connection, StateSql, "$a");
         state.Parameters[0].Value = agent;
         state.ExecuteNonQuery();
-        var journal = SqliteCommandCache.Get(connection, "INSERT INTO journal (agent, seq, data) VALUES ($a, $s, '{\"type\":\"increment\",\"outcome\":\"handled\"}');", "$a", "$s");
+        var journal = SqliteCommandCache.Get(connection, JournalSql, "$a", "$s");
         journal.Parameters[0].Value = agent;
         journal.Parameters[1].Value = seq;
         journal.ExecuteNonQuery();
-        var trim = SqliteCommandCache.Get(connection, "DELETE FROM journal WHERE agent = $a AND seq <= $s;", "$a", "$s");
+        var trim = SqliteCommandCache.Get(connection, TrimSql, "$a", "$s");
         trim.Parameters[0].Value = agent;
         trim.Parameters[1].Value = seq - Keep;
         trim.ExecuteNonQuery();
-        var insert = SqliteCommandCache.Get(connection, "INSERT INTO messages (seq, status, updated_at, envelope) VALUES ($s, 0, 0, '{\"id\":\"m\",\"type\":\"increment\"}');", "$s");
+        var insert = SqliteCommandCache.Get(connection, MessageSql, "$s");
         insert.Parameters[0].Value = message;
         insert.ExecuteNonQuery();
-        var delivered = SqliteCommandCache.Get(connection, "UPDATE messages SET status = 1, updated_at = $s WHERE seq = $s AND status = 0;", "$s");
+        var delivered = SqliteCommandCache.Get(connection, DeliveredSql, "$s");
         delivered.Parameters[0].Value = message;
         return delivered.ExecuteNonQuery();
     }
 
-    // The native variant's statements, prepared once on the writer connection (only the writer thread touches them).
-    private readonly Dictionary<string, SQLitePCL.sqlite3_stmt> _statements = [];
-
-    private SQLitePCL.sqlite3_stmt Statement(SqliteConnection connection, string sql)
+    // The product's native statements (SqliteStatement), prepared once on the writer connection and finalized when it closes.
+    private static int NativeTurn(SqliteConnection connection, string agent, long seq, long message)
     {
-        if (!_statements.TryGetValue(sql, out var statement))
-        {
-            SQLitePCL.raw.sqlite3_prepare_v3(connection.Handle, sql, SQLitePCL.raw.SQLITE_PREPARE_PERSISTENT, out statement);
-            _statements[sql] = statement;
-        }
-
-        return statement;
-    }
-
-    private static void Step(SQLitePCL.sqlite3_stmt statement)
-    {
-        var rc = SQLitePCL.raw.sqlite3_step(statement);
-        SQLitePCL.raw.sqlite3_reset(statement);
-        if (rc != SQLitePCL.raw.SQLITE_DONE)
-        {
-            throw new InvalidOperationException("step " + rc);
-        }
-    }
-
-    private int NativeTurn(SqliteConnection connection, string agent, long seq, long message)
-    {
-        var state = Statement(connection, "UPDATE state SET version = version + 1, data = zeroblob(200) WHERE agent = ?1;");
-        SQLitePCL.raw.sqlite3_bind_text(state, 1, agent);
-        Step(state);
-        var journal = Statement(connection, "INSERT INTO journal (agent, seq, data) VALUES (?1, ?2, '{\"type\":\"increment\",\"outcome\":\"handled\"}');");
-        SQLitePCL.raw.sqlite3_bind_text(journal, 1, agent);
-        SQLitePCL.raw.sqlite3_bind_int64(journal, 2, seq);
-        Step(journal);
-        var trim = Statement(connection, "DELETE FROM journal WHERE agent = ?1 AND seq <= ?2;");
-        SQLitePCL.raw.sqlite3_bind_text(trim, 1, agent);
-        SQLitePCL.raw.sqlite3_bind_int64(trim, 2, seq - Keep);
-        Step(trim);
-        var insert = Statement(connection, "INSERT INTO messages (seq, status, updated_at, envelope) VALUES (?1, 0, 0, '{\"id\":\"m\",\"type\":\"increment\"}');");
-        SQLitePCL.raw.sqlite3_bind_int64(insert, 1, message);
-        Step(insert);
-        var delivered = Statement(connection, "UPDATE messages SET status = 1, updated_at = ?1 WHERE seq = ?1 AND status = 0;");
-        SQLitePCL.raw.sqlite3_bind_int64(delivered, 1, message);
-        Step(delivered);
-        return SQLitePCL.raw.sqlite3_changes(connection.Handle);
+        SqliteStatement.Get(connection, StateSql, "$a").Bind(0, agent).Execute();
+        SqliteStatement.Get(connection, JournalSql, "$a", "$s").Bind(0, agent).Bind(1, seq).Execute();
+        SqliteStatement.Get(connection, TrimSql, "$a", "$s").Bind(0, agent).Bind(1, seq - Keep).Execute();
+        SqliteStatement.Get(connection, MessageSql, "$s").Bind(0, message).Execute();
+        return SqliteStatement.Get(connection, DeliveredSql, "$s").Bind(0, message).Execute();
     }
 
     private sealed class Config : ManualConfig
