@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aos.Conformance.Kernel;
 using Aos.Registry;
+using Aos.Security;
 using Aos.Storage.Sqlite;
 using Aos.Storage.Tests.Kernel;
 
@@ -58,6 +59,40 @@ public sealed class SqliteAgentDirectoryTests : AgentDirectoryConformanceTests
             plan[0].StartsWith("SEARCH s USING PRIMARY KEY", StringComparison.Ordinal) || plan[0].StartsWith("SCAN s USING COVERING INDEX ix_agent_subscriptions_wildcard", StringComparison.Ordinal),
             $"The plan starts with '{plan[0]}'.");
         Assert.Contains(plan, step => step.StartsWith("SEARCH a ", StringComparison.Ordinal) && step.Contains("id=?", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetSubscribersAsync_TopicReadBefore_AnswersFromMemoryUntilTheDirectoryChanges()
+    {
+        await Store.AddAsync([Agent("m1", "w", subscriptions: ["orders"]), Agent("m2", "w")], Ct);
+        Assert.Equal(["m1"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders", Ct)).Select(id => id.Value));
+
+        // Behind the directory's back (nothing in AOS writes these tables but the directory): the remembered answer stands.
+        await _storage.Database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM agent_subscriptions WHERE agent_id = 'm1';";
+            return command.ExecuteNonQuery();
+        }, Ct);
+        Assert.Equal(["m1"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders", Ct)).Select(id => id.Value));
+
+        // Any change through the directory forgets every remembered topic.
+        await Store.SubscribeAsync(AgentId.Parse("m2"), "billing", Ct);
+        Assert.Empty(await Store.GetSubscribersAsync(AosTenants.Default, "orders", Ct));
+    }
+
+    [Fact]
+    public async Task GetSubscribersAsync_TwoDatabasesOnOneFile_SeeEachOthersChanges()
+    {
+        // Two SqliteDatabase instances on one file in one process, as the silos of an in-process test cluster have.
+        await Store.AddAsync([Agent("f1", "w", subscriptions: ["orders"])], Ct);
+        using var second = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.GetDirectoryName(_storage.Database.DatabasePath)! });
+        var other = new SqliteAgentDirectory(second, Time);
+        Assert.Equal(["f1"], (await other.GetSubscribersAsync(AosTenants.Default, "orders", Ct)).Select(id => id.Value));
+
+        await Store.AddAsync([Agent("f2", "w", subscriptions: ["orders"])], Ct);
+
+        Assert.Equal(["f1", "f2"], (await other.GetSubscribersAsync(AosTenants.Default, "orders", Ct)).Select(id => id.Value));
     }
 
     protected override ValueTask<IAgentDirectory> OpenAsync() => new(new SqliteAgentDirectory(_storage.Database, Time));

@@ -40,7 +40,14 @@ public sealed partial class SqliteAgentDirectory
         }
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await _schema.Database.WriteAsync(connection => Insert(connection, rows), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _schema.Database.WriteAsync(connection => Insert(connection, rows), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _subscribers.Invalidate();
+        }
     }
 
     private static AgentRow[] ToRows(IReadOnlyList<AgentDescriptor> descriptors, DateTimeOffset now, out List<AgentId> duplicates)

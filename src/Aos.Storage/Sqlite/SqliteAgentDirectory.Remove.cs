@@ -22,7 +22,14 @@ public sealed partial class SqliteAgentDirectory
         }
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await _schema.Database.WriteAsync(connection => Remove(connection, id.Value), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _schema.Database.WriteAsync(connection => Remove(connection, id.Value), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _subscribers.Invalidate();
+        }
     }
 
     private static bool Remove(SqliteConnection connection, string id)

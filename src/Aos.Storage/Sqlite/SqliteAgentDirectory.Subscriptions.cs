@@ -91,14 +91,25 @@ public sealed partial class SqliteAgentDirectory
         }
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await _schema.Database.WriteAsync(
+        try
+        {
+            return await ChangeSubscriptionAsync(id.Value, pattern, subscribe, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _subscribers.Invalidate();
+        }
+    }
+
+    private Task<bool> ChangeSubscriptionAsync(string id, string pattern, bool subscribe, CancellationToken cancellationToken) =>
+        _schema.Database.WriteAsync(
             connection =>
             {
                 var select = SqliteCommandCache.Get(connection, DescriptorSql, "$id");
-                select.Parameters[0].Value = id.Value;
+                select.Parameters[0].Value = id;
                 if (select.ExecuteScalar() is not string json)
                 {
-                    throw new AgentNotFoundException(id.Value);
+                    throw new AgentNotFoundException(id);
                 }
 
                 // The descriptor lists every subscription, declared or added at run time, so removal knows which index rows to delete.
@@ -114,22 +125,21 @@ public sealed partial class SqliteAgentDirectory
                     : descriptor.Subscriptions.Where(s => !string.Equals(s, pattern, StringComparison.Ordinal)).ToList();
                 var update = SqliteCommandCache.Get(connection, UpdateDescriptorSql, "$d", "$id");
                 update.Parameters[0].Value = JsonSerializer.Serialize(descriptor with { Subscriptions = subscriptions }, AosStorageJsonContext.Default.AgentDescriptor);
-                update.Parameters[1].Value = id.Value;
+                update.Parameters[1].Value = id;
                 update.ExecuteNonQuery();
                 if (subscribe)
                 {
                     var insert = SqliteCommandCache.Get(connection, InsertSubscriptionSql, "$k", "$id");
                     insert.Parameters[0].Value = pattern;
-                    insert.Parameters[1].Value = id.Value;
+                    insert.Parameters[1].Value = id;
                     insert.ExecuteNonQuery();
                 }
                 else
                 {
-                    Delete(connection, DeleteSubscriptionSql, pattern, id.Value);
+                    Delete(connection, DeleteSubscriptionSql, pattern, id);
                 }
 
                 return true;
             },
-            cancellationToken).ConfigureAwait(false);
-    }
+            cancellationToken);
 }

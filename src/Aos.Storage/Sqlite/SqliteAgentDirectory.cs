@@ -60,6 +60,7 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
 
     private readonly SchemaGate _schema;
     private readonly TimeProvider _timeProvider;
+    private readonly SubscriberCache _subscribers;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteAgentDirectory"/> class.</summary>
     /// <param name="database">The database that holds the directory.</param>
@@ -70,6 +71,7 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
         ArgumentNullException.ThrowIfNull(timeProvider);
         _schema = new SchemaGate(database, "aos.agent_directory", Migrations);
         _timeProvider = timeProvider;
+        _subscribers = SubscriberCache.For(database);
     }
 
     /// <inheritdoc />
@@ -91,13 +93,29 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
     }
 
     /// <inheritdoc />
-    /// <remarks>Exact subscriptions are read by key; wildcard patterns (<c>*</c>, <c>&gt;</c>) through a partial index and matched here.</remarks>
+    /// <remarks>
+    /// Exact subscriptions are read by key; wildcard patterns (<c>*</c>, <c>&gt;</c>) through a partial index and matched here. The
+    /// result is remembered per topic until the directory next changes (<see cref="SubscriberCache"/>), so a steady stream of
+    /// publishes reads it from memory.
+    /// </remarks>
     public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(topic);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read((Tenant: tenant, Topic: topic), static (connection, query) =>
+        if (_subscribers.TryGet(tenant, topic, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = _subscribers.Generation;
+        var subscribers = ReadSubscribers(tenant, topic);
+        _subscribers.Add(tenant, topic, generation, subscribers);
+        return subscribers;
+    }
+
+    private IReadOnlyList<AgentId> ReadSubscribers(string tenant, string topic) =>
+        _schema.Database.Read((Tenant: tenant, Topic: topic), static (connection, query) =>
         {
             var (tenant, topic) = query;
             var ids = new SortedSet<string>(StringComparer.Ordinal);
@@ -127,7 +145,6 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
 
             return (IReadOnlyList<AgentId>)[.. ids.Select(AgentId.Parse)];
         });
-    }
 
     /// <inheritdoc />
     public async Task SetStatusAsync(AgentId id, AgentStatus status, string? reason, string? silo, CancellationToken cancellationToken = default)

@@ -144,4 +144,35 @@ public abstract partial class AgentDirectoryConformanceTests
         Assert.Equal(patterns, (await Store.GetAsync(AgentId.Parse("busy"), Ct))!.Descriptor.Subscriptions.Order(StringComparer.Ordinal));
         Assert.Equal(patterns.Count, await CountRowsAsync("agent_subscriptions"));
     }
+
+    [Fact]
+    public async Task GetSubscribersAsync_AfterEachChangeByEitherNode_SeesTheChange()
+    {
+        // Read before every change, as a node that keeps publishing does: no change may be hidden by what an earlier read found.
+        var other = await OpenAsync();
+        async Task<IEnumerable<string>> SubscribersAsync(IAgentDirectory directory) =>
+            (await directory.GetSubscribersAsync(AosTenants.Default, "orders.eu", Ct)).Select(id => id.Value);
+
+        Assert.Empty(await SubscribersAsync(Store));
+        Assert.Empty(await SubscribersAsync(other));
+
+        await Store.AddAsync([Agent("c1", "w", subscriptions: ["orders.eu"]), Agent("c2", "w")], Ct);
+        Assert.Equal(["c1"], await SubscribersAsync(Store));
+        Assert.Equal(["c1"], await SubscribersAsync(other));
+
+        await other.SubscribeAsync(AgentId.Parse("c2"), "orders.*", Ct);
+        Assert.Equal(["c1", "c2"], await SubscribersAsync(Store));
+        Assert.Equal(["c1", "c2"], await SubscribersAsync(other));
+
+        await Store.UnsubscribeAsync(AgentId.Parse("c1"), "orders.eu", Ct);
+        Assert.Equal(["c2"], await SubscribersAsync(other));
+        Assert.Equal(["c2"], await SubscribersAsync(Store));
+
+        await other.RemoveAsync(AgentId.Parse("c2"), Ct);
+        Assert.Empty(await SubscribersAsync(Store));
+        Assert.Empty(await SubscribersAsync(other));
+
+        await Store.AddAsync([Agent("c2", "w", subscriptions: [">"])], Ct);
+        Assert.Equal(["c2"], await SubscribersAsync(other));
+    }
 }
