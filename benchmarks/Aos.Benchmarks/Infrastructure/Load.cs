@@ -28,10 +28,13 @@ internal static class Load
 
     /// <summary>
     /// Runs <paramref name="senders"/> concurrent senders; sender <c>s</c> sends <paramref name="perSender"/> calls, round-robin to
-    /// targets <c>s</c>, <c>s + senders</c>, <c>s + 2 * senders</c>, …, so no two senders share a target.
+    /// targets <c>s</c>, <c>s + senders</c>, <c>s + 2 * senders</c>, …, so no two senders share a target. Each sender keeps up to
+    /// <paramref name="window"/> calls outstanding: 1 is a closed loop (await each call before the next), more pipelines the calls the
+    /// way a client with several requests in flight does, each started when the oldest has returned.
     /// </summary>
-    public static Task RunAsync(int targets, int senders, int perSender, Func<int, Task> call)
+    public static Task RunAsync(int targets, int senders, int perSender, Func<int, Task> call, int window = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         var tasks = new Task[senders];
         for (var s = 0; s < senders; s++)
         {
@@ -44,9 +47,20 @@ internal static class Load
         {
             await Task.Yield();
             var owned = targets / senders;
+            var outstanding = new Queue<Task>(window);
             for (var i = 0; i < perSender; i++)
             {
-                await call(sender + ((i % owned) * senders));
+                if (outstanding.Count == window)
+                {
+                    await outstanding.Dequeue();
+                }
+
+                outstanding.Enqueue(call(sender + ((i % owned) * senders)));
+            }
+
+            while (outstanding.Count > 0)
+            {
+                await outstanding.Dequeue();
             }
         }
     }

@@ -38,7 +38,7 @@ internal static class BusMeasurement
         var prefix = "BENCH" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         Console.WriteLine();
         Console.WriteLine($"## Message bus on {(nats ? $"NATS JetStream ({options.NatsUrl}, stream prefix {prefix})" : "the embedded SQLite transport")} " +
-            $"({Agents:N0} agents, {options.Publishers} publishers, {(options.MaxConcurrentDeliveries is { } d ? $"{d} concurrent deliveries" : "default concurrent deliveries")}, {Rounds} rounds of {MessagesPerRound:N0} messages; open loop at {options.LoadFraction:P0} of the measured rate for {options.OpenLoopSeconds} s; {FanOutRepetitions} fan-outs to {Agents:N0})");
+            $"({Agents:N0} agents, {options.Publishers} publishers with {options.Window} call(s) outstanding each, {(options.MaxConcurrentDeliveries is { } d ? $"{d} concurrent deliveries" : "default concurrent deliveries")}, {Rounds} rounds of {MessagesPerRound:N0} messages; open loop at {options.LoadFraction:P0} of the measured rate for {options.OpenLoopSeconds} s; {FanOutRepetitions} fan-outs to {Agents:N0})");
         var cpu = CpuMonitor.Start();
         RawJetStream? raw = null;
         await using var host = await BenchHost.StartAsync(
@@ -60,13 +60,14 @@ internal static class BusMeasurement
 
             // Wake every agent and warm up every path before measuring: a whole round of each, so that the JIT has finished
             // re-compiling the hot code (a 1,000-message warm-up left the tiered compiler busy for 20–25 µs per message in the rounds).
-            await Load.RunAsync(Agents, options.Publishers, MessagesPerRound / options.Publishers, agentEvent);
-            await BusRoundAsync(MessagesPerRound, options.Publishers, publish, probe, database, monitor);
-            await BusRoundAsync(MessagesPerRound, options.Publishers, send, probe, database, monitor);
+            var window = options.Window;
+            await Load.RunAsync(Agents, options.Publishers, MessagesPerRound / options.Publishers, agentEvent, window);
+            await BusRoundAsync(MessagesPerRound, options.Publishers, window, publish, probe, database, monitor);
+            await BusRoundAsync(MessagesPerRound, options.Publishers, window, send, probe, database, monitor);
             raw = nats ? await RawJetStream.CreateAsync(options.NatsUrl!, prefix) : null;
             if (raw is not null)
             {
-                await raw.RoundAsync(Agents, options.Publishers, database, monitor);
+                await raw.RoundAsync(Agents, options.Publishers, window, database, monitor);
             }
 
             var baseline = new List<Round>();
@@ -75,27 +76,28 @@ internal static class BusMeasurement
             var sent = new List<Round>();
             for (var round = 0; round < Rounds; round++)
             {
-                baseline.Add(await ClosedRoundAsync(MessagesPerRound, options.Publishers, agentEvent, database));
+                baseline.Add(await ClosedRoundAsync(MessagesPerRound, options.Publishers, window, agentEvent, database));
                 if (raw is not null)
                 {
-                    rawRounds.Add(await raw.RoundAsync(MessagesPerRound, options.Publishers, database, monitor));
+                    rawRounds.Add(await raw.RoundAsync(MessagesPerRound, options.Publishers, window, database, monitor));
                 }
 
-                published.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, publish, probe, database, monitor));
-                sent.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, send, probe, database, monitor));
+                published.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, window, publish, probe, database, monitor));
+                sent.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, window, send, probe, database, monitor));
             }
 
             Console.WriteLine();
             Console.WriteLine("| Load | Handled/s (median of rounds) | min | max | Publish calls returned/s (median) | CPU µs per message | SQLite writer thread CPU µs per message | Messages per SQLite commit | NATS server messages in per message |");
             Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
-            Row($"Baseline: AgentClient.SendAsync, turn committed in SQLite ({options.Publishers} senders, closed loop)", baseline);
+            var loop = window == 1 ? "closed loop" : $"{window} calls outstanding each";
+            Row($"Baseline: AgentClient.SendAsync, turn committed in SQLite ({options.Publishers} senders, {loop})", baseline);
             if (raw is not null)
             {
-                Row($"Baseline: raw JetStream publish + ack, file storage ({options.Publishers} publishers, closed loop; 'handled' = acked)", rawRounds);
+                Row($"Baseline: raw JetStream publish + ack, file storage ({options.Publishers} publishers, {loop}; 'handled' = acked)", rawRounds);
             }
 
-            Row($"Bus: PublishAsync to a topic with 1 subscriber, durable, de-duplicated ({options.Publishers} publishers)", published);
-            Row($"Bus: SendAsync to an agent, durable, de-duplicated ({options.Publishers} publishers)", sent);
+            Row($"Bus: PublishAsync to a topic with 1 subscriber, durable, de-duplicated ({options.Publishers} publishers, {loop})", published);
+            Row($"Bus: SendAsync to an agent, durable, de-duplicated ({options.Publishers} publishers, {loop})", sent);
             var publishRate = Median(published, r => r.Handled);
             Console.WriteLine();
             Console.WriteLine($"Ratio bus publish / AgentClient.SendAsync (median handled/s): {publishRate / Median(baseline, r => r.Handled):0.00}; bus send / AgentClient.SendAsync: {Median(sent, r => r.Handled) / Median(baseline, r => r.Handled):0.00}");
@@ -163,19 +165,19 @@ internal static class BusMeasurement
         return [.. batch.Select(r => AgentId.Parse(r.Id))];
     }
 
-    private static async Task<Round> ClosedRoundAsync(int messages, int senders, Func<int, Task> call, SqliteDatabase database)
+    private static async Task<Round> ClosedRoundAsync(int messages, int senders, int window, Func<int, Task> call, SqliteDatabase database)
     {
         var sample = Sample.Take(database, null);
-        await Load.RunAsync(Agents, senders, messages / senders, call);
+        await Load.RunAsync(Agents, senders, messages / senders, call, window);
         var elapsed = Stopwatch.GetElapsedTime(sample.Started);
         return sample.Finish(messages, elapsed, elapsed, database, null);
     }
 
-    private static async Task<Round> BusRoundAsync(int messages, int publishers, Func<int, Task> call, SettlementProbe probe, SqliteDatabase database, NatsMonitor? monitor)
+    private static async Task<Round> BusRoundAsync(int messages, int publishers, int window, Func<int, Task> call, SettlementProbe probe, SqliteDatabase database, NatsMonitor? monitor)
     {
         var target = probe.Delivered + messages;
         var sample = Sample.Take(database, monitor is null ? null : await monitor.InMessagesAsync());
-        await Load.RunAsync(Agents, publishers, messages / publishers, call);
+        await Load.RunAsync(Agents, publishers, messages / publishers, call, window);
         var publishedIn = Stopwatch.GetElapsedTime(sample.Started);
         await probe.WaitForDeliveredAsync(target, Timeout);
         var handledIn = Stopwatch.GetElapsedTime(sample.Started);
@@ -301,6 +303,9 @@ internal static class BusMeasurement
     {
         /// <summary>Gets <c>Aos:Bus:MaxConcurrentDeliveries</c> for the run, or <see langword="null"/> for the default.</summary>
         public int? MaxConcurrentDeliveries { get; init; }
+
+        /// <summary>Gets how many calls each publisher keeps outstanding in the rate rounds: 1 is a closed loop.</summary>
+        public int Window { get; init; } = 1;
     }
 
     private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage)
@@ -391,14 +396,14 @@ internal static class BusMeasurement
             return raw;
         }
 
-        public async Task<Round> RoundAsync(int messages, int publishers, SqliteDatabase database, NatsMonitor? monitor)
+        public async Task<Round> RoundAsync(int messages, int publishers, int window, SqliteDatabase database, NatsMonitor? monitor)
         {
             var sample = Sample.Take(database, monitor is null ? null : await monitor.InMessagesAsync());
             await Load.RunAsync(Agents, publishers, messages / publishers, async _ =>
             {
                 var ack = await _jetStream.PublishAsync(_subject, _body, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString("N") });
                 ack.EnsureSuccess();
-            });
+            }, window);
             var elapsed = Stopwatch.GetElapsedTime(sample.Started);
             return sample.Finish(messages, elapsed, elapsed, database, monitor is null ? null : await monitor.InMessagesAsync());
         }

@@ -10,7 +10,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--window N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -20,6 +20,7 @@ internal static class MeasurementRunner
         int? checkpointMs = null;
         int? agents = null;
         int? busDeliveries = null;
+        var window = 1;
         var senders = 100;
         string? allocations = null;
         var load = 0.5;
@@ -77,6 +78,9 @@ internal static class MeasurementRunner
                     break;
                 case "--nats-monitor" when i + 1 < args.Length:
                     natsMonitor = args[++i];
+                    break;
+                case "--window" when i + 1 < args.Length:
+                    window = int.Parse(args[++i]);
                     break;
                 case "--bus-deliveries" when i + 1 < args.Length:
                     busDeliveries = int.Parse(args[++i]);
@@ -173,10 +177,10 @@ internal static class MeasurementRunner
                     await RegistrationMeasurement.RunAsync(agents ?? 1_000_000, tuning);
                     break;
                 case "bus":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries, Window = window });
                     break;
                 case "bus-nats":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window });
                     break;
                 case "workflows":
                     await WorkflowMeasurement.RunAsync(concurrency is { } c ? workflows with { Concurrency = c } : workflows);
