@@ -64,6 +64,18 @@ internal static class BusMeasurement
             await Load.RunAsync(Agents, options.Publishers, MessagesPerRound / options.Publishers, agentEvent, window);
             await BusRoundAsync(MessagesPerRound, options.Publishers, window, publish, probe, database, monitor);
             await BusRoundAsync(MessagesPerRound, options.Publishers, window, send, probe, database, monitor);
+            if (options.AllocationTrace is { } trace)
+            {
+                // One publish round under the profiler, after the warm-up: the profile is of steady-state publishing and handling.
+                await using (AllocationProfile.Start(trace))
+                {
+                    await BusRoundAsync(MessagesPerRound, options.Publishers, window, publish, probe, database, monitor);
+                }
+
+                AllocationProfile.Print(trace);
+                return;
+            }
+
             raw = nats ? await RawJetStream.CreateAsync(options.NatsUrl!, prefix) : null;
             if (raw is not null)
             {
@@ -87,8 +99,8 @@ internal static class BusMeasurement
             }
 
             Console.WriteLine();
-            Console.WriteLine("| Load | Handled/s (median of rounds) | min | max | Publish calls returned/s (median) | CPU µs per message | SQLite writer thread CPU µs per message | Messages per SQLite commit | NATS server messages in per message |");
-            Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+            Console.WriteLine("| Load | Handled/s (median of rounds) | min | max | Publish calls returned/s (median) | CPU µs per message | SQLite writer thread CPU µs per message | Messages per SQLite commit | NATS server messages in per message | Allocated KB per message |");
+            Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             var loop = window == 1 ? "closed loop" : $"{window} calls outstanding each";
             Row($"Baseline: AgentClient.SendAsync, turn committed in SQLite ({options.Publishers} senders, {loop})", baseline);
             if (raw is not null)
@@ -295,7 +307,7 @@ internal static class BusMeasurement
         var nats = rounds.All(r => double.IsNaN(r.NatsInPerMessage)) ? "–" : Median(rounds, r => r.NatsInPerMessage).ToString("0.0");
         Console.WriteLine(
             $"| {name} | {rate.At(50):N0} | {rate.At(0):N0} | {rate.Max:N0} | {Median(rounds, r => r.Published):N0} | {Median(rounds, r => r.CpuMicroseconds):0} | " +
-            $"{Median(rounds, r => r.WriterMicroseconds):0.0} | {perCommit} | {nats} |");
+            $"{Median(rounds, r => r.WriterMicroseconds):0.0} | {perCommit} | {nats} | {Median(rounds, r => r.AllocatedBytes) / 1024:0.0} |");
     }
 
     /// <summary>Options of the bus measurement.</summary>
@@ -303,6 +315,9 @@ internal static class BusMeasurement
     {
         /// <summary>Gets <c>Aos:Bus:MaxConcurrentDeliveries</c> for the run, or <see langword="null"/> for the default.</summary>
         public int? MaxConcurrentDeliveries { get; init; }
+
+        /// <summary>Gets the file to record one publish round's allocation samples into, instead of measuring; or <see langword="null"/>.</summary>
+        public string? AllocationTrace { get; init; }
 
         /// <summary>Gets how many calls each publisher keeps outstanding in the rate rounds: 1 is a closed loop.</summary>
         public int Window { get; init; } = 1;
@@ -313,10 +328,12 @@ internal static class BusMeasurement
         public Dictionary<string, double> Threads { get; init; } = [];
 
         public double NatsServerMicroseconds { get; init; } = double.NaN;
+
+        public double AllocatedBytes { get; init; }
     }
 
     /// <summary>Counters at the start of a round.</summary>
-    private readonly record struct Sample(long Started, TimeSpan Cpu, TimeSpan Writer, long Commits, long? NatsIn, Dictionary<string, TimeSpan> Threads, TimeSpan NatsServer)
+    private readonly record struct Sample(long Started, TimeSpan Cpu, TimeSpan Writer, long Commits, long? NatsIn, Dictionary<string, TimeSpan> Threads, TimeSpan NatsServer, long Allocated)
     {
         public static int? NatsPid { get; set; }
 
@@ -328,7 +345,8 @@ internal static class BusMeasurement
                 database.CommittedBatches,
                 natsIn,
                 ThreadCpu.ByName(),
-                NatsPid is { } pid ? ThreadCpu.OfProcess(pid) : TimeSpan.Zero);
+                NatsPid is { } pid ? ThreadCpu.OfProcess(pid) : TimeSpan.Zero,
+                GC.GetTotalAllocatedBytes());
 
         public Round Finish(int messages, TimeSpan handledIn, TimeSpan publishedIn, SqliteDatabase database, long? natsIn)
         {
@@ -344,6 +362,7 @@ internal static class BusMeasurement
             {
                 Threads = ThreadCpu.ByName().ToDictionary(t => t.Key, t => (t.Value - threadsBefore.GetValueOrDefault(t.Key)).TotalMicroseconds / messages),
                 NatsServerMicroseconds = NatsPid is { } pid ? (ThreadCpu.OfProcess(pid) - NatsServer).TotalMicroseconds / messages : double.NaN,
+                AllocatedBytes = (double)(GC.GetTotalAllocatedBytes() - Allocated) / messages,
             };
         }
     }

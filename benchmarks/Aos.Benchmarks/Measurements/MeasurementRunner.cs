@@ -177,10 +177,10 @@ internal static class MeasurementRunner
                     await RegistrationMeasurement.RunAsync(agents ?? 1_000_000, tuning);
                     break;
                 case "bus":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries, Window = window });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations });
                     break;
                 case "bus-nats":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations });
                     break;
                 case "workflows":
                     await WorkflowMeasurement.RunAsync(concurrency is { } c ? workflows with { Concurrency = c } : workflows);

@@ -93,7 +93,7 @@ public static class TopicPattern
                 throw new AosValidationException($"The {what} '{value}' has an empty segment; segments are separated by single dots.") { Field = field };
             }
 
-            if (segment.Any(char.IsWhiteSpace))
+            if (HasWhiteSpace(segment))
             {
                 throw new AosValidationException($"The {what} '{value}' contains whitespace; use dotted names such as 'orders.created'.") { Field = field };
             }
@@ -114,5 +114,18 @@ public static class TopicPattern
                 throw new AosValidationException($"The {what} '{value}' has '>' before the last segment; '>' matches the rest of a topic, so it must come last.") { Field = field };
             }
         }
+    }
+
+    private static bool HasWhiteSpace(string segment)
+    {
+        foreach (var c in segment)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

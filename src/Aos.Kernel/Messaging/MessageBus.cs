@@ -98,7 +98,7 @@ public sealed class MessageBus
             throw new AosValidationException("A message sent to an agent needs a target agent id.") { Field = "target" };
         }
 
-        return RouteAsync(Prepare(message with { Topic = null }), admitOverCapacity: false, cancellationToken);
+        return RouteAsync(Prepare(message.Topic is null ? message : message with { Topic = null }), admitOverCapacity: false, cancellationToken);
     }
 
     /// <summary>Publishes a message on <see cref="Envelope.Topic"/> to every agent of its tenant whose subscription matches, but its sender.</summary>
@@ -111,7 +111,7 @@ public sealed class MessageBus
     {
         ArgumentNullException.ThrowIfNull(message);
         TopicPattern.ValidateTopic(message.Topic);
-        return RouteAsync(Prepare(message with { Target = null }), admitOverCapacity: false, cancellationToken);
+        return RouteAsync(Prepare(message.Target is null ? message : message with { Target = null }), admitOverCapacity: false, cancellationToken);
     }
 
     /// <summary>Sends a message to every agent of its tenant whose id starts with a prefix, but its sender.</summary>
@@ -322,7 +322,9 @@ public sealed class MessageBus
         if (message.Topic is { } topic)
         {
             var subscribers = await _directory.GetSubscribersAsync(message.Tenant, topic, cancellationToken).ConfigureAwait(false);
-            return [.. subscribers.Where(s => !string.Equals(s.Value, sender, StringComparison.Ordinal))];
+            return sender is null || !subscribers.Any(s => string.Equals(s.Value, sender, StringComparison.Ordinal))
+                ? subscribers
+                : [.. subscribers.Where(s => !string.Equals(s.Value, sender, StringComparison.Ordinal))];
         }
 
         var prefix = message.Headers.GetValueOrDefault(BroadcastHeader) ?? string.Empty;

@@ -202,9 +202,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         {
             var grain = _grains.GetGrain<IAgentGrain>(recipient);
             var results = live.Count == 1
-                ? [await grain.ProcessAsync(live[0].Envelope with { Attempt = live[0].Attempts }, _settling?.ReceiptFor(live[0]))]
+                ? [await grain.ProcessAsync(WithAttempt(live[0]), _settling?.ReceiptFor(live[0]))]
                 : await grain.ProcessBatchAsync(
-                    [.. live.Select(m => m.Envelope with { Attempt = m.Attempts })],
+                    [.. live.Select(WithAttempt)],
                     _settling is null ? null : [.. live.Select(_settling.ReceiptFor)]);
             for (var i = 0; i < live.Count; i++)
             {
@@ -234,6 +234,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             : refused[i] ? SettleAsync(message, DeadLetterReasons.TargetNotFound, errors[i])
             : SettleAsync(message, null, errors[i], notKept[i])));
     }
+
+    private static Envelope WithAttempt(TransportMessage message) =>
+        message.Envelope.Attempt == message.Attempts ? message.Envelope : message.Envelope with { Attempt = message.Attempts };
 
     /// <summary>Finishes a delivery whose delivered mark the recipient's turn committed: nothing is left to write.</summary>
     private Task SettledInTurn(TransportMessage message)

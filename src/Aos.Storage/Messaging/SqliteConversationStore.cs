@@ -67,8 +67,16 @@ public sealed class SqliteConversationStore : IConversationStore
     public async ValueTask RecordAsync(IReadOnlyList<(Envelope Message, IReadOnlyList<AgentId> Recipients)> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var relevant = messages.Where(m => !string.IsNullOrEmpty(m.Message.ConversationId)).ToList();
-        if (relevant.Count == 0)
+        List<(Envelope Message, IReadOnlyList<AgentId> Recipients)>? relevant = null;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (!string.IsNullOrEmpty(messages[i].Message.ConversationId))
+            {
+                (relevant ??= []).Add(messages[i]);
+            }
+        }
+
+        if (relevant is null)
         {
             return;
         }

@@ -88,8 +88,8 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
         ArgumentNullException.ThrowIfNull(messages);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new EnqueueOutcome[messages.Count];
-        var rows = new List<(int Index, TransportMessage Message, string Json, TransportMessage? Victim)>(messages.Count);
-        (Envelope? Envelope, string Json) serialized = (null, string.Empty);
+        var rows = new List<(int Index, TransportMessage Message, byte[] Json, TransportMessage? Victim)>(messages.Count);
+        (Envelope? Envelope, byte[] Json) serialized = (null, []);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -103,7 +103,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
             // A publish hands every recipient the same envelope: it is serialized once, not once per recipient.
             if (!ReferenceEquals(serialized.Envelope, message.Envelope))
             {
-                serialized = (message.Envelope, JsonSerializer.Serialize(message.Envelope, AosStorageJsonContext.Default.Envelope));
+                serialized = (message.Envelope, JsonSerializer.SerializeToUtf8Bytes(message.Envelope, AosStorageJsonContext.Default.Envelope));
             }
 
             rows.Add((i, message, serialized.Json, victim));
@@ -127,7 +127,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
                     {
                         var (_, message, json, victim) = rows[i];
                         insert.Bind(0, message.Envelope.Id).Bind(1, message.Recipient.Value).Bind(2, message.OrderKey).Bind(3, (int)message.Envelope.Priority)
-                            .Bind(4, message.Attempts).Bind(5, now).Bind(6, now).Bind(7, json);
+                            .Bind(4, message.Attempts).Bind(5, now).Bind(6, now).BindUtf8(7, json);
                         result[i] = insert.Execute() == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle) : 0;
 
                         // A victim is shed only for a message that was stored: a duplicate takes no one's place.

@@ -97,6 +97,18 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds text already encoded as UTF-8 (as <see cref="System.Text.Json.JsonSerializer.SerializeToUtf8Bytes{TValue}(TValue, System.Text.Json.Serialization.Metadata.JsonTypeInfo{TValue})"/> gives it) to the parameter at <paramref name="position"/>, without a round trip through a string.</summary>
+    /// <returns>This statement.</returns>
+    public SqliteStatement BindUtf8(int position, ReadOnlySpan<byte> value)
+    {
+        if (_indexes[position] is var index and > 0)
+        {
+            Check(raw.sqlite3_bind_text(_statement, index, value));
+        }
+
+        return this;
+    }
+
     /// <summary>Binds an integer to the parameter at <paramref name="position"/>.</summary>
     /// <returns>This statement.</returns>
     public SqliteStatement Bind(int position, long value)
