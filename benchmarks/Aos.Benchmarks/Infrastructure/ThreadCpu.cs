@@ -83,4 +83,41 @@ internal static class ThreadCpu
 
         return total;
     }
+
+    /// <summary>Gets the bytes written so far (<c>wchar</c>: every write call, whether or not it reached the disk yet) by the threads whose name starts with <paramref name="namePrefix"/>.</summary>
+    /// <param name="namePrefix">The start of the thread name; Linux keeps only its first 15 characters.</param>
+    public static long WrittenBy(string namePrefix)
+    {
+        var prefix = namePrefix.Length > 15 ? namePrefix[..15] : namePrefix;
+        var total = 0L;
+        if (!Directory.Exists("/proc/self/task"))
+        {
+            return total;
+        }
+
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (var line in File.ReadLines(Path.Combine(task, "io")))
+                {
+                    if (line.StartsWith("wchar:", StringComparison.Ordinal))
+                    {
+                        total += long.Parse(line.AsSpan("wchar:".Length), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The thread ended while we read it, or the kernel does not let us read its I/O counters.
+            }
+        }
+
+        return total;
+    }
 }

@@ -25,7 +25,6 @@ internal static class BusMeasurement
 {
     private const int Agents = 1_000;
     private const int Rounds = 3;
-    private const int MessagesPerRound = 20_000;
     private const int FanOutRepetitions = 10;
     private const string FanOutTopic = "bench.fanout";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
@@ -38,7 +37,7 @@ internal static class BusMeasurement
         var prefix = "BENCH" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         Console.WriteLine();
         Console.WriteLine($"## Message bus on {(nats ? $"NATS JetStream ({options.NatsUrl}, stream prefix {prefix})" : "the embedded SQLite transport")} " +
-            $"({Agents:N0} agents, {options.Publishers} publishers with {options.Window} call(s) outstanding each, {(options.MaxConcurrentDeliveries is { } d ? $"{d} concurrent deliveries" : "default concurrent deliveries")}, {Rounds} rounds of {MessagesPerRound:N0} messages; open loop at {options.LoadFraction:P0} of the measured rate for {options.OpenLoopSeconds} s; {FanOutRepetitions} fan-outs to {Agents:N0})");
+            $"({Agents:N0} agents, {options.Publishers} publishers with {options.Window} call(s) outstanding each, {(options.MaxConcurrentDeliveries is { } d ? $"{d} concurrent deliveries" : "default concurrent deliveries")}, {Rounds} rounds of {options.MessagesPerRound:N0} messages; open loop at {options.LoadFraction:P0} of the measured rate for {options.OpenLoopSeconds} s; {FanOutRepetitions} fan-outs to {Agents:N0})");
         var cpu = CpuMonitor.Start();
         RawJetStream? raw = null;
         await using var host = await BenchHost.StartAsync(
@@ -61,15 +60,16 @@ internal static class BusMeasurement
             // Wake every agent and warm up every path before measuring: a whole round of each, so that the JIT has finished
             // re-compiling the hot code (a 1,000-message warm-up left the tiered compiler busy for 20–25 µs per message in the rounds).
             var window = options.Window;
-            await Load.RunAsync(Agents, options.Publishers, MessagesPerRound / options.Publishers, agentEvent, window);
-            await BusRoundAsync(MessagesPerRound, options.Publishers, window, publish, probe, database, monitor);
-            await BusRoundAsync(MessagesPerRound, options.Publishers, window, send, probe, database, monitor);
+            var messagesPerRound = options.MessagesPerRound;
+            await Load.RunAsync(Agents, options.Publishers, messagesPerRound / options.Publishers, agentEvent, window);
+            await BusRoundAsync(messagesPerRound, options.Publishers, window, publish, probe, database, monitor);
+            await BusRoundAsync(messagesPerRound, options.Publishers, window, send, probe, database, monitor);
             if (options.AllocationTrace is { } trace)
             {
                 // One publish round under the profiler, after the warm-up: the profile is of steady-state publishing and handling.
                 await using (AllocationProfile.Start(trace))
                 {
-                    await BusRoundAsync(MessagesPerRound, options.Publishers, window, publish, probe, database, monitor);
+                    await BusRoundAsync(messagesPerRound, options.Publishers, window, publish, probe, database, monitor);
                 }
 
                 AllocationProfile.Print(trace);
@@ -88,21 +88,29 @@ internal static class BusMeasurement
             var sent = new List<Round>();
             for (var round = 0; round < Rounds; round++)
             {
-                baseline.Add(await ClosedRoundAsync(MessagesPerRound, options.Publishers, window, agentEvent, database));
-                if (raw is not null)
+                if (!options.RatesOnly)
                 {
-                    rawRounds.Add(await raw.RoundAsync(MessagesPerRound, options.Publishers, window, database, monitor));
+                    baseline.Add(await ClosedRoundAsync(messagesPerRound, options.Publishers, window, agentEvent, database));
                 }
 
-                published.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, window, publish, probe, database, monitor));
-                sent.Add(await BusRoundAsync(MessagesPerRound, options.Publishers, window, send, probe, database, monitor));
+                if (raw is not null)
+                {
+                    rawRounds.Add(await raw.RoundAsync(messagesPerRound, options.Publishers, window, database, monitor));
+                }
+
+                published.Add(await BusRoundAsync(messagesPerRound, options.Publishers, window, publish, probe, database, monitor));
+                sent.Add(await BusRoundAsync(messagesPerRound, options.Publishers, window, send, probe, database, monitor));
             }
 
             Console.WriteLine();
-            Console.WriteLine("| Load | Handled/s (median of rounds) | min | max | Publish calls returned/s (median) | CPU µs per message | SQLite writer thread CPU µs per message | Messages per SQLite commit | NATS server messages in per message | Allocated KB per message |");
-            Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            Console.WriteLine("| Load | Handled/s (median of rounds) | min | max | Publish calls returned/s (median) | CPU µs per message | SQLite writer thread CPU µs per message | Messages per SQLite commit | NATS server messages in per message | Allocated KB per message | KB written per message: writer / checkpointer |");
+            Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             var loop = window == 1 ? "closed loop" : $"{window} calls outstanding each";
-            Row($"Baseline: AgentClient.SendAsync, turn committed in SQLite ({options.Publishers} senders, {loop})", baseline);
+            if (!options.RatesOnly)
+            {
+                Row($"Baseline: AgentClient.SendAsync, turn committed in SQLite ({options.Publishers} senders, {loop})", baseline);
+            }
+
             if (raw is not null)
             {
                 Row($"Baseline: raw JetStream publish + ack, file storage ({options.Publishers} publishers, {loop}; 'handled' = acked)", rawRounds);
@@ -112,7 +120,11 @@ internal static class BusMeasurement
             Row($"Bus: SendAsync to an agent, durable, de-duplicated ({options.Publishers} publishers, {loop})", sent);
             var publishRate = Median(published, r => r.Handled);
             Console.WriteLine();
-            Console.WriteLine($"Ratio bus publish / AgentClient.SendAsync (median handled/s): {publishRate / Median(baseline, r => r.Handled):0.00}; bus send / AgentClient.SendAsync: {Median(sent, r => r.Handled) / Median(baseline, r => r.Handled):0.00}");
+            if (!options.RatesOnly)
+            {
+                Console.WriteLine($"Ratio bus publish / AgentClient.SendAsync (median handled/s): {publishRate / Median(baseline, r => r.Handled):0.00}; bus send / AgentClient.SendAsync: {Median(sent, r => r.Handled) / Median(baseline, r => r.Handled):0.00}");
+            }
+
             if (raw is not null)
             {
                 Console.WriteLine($"Ratio bus publish / raw JetStream publish+ack: {publishRate / Median(rawRounds, r => r.Handled):0.000}");
@@ -123,6 +135,7 @@ internal static class BusMeasurement
             Console.WriteLine("CPU µs per message by thread group (median of rounds; pool threads grouped by name):");
             Console.WriteLine();
             var splits = new List<(string Name, List<Round> Rounds)> { ("AgentClient.SendAsync", baseline), ("bus publish", published), ("bus send", sent) };
+            splits.RemoveAll(s => s.Rounds.Count == 0);
             if (raw is not null)
             {
                 splits.Insert(1, ("raw JetStream", rawRounds));
@@ -142,6 +155,10 @@ internal static class BusMeasurement
                 Console.WriteLine("| nats-server process | " + string.Join(" | ", splits.Select(s => Median(s.Rounds, r => r.NatsServerMicroseconds).ToString("0"))) + " |");
             }
             Console.WriteLine($"// {cpu.Stop()}");
+            if (options.RatesOnly)
+            {
+                return;
+            }
 
             var latencyCpu = CpuMonitor.Start();
             var rate = publishRate * options.LoadFraction;
@@ -307,7 +324,7 @@ internal static class BusMeasurement
         var nats = rounds.All(r => double.IsNaN(r.NatsInPerMessage)) ? "–" : Median(rounds, r => r.NatsInPerMessage).ToString("0.0");
         Console.WriteLine(
             $"| {name} | {rate.At(50):N0} | {rate.At(0):N0} | {rate.Max:N0} | {Median(rounds, r => r.Published):N0} | {Median(rounds, r => r.CpuMicroseconds):0} | " +
-            $"{Median(rounds, r => r.WriterMicroseconds):0.0} | {perCommit} | {nats} | {Median(rounds, r => r.AllocatedBytes) / 1024:0.0} |");
+            $"{Median(rounds, r => r.WriterMicroseconds):0.0} | {perCommit} | {nats} | {Median(rounds, r => r.AllocatedBytes) / 1024:0.0} | {Median(rounds, r => r.WriterBytes) / 1024:0.0} / {Median(rounds, r => r.CheckpointerBytes) / 1024:0.0} |");
     }
 
     /// <summary>Options of the bus measurement.</summary>
@@ -321,6 +338,15 @@ internal static class BusMeasurement
 
         /// <summary>Gets how many calls each publisher keeps outstanding in the rate rounds: 1 is a closed loop.</summary>
         public int Window { get; init; } = 1;
+
+        /// <summary>
+        /// Gets how many messages each rate round sends. With many calls in flight a short round is mostly filling and draining the
+        /// pipeline; a longer one measures the sustained rate.
+        /// </summary>
+        public int MessagesPerRound { get; init; } = 20_000;
+
+        /// <summary>Gets a value indicating whether to measure the bus's rates only: no baseline, no open loop, no fan-out (for quick comparisons).</summary>
+        public bool RatesOnly { get; init; }
     }
 
     private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage)
@@ -330,23 +356,34 @@ internal static class BusMeasurement
         public double NatsServerMicroseconds { get; init; } = double.NaN;
 
         public double AllocatedBytes { get; init; }
+
+        /// <summary>Gets the bytes the SQLite writer thread wrote per message: the write-ahead log.</summary>
+        public double WriterBytes { get; init; }
+
+        /// <summary>Gets the bytes the SQLite checkpointer thread wrote per message: pages copied from the log into the database.</summary>
+        public double CheckpointerBytes { get; init; }
     }
 
     /// <summary>Counters at the start of a round.</summary>
-    private readonly record struct Sample(long Started, TimeSpan Cpu, TimeSpan Writer, long Commits, long? NatsIn, Dictionary<string, TimeSpan> Threads, TimeSpan NatsServer, long Allocated)
+    private readonly record struct Sample(long Started, TimeSpan Cpu, TimeSpan Writer, long Commits, long? NatsIn, Dictionary<string, TimeSpan> Threads, TimeSpan NatsServer, long Allocated, long WriterBytes, long CheckpointerBytes)
     {
+        private const string WriterThread = "Aos.Sqlite.Writer";
+        private const string CheckpointerThread = "Aos.Sqlite.Checkpointer";
+
         public static int? NatsPid { get; set; }
 
         public static Sample Take(SqliteDatabase database, long? natsIn) =>
             new(
                 Stopwatch.GetTimestamp(),
                 Process.GetCurrentProcess().TotalProcessorTime,
-                ThreadCpu.Of("Aos.Sqlite.Writer"),
+                ThreadCpu.Of(WriterThread),
                 database.CommittedBatches,
                 natsIn,
                 ThreadCpu.ByName(),
                 NatsPid is { } pid ? ThreadCpu.OfProcess(pid) : TimeSpan.Zero,
-                GC.GetTotalAllocatedBytes());
+                GC.GetTotalAllocatedBytes(),
+                ThreadCpu.WrittenBy(WriterThread),
+                ThreadCpu.WrittenBy(CheckpointerThread));
 
         public Round Finish(int messages, TimeSpan handledIn, TimeSpan publishedIn, SqliteDatabase database, long? natsIn)
         {
@@ -356,13 +393,15 @@ internal static class BusMeasurement
                 messages / handledIn.TotalSeconds,
                 messages / publishedIn.TotalSeconds,
                 (Process.GetCurrentProcess().TotalProcessorTime - Cpu).TotalMicroseconds / messages,
-                (ThreadCpu.Of("Aos.Sqlite.Writer") - Writer).TotalMicroseconds / messages,
+                (ThreadCpu.Of(WriterThread) - Writer).TotalMicroseconds / messages,
                 commits == 0 ? double.NaN : (double)messages / commits,
                 natsIn is { } after && NatsIn is { } before ? (double)(after - before) / messages : double.NaN)
             {
                 Threads = ThreadCpu.ByName().ToDictionary(t => t.Key, t => (t.Value - threadsBefore.GetValueOrDefault(t.Key)).TotalMicroseconds / messages),
                 NatsServerMicroseconds = NatsPid is { } pid ? (ThreadCpu.OfProcess(pid) - NatsServer).TotalMicroseconds / messages : double.NaN,
                 AllocatedBytes = (double)(GC.GetTotalAllocatedBytes() - Allocated) / messages,
+                WriterBytes = (double)(ThreadCpu.WrittenBy(WriterThread) - WriterBytes) / messages,
+                CheckpointerBytes = (double)(ThreadCpu.WrittenBy(CheckpointerThread) - CheckpointerBytes) / messages,
             };
         }
     }

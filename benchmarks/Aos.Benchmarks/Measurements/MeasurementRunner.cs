@@ -21,6 +21,8 @@ internal static class MeasurementRunner
         int? agents = null;
         int? busDeliveries = null;
         var window = 1;
+        int? busMessages = null;
+        var ratesOnly = false;
         var senders = 100;
         string? allocations = null;
         var load = 0.5;
@@ -81,6 +83,12 @@ internal static class MeasurementRunner
                     break;
                 case "--window" when i + 1 < args.Length:
                     window = int.Parse(args[++i]);
+                    break;
+                case "--rates-only":
+                    ratesOnly = true;
+                    break;
+                case "--messages" when i + 1 < args.Length:
+                    busMessages = int.Parse(args[++i]);
                     break;
                 case "--bus-deliveries" when i + 1 < args.Length:
                     busDeliveries = int.Parse(args[++i]);
@@ -177,10 +185,10 @@ internal static class MeasurementRunner
                     await RegistrationMeasurement.RunAsync(agents ?? 1_000_000, tuning);
                     break;
                 case "bus":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations, MessagesPerRound = busMessages ?? 20_000, RatesOnly = ratesOnly });
                     break;
                 case "bus-nats":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations, MessagesPerRound = busMessages ?? 20_000, RatesOnly = ratesOnly });
                     break;
                 case "workflows":
                     await WorkflowMeasurement.RunAsync(concurrency is { } c ? workflows with { Concurrency = c } : workflows);
