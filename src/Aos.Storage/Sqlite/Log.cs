@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "A background checkpoint of SQLite database {Path} failed; it is retried after the next commit, and the writer checkpoints itself once the log reaches {Pages} pages.")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, string path, int pages);
 
+    [LoggerMessage(9, LogLevel.Critical, "Flushing the write-ahead log of SQLite database {Path} to disk failed: the database has stopped and every write and read now fails. Fix the disk and restart the process; SQLite recovers the database from its log.")]
+    public static partial void FlushFailed(ILogger logger, Exception exception, string path);
+
     [LoggerMessage(7, LogLevel.Error, "The stored state {StateName} of grain {GrainId} in grain storage {Provider} cannot be deserialized.")]
     public static partial void CorruptGrainState(ILogger logger, Exception exception, string provider, string stateName, string grainId);
 }

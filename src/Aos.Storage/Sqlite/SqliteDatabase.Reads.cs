@@ -20,14 +20,18 @@ public sealed partial class SqliteDatabase
         ArgumentNullException.ThrowIfNull(read);
         cancellationToken.ThrowIfCancellationRequested();
         var connection = RentReader();
+        T result;
         try
         {
-            return await read(connection, cancellationToken).ConfigureAwait(false);
+            result = await read(connection, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ReturnReader(connection);
         }
+
+        await WhenDurableAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>Runs a synchronous read on a pooled read-only connection, on the calling thread.</summary>
@@ -58,14 +62,18 @@ public sealed partial class SqliteDatabase
     internal T Read<TState, T>(TState state, Func<SqliteConnection, TState, T> read)
     {
         var connection = RentReader();
+        T result;
         try
         {
-            return read(connection, state);
+            result = read(connection, state);
         }
         finally
         {
             ReturnReader(connection);
         }
+
+        WaitUntilDurable();
+        return result;
     }
 
     private SqliteConnection RentReader()

@@ -107,6 +107,7 @@ public sealed partial class SqliteDatabase
         }
         finally
         {
+            StopFlusher();
             FinalizeControls();
             CloseConnection(_writeConnection);
             Log.Closed(_logger, DatabasePath);
@@ -122,9 +123,16 @@ public sealed partial class SqliteDatabase
             return;
         }
 
+        if (Volatile.Read(ref _flushFailure) is not null)
+        {
+            FailAll(started, FlushFailed());
+            return;
+        }
+
+        long sequence;
         try
         {
-            RunInTransaction(started);
+            sequence = RunInTransaction(started);
         }
         catch (Exception ex)
         {
@@ -138,15 +146,16 @@ public sealed partial class SqliteDatabase
                     op.Abort(ex);
                 }
             }
+
+            sequence = Interlocked.Read(ref _committedSequence);
         }
 
-        foreach (var op in started)
-        {
-            op.Complete();
-        }
+        Settle(started, sequence);
     }
 
-    private void RunInTransaction(List<WriteOperation> operations)
+    /// <summary>Runs a batch in one transaction.</summary>
+    /// <returns>The sequence number of the last commit, this batch's if it committed.</returns>
+    private long RunInTransaction(List<WriteOperation> operations)
     {
         Control("BEGIN IMMEDIATE;");
         var isolated = operations.Count > 1;
@@ -160,7 +169,7 @@ public sealed partial class SqliteDatabase
                 var outcome = RunGroup(operations, i);
                 if (outcome.Lost)
                 {
-                    return;
+                    return Interlocked.Read(ref _committedSequence);
                 }
 
                 succeeded += outcome.Succeeded;
@@ -177,23 +186,26 @@ public sealed partial class SqliteDatabase
                     succeeded++;
                     break;
                 case Outcome.Lost:
-                    return;
+                    return Interlocked.Read(ref _committedSequence);
             }
 
             i++;
         }
 
-        Control(succeeded > 0 ? "COMMIT;" : "ROLLBACK;");
-        if (succeeded > 0)
+        if (succeeded == 0)
         {
-            Interlocked.Increment(ref _committedBatches);
-            Interlocked.Add(ref _committedOperations, succeeded);
-            RequestCheckpoint();
-        }
-        else
-        {
+            Control("ROLLBACK;");
             Interlocked.Increment(ref _rollbacks);
+            return Interlocked.Read(ref _committedSequence);
         }
+
+        // The sequence is taken before the commit: a read that sees this batch's changes also sees its sequence, and waits for its flush.
+        var sequence = Interlocked.Increment(ref _committedSequence);
+        Control("COMMIT;");
+        Interlocked.Increment(ref _committedBatches);
+        Interlocked.Add(ref _committedOperations, succeeded);
+        RequestCheckpoint();
+        return sequence;
     }
 
     /// <summary>Runs the replayable operations that start at <paramref name="start"/> inside one savepoint.</summary>

@@ -74,6 +74,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
         // instead of through a thread-pool work item (a lone writer's put waited for two thread hand-offs before its commit).
         _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "Aos.Sqlite.Writer" };
+        StartFlusher();
         _writer.Start();
         StartCheckpointer();
     }
@@ -134,6 +135,14 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
             // A larger cache for the one connection that writes; a cap on the WAL file so one huge batch does not leave it huge forever.
             ExecuteScalar(connection, "PRAGMA cache_size=-32768; PRAGMA journal_size_limit=67108864;");
             ExecuteScalar(connection, $"PRAGMA wal_autocheckpoint={WriterCheckpointPages.ToString(CultureInfo.InvariantCulture)};");
+            FlushesSeparately = _options.Synchronous >= SqliteSynchronousMode.Full && string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase);
+            if (FlushesSeparately)
+            {
+                // The flusher thread syncs the log after each commit (SqliteDatabase.Durability.cs); the writer still syncs the log's header
+                // when it starts the log over, and checkpoints sync as before.
+                ExecuteScalar(connection, "PRAGMA synchronous=NORMAL;");
+            }
+
             ExecuteScalar(connection, SchemaVersionTable);
             Log.Opened(_logger, DatabasePath, journalMode, _options.Synchronous);
             return connection;

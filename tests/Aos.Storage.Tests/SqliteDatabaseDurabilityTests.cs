@@ -1,0 +1,147 @@
+using Aos.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Storage.Tests;
+
+/// <summary>
+/// With <see cref="SqliteSynchronousMode.Full"/> the writer commits without syncing and a flusher thread syncs the log: no write is
+/// acknowledged, and no read returns, before the log holding it is on disk.
+/// </summary>
+public sealed class SqliteDatabaseDurabilityTests : SqliteTestBase
+{
+    private static readonly string[] Items = ["CREATE TABLE items (id INTEGER PRIMARY KEY);"];
+
+    public override async ValueTask InitializeAsync() => await Database.EnsureSchemaAsync("test.items", Items, Ct);
+
+    [Fact]
+    public async Task WriteAsync_LogNotFlushedYet_CompletesOnlyAfterTheFlush()
+    {
+        using var flush = new FlushGate(Database);
+
+        var write = InsertAsync(Database, 1);
+        await flush.Entered;
+
+        Assert.False(write.IsCompleted);
+        flush.Release();
+        await write;
+        Assert.Equal(Database.CommittedBatches, Database.FlushedBatches);
+    }
+
+    [Fact]
+    public async Task ReadAsync_SeesAWriteNotFlushedYet_ReturnsOnlyAfterTheFlush()
+    {
+        using var flush = new FlushGate(Database);
+        var write = InsertAsync(Database, 1);
+        await flush.Entered;
+
+        // The row is committed, so the read sees it; it must not return it before a power loss can no longer take it back.
+        var read = Database.ReadAsync((connection, _) => Task.FromResult(Count(connection)), Ct);
+
+        Assert.False(read.IsCompleted);
+        flush.Release();
+        Assert.Equal(1, await read);
+        await write;
+    }
+
+    [Fact]
+    public async Task Read_SeesAWriteNotFlushedYet_ReturnsOnlyAfterTheFlush()
+    {
+        using var flush = new FlushGate(Database);
+        var write = InsertAsync(Database, 1);
+        await flush.Entered;
+
+        var read = Task.Run(() => Database.ReadAsync(Count, Ct), Ct);
+
+        flush.Release();
+        Assert.Equal(1, await read);
+        await write;
+    }
+
+    [Fact]
+    public async Task WriteAsync_FlushFails_FailsTheWriteAndStopsTheDatabase()
+    {
+        Database.FlushToDisk = _ => throw new IOException("The disk is gone.");
+
+        var failed = await Assert.ThrowsAsync<IOException>(() => InsertAsync(Database, 1));
+        var later = await Assert.ThrowsAsync<IOException>(() => InsertAsync(Database, 2));
+        var read = await Assert.ThrowsAsync<IOException>(() => Database.ReadAsync(Count, Ct));
+
+        Assert.Contains("could not be flushed to disk", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("restart the process", failed.Message, StringComparison.Ordinal);
+        Assert.Equal("The disk is gone.", failed.InnerException?.Message);
+        Assert.Equal(failed.Message, later.Message);
+        Assert.Equal(failed.Message, read.Message);
+    }
+
+    [Theory]
+    [InlineData(SqliteSynchronousMode.Normal)]
+    [InlineData(SqliteSynchronousMode.Off)]
+    public async Task WriteAsync_SynchronousBelowFull_NeverFlushesSeparately(SqliteSynchronousMode mode)
+    {
+        await using var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "other"), Synchronous = mode });
+        database.FlushToDisk = _ => throw new IOException("A flush was not expected.");
+        await database.EnsureSchemaAsync("test.items", Items, Ct);
+
+        await InsertAsync(database, 1);
+
+        Assert.Equal(1, await database.ReadAsync(Count, Ct));
+        Assert.Equal(database.CommittedBatches, database.FlushedBatches);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WritesWaitingForAFlush_FlushesAndCompletesThem()
+    {
+        var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "closing") });
+        await database.EnsureSchemaAsync("test.items", Items, Ct);
+        var flush = new FlushGate(database);
+        var writes = Enumerable.Range(1, 10).Select(i => InsertAsync(database, i)).ToList();
+        await flush.Entered;
+
+        var disposed = database.DisposeAsync().AsTask();
+        flush.Release();
+        await disposed;
+
+        await Task.WhenAll(writes);
+        await using var reopened = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "closing") });
+        Assert.Equal(10, await reopened.ReadAsync(Count, Ct));
+    }
+
+    private static Task<long> InsertAsync(SqliteDatabase database, int id) =>
+        database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT INTO items (id) VALUES ({id});";
+            return (long)command.ExecuteNonQuery();
+        }, Ct);
+
+    private static long Count(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM items;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Holds the flusher inside its next flush until released; the flush itself is real.</summary>
+    private sealed class FlushGate : IDisposable
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public FlushGate(SqliteDatabase database)
+        {
+            var flush = database.FlushToDisk;
+            database.FlushToDisk = handle =>
+            {
+                _entered.TrySetResult();
+                _release.Task.Wait(TimeSpan.FromSeconds(30));
+                flush(handle);
+            };
+        }
+
+        public Task Entered => _entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        public void Release() => _release.TrySetResult();
+
+        public void Dispose() => _release.TrySetResult();
+    }
+}
