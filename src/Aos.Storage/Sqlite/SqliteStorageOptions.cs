@@ -17,6 +17,11 @@ public sealed class SqliteStorageOptions
     public string DataDirectory { get; set; } = string.Empty;
 
     /// <summary>Gets or sets how hard SQLite works to make a commit survive a crash.</summary>
+    /// <remarks>
+    /// With <see cref="SqliteSynchronousMode.Full"/> or <see cref="SqliteSynchronousMode.Extra"/> in WAL mode, the log is synced
+    /// by a flusher thread after each commit rather than inside it, so the writer does not wait for the disk between batches;
+    /// writes are still acknowledged only once synced.
+    /// </remarks>
     /// <value>The default is <see cref="SqliteSynchronousMode.Full"/>: an acknowledged write survives a power loss.</value>
     public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
 
