@@ -82,6 +82,15 @@ internal static class BusMeasurement
                 await raw.RoundAsync(Agents, options.Publishers, window, database, monitor);
             }
 
+            if (options.OpenLoopRate is { } fixedRate)
+            {
+                // The open loop alone, at a given rate, after the warm-up: for comparing latency between builds or settings.
+                var fixedCpu = CpuMonitor.Start();
+                await OpenLoopAsync(bus, probe, fixedRate, options.OpenLoopSeconds, database);
+                Console.WriteLine($"// {fixedCpu.Stop()}");
+                return;
+            }
+
             var baseline = new List<Round>();
             var rawRounds = new List<Round>();
             var published = new List<Round>();
@@ -344,6 +353,9 @@ internal static class BusMeasurement
         /// pipeline; a longer one measures the sustained rate.
         /// </summary>
         public int MessagesPerRound { get; init; } = 20_000;
+
+        /// <summary>Gets the open loop's rate in publishes per second, to run only it (after the warm-up); or <see langword="null"/> for the load fraction of the measured rate after the rounds.</summary>
+        public double? OpenLoopRate { get; init; }
 
         /// <summary>Gets a value indicating whether to measure the bus's rates only: no baseline, no open loop, no fan-out (for quick comparisons).</summary>
         public bool RatesOnly { get; init; }

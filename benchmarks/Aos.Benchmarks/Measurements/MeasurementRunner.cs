@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aos.Benchmarks.Infrastructure;
 using Aos.Storage.Sqlite;
 
@@ -23,6 +24,7 @@ internal static class MeasurementRunner
         var window = 1;
         int? busMessages = null;
         var ratesOnly = false;
+        double? openLoopRate = null;
         var senders = 100;
         string? allocations = null;
         var load = 0.5;
@@ -83,6 +85,9 @@ internal static class MeasurementRunner
                     break;
                 case "--window" when i + 1 < args.Length:
                     window = int.Parse(args[++i]);
+                    break;
+                case "--rate" when i + 1 < args.Length:
+                    openLoopRate = double.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
                 case "--rates-only":
                     ratesOnly = true;
@@ -185,10 +190,10 @@ internal static class MeasurementRunner
                     await RegistrationMeasurement.RunAsync(agents ?? 1_000_000, tuning);
                     break;
                 case "bus":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations, MessagesPerRound = busMessages ?? 20_000, RatesOnly = ratesOnly });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, null, null) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations, MessagesPerRound = busMessages ?? 20_000, RatesOnly = ratesOnly, OpenLoopRate = openLoopRate });
                     break;
                 case "bus-nats":
-                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations, MessagesPerRound = busMessages ?? 20_000, RatesOnly = ratesOnly });
+                    await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations, MessagesPerRound = busMessages ?? 20_000, RatesOnly = ratesOnly, OpenLoopRate = openLoopRate });
                     break;
                 case "workflows":
                     await WorkflowMeasurement.RunAsync(concurrency is { } c ? workflows with { Concurrency = c } : workflows);
