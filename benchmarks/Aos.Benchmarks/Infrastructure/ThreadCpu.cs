@@ -55,38 +55,27 @@ internal static class ThreadCpu
 
     /// <summary>Gets the CPU time (user and system) used so far by the threads whose name starts with <paramref name="namePrefix"/>.</summary>
     /// <param name="namePrefix">The start of the thread name; Linux keeps only its first 15 characters.</param>
-    public static TimeSpan Of(string namePrefix)
-    {
-        var prefix = namePrefix.Length > 15 ? namePrefix[..15] : namePrefix;
-        var total = TimeSpan.Zero;
-        if (!Directory.Exists("/proc/self/task"))
-        {
-            return total;
-        }
-
-        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            try
-            {
-                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                total += Ticks(File.ReadAllText(Path.Combine(task, "stat")));
-            }
-            catch (IOException)
-            {
-                // The thread ended while we read it.
-            }
-        }
-
-        return total;
-    }
+    public static TimeSpan Of(string namePrefix) =>
+        TimeSpan.FromTicks(SumOver(namePrefix, static task => Ticks(File.ReadAllText(Path.Combine(task, "stat"))).Ticks));
 
     /// <summary>Gets the bytes written so far (<c>wchar</c>: every write call, whether or not it reached the disk yet) by the threads whose name starts with <paramref name="namePrefix"/>.</summary>
     /// <param name="namePrefix">The start of the thread name; Linux keeps only its first 15 characters.</param>
-    public static long WrittenBy(string namePrefix)
+    public static long WrittenBy(string namePrefix) =>
+        SumOver(namePrefix, static task =>
+        {
+            foreach (var line in File.ReadLines(Path.Combine(task, "io")))
+            {
+                if (line.StartsWith("wchar:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan("wchar:".Length), CultureInfo.InvariantCulture);
+                }
+            }
+
+            return 0;
+        });
+
+    /// <summary>Sums a counter read from <c>/proc/self/task/&lt;tid&gt;</c> over the threads whose name starts with <paramref name="namePrefix"/>.</summary>
+    private static long SumOver(string namePrefix, Func<string, long> read)
     {
         var prefix = namePrefix.Length > 15 ? namePrefix[..15] : namePrefix;
         var total = 0L;
@@ -99,22 +88,14 @@ internal static class ThreadCpu
         {
             try
             {
-                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    continue;
-                }
-
-                foreach (var line in File.ReadLines(Path.Combine(task, "io")))
-                {
-                    if (line.StartsWith("wchar:", StringComparison.Ordinal))
-                    {
-                        total += long.Parse(line.AsSpan("wchar:".Length), CultureInfo.InvariantCulture);
-                    }
+                    total += read(task);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // The thread ended while we read it, or the kernel does not let us read its I/O counters.
+                // The thread ended while we read it, or the kernel does not let us read its counters.
             }
         }
 
