@@ -60,7 +60,15 @@ public sealed class SqliteDatabaseDurabilityTests : SqliteTestBase
     [Fact]
     public async Task WriteAsync_FlushFails_FailsTheWriteAndStopsTheDatabase()
     {
-        Database.FlushToDisk = _ => throw new IOException("The disk is gone.");
+        // Only the first flush fails: the database must stay stopped even though a later flush would report success.
+        var flushes = 0;
+        Database.FlushToDisk = _ =>
+        {
+            if (Interlocked.Increment(ref flushes) == 1)
+            {
+                throw new IOException("The disk is gone.");
+            }
+        };
 
         var failed = await Assert.ThrowsAsync<IOException>(() => InsertAsync(Database, 1));
         var later = await Assert.ThrowsAsync<IOException>(() => InsertAsync(Database, 2));

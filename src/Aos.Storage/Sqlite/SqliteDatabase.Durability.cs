@@ -99,16 +99,21 @@ public sealed partial class SqliteDatabase
                 _unflushed.Clear();
             }
 
-            Exception? failure = null;
-            try
+            // After a failed flush no later flush may vouch for these writes: the pages the failure lost are not written again.
+            var failure = Volatile.Read(ref _flushFailure);
+            if (failure is null)
             {
-                _log ??= File.OpenHandle(DatabasePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                FlushToDisk(_log);
-            }
-            catch (Exception ex)
-            {
-                // Whatever kept the log from reaching the disk, the writes it holds are not durable: the database stops.
-                failure = ex;
+                try
+                {
+                    _log ??= File.OpenHandle(DatabasePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                    FlushToDisk(_log);
+                }
+                catch (Exception ex)
+                {
+                    // Whatever kept the log from reaching the disk, the writes it holds are not durable: the database stops.
+                    failure = ex;
+                    Log.FlushFailed(_logger, ex, DatabasePath);
+                }
             }
 
             TaskCompletionSource flushed;
@@ -120,8 +125,7 @@ public sealed partial class SqliteDatabase
                 }
                 else
                 {
-                    _flushFailure = failure;
-                    Log.FlushFailed(_logger, failure, DatabasePath);
+                    _flushFailure ??= failure;
                 }
 
                 flushed = _nextFlush;
