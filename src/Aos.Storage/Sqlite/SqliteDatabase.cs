@@ -13,14 +13,19 @@ namespace Aos.Storage.Sqlite;
 /// <para>
 /// Writes are serialized through one connection: the writer drains up to <see cref="SqliteStorageOptions.MaxBatchSize"/> queued
 /// operations and runs them in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint (consecutive replayable
-/// ones, <see cref="WriteReplayableAsync{T}"/>, inside one shared savepoint), so one commit (one fsync) serves many callers and an
-/// operation that throws fails only its own caller. A write's task completes after its batch commits.
+/// ones, <see cref="WriteReplayableAsync{T}"/>, inside one shared savepoint), so one commit serves many callers and an operation
+/// that throws fails only its own caller. A write's task completes after its batch commits and, with
+/// <see cref="SqliteSynchronousMode.Full"/> or <see cref="SqliteSynchronousMode.Extra"/>, after a flusher thread has synced the log
+/// that holds it: one sync serves every batch committed before it started, and the writer does not wait for it.
 /// </para>
 /// <para>
 /// A checkpointer thread copies committed pages from the write-ahead log into the database file on its own connection, so the
 /// writer does not pay for checkpoints between commits.
 /// </para>
-/// <para>Reads run on pooled connections and see every write whose task has completed. All members are thread-safe.</para>
+/// <para>
+/// Reads run on pooled connections and see every write whose task has completed; a read that may have seen a write not yet synced
+/// returns only after the sync. All members are thread-safe.
+/// </para>
 /// </remarks>
 public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
 {
