@@ -1,6 +1,7 @@
 using Aos.Conformance.Kernel;
 using Aos.Storage.Sqlite;
 using Aos.Storage.Tests.Kernel;
+using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace Aos.Storage.Tests;
@@ -38,6 +39,42 @@ public sealed class SqliteAgentJournalTests : AgentJournalConformanceTests
         var entries = await journal.ReadAsync(agent, JournalKind.History, 10, TestContext.Current.CancellationToken);
         Assert.Equal(["1", "2", "3"], entries.OrderBy(e => e.Sequence).Select(e => e.Data));
         Assert.Equal([1L, 2L, 3L], entries.Select(e => e.Sequence).Order());
+    }
+
+    [Fact]
+    public async Task AppendAsync_OnAJournalOfTheFirstSchema_KeepsItsEntriesAndContinuesTheirSequence()
+    {
+        var database = _storage.Database;
+        var ct = TestContext.Current.CancellationToken;
+        await database.EnsureSchemaAsync(SqliteAgentJournal.SchemaComponent, SqliteAgentJournal.Migrations[..1], ct);
+        await database.WriteAsync(connection =>
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText =
+                "INSERT INTO agent_journal (agent_id, kind, seq, at, data) VALUES " +
+                "('old', 0, 1, 10, 'a'), ('old', 0, 2, 20, 'b'), ('old', 1, 1, 15, 'm'), ('other', 0, 7, 5, 'z');";
+            return insert.ExecuteNonQuery();
+        }, ct);
+
+        // A fresh database object, as after an upgrade: the journal migrates the table before its first statement.
+        var upgraded = await _storage.ReopenAsync();
+        var journal = new SqliteAgentJournal(upgraded);
+        var old = AgentId.Parse("old");
+        await journal.AppendAsync(old, JournalKind.History, ["c"], DateTimeOffset.FromUnixTimeMilliseconds(30), keep: 3, ct);
+        await journal.AppendAsync(old, JournalKind.History, ["d"], DateTimeOffset.FromUnixTimeMilliseconds(40), keep: 3, ct);
+
+        var history = await journal.ReadAsync(old, JournalKind.History, 10, ct);
+        Assert.Equal(["b", "c", "d"], history.Select(e => e.Data));
+        Assert.Equal([2L, 3L, 4L], history.Select(e => e.Sequence));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(20), history[0].Timestamp);
+        Assert.Equal(["m"], (await journal.ReadAsync(old, JournalKind.Memory, 10, ct)).Select(e => e.Data));
+        Assert.Equal([7L], (await journal.ReadAsync(AgentId.Parse("other"), JournalKind.History, 10, ct)).Select(e => e.Sequence));
+        await Assert.ThrowsAsync<SqliteException>(() => upgraded.WriteAsync(connection =>
+        {
+            using var duplicate = connection.CreateCommand();
+            duplicate.CommandText = "INSERT INTO agent_journal (agent_id, kind, seq, at, data) VALUES ('old', 0, 4, 50, 'again');";
+            return duplicate.ExecuteNonQuery();
+        }, ct));
     }
 
     protected override ValueTask<IAgentJournal> OpenAsync() => new(new SqliteAgentJournal(_storage.Database));

@@ -5,11 +5,19 @@ namespace Aos.Storage.Sqlite;
 
 /// <summary>Keeps agents' bounded append-only lists in the embedded SQLite database, one row per entry.</summary>
 /// <remarks>
+/// <para>
+/// Rows are stored in the order they were appended, whoever appended them, and found per list through an index of
+/// (agent, kind, sequence). Appends from many agents committed together therefore share the table's last pages, and each touches
+/// one small index page of its own; a table clustered by list would put every append into the middle of its own page of whole
+/// entries, which SQLite splits and rebalances every few appends. Version 1 of the schema was that table; version 2 copies it.
+/// </para>
+/// <para>
 /// An append is up to three indexed statements in one write operation: read the list's last sequence number (unless the writer
 /// connection remembers it from an earlier append), insert the entries after it, and delete the entries that fell out of the newest
 /// <c>keep</c>. Because the newest entry is always kept, sequence numbers of a list are never reused until <see cref="DeleteAsync"/>
 /// removes the whole list. A remembered number can only be ahead of the table (when the append's transaction rolled back), which
 /// leaves a gap in the numbers, never a reuse.
+/// </para>
 /// </remarks>
 public sealed class SqliteAgentJournal : IAgentJournal
 {
@@ -25,6 +33,19 @@ public sealed class SqliteAgentJournal : IAgentJournal
             at       INTEGER NOT NULL,
             data     TEXT    NOT NULL,
             PRIMARY KEY (agent_id, kind, seq)) WITHOUT ROWID;
+        """,
+        """
+        CREATE TABLE agent_journal_rows (
+            id       INTEGER PRIMARY KEY,
+            agent_id TEXT    NOT NULL,
+            kind     INTEGER NOT NULL,
+            seq      INTEGER NOT NULL,
+            at       INTEGER NOT NULL,
+            data     TEXT    NOT NULL);
+        INSERT INTO agent_journal_rows (agent_id, kind, seq, at, data) SELECT agent_id, kind, seq, at, data FROM agent_journal ORDER BY at, agent_id, kind, seq;
+        DROP TABLE agent_journal;
+        ALTER TABLE agent_journal_rows RENAME TO agent_journal;
+        CREATE UNIQUE INDEX ix_agent_journal_list ON agent_journal (agent_id, kind, seq);
         """,
     ];
 

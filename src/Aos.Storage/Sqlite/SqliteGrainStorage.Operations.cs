@@ -24,7 +24,7 @@ public sealed partial class SqliteGrainStorage
     private const string SelectSql = "SELECT version, data FROM grain_state WHERE provider = $p AND state_name = $s AND grain_id = $g;";
     private const string VersionSql = "SELECT version FROM grain_state WHERE provider = $p AND state_name = $s AND grain_id = $g;";
     private const string InsertSql = "INSERT INTO grain_state (provider, state_name, grain_id, version, data) VALUES ($p, $s, $g, 1, $d);";
-    private const string UpdateSql = "UPDATE grain_state SET version = version + 1, data = $d WHERE provider = $p AND state_name = $s AND grain_id = $g;";
+    private const string UpdateSql = "UPDATE grain_state SET version = version + 1, data = $d WHERE provider = $p AND state_name = $s AND grain_id = $g AND version = $v;";
 
     /// <inheritdoc />
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
@@ -114,25 +114,25 @@ public sealed partial class SqliteGrainStorage
     /// <summary>Writes (or, with no data, clears) a row if its version is the expected one; returns the new version, or the stored one on a conflict.</summary>
     private static (bool Ok, long? Version) Write(SqliteConnection connection, (string Provider, string State, string Grain) key, long? expected, byte[]? data)
     {
+        // The common case, a row at the expected version, is one statement; the version is read only to tell a conflict or a first write.
+        if (expected is { } version && Bind(SqliteStatement.Get(connection, UpdateSql, "$p", "$s", "$g", "$d", "$v"), key).Bind(3, data).Bind(4, version).Execute() == 1)
+        {
+            return (true, version + 1);
+        }
+
         var stored = Bind(SqliteStatement.Get(connection, VersionSql, "$p", "$s", "$g"), key).ExecuteInt64();
         if (stored != expected)
         {
             return (false, stored);
         }
 
-        if (stored is null)
+        if (data is null)
         {
-            if (data is null)
-            {
-                return (true, null);
-            }
-
-            Bind(SqliteStatement.Get(connection, InsertSql, "$p", "$s", "$g", "$d"), key).Bind(3, data).Execute();
-            return (true, 1);
+            return (true, null);
         }
 
-        Bind(SqliteStatement.Get(connection, UpdateSql, "$p", "$s", "$g", "$d"), key).Bind(3, data).Execute();
-        return (true, stored + 1);
+        Bind(SqliteStatement.Get(connection, InsertSql, "$p", "$s", "$g", "$d"), key).Bind(3, data).Execute();
+        return (true, 1);
     }
 
     private static SqliteStatement Bind(SqliteStatement statement, (string Provider, string State, string Grain) key) =>
