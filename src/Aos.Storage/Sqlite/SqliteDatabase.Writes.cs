@@ -51,8 +51,10 @@ public sealed partial class SqliteDatabase
     /// <returns>A task that completes with the result of the operation's last run once its batch is committed, or fails with its error.</returns>
     /// <remarks>
     /// Consecutive replayable operations of a batch run inside one savepoint instead of one each, which spares the statement
-    /// journal a copy of every page each of them changes. When one of them throws, the writer rolls the group back, fails that one
-    /// and runs the others again, each in its own savepoint: every caller sees the same outcome as with <see cref="WriteAsync{T}"/>.
+    /// journal a copy of every page each of them changes; when they begin the batch, they run in its transaction with no savepoint
+    /// at all. When one of them throws, the writer rolls the group back (the savepoint, or the transaction, which it then begins
+    /// again), fails that one and runs the others again, each in its own savepoint: every caller sees the same outcome as with
+    /// <see cref="WriteAsync{T}"/>.
     /// </remarks>
     internal Task<T> WriteReplayableAsync<T>(Func<SqliteConnection, T> operation, CancellationToken cancellationToken = default) =>
         Enqueue(operation, replayable: true, cancellationToken);
@@ -166,7 +168,7 @@ public sealed partial class SqliteDatabase
         {
             if (grouped && operations[i].Replayable)
             {
-                var outcome = RunGroup(operations, i);
+                var outcome = RunGroup(operations, i, savepoint: i > 0);
                 if (outcome.Lost)
                 {
                     return Interlocked.Read(ref _committedSequence);
@@ -208,11 +210,20 @@ public sealed partial class SqliteDatabase
         return sequence;
     }
 
-    /// <summary>Runs the replayable operations that start at <paramref name="start"/> inside one savepoint.</summary>
+    /// <summary>Runs the replayable operations that start at <paramref name="start"/> inside one savepoint, or, when they begin the transaction, inside the transaction itself.</summary>
     /// <returns>How many succeeded, the index of the next operation to run, and whether one failed or the transaction was lost.</returns>
-    private (int Succeeded, int Next, bool Failed, bool Lost) RunGroup(List<WriteOperation> operations, int start)
+    /// <remarks>
+    /// While a savepoint is open, SQLite copies every page the group changes into the statement journal before changing it, to be able
+    /// to roll back to the savepoint. A group that begins the transaction needs no savepoint: undoing the transaction undoes exactly the
+    /// group, so the writer rolls the transaction back and begins another instead, and the common case, no failure, copies nothing.
+    /// </remarks>
+    private (int Succeeded, int Next, bool Failed, bool Lost) RunGroup(List<WriteOperation> operations, int start, bool savepoint)
     {
-        Control("SAVEPOINT ops;");
+        if (savepoint)
+        {
+            Control("SAVEPOINT ops;");
+        }
+
         var end = start;
         while (end < operations.Count && operations[end].Replayable)
         {
@@ -226,7 +237,11 @@ public sealed partial class SqliteDatabase
 
         if (end == operations.Count || !operations[end].Replayable)
         {
-            Control("RELEASE ops;");
+            if (savepoint)
+            {
+                Control("RELEASE ops;");
+            }
+
             return (end - start, end, false, false);
         }
 
@@ -238,9 +253,19 @@ public sealed partial class SqliteDatabase
         }
 
         // Undo the whole group, then run again, one savepoint each, the operations that ran before the one that failed.
-        Control("ROLLBACK TO ops;");
-        Control("RELEASE ops;");
-        Interlocked.Increment(ref _rollbacks);
+        if (savepoint)
+        {
+            Control("ROLLBACK TO ops;");
+            Control("RELEASE ops;");
+            Interlocked.Increment(ref _rollbacks);
+        }
+        else
+        {
+            Control("ROLLBACK;");
+            Interlocked.Increment(ref _rollbacks);
+            Control("BEGIN IMMEDIATE;");
+        }
+
         var succeeded = 0;
         for (var i = start; i < failed; i++)
         {
