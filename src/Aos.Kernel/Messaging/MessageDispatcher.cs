@@ -23,7 +23,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
 
-    private readonly IGrainFactory _grains;
+    private readonly AgentGrainReferences _grains;
     private readonly IMessageTransport _transport;
     private readonly IMessageRetention? _retention;
     private readonly ITurnSettledTransport? _settling;
@@ -52,7 +52,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage? agentStorage = null,
         IMessageRetention? retention = null)
     {
-        _grains = grains;
+        _grains = new AgentGrainReferences(grains);
         _transport = transport;
         _settling = transport is ITurnSettledTransport settling && agentStorage is IAgentTurnStore turns && settling.SettlesWith(turns) ? settling : null;
         _processed = processed;
@@ -200,7 +200,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         var settled = new bool[live.Count];
         try
         {
-            var grain = _grains.GetGrain<IAgentGrain>(recipient);
+            var grain = _grains.Get(recipient);
             var results = live.Count == 1
                 ? [await grain.ProcessAsync(WithAttempt(live[0]), _settling?.ReceiptFor(live[0]))]
                 : await grain.ProcessBatchAsync(

@@ -15,7 +15,7 @@ namespace Aos.Kernel.Registry;
 /// </remarks>
 public sealed class AgentClient
 {
-    private readonly IGrainFactory _grains;
+    private readonly AgentGrainReferences _grains;
     private readonly TimeProvider _timeProvider;
     private readonly KernelOptions _options;
 
@@ -26,7 +26,7 @@ public sealed class AgentClient
     public AgentClient(IGrainFactory grains, TimeProvider timeProvider, IOptions<KernelOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _grains = grains;
+        _grains = new AgentGrainReferences(grains);
         _timeProvider = timeProvider;
         _options = options.Value;
     }
@@ -60,7 +60,7 @@ public sealed class AgentClient
     public Task<DeliveryResult> SendAsync(AgentId target, Envelope message, CancellationToken cancellationToken = default)
     {
         Validate(message);
-        return _grains.GetGrain<IAgentGrain>(target.Value).DeliverAsync(message with { Target = target }).WaitAsync(cancellationToken);
+        return _grains.Get(target.Value).DeliverAsync(message with { Target = target }).WaitAsync(cancellationToken);
     }
 
     /// <summary>Delivers a request to an agent and waits for its reply.</summary>
@@ -79,7 +79,7 @@ public sealed class AgentClient
             throw new AosValidationException("A request's timeout must be greater than zero.") { Field = "timeoutMs" };
         }
 
-        var call = _grains.GetGrain<IAgentGrain>(target.Value).RequestAsync(Messaging.MessageBus.WithTraceContext(request with { Target = target }));
+        var call = _grains.Get(target.Value).RequestAsync(Messaging.MessageBus.WithTraceContext(request with { Target = target }));
         try
         {
             return await call.WaitAsync(deadline, _timeProvider, cancellationToken);
