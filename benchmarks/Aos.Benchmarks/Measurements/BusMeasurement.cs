@@ -256,7 +256,7 @@ internal static class BusMeasurement
         var fromCall = new Percentiles(latencies.Select(l => l.FromCall));
         var fromSchedule = new Percentiles(latencies.Select(l => l.FromSchedule));
         var publishCall = new Percentiles(calls);
-        Console.WriteLine($"Offered {total / generated.TotalSeconds:N0}/s (generator took {generated.TotalSeconds:0.00} s), handled {round.Handled:N0}/s overall; {round.PerCommit:0.0} messages per SQLite commit; CPU {round.CpuMicroseconds:0} µs per message");
+        Console.WriteLine($"Offered {total / generated.TotalSeconds:N0}/s (generator took {generated.TotalSeconds:0.00} s), handled {round.Handled:N0}/s overall; {round.PerCommit:0.0} messages per SQLite commit; CPU {round.CpuMicroseconds:0} µs per message (SQLite writer {round.WriterMicroseconds:0}); {round.WriterBytes / 1024:0.0} KB written to the log and {round.CheckpointerBytes / 1024:0.0} KB to the database per message");
         Console.WriteLine();
         Console.WriteLine("| Latency (ms) | Samples | p50 | p90 | p99 | p99.9 | max |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");
