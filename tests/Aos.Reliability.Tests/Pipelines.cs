@@ -44,7 +44,18 @@ internal sealed class Pipelines : IDisposable
         return await task;
     }
 
-    public void Dispose() => Subject.Dispose();
+    /// <summary>
+    /// Disposes the pipelines while moving the fake clock: Polly's registry waits, on the pipelines' clock, for executions that are
+    /// still finishing, and a test's continuation can run before the pipeline that completed it has counted its execution done.
+    /// </summary>
+    public void Dispose()
+    {
+        var disposal = Task.Run(Subject.Dispose);
+        while (!disposal.Wait(TimeSpan.FromMilliseconds(10)))
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
 
     private sealed class OptionsMonitor(ReliabilityOptions options) : IOptionsMonitor<ReliabilityOptions>
     {
