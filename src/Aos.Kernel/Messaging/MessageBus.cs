@@ -227,31 +227,39 @@ public sealed class MessageBus
     /// <exception cref="InboxFullException">Some recipients refused; every other delivery is durable.</exception>
     internal async Task<IReadOnlyList<PublishReceipt>> RouteAsync(IReadOnlyList<Envelope> messages, bool admitOverCapacity, CancellationToken cancellationToken)
     {
-        var routed = new List<(Envelope Message, IReadOnlyList<AgentId> Recipients)>(messages.Count);
-        var deliveries = new List<TransportMessage>();
-        foreach (var message in messages)
+        // Runs once per publish: the lists below are made only when needed, since a publish is mostly one message to one recipient.
+        var recipientsOf = new IReadOnlyList<AgentId>[messages.Count];
+        var deliveries = new List<TransportMessage>(messages.Count);
+        for (var m = 0; m < messages.Count; m++)
         {
+            var message = messages[m];
             var recipients = await ResolveAsync(message, cancellationToken).ConfigureAwait(false);
-            routed.Add((message, recipients));
-            deliveries.AddRange(recipients.Select(r => TransportMessage.For(message, r)));
+            recipientsOf[m] = recipients;
+            for (var r = 0; r < recipients.Count; r++)
+            {
+                deliveries.Add(TransportMessage.For(message, recipients[r]));
+            }
         }
 
         var outcomes = deliveries.Count == 0
             ? []
             : await _transport.EnqueueAsync(deliveries, admitOverCapacity, cancellationToken).ConfigureAwait(false);
-        var receipts = new List<PublishReceipt>(messages.Count);
-        var history = new List<(Envelope Message, IReadOnlyList<AgentId> Recipients)>();
-        var refused = new List<AgentId>();
+        var receipts = new PublishReceipt[messages.Count];
+        List<(Envelope Message, IReadOnlyList<AgentId> Recipients)>? history = null;
+        List<AgentId>? refused = null;
         Envelope? refusedMessage = null;
         var others = 0;
         var index = 0;
-        foreach (var (message, recipients) in routed)
+        for (var m = 0; m < messages.Count; m++)
         {
+            var message = messages[m];
+            var recipients = recipientsOf[m];
             var accepted = new List<AgentId>(recipients.Count);
-            var duplicates = new List<AgentId>();
+            List<AgentId>? duplicates = null;
             var refusedHere = 0;
-            foreach (var recipient in recipients)
+            for (var r = 0; r < recipients.Count; r++)
             {
+                var recipient = recipients[r];
                 switch (outcomes[index++])
                 {
                     case EnqueueOutcome.Accepted: accepted.Add(recipient); break;
@@ -259,15 +267,16 @@ public sealed class MessageBus
                         accepted.Add(recipient);
                         KernelDiagnostics.MessagesDeadLettered.Add(1, new KeyValuePair<string, object?>("aos.reason", DeadLetterReasons.Shed));
                         break;
-                    case EnqueueOutcome.Duplicate: duplicates.Add(recipient); break;
-                    default: refused.Add(recipient); refusedHere++; break;
+                    case EnqueueOutcome.Duplicate: (duplicates ??= []).Add(recipient); break;
+                    default: (refused ??= []).Add(recipient); refusedHere++; break;
                 }
             }
 
+            var duplicateCount = duplicates?.Count ?? 0;
             if (refusedHere > 0)
             {
                 refusedMessage ??= message;
-                others += accepted.Count + duplicates.Count;
+                others += accepted.Count + duplicateCount;
             }
 
             if (accepted.Count > 0)
@@ -276,22 +285,22 @@ public sealed class MessageBus
             }
 
             // Duplicates too: a retry after a failed history write records it then (the history ignores ids it has).
-            if (accepted.Count + duplicates.Count > 0)
+            if (accepted.Count + duplicateCount > 0)
             {
-                history.Add((InTenantScope(message), [.. accepted, .. duplicates]));
+                (history ??= new(messages.Count)).Add((InTenantScope(message), duplicates is null ? accepted : [.. accepted, .. duplicates]));
             }
 
-            receipts.Add(new PublishReceipt(message.Id, accepted, duplicates));
+            receipts[m] = new PublishReceipt(message.Id, accepted, (IReadOnlyList<AgentId>?)duplicates ?? []);
         }
 
-        if (history.Count > 0)
+        if (history is not null)
         {
             await _conversations.RecordAsync(history, cancellationToken).ConfigureAwait(false);
         }
 
         if (refusedMessage is not null)
         {
-            KernelDiagnostics.MessagesRefused.Add(refused.Count);
+            KernelDiagnostics.MessagesRefused.Add(refused!.Count);
             throw Refusal(refusedMessage, refused, others);
         }
 
@@ -311,6 +320,19 @@ public sealed class MessageBus
         };
     }
 
+    private static bool Contains(IReadOnlyList<AgentId> agents, string id)
+    {
+        for (var i = 0; i < agents.Count; i++)
+        {
+            if (string.Equals(agents[i].Value, id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private async Task<IReadOnlyList<AgentId>> ResolveAsync(Envelope message, CancellationToken cancellationToken)
     {
         if (message.Target is { } target)
@@ -322,7 +344,7 @@ public sealed class MessageBus
         if (message.Topic is { } topic)
         {
             var subscribers = await _directory.GetSubscribersAsync(message.Tenant, topic, cancellationToken).ConfigureAwait(false);
-            return sender is null || !subscribers.Any(s => string.Equals(s.Value, sender, StringComparison.Ordinal))
+            return sender is null || !Contains(subscribers, sender)
                 ? subscribers
                 : [.. subscribers.Where(s => !string.Equals(s.Value, sender, StringComparison.Ordinal))];
         }
