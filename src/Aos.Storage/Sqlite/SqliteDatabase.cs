@@ -13,10 +13,10 @@ namespace Aos.Storage.Sqlite;
 /// <para>
 /// Writes are serialized through one connection: the writer drains up to <see cref="SqliteStorageOptions.MaxBatchSize"/> queued
 /// operations and runs them in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint (consecutive replayable
-/// ones, <see cref="WriteReplayableAsync{T}"/>, inside one shared savepoint, or none when they begin the batch), so one commit serves many callers and an operation
-/// that throws fails only its own caller. A write's task completes after its batch commits and, with
-/// <see cref="SqliteSynchronousMode.Full"/> or <see cref="SqliteSynchronousMode.Extra"/>, after a flusher thread has synced the log
-/// that holds it: one sync serves every batch committed before it started, and the writer does not wait for it.
+/// ones, <see cref="WriteReplayableAsync{T}"/>, inside one shared savepoint, or none when they begin the batch), so one commit
+/// serves many callers and an operation that throws fails only its own caller. A write's task completes after its batch commits
+/// and, with <see cref="SqliteSynchronousMode.Full"/> or <see cref="SqliteSynchronousMode.Extra"/>, after a flusher thread has
+/// synced the log that holds it: one sync serves every batch committed before it started, and the writer does not wait for it.
 /// </para>
 /// <para>
 /// A checkpointer thread copies committed pages from the write-ahead log into the database file on its own connection, so the
