@@ -29,6 +29,12 @@ public sealed partial class SqliteDatabase
     /// </summary>
     internal long Rollbacks => Interlocked.Read(ref _rollbacks);
 
+    /// <summary>
+    /// Gets or sets how many journal rows may wait to be indexed by list (see <see cref="SqliteAgentJournal"/>): with more, a list's
+    /// index page is written once for more of its entries, and a read scans more rows.
+    /// </summary>
+    internal int JournalIndexBatch { get; set; } = 4096;
+
     /// <summary>Queues a write that runs on the writer thread inside a batch transaction.</summary>
     /// <typeparam name="T">The type of the operation's result.</typeparam>
     /// <param name="operation">

@@ -9,6 +9,9 @@ public abstract class AgentJournalConformanceTests : KernelStoreConformanceTests
     private static readonly AgentId Bob = AgentId.Parse("bob");
     private static readonly DateTimeOffset Noon = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Deletes now the entries the store deletes some time after they fell out of their list's <c>keep</c>; none by default.</summary>
+    protected virtual ValueTask CompactAsync() => ValueTask.CompletedTask;
+
     [Fact]
     public async Task AppendAsync_Entries_AreNumberedFromOneInOrder()
     {
@@ -33,6 +36,7 @@ public abstract class AgentJournalConformanceTests : KernelStoreConformanceTests
         var entries = await Store.ReadAsync(Alice, JournalKind.Memory, 100, Ct);
 
         Assert.Equal([7L, 8L, 9L, 10L], entries.Select(e => e.Sequence));
+        await CompactAsync();
         Assert.Equal(4, await CountRowsAsync("agent_journal"));
     }
 
@@ -152,6 +156,7 @@ public abstract class AgentJournalConformanceTests : KernelStoreConformanceTests
             Assert.Equal(entries[i].Data[..^1] + "b", entries[i + 1].Data);
         }
 
+        await CompactAsync();
         Assert.Equal(50, await CountRowsAsync("agent_journal"));
     }
 
