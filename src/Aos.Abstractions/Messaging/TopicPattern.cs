@@ -84,11 +84,13 @@ public static class TopicPattern
             throw new AosValidationException($"The {what} '{value[..32]}…' is {value.Length} characters; the limit is {MaxLength}.") { Field = field };
         }
 
-        var segments = value.Split('.');
-        for (var i = 0; i < segments.Length; i++)
+        // Segment by segment over the text itself: a publish validates its topic, and this allocates nothing unless it throws.
+        var rest = value.AsSpan();
+        while (true)
         {
-            var segment = segments[i];
-            if (segment.Length == 0)
+            var end = rest.IndexOf('.');
+            var segment = end < 0 ? rest : rest[..end];
+            if (segment.IsEmpty)
             {
                 throw new AosValidationException($"The {what} '{value}' has an empty segment; segments are separated by single dots.") { Field = field };
             }
@@ -99,24 +101,32 @@ public static class TopicPattern
             }
 
             var wildcard = segment is "*" or ">";
-            if (!allowWildcards && (wildcard || segment.Contains('*', StringComparison.Ordinal) || segment.Contains('>', StringComparison.Ordinal)))
+            var hasWildcard = segment.ContainsAny('*', '>');
+            if (!allowWildcards && hasWildcard)
             {
                 throw new AosValidationException($"The topic '{value}' contains a wildcard; wildcards ('*', '>') are for subscriptions, a message is published on a concrete topic.") { Field = field };
             }
 
-            if (!wildcard && (segment.Contains('*', StringComparison.Ordinal) || segment.Contains('>', StringComparison.Ordinal)))
+            if (!wildcard && hasWildcard)
             {
                 throw new AosValidationException($"The {what} '{value}' has '{segment}': a wildcard must be a whole segment ('orders.*', 'orders.>').") { Field = field };
             }
 
-            if (segment == ">" && i != segments.Length - 1)
+            if (end < 0)
+            {
+                return;
+            }
+
+            if (segment is ">")
             {
                 throw new AosValidationException($"The {what} '{value}' has '>' before the last segment; '>' matches the rest of a topic, so it must come last.") { Field = field };
             }
+
+            rest = rest[(end + 1)..];
         }
     }
 
-    private static bool HasWhiteSpace(string segment)
+    private static bool HasWhiteSpace(ReadOnlySpan<char> segment)
     {
         foreach (var c in segment)
         {
