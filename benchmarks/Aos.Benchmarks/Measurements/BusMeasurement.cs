@@ -234,6 +234,7 @@ internal static class BusMeasurement
         var outstanding = new Outstanding();
         var target = probe.Delivered + total;
         var sample = Sample.Take(database, null);
+        using var collections = CollectionWatch.Start();
         var start = Stopwatch.GetTimestamp();
         for (var k = 0; k < total; k++)
         {
@@ -253,6 +254,7 @@ internal static class BusMeasurement
         var generated = Stopwatch.GetElapsedTime(start);
         await outstanding.WhenAllAsync();
         await probe.WaitForDeliveredAsync(target, Timeout);
+        var gcSummary = await collections.StopAsync();
         var round = sample.Finish(total, Stopwatch.GetElapsedTime(start), generated, database, null);
         var latencies = probe.TakeLatencies();
         var fromCall = new Percentiles(latencies.Select(l => l.FromCall));
@@ -265,6 +267,7 @@ internal static class BusMeasurement
         LatencyRow("Publish call start → handled and settled", fromCall);
         LatencyRow("Scheduled publish time → handled and settled", fromSchedule);
         LatencyRow("Publish call (start → durable, returned)", publishCall);
+        Console.WriteLine($"// {gcSummary}");
 
         async Task PublishAsync(Envelope message, int k, long callStarted)
         {
@@ -417,6 +420,52 @@ internal static class BusMeasurement
                 WriterBytes = (double)(ThreadCpu.WrittenBy(WriterThread) - WriterBytes) / messages,
                 CheckpointerBytes = (double)(ThreadCpu.WrittenBy(CheckpointerThread) - CheckpointerBytes) / messages,
             };
+        }
+    }
+
+    /// <summary>Counts the GC's collections during a measurement, their pauses and what they promoted.</summary>
+    private sealed class CollectionWatch : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly int _collections = GC.CollectionCount(0);
+        private readonly int _older = GC.CollectionCount(1);
+        private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
+        private Task<long> _promoted = Task.FromResult(0L);
+
+        public static CollectionWatch Start()
+        {
+            var watch = new CollectionWatch();
+            watch._promoted = Task.Run(watch.SumPromotedAsync);
+            return watch;
+        }
+
+        public async Task<string> StopAsync()
+        {
+            await _stop.CancelAsync();
+            var promoted = await _promoted;
+            var collections = GC.CollectionCount(0) - _collections;
+            return $"GC during the loop: {collections} collections ({GC.CollectionCount(1) - _older} of generation 1 or 2), " +
+                $"{(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:N0} ms paused, {promoted / Math.Max(1, collections) / 1024:N0} KB promoted per collection";
+        }
+
+        public void Dispose() => _stop.Dispose();
+
+        // Polls, since a collection's own figures are kept only until the next: two collections within 5 ms count the second once.
+        private async Task<long> SumPromotedAsync()
+        {
+            var promoted = 0L;
+            var seen = GC.CollectionCount(0);
+            while (!_stop.IsCancellationRequested)
+            {
+                await Task.Delay(5, CancellationToken.None);
+                if (GC.CollectionCount(0) is var count && count != seen)
+                {
+                    seen = count;
+                    promoted += GC.GetGCMemoryInfo(GCKind.Any).PromotedBytes;
+                }
+            }
+
+            return promoted;
         }
     }
 
