@@ -218,8 +218,7 @@ public sealed class SqliteAgentJournal : IAgentJournal
             var key = (agent, kind);
             var seq = Last(connection, tail, key);
             var insert = SqliteStatement.Get(connection, InsertSql, "$a", "$k", "$s", "$at", "$d", "$n");
-            insert.Bind(0, agent).Bind(1, kind).Bind(2, ++seq).Bind(3, at).Bind(4, entries[0]).Bind(5, keep).Execute();
-            var id = raw.sqlite3_last_insert_rowid(connection.Handle);
+            var id = Insert(connection, insert, ++seq, entries[0]);
             if (id != tail.Newest + 1)
             {
                 // Another connection added or removed rows since this one last looked: its appends may be in the tail, unremembered.
@@ -227,13 +226,12 @@ public sealed class SqliteAgentJournal : IAgentJournal
                 tail.Known = false;
                 IndexAll(connection, tail);
                 seq = Last(connection, tail, key);
-                insert.Bind(0, agent).Bind(1, kind).Bind(2, ++seq).Bind(3, at).Bind(4, entries[0]).Bind(5, keep).Execute();
-                id = raw.sqlite3_last_insert_rowid(connection.Handle);
+                id = Insert(connection, insert, ++seq, entries[0]);
             }
 
             for (var i = 1; i < entries.Count; i++)
             {
-                insert.Bind(0, agent).Bind(1, kind).Bind(2, ++seq).Bind(3, at).Bind(4, entries[i]).Bind(5, keep).Execute();
+                Insert(connection, insert, ++seq, entries[i]);
             }
 
             tail.Newest = id + entries.Count - 1;
@@ -245,6 +243,13 @@ public sealed class SqliteAgentJournal : IAgentJournal
             }
 
             return seq;
+        }
+
+        /// <summary>Inserts one entry of this append and returns its row id.</summary>
+        private long Insert(SqliteConnection connection, SqliteStatement insert, long seq, string entry)
+        {
+            insert.Bind(0, agent).Bind(1, kind).Bind(2, seq).Bind(3, at).Bind(4, entry).Bind(5, keep).Execute();
+            return raw.sqlite3_last_insert_rowid(connection.Handle);
         }
 
         /// <summary>Indexes every row in the tail now; for tests.</summary>
