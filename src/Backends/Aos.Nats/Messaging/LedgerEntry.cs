@@ -13,7 +13,12 @@ namespace Aos.Nats.Messaging;
 /// <param name="Reason">Why the message was dead-lettered.</param>
 /// <param name="AcceptedAt">When the transport accepted it, in Unix milliseconds.</param>
 /// <param name="UpdatedAt">When its status last changed, in Unix milliseconds.</param>
-/// <param name="Sequence">The sequence of the stream message that holds the envelope.</param>
+/// <param name="Sequence">
+/// The message's sequence: its identity on this node and its place in its lane. 0 in a stored value means the revision the value was
+/// written at (a new message, or a replayed one, takes the revision of that write); <see cref="NatsMessageTransport"/> resolves it on read.
+/// In an entry without an <paramref name="Envelope"/> (written by an earlier version) it is the stream message that holds the envelope.
+/// </param>
+/// <param name="Envelope">The message itself; <see langword="null"/> in an entry written by an earlier version, whose envelope is in the stream.</param>
 internal sealed record LedgerEntry(
     string MessageId,
     string Recipient,
@@ -25,4 +30,5 @@ internal sealed record LedgerEntry(
     string? Reason,
     long AcceptedAt,
     long UpdatedAt,
-    long Sequence);
+    long Sequence,
+    Envelope? Envelope = null);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Aos.Messaging;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
@@ -28,8 +27,8 @@ public sealed partial class NatsMessageTransport
     /// node's lease is claimed with a conditional write, so one node takes it over, and is renewed while its messages move.
     /// </para>
     /// <para>
-    /// Each message of the lost node moves in three writes: its envelope is published to this node's stream, its ledger entry (status,
-    /// attempts, due time, last error, dead-letter reason) is created in this node's ledger, and then the lost node's entry is removed.
+    /// Each message of the lost node moves in two writes (three for a dead letter, with its index entry): its ledger entry (envelope,
+    /// status, attempts, due time, last error, dead-letter reason) is created in this node's ledger, and then the lost node's entry is removed.
     /// Pending messages move first, in stream order, and are handed out at once; dead letters and delivered messages follow. When every
     /// message has moved the lost node's lease is deleted; a node that starts again with its prefix registers anew. A crash in between,
     /// or the lost node coming back during the move, can leave a message in both ledgers and hand it out twice: receivers de-duplicate by
@@ -174,38 +173,33 @@ public sealed partial class NatsMessageTransport
     /// were accepted here too, and that entry stands); <see langword="null"/> when its envelope is gone and it was left where it was.</returns>
     private async ValueTask<bool?> MoveAsync(Peer peer, string key, LedgerEntry entry, ulong revision, CancellationToken cancellationToken)
     {
-        if (await ReadEnvelopeBytesAsync(peer.Stream, entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } body)
+        // An entry written by an earlier version names a message of the lost node's stream; here it takes its envelope along.
+        if (await EnvelopeOfAsync(peer.Stream, entry, cancellationToken).ConfigureAwait(false) is not { } envelope)
         {
             LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
             return null;
         }
 
-        // A fresh publish id: the move of a message is never the message's own re-publish, which JetStream would answer with the old sequence.
-        var (sequence, _) = await PublishAsync(body, key + ".m" + Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
-        var adopted = entry with { Sequence = sequence };
-        if (adopted.Status == MessageStatus.DeadLettered)
-        {
-            // The index entry goes first, as in DeadLetterEntryAsync: listing skips it unless the ledger entry matches.
-            await CallAsync(ct => _ledger.PutAsync(DeadLetterKey(sequence), key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        }
-
-        var created = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryCreateAsync(key, Serialize(adopted), cancellationToken: ct), value => Deserialize(value) == adopted, cancellationToken).ConfigureAwait(false);
+        // The message takes the revision of its create here as its sequence.
+        var created = await CreateEntryAsync(_ledger, key, Serialize(entry with { Sequence = 0, Envelope = envelope }), cancellationToken).ConfigureAwait(false);
         if (created.Success)
         {
-            if (adopted.Status == MessageStatus.Pending && JsonSerializer.Deserialize(body, NatsJsonContext.Default.Envelope) is { } envelope)
+            var sequence = checked((long)created.Value);
+            var adopted = entry with { Sequence = sequence, Envelope = envelope };
+            if (adopted.Status == MessageStatus.Pending)
             {
                 _known[key] = (adopted, created.Value);
                 _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, sequence), entry.DueAt, reserved: false);
             }
-        }
-        else
-        {
-            if (created.Error is not NatsKVCreateException)
+            else if (adopted.Status == MessageStatus.DeadLettered)
             {
-                throw created.Error;
+                // Written after the entry, whose sequence it names; a crash in between is repaired when this node starts again.
+                await CallAsync(ct => _ledger.PutAsync(DeadLetterKey(sequence), key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             }
-
-            await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
+        }
+        else if (created.Error is not NatsKVCreateException)
+        {
+            throw created.Error;
         }
 
         // The lost node's copy goes last, unless that node came back and changed it since it was read: then both hold the message, and
@@ -215,16 +209,13 @@ public sealed partial class NatsMessageTransport
         {
             if (entry.Status == MessageStatus.DeadLettered)
             {
-                await CallAsync(
-                    async ct =>
-                    {
-                        await peer.Ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: ct).ConfigureAwait(false);
-                        return true;
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                await DeleteKeyAsync(peer.Ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
             }
 
-            await RemoveStreamMessageAsync(peer.Stream, entry.Sequence, cancellationToken).ConfigureAwait(false);
+            if (entry.Envelope is null)
+            {
+                await RemoveStreamMessageAsync(peer.Stream, entry.Sequence, cancellationToken).ConfigureAwait(false);
+            }
         }
         else if (purged.Error is not NatsKVWrongLastRevisionException)
         {

@@ -50,7 +50,7 @@ public sealed partial class NatsMessageTransport
     }
 
     /// <inheritdoc />
-    /// <remarks>The cursor is a stream sequence. A page reads the whole dead-letter index (one key per dead letter) and then one ledger entry and one envelope per item.</remarks>
+    /// <remarks>The cursor is a message sequence. A page reads the whole dead-letter index (one key per dead letter) and then one ledger entry per item.</remarks>
     public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 1000)
@@ -73,7 +73,7 @@ public sealed partial class NatsMessageTransport
         foreach (var (sequence, key) in index.OrderBy(i => i.Sequence))
         {
             var read = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            if (!read.Success || Deserialize(read.Value.Value) is not { Status: MessageStatus.DeadLettered } entry || entry.Sequence != sequence)
+            if (!read.Success || Deserialize(read.Value.Value, read.Value.Revision) is not { Status: MessageStatus.DeadLettered } entry || entry.Sequence != sequence)
             {
                 continue;
             }
@@ -92,7 +92,7 @@ public sealed partial class NatsMessageTransport
     }
 
     /// <inheritdoc />
-    /// <remarks>The replayed envelope is published again, so the message gets a new <see cref="TransportMessage.Sequence"/>.</remarks>
+    /// <remarks>A replayed message takes the revision of its ledger write as its new <see cref="TransportMessage.Sequence"/>, behind its lane.</remarks>
     public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
@@ -102,41 +102,25 @@ public sealed partial class NatsMessageTransport
         var entries = await ReadEntriesAsync(KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
         foreach (var (key, entry, revision) in entries.Where(e => e.Entry.MessageId == messageId && e.Entry.Status == MessageStatus.DeadLettered))
         {
-            if (await ReadEnvelopeAsync(entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } original)
+            if (entry.Envelope is not { } original)
             {
                 LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
                 continue;
             }
 
             var envelope = original with { ExpiresAt = expiresAt, Attempt = 0 };
-            var body = JsonSerializer.SerializeToUtf8Bytes(envelope, NatsJsonContext.Default.Envelope);
-            // A fresh id per replay: two concurrent replays must not share a stream message, since the loser removes its own.
-            var msgId = key + ".r" + Guid.NewGuid().ToString("N");
-            var (sequence, _) = await PublishAsync(body, msgId, cancellationToken).ConfigureAwait(false);
-            var next = entry with { Status = MessageStatus.Pending, Attempts = 0, Reason = null, DueAt = now, UpdatedAt = now, Sequence = sequence };
-            var updated = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryUpdateAsync(key, Serialize(next), revision, cancellationToken: ct), value => Deserialize(value) == next, cancellationToken).ConfigureAwait(false);
+            var next = entry with { Status = MessageStatus.Pending, Attempts = 0, Reason = null, DueAt = now, UpdatedAt = now, Sequence = 0, Envelope = envelope };
+            var updated = await ReplaceEntryAsync(key, Serialize(next), revision, cancellationToken).ConfigureAwait(false);
             if (!updated.Success)
             {
-                if (updated.Error is not NatsKVWrongLastRevisionException)
-                {
-                    throw updated.Error;
-                }
-
                 // Someone else changed the entry since it was read (a concurrent replay): theirs wins.
-                await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
-
+                ThrowUnlessRevisionConflict(updated.Error);
                 continue;
             }
 
-            Remember(key, next, updated.Value);
-            await CallAsync(
-                async ct =>
-                {
-                    await _ledger.DeleteAsync(DeadLetterKey(entry.Sequence), cancellationToken: ct).ConfigureAwait(false);
-                    return true;
-                },
-                cancellationToken).ConfigureAwait(false);
-            await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+            var sequence = checked((long)updated.Value);
+            Remember(key, next with { Sequence = sequence }, updated.Value);
+            await DeleteKeyAsync(_ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
             _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, 0, sequence), now, reserved: false);
             replayed++;
         }
@@ -165,7 +149,11 @@ public sealed partial class NatsMessageTransport
             var purged = await TryCallAsync(ct => _ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, ct), cancellationToken).ConfigureAwait(false);
             if (purged.Success)
             {
-                await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+                if (entry.Envelope is null)
+                {
+                    await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+                }
+
                 removed++;
             }
         }
@@ -175,8 +163,7 @@ public sealed partial class NatsMessageTransport
 
     private async ValueTask<MessageRecord?> ToRecordAsync(INatsJSStream stream, LedgerEntry entry, CancellationToken cancellationToken)
     {
-        if (await ReadEnvelopeBytesAsync(stream, entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } data
-            || JsonSerializer.Deserialize(data, NatsJsonContext.Default.Envelope) is not { } envelope)
+        if (await EnvelopeOfAsync(stream, entry, cancellationToken).ConfigureAwait(false) is not { } envelope)
         {
             LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
             return null;

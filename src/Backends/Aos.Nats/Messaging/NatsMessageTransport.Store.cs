@@ -59,24 +59,24 @@ public sealed partial class NatsMessageTransport
                 },
                 cancellationToken).ConfigureAwait(false);
 
-            var pending = (await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
-                .Where(e => e.Entry.Status == MessageStatus.Pending)
-                .OrderBy(e => e.Entry.Sequence)
-                .ToList();
-            foreach (var (key, entry, revision) in pending)
+            var entries = await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false);
+            await UpgradeAsync(entries, cancellationToken).ConfigureAwait(false);
+            await IndexDeadLettersAsync(entries, cancellationToken).ConfigureAwait(false);
+            var pending = 0;
+            foreach (var (key, entry, revision) in entries.Where(e => e.Entry.Status == MessageStatus.Pending).OrderBy(e => e.Entry.Sequence))
             {
-                _known[key] = (entry, revision);
-                if (await ReadEnvelopeAsync(entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } envelope)
+                if (entry.Envelope is not { } envelope)
                 {
                     LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
                     continue;
                 }
 
-                var message = new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, entry.Sequence);
-                _scheduler.Add(message, entry.DueAt, reserved: false);
+                _known[key] = (entry, revision);
+                _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, entry.Sequence), entry.DueAt, reserved: false);
+                pending++;
             }
 
-            LogStarted(_logger, StreamName, BucketName, pending.Count);
+            LogStarted(_logger, StreamName, BucketName, pending);
             _started = true;
         }
         finally
@@ -85,79 +85,43 @@ public sealed partial class NatsMessageTransport
         }
     }
 
-    /// <summary>Publishes a message's envelope and creates its ledger entry.</summary>
-    /// <returns>The stream sequence, or 0 when the ledger already knows the message (a duplicate).</returns>
+    /// <summary>Creates a message's ledger entry, which holds its envelope: one write, acknowledged by JetStream.</summary>
+    /// <returns>The message's sequence (the revision of the create), or 0 when the ledger already knows the message (a duplicate).</returns>
     private async ValueTask<long> AppendAsync(TransportMessage message, long now, CancellationToken cancellationToken)
     {
         var key = KeyOf(message.Envelope.Id, message.Recipient.Value);
-        var body = JsonSerializer.SerializeToUtf8Bytes(message.Envelope, NatsJsonContext.Default.Envelope);
-        var (sequence, republished) = await PublishAsync(body, key, cancellationToken).ConfigureAwait(false);
-        var entry = new LedgerEntry(message.Envelope.Id, message.Recipient.Value, message.OrderKey, MessageStatus.Pending, message.Attempts, now, null, null, now, now, sequence);
-        var created = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryCreateAsync(key, Serialize(entry), cancellationToken: ct), value => Deserialize(value) == entry, cancellationToken).ConfigureAwait(false);
-        if (!created.Success)
+        var entry = new LedgerEntry(message.Envelope.Id, message.Recipient.Value, message.OrderKey, MessageStatus.Pending, message.Attempts, now, null, null, now, now, 0, message.Envelope);
+        var created = await CreateEntryAsync(_ledger, key, Serialize(entry), cancellationToken).ConfigureAwait(false);
+        if (created.Success)
         {
-            if (created.Error is not NatsKVCreateException)
-            {
-                throw created.Error;
-            }
-
-            // Within the duplicate window JetStream answers a re-publish with the first message's sequence, which the existing entry
-            // may hold (a concurrent enqueue of the same message won the create): only a stream message nobody refers to is removed.
-            var existing = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            var known = existing.Success ? Deserialize(existing.Value.Value) : null;
-            if (known?.Sequence != sequence)
-            {
-                await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
-            }
-
-            // An earlier enqueue may have created the entry and then failed before telling the scheduler (a timeout after the
-            // server applied the create): a pending entry is handed out now rather than after the next restart.
-            if (known is { Status: MessageStatus.Pending })
-            {
-                _scheduler.Add(message with { Attempts = known.Attempts, Sequence = known.Sequence }, known.DueAt, reserved: false);
-            }
-
-            return 0;
-        }
-
-        if (!republished || await ReadEnvelopeAsync(sequence, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            _known[key] = (entry, created.Value);
+            var sequence = checked((long)created.Value);
+            _known[key] = (entry with { Sequence = sequence }, created.Value);
             return sequence;
         }
 
-        // The message was pruned within the duplicate window, so JetStream pointed at a stream message that is gone: publish it anew.
-        (sequence, _) = await PublishAsync(body, key + "." + Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
-        var moved = entry with { Sequence = sequence };
-        var updated = await WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryUpdateAsync(key, Serialize(moved), created.Value, cancellationToken: ct), value => Deserialize(value) == moved, cancellationToken).ConfigureAwait(false);
-        if (!updated.Success)
+        if (created.Error is not NatsKVCreateException)
         {
-            await RemoveStreamMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
-            throw updated.Error;
+            throw created.Error;
         }
 
-        _known[key] = (moved, updated.Value);
-        return sequence;
+        // An earlier enqueue may have created the entry and then failed before telling the scheduler (a timeout after the server applied
+        // the create): a pending entry is handed out now rather than after the next restart.
+        var existing = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        if (existing.Success && Deserialize(existing.Value.Value, existing.Value.Revision) is { Status: MessageStatus.Pending } known)
+        {
+            _scheduler.Add(message with { Attempts = known.Attempts, Sequence = known.Sequence }, known.DueAt, reserved: false);
+        }
+
+        return 0;
     }
 
-    /// <summary>Publishes an envelope and waits for the ack.</summary>
-    /// <returns>The stream sequence, and whether JetStream recognised the message id as one it already stored.</returns>
-    private async ValueTask<(long Sequence, bool Duplicate)> PublishAsync(byte[] body, string messageId, CancellationToken cancellationToken)
-    {
-        // The message id makes a repeat safe: JetStream answers it with the first stream message, flagged as a duplicate.
-        return await CallAsync(
-            async ct =>
-            {
-                var ack = await _jetStream.PublishAsync(_subject, body, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: ct).ConfigureAwait(false);
-                if (ack.Error is { } error)
-                {
-                    throw new NatsJSApiException(error);
-                }
+    /// <summary>Creates a ledger entry; a retry that finds the key holding exactly this value takes the create as its own.</summary>
+    private ValueTask<NatsResult<ulong>> CreateEntryAsync(INatsKVStore ledger, string key, byte[] value, CancellationToken cancellationToken) =>
+        WriteOnceAsync<byte[]>(ledger, key, ct => ledger.TryCreateAsync(key, value, cancellationToken: ct), stored => stored.AsSpan().SequenceEqual(value), cancellationToken);
 
-                return (checked((long)ack.Seq), ack.Duplicate);
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Replaces a ledger entry written at a revision; a retry that finds the key holding exactly this value takes the write as its own.</summary>
+    private ValueTask<NatsResult<ulong>> ReplaceEntryAsync(string key, byte[] value, ulong revision, CancellationToken cancellationToken) =>
+        WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryUpdateAsync(key, value, revision, cancellationToken: ct), stored => stored.AsSpan().SequenceEqual(value), cancellationToken);
 
     /// <summary>Changes the ledger entry of a pending message handed out at <see cref="TransportMessage.Sequence"/>, with optimistic concurrency.</summary>
     private async ValueTask UpdateEntryAsync(TransportMessage message, Func<LedgerEntry, LedgerEntry> change, CancellationToken cancellationToken)
@@ -192,7 +156,7 @@ public sealed partial class NatsMessageTransport
                 throw read.Error;
             }
 
-            var current = Deserialize(read.Value.Value);
+            var current = Deserialize(read.Value.Value, read.Value.Revision);
             if (current is null || current.Status != MessageStatus.Pending || current.Sequence != message.Sequence)
             {
                 return;
@@ -214,6 +178,70 @@ public sealed partial class NatsMessageTransport
 
         throw new AosException($"The ledger entry of message '{message.Envelope.Id}' for '{message.Recipient.Value}' kept changing during {MaxUpdateAttempts} attempts to update it.");
     }
+
+    /// <summary>
+    /// Rewrites each entry written by an earlier version, whose envelope is a message of the stream, as one that holds its envelope, and
+    /// removes the stream message; the entry takes the revision of the rewrite as its sequence. Updates <paramref name="entries"/> in place.
+    /// </summary>
+    /// <remarks>
+    /// An entry whose stream message is gone is left as it is. A dead letter's index entry under its old sequence is removed; the one under
+    /// its new sequence is written by <see cref="IndexDeadLettersAsync"/>, which a crash in between leaves to the next start.
+    /// </remarks>
+    private async ValueTask UpgradeAsync(List<(string Key, LedgerEntry Entry, ulong Revision)> entries, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var (key, entry, revision) = entries[i];
+            if (entry.Envelope is not null || await ReadEnvelopeAsync(_stream, entry.Sequence, cancellationToken).ConfigureAwait(false) is not { } envelope)
+            {
+                continue;
+            }
+
+            var written = await ReplaceEntryAsync(key, Serialize(entry with { Sequence = 0, Envelope = envelope }), revision, cancellationToken).ConfigureAwait(false);
+            if (!written.Success)
+            {
+                // Only this instance writes its prefix's entries; a change since the read is another instance's, which upgrades it itself.
+                ThrowUnlessRevisionConflict(written.Error);
+                continue;
+            }
+
+            entries[i] = (key, entry with { Sequence = checked((long)written.Value), Envelope = envelope }, written.Value);
+            if (entry.Status == MessageStatus.DeadLettered)
+            {
+                await DeleteKeyAsync(_ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
+            }
+
+            await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the missing dead-letter index entries of a ledger's dead letters (after an upgrade or a take-over stopped between its writes).</summary>
+    private async ValueTask IndexDeadLettersAsync(List<(string Key, LedgerEntry Entry, ulong Revision)> entries, CancellationToken cancellationToken)
+    {
+        var indexed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in await ReadLiveListAsync<string>(_ledger, "d.>", cancellationToken).ConfigureAwait(false))
+        {
+            indexed.Add(item.Key);
+        }
+
+        foreach (var (key, entry, _) in entries)
+        {
+            if (entry.Status == MessageStatus.DeadLettered && !indexed.Contains(DeadLetterKey(entry.Sequence)))
+            {
+                await CallAsync(ct => _ledger.PutAsync(DeadLetterKey(entry.Sequence), key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Deletes a key of a bucket; deleting a key that is not there is not an error.</summary>
+    private ValueTask<bool> DeleteKeyAsync(INatsKVStore bucket, string key, CancellationToken cancellationToken) =>
+        CallAsync(
+            async ct =>
+            {
+                await bucket.DeleteAsync(key, cancellationToken: ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
 
     /// <summary>Remembers a pending entry's revision for the next settlement; a settled entry is forgotten.</summary>
     private void Remember(string key, LedgerEntry entry, ulong revision)
@@ -256,7 +284,7 @@ public sealed partial class NatsMessageTransport
         var entries = new List<(string, LedgerEntry, ulong)>();
         await foreach (var item in ReadLiveAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false))
         {
-            if (Deserialize(item.Value) is { } entry)
+            if (Deserialize(item.Value, item.Revision) is { } entry)
             {
                 entries.Add((item.Key, entry, item.Revision));
             }
@@ -282,15 +310,15 @@ public sealed partial class NatsMessageTransport
         }
     }
 
-    /// <summary>Reads the envelope held by a message of this node's stream, or <see langword="null"/> when the message is gone.</summary>
-    private async ValueTask<Envelope?> ReadEnvelopeAsync(long sequence, CancellationToken cancellationToken) =>
-        await ReadEnvelopeBytesAsync(_stream, sequence, cancellationToken).ConfigureAwait(false) is { } data
+    /// <summary>Gets an entry's envelope: its own, or, in an entry written by an earlier version, the stream message it names (<see langword="null"/> when that is gone).</summary>
+    private ValueTask<Envelope?> EnvelopeOfAsync(INatsJSStream stream, LedgerEntry entry, CancellationToken cancellationToken) =>
+        entry.Envelope is { } envelope ? ValueTask.FromResult<Envelope?>(envelope) : ReadEnvelopeAsync(stream, entry.Sequence, cancellationToken);
+
+    /// <summary>Reads the envelope held by a stream message (written by an earlier version), or <see langword="null"/> when the message is gone.</summary>
+    private async ValueTask<Envelope?> ReadEnvelopeAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken) =>
+        await CallAsync(ct => ReadEnvelopeBytesOnceAsync(stream, sequence, ct), cancellationToken).ConfigureAwait(false) is { } data
             ? JsonSerializer.Deserialize(data, NatsJsonContext.Default.Envelope)
             : null;
-
-    /// <summary>Reads the serialized envelope held by a stream message, or <see langword="null"/> when the message is gone.</summary>
-    private ValueTask<byte[]?> ReadEnvelopeBytesAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken) =>
-        CallAsync(ct => ReadEnvelopeBytesOnceAsync(stream, sequence, ct), cancellationToken);
 
     private static async ValueTask<byte[]?> ReadEnvelopeBytesOnceAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken)
     {
@@ -324,8 +352,11 @@ public sealed partial class NatsMessageTransport
 
     private static byte[] Serialize(LedgerEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, NatsJsonContext.Default.LedgerEntry);
 
-    private static LedgerEntry? Deserialize(byte[]? value) =>
-        value is { Length: > 0 } ? JsonSerializer.Deserialize(value, NatsJsonContext.Default.LedgerEntry) : null;
+    /// <summary>Reads a stored ledger entry written at a revision; a sequence stored as 0 is that revision.</summary>
+    private static LedgerEntry? Deserialize(byte[]? value, ulong revision) =>
+        value is { Length: > 0 } && JsonSerializer.Deserialize(value, NatsJsonContext.Default.LedgerEntry) is { } entry
+            ? entry.Sequence == 0 ? entry with { Sequence = checked((long)revision) } : entry
+            : null;
 
     /// <summary>Gets the ledger key of a message for a recipient; hashed, because ids and agent ids may hold characters keys do not allow.</summary>
     internal static string KeyOf(string messageId, string recipient) => KeyPrefixOf(messageId) + Hash(recipient, 16);

@@ -14,17 +14,21 @@ namespace Aos.Nats.Messaging;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Durability.</b> Each accepted message is one message of the stream <c>{prefix}_MESSAGES</c> (file storage) holding the envelope;
-/// its stream sequence is <see cref="TransportMessage.Sequence"/>. Its status lives in the key-value bucket <c>{prefix}_LEDGER</c>
-/// (file storage) under <c>m.{sha256(id)}.{sha256(recipient)}</c>: status, attempts, next due time, last error, dead-letter reason
-/// and the stream sequence. <see cref="EnqueueAsync"/> returns after the publish ack and the ledger write; every settlement
-/// returns after its ledger write. Dead letters are indexed under <c>d.{sequence}</c> for listing, oldest first.
+/// <b>Durability.</b> Each accepted message is one entry of the key-value bucket <c>{prefix}_LEDGER</c> (file storage), under
+/// <c>m.{sha256(id)}.{sha256(recipient)}</c>: the envelope, status, attempts, next due time, last error and dead-letter reason. Accepting a
+/// message is one write, the create of its entry; <see cref="EnqueueAsync"/> returns after JetStream acknowledged it, and every settlement
+/// returns after its update is acknowledged. The revision of the create is the message's <see cref="TransportMessage.Sequence"/> (a replay
+/// gives it a new one). Dead letters are indexed under <c>d.{sequence}</c> for listing, oldest first.
+/// </para>
+/// <para>
+/// <b>Earlier versions</b> kept each envelope in the stream <c>{prefix}_MESSAGES</c>, with the stream sequence in the entry. The stream is
+/// still created; on start every such entry of this node is rewritten to hold its envelope and its stream message is removed, and entries
+/// of that form read from another node (status reads, take-overs) take their envelope from that node's stream.
 /// </para>
 /// <para>
 /// <b>Duplicates.</b> A message is accepted only by creating its ledger key, which JetStream does atomically: a second message with the
 /// same id and recipient is a <see cref="EnqueueOutcome.Duplicate"/> for as long as the ledger keeps the first (pending, dead-lettered,
-/// or delivered until <see cref="PruneDeliveredAsync"/> removes it), not only within the stream's duplicate window. The publish carries
-/// a <c>Nats-Msg-Id</c>, so a publish retried after a lost ack reuses the first stream message.
+/// or delivered until <see cref="PruneDeliveredAsync"/> removes it).
 /// </para>
 /// <para>
 /// <b>Order, priority, retries, capacity.</b> Pending messages are ordered in memory by a delivery scheduler: one in-flight message per
@@ -37,7 +41,7 @@ namespace Aos.Nats.Messaging;
 /// stopped) is handed out again, with its attempt count, at its due time: at-least-once.
 /// </para>
 /// <para>
-/// <b>Several nodes.</b> The server side (stream, bucket, duplicate detection, ledger) is shared and consistent, but ordering, inbox
+/// <b>Several nodes.</b> The server side (bucket, duplicate detection, ledger) is shared and consistent, but ordering, inbox
 /// capacity and in-flight tracking are in the memory of one transport instance, which learns only of the messages it enqueued itself,
 /// loaded at start or took over. Exactly one running instance may use a prefix: give each node its own. Nodes of one
 /// <see cref="NatsMessageTransportOptions.Cluster"/> hold leases and take over the messages of a node lost for good (see
@@ -49,8 +53,7 @@ namespace Aos.Nats.Messaging;
 /// <para>
 /// <b>Failures.</b> Every call to the server runs through the reliability service's <c>transport:nats</c> pipeline (retry of transient
 /// failures, circuit breaker, attempt timeout; <see cref="NatsErrorClassifier"/> sorts NATS.Net's errors), one call per attempt. Retrying
-/// is safe call by call: a publish carries a message id, so JetStream answers a repeat with the first stream message; puts write the same
-/// value again; conditional key-value writes are not retried blindly: a create or update repeated after its first attempt took effect
+/// is safe call by call: reads repeat, puts write the same value again; conditional key-value writes are not retried blindly: a create or update repeated after its first attempt took effect
 /// unseen fails its condition, and the transport then reads the entry and recognises its own write (an enqueue is still accepted; a
 /// settlement's change, which sets values rather than adding to them, is applied once). What still fails after the retries, or is refused
 /// by the open circuit, throws <see cref="DependencyUnavailableException"/> naming <c>transport:nats</c>.
@@ -113,7 +116,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _pipelines = pipelines ?? _ownPipelines!;
     }
 
-    /// <summary>Gets the name of the JetStream stream that holds the envelopes.</summary>
+    /// <summary>Gets the name of the JetStream stream that held the envelopes in earlier versions.</summary>
     public string StreamName { get; }
 
     /// <summary>Gets the name of the key-value bucket that holds the status of each message.</summary>
