@@ -9,6 +9,8 @@ public sealed partial class NatsMessageTransport
     /// <summary>Gets the name of the NATS transport in the reliability service's options and pipelines.</summary>
     public const string Dependency = "transport:nats";
 
+    private const string Remedy = $"Check that the server runs with JetStream (-js) and accepts connections there ({NatsMessageTransportOptions.SectionName}:Url).";
+
     private readonly DependencyPipelines _pipelines;
     private readonly DependencyPipelines? _ownPipelines;
 
@@ -19,12 +21,7 @@ public sealed partial class NatsMessageTransport
     /// </remarks>
     /// <exception cref="DependencyUnavailableException">The server could not be reached or did not answer after the retries, or the circuit is open.</exception>
     private ValueTask<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
-        _pipelines.ExecuteAsync(
-            Dependency,
-            call,
-            $"NATS at {_natsOptions.Url}",
-            $"Check that the server runs with JetStream (-js) and accepts connections there ({NatsMessageTransportOptions.SectionName}:Url).",
-            cancellationToken);
+        _pipelines.ExecuteAsync(Dependency, call, _target, Remedy, cancellationToken);
 
     /// <summary>Runs one call whose expected failures come back as a result, throwing a transient one so that the pipeline retries it.</summary>
     private ValueTask<NatsResult<T>> TryCallAsync<T>(Func<CancellationToken, ValueTask<NatsResult<T>>> call, CancellationToken cancellationToken) =>

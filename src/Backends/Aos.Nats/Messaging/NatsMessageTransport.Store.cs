@@ -15,6 +15,10 @@ namespace Aos.Nats.Messaging;
 public sealed partial class NatsMessageTransport
 {
     private const int MaxUpdateAttempts = 16;
+    private const int IdHashBytes = 32;
+    private const int RecipientHashBytes = 16;
+    private const int PrefixLength = 2 + (2 * IdHashBytes) + 1;
+    private const int KeyLength = PrefixLength + (2 * RecipientHashBytes);
 
     private static readonly NatsKVWatchOpts ReadAllOpts = new() { OnNoData = static _ => ValueTask.FromResult(true) };
 
@@ -359,13 +363,46 @@ public sealed partial class NatsMessageTransport
             : null;
 
     /// <summary>Gets the ledger key of a message for a recipient; hashed, because ids and agent ids may hold characters keys do not allow.</summary>
-    internal static string KeyOf(string messageId, string recipient) => KeyPrefixOf(messageId) + Hash(recipient, 16);
+    /// <remarks><c>m.</c>, then the first 32 bytes of the SHA-256 of the id and the first 16 of the recipient's, in lower-case hex, separated by a dot.</remarks>
+    internal static string KeyOf(string messageId, string recipient)
+    {
+        Span<char> key = stackalloc char[KeyLength];
+        WriteKeyPrefix(messageId, key);
+        WriteHash(recipient, RecipientHashBytes, key[PrefixLength..]);
+        return new string(key);
+    }
 
     /// <summary>Gets the ledger key prefix shared by a message's entries for all its recipients.</summary>
-    internal static string KeyPrefixOf(string messageId) => "m." + Hash(messageId, 32) + ".";
+    internal static string KeyPrefixOf(string messageId)
+    {
+        Span<char> prefix = stackalloc char[PrefixLength];
+        WriteKeyPrefix(messageId, prefix);
+        return new string(prefix);
+    }
 
     private static string DeadLetterKey(long sequence) => "d." + sequence.ToString("D19", CultureInfo.InvariantCulture);
 
-    private static string Hash(string value, int bytes) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, bytes));
+    private static void WriteKeyPrefix(string messageId, Span<char> destination)
+    {
+        destination[0] = 'm';
+        destination[1] = '.';
+        WriteHash(messageId, IdHashBytes, destination[2..]);
+        destination[PrefixLength - 1] = '.';
+    }
+
+    /// <summary>Writes the first bytes of a text's SHA-256 in lower-case hex.</summary>
+    private static void WriteHash(string value, int bytes, Span<char> destination)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        var rented = length > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> utf8 = rented ?? stackalloc byte[512];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(value, utf8)], hash);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        Convert.TryToHexStringLower(hash[..bytes], destination, out _);
+    }
 }

@@ -75,6 +75,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     // conditional write instead of a read and a write. A stale one (someone else wrote since) fails the condition and is read anew.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (LedgerEntry Entry, ulong Revision)> _known = new(StringComparer.Ordinal);
     private readonly string _subject;
+    private readonly string _target;
     private NatsJSContext _jetStream = null!;
     private INatsJSStream _stream = null!;
     private INatsKVStore _ledger = null!;
@@ -107,6 +108,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _connection = new NatsConnection(NatsOpts.Default with { Url = natsOptions.Url, Name = natsOptions.ClientName });
         _scheduler = new DeliveryScheduler(timeProvider, options.MaxDeliveryBatch);
         _subject = natsOptions.StreamPrefix + ".messages";
+        _target = "NATS at " + natsOptions.Url;
         StreamName = natsOptions.StreamPrefix + "_MESSAGES";
         BucketName = natsOptions.StreamPrefix + "_LEDGER";
 
