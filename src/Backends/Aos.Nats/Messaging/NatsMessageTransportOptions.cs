@@ -4,8 +4,9 @@ namespace Aos.Nats.Messaging;
 
 /// <summary>Configures the NATS JetStream message transport: where the server is and how its stream and bucket are named.</summary>
 /// <remarks>
-/// The transport keeps its messages in the stream <c>{StreamPrefix}_MESSAGES</c> (subject <c>{StreamPrefix}.messages</c>) and their
-/// status in the key-value bucket <c>{StreamPrefix}_LEDGER</c>, both on file storage. Retries, expiry and inbox capacity come from
+/// The transport keeps each message, envelope and status, in the key-value bucket <c>{StreamPrefix}_LEDGER</c> on file storage. It also
+/// creates the stream <c>{StreamPrefix}_MESSAGES</c> (subject <c>{StreamPrefix}.messages</c>), where earlier versions kept the envelopes, to
+/// read what they left there. Retries, expiry and inbox capacity come from
 /// <see cref="MessageBusOptions"/>. Bound from <c>Aos:Nats:Transport</c>.
 /// </remarks>
 public sealed class NatsMessageTransportOptions
@@ -26,7 +27,7 @@ public sealed class NatsMessageTransportOptions
     /// <value>The default is 1; use 3 on a three-server cluster.</value>
     public int Replicas { get; set; } = 1;
 
-    /// <summary>Gets or sets how long JetStream recognises a re-published message by its id, which makes a retried publish safe.</summary>
+    /// <summary>Gets or sets the duplicate window of the stream <c>{StreamPrefix}_MESSAGES</c>, which this version creates but no longer publishes to.</summary>
     /// <remarks>Duplicate detection of the bus does not depend on it: the ledger bucket remembers every message it holds.</remarks>
     /// <value>The default is 2 minutes.</value>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(2);
