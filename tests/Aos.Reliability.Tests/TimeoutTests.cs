@@ -36,4 +36,65 @@ public sealed class TimeoutTests
 
         Assert.Equal(7, result);
     }
+
+    [Fact]
+    public async Task CallTimedByItsClient_OutlastingTheAttemptTimeout_IsNotCancelledByThePipeline()
+    {
+        using var pipelines = new Pipelines(o => o.Defaults.AttemptTimeout = TimeSpan.FromSeconds(5));
+        var cancelled = false;
+
+        var task = pipelines.Subject.ExecuteTimedByClientAsync(
+            "transport:quick",
+            async token =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(8), pipelines.Time, CancellationToken.None);
+                cancelled = token.IsCancellationRequested;
+                return 7;
+            },
+            "the quick transport",
+            "Check it.",
+            TestContext.Current.CancellationToken).AsTask();
+        for (var guard = 0; !task.IsCompleted; guard++)
+        {
+            Assert.True(guard < 10_000, "The call did not complete.");
+            pipelines.Time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
+
+        Assert.Equal(7, await task);
+        Assert.False(cancelled);
+        Assert.Equal(TimeSpan.FromSeconds(5), pipelines.Subject.GetOptions("transport:quick").AttemptTimeout);
+    }
+
+    [Fact]
+    public async Task SameDependency_CalledWithoutTheClientTimingIt_IsStillCancelledAtTheAttemptTimeout()
+    {
+        using var pipelines = new Pipelines(o =>
+        {
+            o.Defaults.AttemptTimeout = TimeSpan.FromSeconds(5);
+            o.Defaults.Retry.MaxRetryAttempts = 0;
+        });
+        var timed = pipelines.Subject.ExecuteTimedByClientAsync("transport:quick", _ => ValueTask.FromResult(1), "the quick transport", "Check it.", TestContext.Current.CancellationToken);
+        Assert.Equal(1, await timed);
+
+        var task = pipelines.Subject.ExecuteAsync(
+            "transport:quick",
+            async token =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(8), pipelines.Time, token);
+                return 7;
+            },
+            "the quick transport",
+            "Check it.",
+            TestContext.Current.CancellationToken).AsTask();
+        for (var guard = 0; !task.IsCompleted; guard++)
+        {
+            Assert.True(guard < 10_000, "The call did not complete.");
+            pipelines.Time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
+
+        var error = await Assert.ThrowsAsync<DependencyUnavailableException>(() => task);
+        Assert.IsType<Polly.Timeout.TimeoutRejectedException>(error.InnerException);
+    }
 }

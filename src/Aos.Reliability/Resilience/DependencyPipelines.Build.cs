@@ -65,7 +65,12 @@ public sealed partial class DependencyPipelines
 
         if (options.AttemptTimeout > TimeSpan.Zero)
         {
-            builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+            var timeout = options.AttemptTimeout;
+            builder.AddTimeout(new TimeoutStrategyOptions
+            {
+                Timeout = timeout,
+                TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(TimedByClient, false) ? Timeout.InfiniteTimeSpan : timeout),
+            });
         }
     }
 }

@@ -24,6 +24,9 @@ namespace Aos.Reliability;
 /// </remarks>
 public sealed partial class DependencyPipelines : IDisposable
 {
+    // Set on the context of a call whose client times its attempts out itself: the timeout strategy then starts no timer.
+    private static readonly ResiliencePropertyKey<bool> TimedByClient = new("aos.timed-by-client");
+
     private readonly ResiliencePipelineRegistry<string> _registry = new();
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.OrdinalIgnoreCase);
     private readonly IOptionsMonitor<ReliabilityOptions> _options;
@@ -140,13 +143,52 @@ public sealed partial class DependencyPipelines : IDisposable
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The call's result.</returns>
     /// <exception cref="DependencyUnavailableException">The circuit is open, or the last attempt failed transiently or timed out.</exception>
-    public async ValueTask<TResult> ExecuteAsync<TResult>(
-        string dependency, Func<CancellationToken, ValueTask<TResult>> callback, string target, string remedy, CancellationToken cancellationToken = default)
+    public ValueTask<TResult> ExecuteAsync<TResult>(
+        string dependency, Func<CancellationToken, ValueTask<TResult>> callback, string target, string remedy, CancellationToken cancellationToken = default) =>
+        ExecuteCoreAsync(dependency, callback, target, remedy, clientTimeout: false, cancellationToken);
+
+    /// <summary>
+    /// Runs a call whose client bounds each attempt itself, with a timeout set from the dependency's <see cref="DependencyOptions.AttemptTimeout"/>
+    /// (see <see cref="GetOptions"/>): the pipeline retries and breaks as for any call, and starts no timer of its own.
+    /// </summary>
+    /// <remarks>
+    /// For calls made many times a second to a client that times its requests out anyway (NATS.Net's request timeout): the pipeline's timeout
+    /// costs a timer and a linked token per call. The client's timeout error must be classified as transient to be retried.
+    /// </remarks>
+    /// <typeparam name="TResult">The call's result.</typeparam>
+    /// <param name="dependency">The dependency's name.</param>
+    /// <param name="callback">The call; it may run several times, so it must be safe to repeat.</param>
+    /// <param name="target">What the call reaches, for the error, such as <c>NATS at nats://host:4222</c>.</param>
+    /// <param name="remedy">What to check, one or more sentences, such as which setting holds the address.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The call's result.</returns>
+    /// <exception cref="DependencyUnavailableException">The circuit is open, or the last attempt failed transiently.</exception>
+    public ValueTask<TResult> ExecuteTimedByClientAsync<TResult>(
+        string dependency, Func<CancellationToken, ValueTask<TResult>> callback, string target, string remedy, CancellationToken cancellationToken = default) =>
+        ExecuteCoreAsync(dependency, callback, target, remedy, clientTimeout: true, cancellationToken);
+
+    /// <summary>Gets the options a dependency's pipeline is built from.</summary>
+    /// <param name="dependency">The dependency's name.</param>
+    /// <returns>Its options, or the defaults when it has none of its own.</returns>
+    public DependencyOptions GetOptions(string dependency)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dependency);
+        return _options.CurrentValue.For(dependency);
+    }
+
+    private async ValueTask<TResult> ExecuteCoreAsync<TResult>(
+        string dependency, Func<CancellationToken, ValueTask<TResult>> callback, string target, string remedy, bool clientTimeout, CancellationToken cancellationToken)
     {
         var pipeline = GetPipeline(dependency);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (clientTimeout)
+        {
+            context.Properties.Set(TimedByClient, true);
+        }
+
         try
         {
-            return await pipeline.ExecuteAsync(static (c, token) => c(token), callback, cancellationToken).ConfigureAwait(false);
+            return await pipeline.ExecuteAsync(static (context, c) => c(context.CancellationToken), context, callback).ConfigureAwait(false);
         }
         catch (BrokenCircuitException e)
         {
@@ -164,6 +206,10 @@ public sealed partial class DependencyPipelines : IDisposable
                 + $"Retries are set at {ReliabilityOptions.SectionName}:Dependencies:{dependency}.",
                 e)
             { Dependency = dependency };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

@@ -14,13 +14,20 @@ public sealed partial class NatsMessageTransport
     private readonly DependencyPipelines _pipelines;
     private readonly DependencyPipelines? _ownPipelines;
 
-    /// <summary>Runs one call to the server through the <c>transport:nats</c> pipeline: a transient failure is retried, the circuit breaker counts it.</summary>
+    /// <summary>Runs one request to the server through the <c>transport:nats</c> pipeline: a transient failure is retried, the circuit breaker counts it.</summary>
     /// <remarks>
-    /// The call must be safe to repeat: a read, an idempotent write (a publish with a message id, a put of the same value, a create-or-update
-    /// of a stream), or a conditional write whose caller handles the condition failing because its own first attempt took effect.
+    /// The call must be safe to repeat: a read, an idempotent write (a put of the same value, a create-or-update of a stream), or a
+    /// conditional write whose caller handles the condition failing because its own first attempt took effect. Each attempt is bounded by
+    /// NATS.Net's request timeout, which the transport sets from the dependency's <see cref="DependencyOptions.AttemptTimeout"/>, so the
+    /// pipeline adds no timer of its own.
     /// </remarks>
     /// <exception cref="DependencyUnavailableException">The server could not be reached or did not answer after the retries, or the circuit is open.</exception>
     private ValueTask<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
+        _pipelines.ExecuteTimedByClientAsync(Dependency, call, _target, Remedy, cancellationToken);
+
+    /// <summary>Runs a call that is more than one request (the connection and set-up, a watch over keys) through the <c>transport:nats</c> pipeline, each attempt bounded by the pipeline's timeout.</summary>
+    /// <exception cref="DependencyUnavailableException">The server could not be reached or did not answer after the retries, or the circuit is open.</exception>
+    private ValueTask<T> CallBoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
         _pipelines.ExecuteAsync(Dependency, call, _target, Remedy, cancellationToken);
 
     /// <summary>Runs one call whose expected failures come back as a result, throwing a transient one so that the pipeline retries it.</summary>

@@ -38,7 +38,7 @@ public sealed partial class NatsMessageTransport
             }
 
             // Each step is idempotent (connect, create or update, put this instance's lease), so a retry repeats them all.
-            await CallAsync(
+            await CallBoundedAsync(
                 async ct =>
                 {
                     await _connection.ConnectAsync().ConfigureAwait(false);
@@ -266,11 +266,11 @@ public sealed partial class NatsMessageTransport
 
     /// <summary>Reads every live entry of a ledger whose key matches a filter, with its revision; a failed read is retried from the start.</summary>
     private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
-        CallAsync(ct => ReadEntriesOnceAsync(ledger, filter, ct), cancellationToken);
+        CallBoundedAsync(ct => ReadEntriesOnceAsync(ledger, filter, ct), cancellationToken);
 
     /// <summary>Reads every live value of a bucket whose key matches a filter; a failed read is retried from the start.</summary>
     private ValueTask<List<NatsKVEntry<T>>> ReadLiveListAsync<T>(INatsKVStore bucket, string filter, CancellationToken cancellationToken) =>
-        CallAsync(
+        CallBoundedAsync(
             async ct =>
             {
                 var items = new List<NatsKVEntry<T>>();

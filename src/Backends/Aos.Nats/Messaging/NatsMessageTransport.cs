@@ -52,7 +52,10 @@ namespace Aos.Nats.Messaging;
 /// </para>
 /// <para>
 /// <b>Failures.</b> Every call to the server runs through the reliability service's <c>transport:nats</c> pipeline (retry of transient
-/// failures, circuit breaker, attempt timeout; <see cref="NatsErrorClassifier"/> sorts NATS.Net's errors), one call per attempt. Retrying
+/// failures, circuit breaker, attempt timeout; <see cref="NatsErrorClassifier"/> sorts NATS.Net's errors), one call per attempt. A call
+/// that is one request is bounded by NATS.Net's request timeout, which is set to the dependency's <see cref="DependencyOptions.AttemptTimeout"/>
+/// (NATS.Net's default of 5 s when that is zero), and the pipeline adds no timer of its own; set-up and watches over keys are bounded by
+/// the pipeline. Retrying
 /// is safe call by call: reads repeat, puts write the same value again; conditional key-value writes are not retried blindly: a create or update repeated after its first attempt took effect
 /// unseen fails its condition, and the transport then reads the entry and recognises its own write (an enqueue is still accepted; a
 /// settlement's change, which sets values rather than adding to them, is applied once). What still fails after the retries, or is refused
@@ -105,7 +108,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger ?? NullLogger<NatsMessageTransport>.Instance;
-        _connection = new NatsConnection(NatsOpts.Default with { Url = natsOptions.Url, Name = natsOptions.ClientName });
+
         _scheduler = new DeliveryScheduler(timeProvider, options.MaxDeliveryBatch);
         _subject = natsOptions.StreamPrefix + ".messages";
         _target = "NATS at " + natsOptions.Url;
@@ -116,6 +119,15 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         // and a test clock that never moves must not stall a retry.
         _ownPipelines = pipelines is null ? DependencyPipelines.Create(TimeProvider.System, null, NatsErrorClassifier.Instance) : null;
         _pipelines = pipelines ?? _ownPipelines!;
+
+        // Each request is bounded by the client, on the dependency's attempt timeout; without one, NATS.Net's default (5 s) stays.
+        var attemptTimeout = _pipelines.GetOptions(Dependency).AttemptTimeout;
+        _connection = new NatsConnection(NatsOpts.Default with
+        {
+            Url = natsOptions.Url,
+            Name = natsOptions.ClientName,
+            RequestTimeout = attemptTimeout > TimeSpan.Zero ? attemptTimeout : NatsOpts.Default.RequestTimeout,
+        });
     }
 
     /// <summary>Gets the name of the JetStream stream that held the envelopes in earlier versions.</summary>
@@ -126,6 +138,9 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
 
     /// <inheritdoc />
     public int PendingCount => _scheduler.Count;
+
+    /// <summary>Gets how long the client waits for the answer to one request: the attempt timeout of <c>transport:nats</c>.</summary>
+    internal TimeSpan RequestTimeout => _connection.Opts.RequestTimeout;
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<EnqueueOutcome>> EnqueueAsync(IReadOnlyList<TransportMessage> messages, bool admitOverCapacity = false, CancellationToken cancellationToken = default)

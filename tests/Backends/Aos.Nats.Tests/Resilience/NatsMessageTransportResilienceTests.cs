@@ -117,6 +117,20 @@ public sealed class NatsMessageTransportResilienceTests
         }
     }
 
+    [Fact]
+    public async Task EachRequest_IsBoundedByTheClient_OnTheDependencysAttemptTimeout()
+    {
+        var (services, transport, _) = Build("nats://127.0.0.1:1", maxRetryAttempts: 1, minimumThroughput: 100);
+        await using var _ = services;
+        await using var own = new NatsMessageTransport(new NatsMessageTransportOptions(), new MessageBusOptions(), TimeProvider.System);
+        using var none = DependencyPipelines.Create(configure: o => o.Defaults.AttemptTimeout = TimeSpan.Zero);
+        await using var unbounded = new NatsMessageTransport(new NatsMessageTransportOptions(), new MessageBusOptions(), TimeProvider.System, pipelines: none);
+
+        Assert.Equal(TimeSpan.FromSeconds(10), transport.RequestTimeout);
+        Assert.Equal(new DependencyOptions().AttemptTimeout, own.RequestTimeout);
+        Assert.Equal(NatsOpts.Default.RequestTimeout, unbounded.RequestTimeout);
+    }
+
     private static (ServiceProvider Services, NatsMessageTransport Transport, RetryLog Log) Build(string url, int maxRetryAttempts, int minimumThroughput, string prefix = "AOSTEST_DOWN")
     {
         var log = new RetryLog();
