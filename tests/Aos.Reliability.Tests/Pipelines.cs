@@ -30,9 +30,13 @@ internal sealed class Pipelines : IDisposable
         [.. Logger.Collector.GetSnapshot().Where(r => r.Id.Id == 1).Select(r => TimeSpan.Parse(r.StructuredState!.Single(s => s.Key == "Delay").Value!, System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary>Runs a call, moving the fake clock until it completes.</summary>
-    public async Task<T> RunAsync<T>(string dependency, Func<CancellationToken, ValueTask<T>> call, TimeSpan? step = null)
+    public Task<T> RunAsync<T>(string dependency, Func<CancellationToken, ValueTask<T>> call, TimeSpan? step = null) =>
+        CompleteAsync(Subject.ExecuteAsync(dependency, call, TestContext.Current.CancellationToken), step);
+
+    /// <summary>Moves the fake clock until a call completes.</summary>
+    public async Task<T> CompleteAsync<T>(ValueTask<T> call, TimeSpan? step = null)
     {
-        var task = Subject.ExecuteAsync(dependency, call, TestContext.Current.CancellationToken).AsTask();
+        var task = call.AsTask();
         var guard = 0;
         while (!task.IsCompleted)
         {

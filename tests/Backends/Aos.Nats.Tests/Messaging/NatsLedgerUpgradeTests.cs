@@ -174,30 +174,7 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
     private async Task<INatsJSStream> StreamAsync(string node) =>
         await new NatsJSContext(_connection!).GetStreamAsync(Prefix(node) + "_MESSAGES", cancellationToken: Ct);
 
-    private TransportMessage Message(string id, string recipient) =>
-        TransportMessage.For(
-            new Envelope
-            {
-                Id = id,
-                Type = "test.event",
-                Source = "s",
-                Target = AgentId.Parse(recipient),
-                Timestamp = _time.GetUtcNow(),
-                Payload = JsonSerializer.SerializeToElement(new { id }),
-            },
-            AgentId.Parse(recipient));
+    private TransportMessage Message(string id, string recipient) => NatsTestMessages.Message(_time, id, recipient);
 
-    /// <summary>Receives exactly <paramref name="count"/> messages, in as many calls as it takes.</summary>
-    private static async Task<List<TransportMessage>> ReceiveAsync(NatsMessageTransport transport, int count)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(TimeSpan.FromSeconds(10));
-        var received = new List<TransportMessage>();
-        while (received.Count < count)
-        {
-            received.AddRange(await transport.ReceiveAsync(count - received.Count, limit.Token));
-        }
-
-        return received;
-    }
+    private static Task<List<TransportMessage>> ReceiveAsync(NatsMessageTransport transport, int count) => NatsTestMessages.ReceiveAsync(transport, count, Ct);
 }
