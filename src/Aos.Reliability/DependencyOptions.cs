@@ -10,6 +10,10 @@ public sealed class DependencyOptions
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
     /// <summary>Gets or sets how long one attempt may take before it is cancelled and counted as a transient failure.</summary>
+    /// <remarks>
+    /// A client that times its own requests out gets this as its timeout, and the pipeline then adds none
+    /// (<see cref="DependencyPipelines.ExecuteTimedByClientAsync{TResult}"/>): NATS.Net's request timeout for <c>transport:nats</c>.
+    /// </remarks>
     /// <value>The default is 30 seconds; <see cref="Timeout.InfiniteTimeSpan"/> or zero for none.</value>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
