@@ -4,7 +4,7 @@ using Aos.Messaging;
 
 namespace Aos.Nats.Messaging;
 
-/// <summary>Serializes what the NATS transport stores: envelopes in the stream and ledger entries in the bucket.</summary>
+/// <summary>Serializes what the NATS transport stores: ledger entries (each holding its envelope) in the bucket, and reads envelopes earlier versions kept in the stream.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Envelope))]
 [JsonSerializable(typeof(LedgerEntry))]

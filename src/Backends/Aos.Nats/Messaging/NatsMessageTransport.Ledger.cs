@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Aos.Messaging;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
