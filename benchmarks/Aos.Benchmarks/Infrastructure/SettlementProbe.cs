@@ -15,6 +15,7 @@ internal sealed class SettlementProbe : IDisposable
     private readonly ConcurrentDictionary<string, (long CallStarted, long Scheduled)> _timed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FanOut> _fanOuts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(double FromCall, double FromSchedule)> _latencies = new();
+    private ConcurrentQueue<(long Scheduled, long Settled)>? _timeline;
     private long _delivered;
     private long _other;
     private long _target = long.MaxValue;
@@ -61,6 +62,12 @@ internal sealed class SettlementProbe : IDisposable
         return list;
     }
 
+    /// <summary>Starts keeping each timed message's due time and settlement time (as Stopwatch timestamps), for a timeline.</summary>
+    public void KeepTimes() => Volatile.Write(ref _timeline, new ConcurrentQueue<(long, long)>());
+
+    /// <summary>Takes the times kept since <see cref="KeepTimes"/> and stops keeping them.</summary>
+    public List<(long Scheduled, long Settled)> TakeTimes() => [.. Interlocked.Exchange(ref _timeline, null) ?? []];
+
     /// <summary>Returns a task that completes when <paramref name="recipients"/> recipients have processed the message.</summary>
     public Task ExpectFanOut(string messageId, int recipients)
     {
@@ -84,6 +91,7 @@ internal sealed class SettlementProbe : IDisposable
         if (_timed.TryRemove(id, out var started))
         {
             _latencies.Enqueue((Stopwatch.GetElapsedTime(started.CallStarted, now).TotalMilliseconds, Stopwatch.GetElapsedTime(started.Scheduled, now).TotalMilliseconds));
+            Volatile.Read(ref _timeline)?.Enqueue((started.Scheduled, now));
         }
 
         if (_fanOuts.TryGetValue(id, out var fanOut) && Interlocked.Decrement(ref fanOut.Remaining) == 0)

@@ -86,7 +86,7 @@ internal static class BusMeasurement
             {
                 // The open loop alone, at a given rate, after the warm-up: for comparing latency between builds or settings.
                 var fixedCpu = CpuMonitor.Start();
-                await OpenLoopAsync(bus, probe, fixedRate, options.OpenLoopSeconds, database);
+                await OpenLoopAsync(bus, probe, host.Services.GetRequiredService<MessageDispatcher>(), fixedRate, options, database);
                 Console.WriteLine($"// {fixedCpu.Stop()}");
                 return;
             }
@@ -171,7 +171,7 @@ internal static class BusMeasurement
 
             var latencyCpu = CpuMonitor.Start();
             var rate = publishRate * options.LoadFraction;
-            await OpenLoopAsync(bus, probe, rate, options.OpenLoopSeconds, database);
+            await OpenLoopAsync(bus, probe, host.Services.GetRequiredService<MessageDispatcher>(), rate, options, database);
             Console.WriteLine($"// {latencyCpu.Stop()}");
 
             var fanOutCpu = CpuMonitor.Start();
@@ -223,7 +223,21 @@ internal static class BusMeasurement
         return round;
     }
 
-    private static async Task OpenLoopAsync(MessageBus bus, SettlementProbe probe, double rate, int seconds, SqliteDatabase database)
+    private static async Task OpenLoopAsync(MessageBus bus, SettlementProbe probe, MessageDispatcher dispatcher, double rate, BusOptions options, SqliteDatabase database)
+    {
+        if (options.LoopWarmUpSeconds > 0)
+        {
+            // Code the rounds did not make hot (a turn per message, small commits) is still being re-compiled by the tiered JIT during
+            // the first seconds at a steady rate; this runs them at the same rate first, and reports them apart.
+            Console.WriteLine();
+            Console.WriteLine($"Warm-up at the loop's rate for {options.LoopWarmUpSeconds} s, not counted below:");
+            await OpenLoopAsync(bus, probe, dispatcher, rate, options.LoopWarmUpSeconds, database, timelinePath: null);
+        }
+
+        await OpenLoopAsync(bus, probe, dispatcher, rate, options.OpenLoopSeconds, database, options.Timeline);
+    }
+
+    private static async Task OpenLoopAsync(MessageBus bus, SettlementProbe probe, MessageDispatcher dispatcher, double rate, int seconds, SqliteDatabase database, string? timelinePath)
     {
         var total = (int)(rate * seconds);
         Console.WriteLine();
@@ -236,6 +250,12 @@ internal static class BusMeasurement
         var sample = Sample.Take(database, null);
         using var collections = CollectionWatch.Start();
         var start = Stopwatch.GetTimestamp();
+        if (timelinePath is not null)
+        {
+            probe.KeepTimes();
+        }
+
+        using var timeline = timelinePath is null || !OperatingSystem.IsLinux() ? null : OpenLoopTimeline.Start(database, dispatcher, start);
         for (var k = 0; k < total; k++)
         {
             var due = start + (long)(k / rate * Stopwatch.Frequency);
@@ -255,6 +275,12 @@ internal static class BusMeasurement
         await outstanding.WhenAllAsync();
         await probe.WaitForDeliveredAsync(target, Timeout);
         var gcSummary = await collections.StopAsync();
+        if (timelinePath is not null)
+        {
+            var times = probe.TakeTimes();
+            timeline?.Write(timelinePath, times);
+        }
+
         var round = sample.Finish(total, Stopwatch.GetElapsedTime(start), generated, database, null);
         var latencies = probe.TakeLatencies();
         var fromCall = new Percentiles(latencies.Select(l => l.FromCall));
@@ -364,6 +390,12 @@ internal static class BusMeasurement
 
         /// <summary>Gets a value indicating whether to measure the bus's rates only: no baseline, no open loop, no fan-out (for quick comparisons).</summary>
         public bool RatesOnly { get; init; }
+
+        /// <summary>Gets how many seconds the open loop runs at its rate, unmeasured, before the measured seconds (0: none, as the published figures were taken).</summary>
+        public int LoopWarmUpSeconds { get; init; }
+
+        /// <summary>Gets the CSV file to write the measured open loop's timeline to (<see cref="OpenLoopTimeline"/>), or <see langword="null"/> for none.</summary>
+        public string? Timeline { get; init; }
     }
 
     private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage)

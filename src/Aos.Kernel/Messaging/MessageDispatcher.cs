@@ -39,6 +39,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private int _inFlight;
     private ITimer? _pruneTimer;
 
+    /// <summary>Gets how many deliveries are running now, for diagnostics.</summary>
+    internal int InFlightDeliveries => Volatile.Read(ref _inFlight);
+
     public MessageDispatcher(
         IGrainFactory grains,
         IMessageTransport transport,
