@@ -613,7 +613,14 @@ internal static class BusMeasurement
         {
             foreach (var stream in others.Append(_stream))
             {
-                await _jetStream.DeleteStreamAsync(stream);
+                try
+                {
+                    await _jetStream.DeleteStreamAsync(stream);
+                }
+                catch (NatsJSApiException e) when (e.Error.Code == 404)
+                {
+                    // The bus creates its stream of earlier versions no longer.
+                }
             }
         }
 

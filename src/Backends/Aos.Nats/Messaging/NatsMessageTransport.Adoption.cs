@@ -240,7 +240,7 @@ public sealed partial class NatsMessageTransport
         return prefixes;
     }
 
-    /// <summary>Opens another node's stream and ledger, or returns <see langword="null"/> when that node never created them.</summary>
+    /// <summary>Opens another node's ledger (and its stream, where an earlier version left one), or returns <see langword="null"/> when that node never created a ledger.</summary>
     private async ValueTask<Peer?> OpenPeerAsync(string prefix, CancellationToken cancellationToken)
     {
         if (_peers.TryGetValue(prefix, out var known))
@@ -253,9 +253,8 @@ public sealed partial class NatsMessageTransport
             {
                 try
                 {
-                    var stream = await _jetStream.GetStreamAsync(prefix + "_MESSAGES", cancellationToken: ct).ConfigureAwait(false);
                     var ledger = await new NatsKVContext(_jetStream).GetStoreAsync(prefix + "_LEDGER", ct).ConfigureAwait(false);
-                    return new Peer(stream, ledger);
+                    return new Peer(await FindStreamAsync(_jetStream, prefix + "_MESSAGES", ct).ConfigureAwait(false), ledger);
                 }
                 catch (NatsJSApiException e) when (e.Error.Code == 404)
                 {
@@ -274,6 +273,6 @@ public sealed partial class NatsMessageTransport
         }
     }
 
-    /// <summary>Another node's stream and ledger.</summary>
-    private sealed record Peer(INatsJSStream Stream, INatsKVStore Ledger);
+    /// <summary>Another node's ledger, and its stream of an earlier version if it has one.</summary>
+    private sealed record Peer(INatsJSStream? Stream, INatsKVStore Ledger);
 }

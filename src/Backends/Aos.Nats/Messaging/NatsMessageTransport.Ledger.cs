@@ -33,7 +33,7 @@ public sealed partial class NatsMessageTransport
         return records;
     }
 
-    private async ValueTask<List<MessageRecord>> ReadRecordsAsync(INatsKVStore ledger, INatsJSStream stream, string messageId, CancellationToken cancellationToken)
+    private async ValueTask<List<MessageRecord>> ReadRecordsAsync(INatsKVStore ledger, INatsJSStream? stream, string messageId, CancellationToken cancellationToken)
     {
         var entries = await ReadEntriesAsync(ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
         var records = new List<MessageRecord>(entries.Count);
@@ -160,7 +160,7 @@ public sealed partial class NatsMessageTransport
         return removed;
     }
 
-    private async ValueTask<MessageRecord?> ToRecordAsync(INatsJSStream stream, LedgerEntry entry, CancellationToken cancellationToken)
+    private async ValueTask<MessageRecord?> ToRecordAsync(INatsJSStream? stream, LedgerEntry entry, CancellationToken cancellationToken)
     {
         if (await EnvelopeOfAsync(stream, entry, cancellationToken).ConfigureAwait(false) is not { } envelope)
         {

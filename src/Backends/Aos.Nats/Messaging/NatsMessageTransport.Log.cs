@@ -4,8 +4,8 @@ namespace Aos.Nats.Messaging;
 
 public sealed partial class NatsMessageTransport
 {
-    [LoggerMessage(1, LogLevel.Information, "NATS transport started on stream {Stream} and bucket {Bucket}: {Pending} pending messages loaded.")]
-    private static partial void LogStarted(ILogger logger, string stream, string bucket, int pending);
+    [LoggerMessage(1, LogLevel.Information, "NATS transport started on bucket {Bucket}: {Pending} pending messages loaded; stream of earlier versions: {Stream}.")]
+    private static partial void LogStarted(ILogger logger, string bucket, int pending, string stream);
 
     [LoggerMessage(2, LogLevel.Error, "NATS transport lost the envelope of pending message {MessageId} for {Recipient} (stream sequence {Sequence}); it cannot be delivered.")]
     private static partial void LogEnvelopeMissing(ILogger logger, string messageId, string recipient, long sequence);

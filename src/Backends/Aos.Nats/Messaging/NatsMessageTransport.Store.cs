@@ -43,15 +43,7 @@ public sealed partial class NatsMessageTransport
                 {
                     await _connection.ConnectAsync().ConfigureAwait(false);
                     _jetStream = new NatsJSContext(_connection);
-                    _stream = await _jetStream.CreateOrUpdateStreamAsync(
-                        new StreamConfig(StreamName, [_subject])
-                        {
-                            Storage = StreamConfigStorage.File,
-                            NumReplicas = _natsOptions.Replicas,
-                            DuplicateWindow = _natsOptions.DuplicateWindow,
-                            AllowDirect = true,
-                        },
-                        ct).ConfigureAwait(false);
+                    _stream = await FindStreamAsync(_jetStream, StreamName, ct).ConfigureAwait(false);
                     var keyValue = new NatsKVContext(_jetStream);
                     _ledger = await keyValue.CreateOrUpdateStoreAsync(
                         new NatsKVConfig(BucketName) { Storage = NatsKVStorageType.File, History = 1, NumberOfReplicas = _natsOptions.Replicas },
@@ -80,7 +72,7 @@ public sealed partial class NatsMessageTransport
                 pending++;
             }
 
-            LogStarted(_logger, StreamName, BucketName, pending);
+            LogStarted(_logger, BucketName, pending, _stream is null ? "none" : StreamName);
             _started = true;
         }
         finally
@@ -314,13 +306,30 @@ public sealed partial class NatsMessageTransport
         }
     }
 
-    /// <summary>Gets an entry's envelope: its own, or, in an entry written by an earlier version, the stream message it names (<see langword="null"/> when that is gone).</summary>
-    private ValueTask<Envelope?> EnvelopeOfAsync(INatsJSStream stream, LedgerEntry entry, CancellationToken cancellationToken) =>
+    /// <summary>Opens the stream where earlier versions kept the envelopes, or returns <see langword="null"/> when there is none.</summary>
+    /// <remarks>This version never creates it: a node that only ever ran this version has no stream, and needs none.</remarks>
+    private static async ValueTask<INatsJSStream?> FindStreamAsync(NatsJSContext jetStream, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await jetStream.GetStreamAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Gets an entry's envelope: its own, or, in an entry written by an earlier version, the stream message it names (<see langword="null"/>
+    /// when that is gone, or there is no such stream).
+    /// </summary>
+    private ValueTask<Envelope?> EnvelopeOfAsync(INatsJSStream? stream, LedgerEntry entry, CancellationToken cancellationToken) =>
         entry.Envelope is { } envelope ? ValueTask.FromResult<Envelope?>(envelope) : ReadEnvelopeAsync(stream, entry.Sequence, cancellationToken);
 
-    /// <summary>Reads the envelope held by a stream message (written by an earlier version), or <see langword="null"/> when the message is gone.</summary>
-    private async ValueTask<Envelope?> ReadEnvelopeAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken) =>
-        await CallAsync(ct => ReadEnvelopeBytesOnceAsync(stream, sequence, ct), cancellationToken).ConfigureAwait(false) is { } data
+    /// <summary>Reads the envelope held by a stream message (written by an earlier version), or <see langword="null"/> when the message or the stream is gone.</summary>
+    private async ValueTask<Envelope?> ReadEnvelopeAsync(INatsJSStream? stream, long sequence, CancellationToken cancellationToken) =>
+        stream is not null && await CallAsync(ct => ReadEnvelopeBytesOnceAsync(stream, sequence, ct), cancellationToken).ConfigureAwait(false) is { } data
             ? JsonSerializer.Deserialize(data, NatsJsonContext.Default.Envelope)
             : null;
 
@@ -341,8 +350,13 @@ public sealed partial class NatsMessageTransport
 
     private ValueTask RemoveStreamMessageAsync(long sequence, CancellationToken cancellationToken) => RemoveStreamMessageAsync(_stream, sequence, cancellationToken);
 
-    private async ValueTask RemoveStreamMessageAsync(INatsJSStream stream, long sequence, CancellationToken cancellationToken)
+    private async ValueTask RemoveStreamMessageAsync(INatsJSStream? stream, long sequence, CancellationToken cancellationToken)
     {
+        if (stream is null)
+        {
+            return;
+        }
+
         try
         {
             await CallAsync(ct => stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = (ulong)sequence, NoErase = true }, ct), cancellationToken).ConfigureAwait(false);

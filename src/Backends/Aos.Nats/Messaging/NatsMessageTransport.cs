@@ -21,9 +21,10 @@ namespace Aos.Nats.Messaging;
 /// gives it a new one). Dead letters are indexed under <c>d.{sequence}</c> for listing, oldest first.
 /// </para>
 /// <para>
-/// <b>Earlier versions</b> kept each envelope in the stream <c>{prefix}_MESSAGES</c>, with the stream sequence in the entry. The stream is
-/// still created; on start every such entry of this node is rewritten to hold its envelope and its stream message is removed, and entries
-/// of that form read from another node (status reads, take-overs) take their envelope from that node's stream.
+/// <b>Earlier versions</b> kept each envelope in the stream <c>{prefix}_MESSAGES</c>, with the stream sequence in the entry. This version
+/// does not create that stream, and reads it where one exists: on start every such entry of this node is rewritten to hold its envelope and
+/// its stream message is removed, and entries of that form read from another node (status reads, take-overs) take their envelope from that
+/// node's stream.
 /// </para>
 /// <para>
 /// <b>Duplicates.</b> A message is accepted only by creating its ledger key, which JetStream does atomically: a second message with the
@@ -77,10 +78,9 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     // The ledger entry of each pending message as this node last wrote or read it, with its revision: a settlement updates it in one
     // conditional write instead of a read and a write. A stale one (someone else wrote since) fails the condition and is read anew.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (LedgerEntry Entry, ulong Revision)> _known = new(StringComparer.Ordinal);
-    private readonly string _subject;
     private readonly string _target;
     private NatsJSContext _jetStream = null!;
-    private INatsJSStream _stream = null!;
+    private INatsJSStream? _stream;
     private INatsKVStore _ledger = null!;
     private volatile bool _started;
 
@@ -110,7 +110,6 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _logger = logger ?? NullLogger<NatsMessageTransport>.Instance;
 
         _scheduler = new DeliveryScheduler(timeProvider, options.MaxDeliveryBatch);
-        _subject = natsOptions.StreamPrefix + ".messages";
         _target = "NATS at " + natsOptions.Url;
         StreamName = natsOptions.StreamPrefix + "_MESSAGES";
         BucketName = natsOptions.StreamPrefix + "_LEDGER";
@@ -130,7 +129,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         });
     }
 
-    /// <summary>Gets the name of the JetStream stream that held the envelopes in earlier versions.</summary>
+    /// <summary>Gets the name of the JetStream stream that held the envelopes in earlier versions; read where it exists, never created.</summary>
     public string StreamName { get; }
 
     /// <summary>Gets the name of the key-value bucket that holds the status of each message.</summary>

@@ -4,9 +4,9 @@ namespace Aos.Nats.Messaging;
 
 /// <summary>Configures the NATS JetStream message transport: where the server is and how its stream and bucket are named.</summary>
 /// <remarks>
-/// The transport keeps each message, envelope and status, in the key-value bucket <c>{StreamPrefix}_LEDGER</c> on file storage. It also
-/// creates the stream <c>{StreamPrefix}_MESSAGES</c> (subject <c>{StreamPrefix}.messages</c>), where earlier versions kept the envelopes, to
-/// read what they left there. Retries, expiry and inbox capacity come from
+/// The transport keeps each message, envelope and status, in the key-value bucket <c>{StreamPrefix}_LEDGER</c> on file storage. Where an
+/// earlier version left the stream <c>{StreamPrefix}_MESSAGES</c> (it kept the envelopes there), the transport reads it; it never creates it.
+/// Retries, expiry and inbox capacity come from
 /// <see cref="MessageBusOptions"/>. Bound from <c>Aos:Nats:Transport</c>.
 /// </remarks>
 public sealed class NatsMessageTransportOptions
@@ -23,14 +23,10 @@ public sealed class NatsMessageTransportOptions
     /// <value>The default is <c>AOS</c>.</value>
     public string StreamPrefix { get; set; } = "AOS";
 
-    /// <summary>Gets or sets how many copies of the stream and the bucket a JetStream cluster keeps.</summary>
+    /// <summary>Gets or sets how many copies of the bucket a JetStream cluster keeps.</summary>
     /// <value>The default is 1; use 3 on a three-server cluster.</value>
     public int Replicas { get; set; } = 1;
 
-    /// <summary>Gets or sets the duplicate window of the stream <c>{StreamPrefix}_MESSAGES</c>, which this version creates but no longer publishes to.</summary>
-    /// <remarks>Duplicate detection of the bus does not depend on it: the ledger bucket remembers every message it holds.</remarks>
-    /// <value>The default is 2 minutes.</value>
-    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Gets or sets the name of the cluster whose nodes take over each other's messages, or <see langword="null"/> for a node on its own.</summary>
     /// <remarks>
@@ -87,11 +83,6 @@ public sealed class NatsMessageTransportOptions
         if (LeaseTimeout <= TimeSpan.Zero)
         {
             yield return $"Aos:Nats:Transport:LeaseTimeout is {LeaseTimeout}; it must be positive (the default is 00:00:30).";
-        }
-
-        if (DuplicateWindow <= TimeSpan.Zero)
-        {
-            yield return $"Aos:Nats:Transport:DuplicateWindow is {DuplicateWindow}; it must be positive.";
         }
 
         if (string.IsNullOrWhiteSpace(ClientName))

@@ -56,8 +56,9 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
     public async Task Start_OnEntriesOfTheEarlierLayout_RewritesThem_AndDeliversListsReplaysAndAnswersForThem()
     {
         var created = Node("A", cluster: null);
-        await created.RenewAndAdoptAsync(Ct); // creates the stream and the bucket
+        await created.RenewAndAdoptAsync(Ct); // creates the bucket
         await DisposeAsync(created);
+        await CreateEarlierStreamAsync("A");
         await WriteEarlierAsync("A", "m1", "r1", MessageStatus.Pending, attempts: 2);
         await WriteEarlierAsync("A", "m2", "r2", MessageStatus.DeadLettered, attempts: 10, reason: DeadLetterReasons.MaxAttempts);
         await WriteEarlierAsync("A", "m3", "r3", MessageStatus.Delivered, attempts: 1);
@@ -111,6 +112,7 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
         var b = Node("B");
         await a.RenewAndAdoptAsync(Ct);
         await DisposeAsync(a);
+        await CreateEarlierStreamAsync("A");
         await WriteEarlierAsync("A", "m1", "r1", MessageStatus.Pending, attempts: 1);
         await WriteEarlierAsync("A", "m2", "r2", MessageStatus.DeadLettered, attempts: 3, reason: DeadLetterReasons.Expired);
 
@@ -125,6 +127,23 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
         Assert.Equal("m1", moved.Envelope.Payload!.Value.GetProperty("id").GetString());
         Assert.Equal("m2", Assert.Single((await b.ListDeadLettersAsync(null, 10, Ct)).Items).Envelope.Id);
         Assert.Equal(0, (await StreamAsync("A")).Info.State.Messages);
+    }
+
+    [Fact]
+    public async Task Start_OfANodeWithoutAnEarlierStream_CreatesNone_AndStillReadsAndTakesOverMessages()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        Assert.Equal([EnqueueOutcome.Accepted], await a.EnqueueAsync([Message("m1", "r1")], cancellationToken: Ct));
+        await b.RenewAndAdoptAsync(Ct);
+
+        var missing = await Assert.ThrowsAsync<NatsJSApiException>(async () => await StreamAsync("A"));
+        Assert.Equal(404, missing.Error.Code);
+        Assert.Equal(MessageStatus.Pending, Assert.Single(await b.GetAsync("m1", Ct)).Status);
+        await DisposeAsync(a);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await b.RenewAndAdoptAsync(Ct));
+        Assert.Equal("m1", Assert.Single(await ReceiveAsync(b, 1)).Envelope.Id);
     }
 
     private NatsMessageTransport Node(string name, string? cluster = "")
@@ -146,6 +165,12 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
     }
 
     private string Prefix(string name) => $"AOSTESTUP_{_run}_{name}";
+
+    /// <summary>Creates a node's stream the way the earlier layout did, which this version no longer does.</summary>
+    private async Task CreateEarlierStreamAsync(string node) =>
+        await new NatsJSContext(_connection!).CreateStreamAsync(
+            new StreamConfig(Prefix(node) + "_MESSAGES", [Prefix(node) + ".messages"]) { Storage = StreamConfigStorage.File, AllowDirect = true },
+            Ct);
 
     /// <summary>Writes a message the way the earlier layout did: the envelope published to the stream, the entry naming its stream sequence.</summary>
     private async Task WriteEarlierAsync(string node, string id, string recipient, MessageStatus status, int attempts, string? reason = null)

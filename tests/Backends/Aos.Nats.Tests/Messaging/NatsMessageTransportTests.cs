@@ -54,14 +54,12 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
     }
 
     [Fact]
-    public async Task Enqueue_AfterTheJetStreamDuplicateWindow_IsStillDuplicate()
+    public async Task Enqueue_OfADeliveredMessageAfterARestart_IsStillDuplicate()
     {
-        _natsOptions.DuplicateWindow = TimeSpan.FromMilliseconds(100);
-        await RestartAsync();
         Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct));
         var received = Assert.Single(await ReceiveAllAsync());
         await Transport.CompleteAsync(received, Ct);
-        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct); // JetStream's window runs on the server's clock, not the fake one.
+        await RestartAsync();
 
         Assert.Equal([EnqueueOutcome.Duplicate], await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct));
         Assert.True(await NothingReadyAsync());

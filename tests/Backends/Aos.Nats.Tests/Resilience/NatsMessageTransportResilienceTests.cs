@@ -73,8 +73,8 @@ public sealed class NatsMessageTransportResilienceTests
         var squatter = prefix + "_SQUATTER";
         await using (var connection = new NatsConnection(NatsOpts.Default with { Url = NatsTestServer.Url }))
         {
-            // Another stream holds the transport's subject, so creating the transport's stream fails with 400 (subjects overlap).
-            await new NatsJSContext(connection).CreateStreamAsync(new StreamConfig(squatter, [prefix + ".messages"]), Ct);
+            // Another stream holds the subjects of the transport's bucket, so creating the bucket fails with 400 (subjects overlap).
+            await new NatsJSContext(connection).CreateStreamAsync(new StreamConfig(squatter, [$"$KV.{prefix}_LEDGER.>"]), Ct);
         }
 
         try
