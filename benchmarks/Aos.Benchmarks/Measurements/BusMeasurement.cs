@@ -41,7 +41,7 @@ internal static class BusMeasurement
         var cpu = CpuMonitor.Start();
         RawJetStream? raw = null;
         await using var host = await BenchHost.StartAsync(
-            settings: options.MaxConcurrentDeliveries is { } deliveries ? new Dictionary<string, string?> { ["Aos:Bus:MaxConcurrentDeliveries"] = deliveries.ToString(CultureInfo.InvariantCulture) } : null,
+            settings: Settings(options),
             tuning: options.Tuning,
             configure: nats ? aos => aos.Services.AddAosNatsTransport(o => { o.Url = options.NatsUrl!; o.StreamPrefix = prefix; }) : null);
         try
@@ -192,6 +192,22 @@ internal static class BusMeasurement
     }
 
     private static string Topic(int agent) => $"bench.agent.{agent:D4}";
+
+    private static Dictionary<string, string?> Settings(BusOptions options)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (options.MaxConcurrentDeliveries is { } deliveries)
+        {
+            settings["Aos:Bus:MaxConcurrentDeliveries"] = deliveries.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (options.HistoryLimit is { } limit)
+        {
+            settings["Aos:Kernel:HistoryLimit"] = limit.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
 
     private static async Task<AgentId[]> RegisterAsync(AgentRegistry registry)
     {
@@ -372,6 +388,13 @@ internal static class BusMeasurement
     {
         /// <summary>Gets <c>Aos:Bus:MaxConcurrentDeliveries</c> for the run, or <see langword="null"/> for the default.</summary>
         public int? MaxConcurrentDeliveries { get; init; }
+
+        /// <summary>
+        /// Gets <c>Aos:Kernel:HistoryLimit</c> for the run, or <see langword="null"/> for the default (1,000). Below the ~300 entries each agent
+        /// gets in the warm-up, every agent's history is at its limit during the measurement, as on a node that has run for long, and each
+        /// append also trims.
+        /// </summary>
+        public int? HistoryLimit { get; init; }
 
         /// <summary>Gets the file to record one publish round's allocation samples into, instead of measuring; or <see langword="null"/>.</summary>
         public string? AllocationTrace { get; init; }
