@@ -54,6 +54,7 @@ internal sealed class OpenLoopTimeline : IDisposable
     {
         Stop();
         var latencies = new Dictionary<int, List<double>>();
+        var none = double.NaN.ToString(CultureInfo.InvariantCulture);
         foreach (var (scheduled, settled) in messages)
         {
             var window = (int)(Stopwatch.GetElapsedTime(_start, scheduled) / Window);
@@ -77,9 +78,16 @@ internal sealed class OpenLoopTimeline : IDisposable
             var (before, after) = (_samples[i - 1], _samples[i]);
             var elapsedNs = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalNanoseconds;
             var window = (int)(Stopwatch.GetElapsedTime(_start, before.Timestamp) / Window);
-            var due = latencies.GetValueOrDefault(window) ?? [];
-            due.Sort();
-            csv.Append(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(_start, before.Timestamp).TotalMilliseconds:0},{due.Count},{Quantile(due, 0.5):0.0},{Quantile(due, 0.99):0.0},{Quantile(due, 1):0.0},");
+            csv.Append(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(_start, before.Timestamp).TotalMilliseconds:0},");
+            if (latencies.GetValueOrDefault(window) is { } list)
+            {
+                var due = new Percentiles(list);
+                csv.Append(CultureInfo.InvariantCulture, $"{due.Count},{due.At(50):0.0},{due.At(99):0.0},{due.Max:0.0},");
+            }
+            else
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"0,{none},{none},{none},");
+            }
             csv.Append(CultureInfo.InvariantCulture, $"{after.Collections - before.Collections},{after.OlderCollections - before.OlderCollections},{(after.Paused - before.Paused).TotalMilliseconds:0.0},");
             csv.Append(CultureInfo.InvariantCulture, $"{after.Commits - before.Commits},{after.Operations - before.Operations},{after.InFlight},{100 * (after.WriterWaitNs - before.WriterWaitNs) / elapsedNs:0}");
             for (var g = 0; g < Groups.Length; g++)
@@ -94,9 +102,6 @@ internal sealed class OpenLoopTimeline : IDisposable
     }
 
     public void Dispose() => Stop();
-
-    private static double Quantile(List<double> sorted, double q) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * q))];
 
     private void Stop()
     {

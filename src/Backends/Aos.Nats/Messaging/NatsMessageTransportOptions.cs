@@ -2,7 +2,7 @@ using Aos.Messaging;
 
 namespace Aos.Nats.Messaging;
 
-/// <summary>Configures the NATS JetStream message transport: where the server is and how its stream and bucket are named.</summary>
+/// <summary>Configures the NATS JetStream message transport: where the server is and how its bucket is named.</summary>
 /// <remarks>
 /// The transport keeps each message, envelope and status, in the key-value bucket <c>{StreamPrefix}_LEDGER</c> on file storage. Where an
 /// earlier version left the stream <c>{StreamPrefix}_MESSAGES</c> (it kept the envelopes there), the transport reads it; it never creates it.
@@ -18,7 +18,7 @@ public sealed class NatsMessageTransportOptions
     /// <value>The default is <c>nats://127.0.0.1:4222</c>.</value>
     public string Url { get; set; } = "nats://127.0.0.1:4222";
 
-    /// <summary>Gets or sets the prefix of the stream, subject and bucket names: letters, digits, <c>_</c> and <c>-</c>.</summary>
+    /// <summary>Gets or sets the prefix of the bucket's name (and of the stream an earlier version may have left): letters, digits, <c>_</c> and <c>-</c>.</summary>
     /// <remarks>Exactly one running transport may use a prefix at a time: give each node its own prefix.</remarks>
     /// <value>The default is <c>AOS</c>.</value>
     public string StreamPrefix { get; set; } = "AOS";
@@ -26,7 +26,6 @@ public sealed class NatsMessageTransportOptions
     /// <summary>Gets or sets how many copies of the bucket a JetStream cluster keeps.</summary>
     /// <value>The default is 1; use 3 on a three-server cluster.</value>
     public int Replicas { get; set; } = 1;
-
 
     /// <summary>Gets or sets the name of the cluster whose nodes take over each other's messages, or <see langword="null"/> for a node on its own.</summary>
     /// <remarks>
