@@ -1,5 +1,9 @@
 using Aos.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Aos.Storage.Tests;
 
@@ -112,6 +116,51 @@ public sealed class SqliteDatabaseDurabilityTests : SqliteTestBase
         await Task.WhenAll(writes);
         await using var reopened = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "closing") });
         Assert.Equal(10, await reopened.ReadAsync(Count, Ct));
+    }
+
+    [Fact]
+    public async Task WriteAsync_EachFlush_IsTimedForItsDatabase()
+    {
+        using var flushes = new MetricCollector<double>(StorageDiagnostics.Meter, "aos.storage.sqlite.log_flush.duration");
+        var time = new FakeTimeProvider();
+        var logger = new FakeLogger<SqliteDatabase>();
+        await using var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "timed") }, logger, time);
+        database.FlushToDisk = handle =>
+        {
+            // The disk takes 250 ms by the database's clock.
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            RandomAccess.FlushToDisk(handle);
+        };
+
+        await database.EnsureSchemaAsync("test.items", Items, Ct);
+        await InsertAsync(database, 1);
+
+        // Other tests' databases record into the same process-wide meter; this one's carry its path.
+        var mine = flushes.GetMeasurementSnapshot().Where(m => Equals(m.Tags[StorageDiagnostics.DatabaseTag], database.DatabasePath)).ToList();
+        Assert.NotEmpty(mine);
+        Assert.All(mine, m => Assert.Equal(0.25, m.Value, precision: 6));
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task WriteAsync_FlushTakingASecondOrMore_IsLoggedAsAWarningNamingTheDatabase()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new FakeLogger<SqliteDatabase>();
+        await using var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "slow") }, logger, time);
+        await database.EnsureSchemaAsync("test.items", Items, Ct);
+        database.FlushToDisk = handle =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1_500));
+            RandomAccess.FlushToDisk(handle);
+        };
+
+        await InsertAsync(database, 1);
+
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains(database.DatabasePath, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("1,500 ms", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await database.ReadAsync(Count, Ct));
     }
 
     private static Task<long> InsertAsync(SqliteDatabase database, int id) =>

@@ -58,7 +58,7 @@ public static class AosSqliteServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>());
-        services.TryAddSingleton(static sp => new SqliteDatabaseRegistry(sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(static sp => new SqliteDatabaseRegistry(sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(static sp =>
             sp.GetRequiredService<SqliteDatabaseRegistry>().GetOrOpen(sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
         return services;

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Critical, "Flushing the write-ahead log of SQLite database {Path} to disk failed: the database has stopped and every write and read now fails. Fix the disk and restart the process; SQLite recovers the database from its log.")]
     public static partial void FlushFailed(ILogger logger, Exception exception, string path);
 
+    [LoggerMessage(10, LogLevel.Warning, "Flushing the write-ahead log of SQLite database {Path} to disk took {Milliseconds:N0} ms; every write acknowledged by that flush, and every read that waited for it, took as long. The disk is slow or overloaded (metric aos.storage.sqlite.log_flush.duration).")]
+    public static partial void SlowFlush(ILogger logger, string path, double milliseconds);
+
     [LoggerMessage(7, LogLevel.Error, "The stored state {StateName} of grain {GrainId} in grain storage {Provider} cannot be deserialized.")]
     public static partial void CorruptGrainState(ILogger logger, Exception exception, string provider, string stateName, string grainId);
 }

@@ -19,9 +19,17 @@ namespace Aos.Storage.Sqlite;
 /// that would have to wait, fails with the flush's error, because after a failed flush the operating system may have dropped
 /// the unflushed pages while later flushes report success. Restarting the process recovers the database from its log.
 /// </para>
+/// <para>
+/// Each flush is timed into the histogram <c>aos.storage.sqlite.log_flush.duration</c> (<see cref="StorageDiagnostics"/>), and one
+/// that takes <see cref="SlowFlush"/> or longer is logged as a warning: every write it acknowledges waited as long, so a disk that
+/// stalls shows here first.
+/// </para>
 /// </remarks>
 public sealed partial class SqliteDatabase
 {
+    /// <summary>The flush time from which a flush is logged as a warning; shorter ones are only measured.</summary>
+    internal static readonly TimeSpan SlowFlush = TimeSpan.FromSeconds(1);
+
     // A monitor rather than a Lock: waiters block on it with Monitor.Wait until a flush pulses it.
     private readonly object _durableLock = new();
     private readonly Queue<(long Sequence, List<WriteOperation> Operations)> _unflushed = new();
@@ -106,7 +114,9 @@ public sealed partial class SqliteDatabase
                 try
                 {
                     _log ??= File.OpenHandle(DatabasePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                    var started = _timeProvider.GetTimestamp();
                     FlushToDisk(_log);
+                    Flushed(_timeProvider.GetElapsedTime(started));
                 }
                 catch (Exception ex)
                 {
@@ -147,6 +157,16 @@ public sealed partial class SqliteDatabase
             }
 
             taken.Clear();
+        }
+    }
+
+    /// <summary>Records how long the disk took for one flush, and warns when it took long enough to hold up every write.</summary>
+    private void Flushed(TimeSpan elapsed)
+    {
+        StorageDiagnostics.LogFlushDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(StorageDiagnostics.DatabaseTag, DatabasePath));
+        if (elapsed >= SlowFlush)
+        {
+            Log.SlowFlush(_logger, DatabasePath, elapsed.TotalMilliseconds);
         }
     }
 

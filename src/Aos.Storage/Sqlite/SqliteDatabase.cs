@@ -35,6 +35,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
     private readonly string _connectionString;
     private readonly SqliteStorageOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
     private readonly Channel<WriteOperation> _queue;
     private readonly Thread _writer;
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,8 +45,9 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
     /// <summary>Initializes a new instance of the <see cref="SqliteDatabase"/> class and opens (or creates) the database file.</summary>
     /// <param name="options">The database options; <see cref="SqliteStorageOptions.DataDirectory"/> is required.</param>
     /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock that times each flush of the log, or <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message names the option.</exception>
-    public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null)
+    public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate().ToList();
@@ -63,6 +65,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
             CheckpointInterval = options.CheckpointInterval,
         };
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         DatabasePath = _options.DatabasePath;
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         _connectionString = new SqliteConnectionStringBuilder

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Aos.Storage.Sqlite;
 
 /// <summary>Opens one <see cref="SqliteDatabase"/> per data directory and shares it between every component configured with that directory.</summary>
-internal sealed class SqliteDatabaseRegistry(ILoggerFactory? loggerFactory = null) : IAsyncDisposable, IDisposable
+internal sealed class SqliteDatabaseRegistry(ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, SqliteDatabase> _databases = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -36,7 +36,7 @@ internal sealed class SqliteDatabaseRegistry(ILoggerFactory? loggerFactory = nul
             if (!_databases.TryGetValue(path, out var database))
             {
                 var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SqliteDatabase>();
-                database = new SqliteDatabase(options, logger);
+                database = new SqliteDatabase(options, logger, timeProvider);
                 _databases.Add(path, database);
             }
 
