@@ -9,7 +9,8 @@ namespace Aos.Benchmarks.Infrastructure;
 /// <summary>
 /// Records what the node did during an open loop, window by window, for finding where a latency tail comes from: the latency of
 /// the messages due in each window, next to the collections, the SQLite writer's commits, time on CPU and time waiting for one,
-/// the deliveries in flight, and the CPU of each group of threads (pool, GC, writer, flusher, checkpointer, JIT, other).
+/// the deliveries in flight, the log flushes that ended in it (how many, the longest), and the CPU of each group of threads (pool,
+/// GC, writer, flusher, checkpointer, JIT, other).
 /// </summary>
 /// <remarks>
 /// A thread samples every <see cref="Window"/>. Thread times come from <c>/proc/self/task/*/schedstat</c> (Linux; run and
@@ -50,7 +51,8 @@ internal sealed class OpenLoopTimeline : IDisposable
     /// <summary>Stops recording and writes one CSV row per window to <paramref name="path"/>.</summary>
     /// <param name="path">The file to write.</param>
     /// <param name="messages">Each message's due time and its end-to-end latency, as Stopwatch timestamps.</param>
-    public void Write(string path, IReadOnlyList<(long Scheduled, long Settled)> messages)
+    /// <param name="flushes">The log flushes: when each ended, as a Stopwatch timestamp, and how long it took.</param>
+    public void Write(string path, IReadOnlyList<(long Scheduled, long Settled)> messages, IReadOnlyList<(long Ended, double Milliseconds)> flushes)
     {
         Stop();
         var latencies = new Dictionary<int, List<double>>();
@@ -66,7 +68,15 @@ internal sealed class OpenLoopTimeline : IDisposable
             list.Add(Stopwatch.GetElapsedTime(scheduled, settled).TotalMilliseconds);
         }
 
-        var csv = new StringBuilder("window_ms,due,p50_ms,p99_ms,max_ms,collections,older_collections,paused_ms,commits,operations,in_flight,writer_wait_pct");
+        var flushed = new Dictionary<int, (int Count, double Longest)>();
+        foreach (var (ended, milliseconds) in flushes)
+        {
+            var window = (int)(Stopwatch.GetElapsedTime(_start, ended) / Window);
+            var (count, longest) = flushed.GetValueOrDefault(window);
+            flushed[window] = (count + 1, Math.Max(longest, milliseconds));
+        }
+
+        var csv = new StringBuilder("window_ms,due,p50_ms,p99_ms,max_ms,collections,older_collections,paused_ms,commits,operations,in_flight,writer_wait_pct,flushes,flush_max_ms");
         foreach (var group in Groups)
         {
             csv.Append(CultureInfo.InvariantCulture, $",{group}_cpu_pct");
@@ -90,6 +100,8 @@ internal sealed class OpenLoopTimeline : IDisposable
             }
             csv.Append(CultureInfo.InvariantCulture, $"{after.Collections - before.Collections},{after.OlderCollections - before.OlderCollections},{(after.Paused - before.Paused).TotalMilliseconds:0.0},");
             csv.Append(CultureInfo.InvariantCulture, $"{after.Commits - before.Commits},{after.Operations - before.Operations},{after.InFlight},{100 * (after.WriterWaitNs - before.WriterWaitNs) / elapsedNs:0}");
+            var (flushCount, flushLongest) = flushed.GetValueOrDefault(window);
+            csv.Append(CultureInfo.InvariantCulture, $",{flushCount},{flushLongest:0.0}");
             for (var g = 0; g < Groups.Length; g++)
             {
                 csv.Append(CultureInfo.InvariantCulture, $",{100 * (after.CpuNs[g] - before.CpuNs[g]) / elapsedNs:0}");

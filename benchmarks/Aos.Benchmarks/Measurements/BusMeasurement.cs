@@ -66,10 +66,18 @@ internal static class BusMeasurement
             await BusRoundAsync(messagesPerRound, options.Publishers, window, send, probe, database, monitor);
             if (options.AllocationTrace is { } trace)
             {
-                // One publish round under the profiler, after the warm-up: the profile is of steady-state publishing and handling.
+                // One publish round under the profiler, after the warm-up: the profile is of steady-state publishing and handling. With
+                // --rate, the open loop at that rate instead, where each message is its own turn.
                 await using (AllocationProfile.Start(trace))
                 {
-                    await BusRoundAsync(messagesPerRound, options.Publishers, window, publish, probe, database, monitor);
+                    if (options.OpenLoopRate is { } profiledRate)
+                    {
+                        await OpenLoopAsync(bus, probe, host.Services.GetRequiredService<MessageDispatcher>(), profiledRate, options.OpenLoopSeconds, database, timelinePath: null);
+                    }
+                    else
+                    {
+                        await BusRoundAsync(messagesPerRound, options.Publishers, window, publish, probe, database, monitor);
+                    }
                 }
 
                 AllocationProfile.Print(trace);
@@ -85,6 +93,7 @@ internal static class BusMeasurement
             if (options.OpenLoopRate is { } fixedRate)
             {
                 // The open loop alone, at a given rate, after the warm-up: for comparing latency between builds or settings.
+                ProbeDisk(options, database);
                 var fixedCpu = CpuMonitor.Start();
                 await OpenLoopAsync(bus, probe, host.Services.GetRequiredService<MessageDispatcher>(), fixedRate, options, database);
                 Console.WriteLine($"// {fixedCpu.Stop()}");
@@ -169,6 +178,7 @@ internal static class BusMeasurement
                 return;
             }
 
+            ProbeDisk(options, database);
             var latencyCpu = CpuMonitor.Start();
             var rate = publishRate * options.LoadFraction;
             await OpenLoopAsync(bus, probe, host.Services.GetRequiredService<MessageDispatcher>(), rate, options, database);
@@ -253,6 +263,16 @@ internal static class BusMeasurement
         await OpenLoopAsync(bus, probe, dispatcher, rate, options.OpenLoopSeconds, database, options.Timeline);
     }
 
+    /// <summary>Measures the disk alone, in the same run, before the open loop: a latency that waits for a sync has no shorter tail than the sync.</summary>
+    private static void ProbeDisk(BusOptions options, SqliteDatabase database)
+    {
+        if (options.DiskProbeSeconds > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Disk baseline (before the loop): {DiskSyncProbe.Run(Path.GetDirectoryName(database.DatabasePath)!, TimeSpan.FromSeconds(options.DiskProbeSeconds))}");
+        }
+    }
+
     private static async Task OpenLoopAsync(MessageBus bus, SettlementProbe probe, MessageDispatcher dispatcher, double rate, int seconds, SqliteDatabase database, string? timelinePath)
     {
         var total = (int)(rate * seconds);
@@ -265,6 +285,7 @@ internal static class BusMeasurement
         var target = probe.Delivered + total;
         var sample = Sample.Take(database, null);
         using var collections = CollectionWatch.Start();
+        using var flushes = LogFlushRecorder.Start(database);
         var start = Stopwatch.GetTimestamp();
         if (timelinePath is not null)
         {
@@ -294,7 +315,7 @@ internal static class BusMeasurement
         if (timelinePath is not null)
         {
             var times = probe.TakeTimes();
-            timeline?.Write(timelinePath, times);
+            timeline?.Write(timelinePath, times, flushes.Flushes);
         }
 
         var round = sample.Finish(total, Stopwatch.GetElapsedTime(start), generated, database, null);
@@ -302,7 +323,7 @@ internal static class BusMeasurement
         var fromCall = new Percentiles(latencies.Select(l => l.FromCall));
         var fromSchedule = new Percentiles(latencies.Select(l => l.FromSchedule));
         var publishCall = new Percentiles(calls);
-        Console.WriteLine($"Offered {total / generated.TotalSeconds:N0}/s (generator took {generated.TotalSeconds:0.00} s), handled {round.Handled:N0}/s overall; {round.PerCommit:0.0} messages per SQLite commit; CPU {round.CpuMicroseconds:0} µs per message (SQLite writer {round.WriterMicroseconds:0}); {round.WriterBytes / 1024:0.0} KB written to the log and {round.CheckpointerBytes / 1024:0.0} KB to the database per message");
+        Console.WriteLine($"Offered {total / generated.TotalSeconds:N0}/s (generator took {generated.TotalSeconds:0.00} s), handled {round.Handled:N0}/s overall; {round.PerCommit:0.0} messages per SQLite commit; CPU {round.CpuMicroseconds:0} µs per message (SQLite writer {round.WriterMicroseconds:0}); {round.WriterBytes / 1024:0.0} KB written to the log and {round.CheckpointerBytes / 1024:0.0} KB to the database per message; {round.AllocatedBytes / 1024:0.0} KB allocated per message");
         Console.WriteLine();
         Console.WriteLine("| Latency (ms) | Samples | p50 | p90 | p99 | p99.9 | max |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");
@@ -310,6 +331,7 @@ internal static class BusMeasurement
         LatencyRow("Scheduled publish time → handled and settled", fromSchedule);
         LatencyRow("Publish call (start → durable, returned)", publishCall);
         Console.WriteLine($"// {gcSummary}");
+        Console.WriteLine($"// {flushes.Describe(Stopwatch.GetElapsedTime(start))}");
 
         async Task PublishAsync(Envelope message, int k, long callStarted)
         {
@@ -419,6 +441,9 @@ internal static class BusMeasurement
 
         /// <summary>Gets the CSV file to write the measured open loop's timeline to (<see cref="OpenLoopTimeline"/>), or <see langword="null"/> for none.</summary>
         public string? Timeline { get; init; }
+
+        /// <summary>Gets how many seconds the disk alone is measured (<see cref="DiskSyncProbe"/>) right before the open loop; 0 for not at all.</summary>
+        public int DiskProbeSeconds { get; init; } = 5;
     }
 
     private readonly record struct Round(double Handled, double Published, double CpuMicroseconds, double WriterMicroseconds, double PerCommit, double NatsInPerMessage)
