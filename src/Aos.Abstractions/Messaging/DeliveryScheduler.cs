@@ -12,11 +12,16 @@ namespace Aos.Messaging;
 /// </remarks>
 internal sealed partial class DeliveryScheduler : IDisposable
 {
+    private const int MaxSpareInboxes = 1024;
+
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Entry> _entries = [];
     private readonly Dictionary<string, Inbox> _inboxes = new(StringComparer.Ordinal);
+
+    // Emptied inboxes kept for reuse: at a steady rate most recipients have one message at a time, so each would get a new inbox.
+    private readonly Stack<Inbox> _spareInboxes = new();
     private readonly PriorityQueue<(Lane Lane, int Version), (int Priority, long Sequence)> _ready = new();
     private readonly PriorityQueue<(Lane Lane, int Version), long> _delayed = new();
     private readonly ITimer _timer;
@@ -401,7 +406,7 @@ internal sealed partial class DeliveryScheduler : IDisposable
     {
         if (!_inboxes.TryGetValue(recipient, out var inbox))
         {
-            inbox = new Inbox();
+            inbox = _spareInboxes.TryPop(out var spare) ? spare : new Inbox();
             _inboxes.Add(recipient, inbox);
         }
 
@@ -413,6 +418,12 @@ internal sealed partial class DeliveryScheduler : IDisposable
         if (inbox.Count == 0 && inbox.Reserved == 0 && inbox.InFlight == 0)
         {
             _inboxes.Remove(recipient);
+            if (_spareInboxes.Count < MaxSpareInboxes)
+            {
+                // Nothing is left in it: no message (so none doomed), none reserved or in flight, and no lane parked.
+                inbox.Parked.Clear();
+                _spareInboxes.Push(inbox);
+            }
         }
     }
 

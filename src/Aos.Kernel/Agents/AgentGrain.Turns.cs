@@ -183,17 +183,35 @@ internal sealed partial class AgentGrain
     {
         var state = State;
         var now = _timeProvider.GetUtcNow();
+
+        // One pass over the records, and no list for what a turn usually does not have: a turn is once per message at a steady rate.
+        var failed = 0;
+        var replies = false;
+        List<string>? processed = null;
+        List<DeliveryReceipt>? deliveries = null;
+        foreach (var record in records)
+        {
+            failed += record.Outcome == HistoryOutcome.Failed ? 1 : 0;
+            replies |= record.RecordProcessed && record.Message.ReplyTo is not null;
+            if (record.Receipt is { } receipt)
+            {
+                (deliveries ??= new(records.Count)).Add(receipt);
+            }
+            else if (record.RecordProcessed)
+            {
+                (processed ??= new(records.Count)).Add(record.Message.Id);
+            }
+        }
+
         state.EventsProcessed += records.Count;
         state.LastEventAt = now;
-        state.EventsFailed += records.Count(r => r.Outcome == HistoryOutcome.Failed);
-        var processed = records.Where(r => r.RecordProcessed && r.Receipt is null).Select(r => r.Message.Id).ToList();
-        var deliveries = records.Where(r => r.Receipt is not null).Select(r => r.Receipt!).ToList();
+        state.EventsFailed += failed;
 
         var context = _context!;
         try
         {
             state.AgentStateJson = _agent is null ? state.AgentStateJson : (await _agent.SaveAsync(CancellationToken.None))?.GetRawText();
-            var appends = new List<JournalAppend>(3) { HistoryAppend(records, now) };
+            var appends = new List<JournalAppend>(1 + (context.PendingMemory.Count > 0 ? 1 : 0) + (context.PendingDecisions.Count > 0 ? 1 : 0)) { HistoryAppend(records, now) };
             if (context.PendingMemory.Count > 0)
             {
                 appends.Add(new JournalAppend(JournalKind.Memory, [.. context.PendingMemory.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.MemoryItem))], now, _options.MemoryLimit));
@@ -204,29 +222,39 @@ internal sealed partial class AgentGrain
                 appends.Add(new JournalAppend(JournalKind.Decisions, [.. context.PendingDecisions.Select(d => JsonSerializer.Serialize(d, KernelJsonContext.Default.DecisionRecord))], now, _options.DecisionLimit));
             }
 
-            var outbox = context.PendingMessages.Count == 0
-                ? []
+            List<string>? outbox = context.PendingMessages.Count == 0
+                ? null
                 : context.PendingMessages.Select(m => JsonSerializer.Serialize(m, KernelJsonContext.Default.Envelope)).ToList();
-            foreach (var record in records)
+            if (replies)
             {
-                // A message that asks for a reply gets it through the outbox: durable exactly when the turn that produced it is.
-                if (record.RecordProcessed && record.Message.ReplyTo is not null && Replies.Create(record.Message, _id, record.Reply, record.Error is null ? null : Describe(record.Error), now) is { } reply)
+                foreach (var record in records)
                 {
-                    outbox.Add(JsonSerializer.Serialize(reply, KernelJsonContext.Default.Envelope));
+                    // A message that asks for a reply gets it through the outbox: durable exactly when the turn that produced it is.
+                    if (record.RecordProcessed && record.Message.ReplyTo is not null && Replies.Create(record.Message, _id, record.Reply, record.Error is null ? null : Describe(record.Error), now) is { } reply)
+                    {
+                        (outbox ??= []).Add(JsonSerializer.Serialize(reply, KernelJsonContext.Default.Envelope));
+                    }
                 }
             }
+
             if (_storage is IAgentTurnStore turns)
             {
                 // One transaction: the history entry, the processed mark and the outgoing messages are durable exactly when the state
                 // change they belong to is.
-                await Task.WhenAll(_statusWrite, turns.CommitTurnAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state, _id, new AgentTurnWrites(now) { Appends = appends, ProcessedMessageIds = processed, Deliveries = deliveries, Outbox = outbox }));
+                var commit = turns.CommitTurnAsync(
+                    AosStorageNames.AgentStateName,
+                    this.GetGrainId(),
+                    _state,
+                    _id,
+                    new AgentTurnWrites(now) { Appends = appends, ProcessedMessageIds = processed ?? [], Deliveries = deliveries ?? [], Outbox = outbox ?? [] });
+                await (_statusWrite.IsCompletedSuccessfully ? commit : Task.WhenAll(_statusWrite, commit));
             }
             else
             {
                 var writes = new List<Task>(appends.Count + 4) { _statusWrite, _storage.WriteStateAsync(AosStorageNames.AgentStateName, this.GetGrainId(), _state) };
                 writes.AddRange(appends.Select(a => _journal.AppendAsync(_id, a.Kind, a.Entries, a.Timestamp, a.Keep).AsTask()));
-                writes.Add(_outbox.AddAsync(_id, outbox).AsTask());
-                writes.AddRange(processed.Select(id => _processed.AddAsync(_id, id, now).AsTask()));
+                writes.Add(_outbox.AddAsync(_id, outbox ?? []).AsTask());
+                writes.AddRange((processed ?? []).Select(id => _processed.AddAsync(_id, id, now).AsTask()));
 
                 await Task.WhenAll(writes);
             }
@@ -242,7 +270,7 @@ internal sealed partial class AgentGrain
         _wakePending = false;
         DecisionRecord[] decisions = _decisionSinks.Length == 0 ? [] : [.. context.PendingDecisions];
         context.EndTurn();
-        if (context.PendingMessages.Count > 0 || records.Any(r => r.RecordProcessed && r.Message.ReplyTo is not null))
+        if (context.PendingMessages.Count > 0 || replies)
         {
             _relay.Notify();
         }

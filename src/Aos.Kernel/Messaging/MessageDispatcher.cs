@@ -142,8 +142,14 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
                         end++;
                     }
 
+                    var batch = new TransportMessage[end - start];
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        batch[i] = received[start + i];
+                    }
+
                     await _slots.WaitAsync(cancellationToken);
-                    _ = DeliverAndReleaseAsync(received.Skip(start).Take(end - start).ToArray());
+                    _ = DeliverAndReleaseAsync(batch);
                     start = end;
                 }
             }
@@ -179,43 +185,37 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private async Task DeliverAsync(TransportMessage[] messages)
     {
         var recipient = messages[0].Recipient.Value;
-        var live = new List<TransportMessage>(messages.Length);
-        foreach (var message in messages)
+        List<TransportMessage>? kept = null;
+        for (var i = 0; i < messages.Length; i++)
         {
+            var message = messages[i];
             if (message.Envelope.ExpiresAt is { } expiresAt && expiresAt <= _timeProvider.GetUtcNow())
             {
+                kept ??= new List<TransportMessage>(messages.AsSpan(0, i).ToArray());
                 await SettleAsync(message, DeadLetterReasons.Expired, $"The message expired at {expiresAt:O} before it could be processed.");
             }
             else
             {
-                live.Add(message);
+                kept?.Add(message);
             }
         }
 
+        IReadOnlyList<TransportMessage> live = kept ?? (IReadOnlyList<TransportMessage>)messages;
         if (live.Count == 0)
         {
             return;
         }
 
-        var errors = new string?[live.Count];
-        var notKept = new bool[live.Count];
-        var refused = new bool[live.Count];
-        var settled = new bool[live.Count];
+        DeliveryResult[]? results = null;
+        string? failure = null;
         try
         {
             var grain = _grains.Get(recipient);
-            var results = live.Count == 1
+            results = live.Count == 1
                 ? [await grain.ProcessAsync(WithAttempt(live[0]), _settling?.ReceiptFor(live[0]))]
                 : await grain.ProcessBatchAsync(
                     [.. live.Select(WithAttempt)],
                     _settling is null ? null : [.. live.Select(_settling.ReceiptFor)]);
-            for (var i = 0; i < live.Count; i++)
-            {
-                errors[i] = results[i].Outcome is HistoryOutcome.Failed or HistoryOutcome.NotKept or HistoryOutcome.Refused ? results[i].Error ?? "The handler failed." : null;
-                notKept[i] = results[i].Outcome == HistoryOutcome.NotKept;
-                refused[i] = results[i].Outcome == HistoryOutcome.Refused;
-                settled[i] = results[i].Settled && _settling is not null;
-            }
         }
         catch (AgentNotFoundException)
         {
@@ -228,14 +228,37 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
-            Array.Fill(errors, ex is AosException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+            failure = ex is AosException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+        }
+
+        if (live.Count == 1)
+        {
+            await SettleByResultAsync(live[0], results?[0], failure);
+            return;
         }
 
         // Settled together, so that a batch's delivered marks share one group commit.
-        await Task.WhenAll(live.Select((message, i) =>
-            settled[i] ? SettledInTurn(message)
-            : refused[i] ? SettleAsync(message, DeadLetterReasons.TargetNotFound, errors[i])
-            : SettleAsync(message, null, errors[i], notKept[i])));
+        var settling = new Task[live.Count];
+        for (var i = 0; i < settling.Length; i++)
+        {
+            settling[i] = SettleByResultAsync(live[i], results?[i], failure);
+        }
+
+        await Task.WhenAll(settling);
+    }
+
+    /// <summary>Settles one message of a delivery by what its turn returned, or by the error of a delivery that got no results.</summary>
+    private Task SettleByResultAsync(TransportMessage message, DeliveryResult? result, string? failure)
+    {
+        if (result is null)
+        {
+            return SettleAsync(message, null, failure);
+        }
+
+        var error = result.Outcome is HistoryOutcome.Failed or HistoryOutcome.NotKept or HistoryOutcome.Refused ? result.Error ?? "The handler failed." : null;
+        return result.Settled && _settling is not null ? SettledInTurn(message)
+            : result.Outcome == HistoryOutcome.Refused ? SettleAsync(message, DeadLetterReasons.TargetNotFound, error)
+            : SettleAsync(message, null, error, result.Outcome == HistoryOutcome.NotKept);
     }
 
     private static Envelope WithAttempt(TransportMessage message) =>
