@@ -93,7 +93,7 @@ internal static class BusMeasurement
             if (options.OpenLoopRate is { } fixedRate)
             {
                 // The open loop alone, at a given rate, after the warm-up: for comparing latency between builds or settings.
-                ProbeMachine(options, database);
+                ProbeDisk(options, database);
                 var fixedCpu = CpuMonitor.Start();
                 await OpenLoopAsync(bus, probe, host.Services.GetRequiredService<MessageDispatcher>(), fixedRate, options, database);
                 Console.WriteLine($"// {fixedCpu.Stop()}");
@@ -178,7 +178,7 @@ internal static class BusMeasurement
                 return;
             }
 
-            ProbeMachine(options, database);
+            ProbeDisk(options, database);
             var latencyCpu = CpuMonitor.Start();
             var rate = publishRate * options.LoadFraction;
             await OpenLoopAsync(bus, probe, host.Services.GetRequiredService<MessageDispatcher>(), rate, options, database);
@@ -263,16 +263,12 @@ internal static class BusMeasurement
         await OpenLoopAsync(bus, probe, dispatcher, rate, options.OpenLoopSeconds, database, options.Timeline);
     }
 
-    /// <summary>
-    /// Measures the machine alone, in the same run, before the open loop: the disk (a latency that waits for a sync has no shorter tail
-    /// than the sync) and the speed of one core (the same build's CPU per message moves with it).
-    /// </summary>
-    private static void ProbeMachine(BusOptions options, SqliteDatabase database)
+    /// <summary>Measures the disk alone, in the same run, before the open loop: a latency that waits for a sync has no shorter tail than the sync.</summary>
+    private static void ProbeDisk(BusOptions options, SqliteDatabase database)
     {
-        Console.WriteLine();
-        Console.WriteLine($"CPU baseline (before the loop): {CpuBaseline.MicrosecondsPerRoundTrip():0.00} µs per envelope JSON round trip on one thread (median of five 200-ms slices)");
         if (options.DiskProbeSeconds > 0)
         {
+            Console.WriteLine();
             Console.WriteLine($"Disk baseline (before the loop): {DiskSyncProbe.Run(Path.GetDirectoryName(database.DatabasePath)!, TimeSpan.FromSeconds(options.DiskProbeSeconds))}");
         }
     }
