@@ -338,6 +338,42 @@ public sealed class SqliteDatabaseTests : SqliteTestBase
         Assert.Contains(option, error.Message);
     }
 
+    [Theory]
+    [InlineData(1024L * 1024 - 1)]
+    [InlineData(16L * 1024 * 1024 * 1024 + 1)]
+    public void Constructor_WriterCacheSizeOutOfRange_ThrowsNamingTheOptionAndTheRange(long bytes)
+    {
+        var options = new SqliteStorageOptions { DataDirectory = DataDirectory, WriterCacheSize = bytes };
+
+        var error = Assert.Throws<ArgumentException>(() => new SqliteDatabase(options));
+
+        Assert.Contains("WriterCacheSize", error.Message, StringComparison.Ordinal);
+        Assert.Contains("between 1,048,576 (1 MiB) and", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, -32768L)]
+    [InlineData(4L * 1024 * 1024, -4096L)]
+    public async Task WriteAsync_TheWriterConnection_HasTheConfiguredCache(long? bytes, long expectedPragma)
+    {
+        var options = new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "cache") };
+        if (bytes is { } size)
+        {
+            options.WriterCacheSize = size;
+        }
+
+        await using var database = new SqliteDatabase(options);
+
+        var cacheSize = await database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA cache_size;";
+            return (long)command.ExecuteScalar()!;
+        }, Ct);
+
+        Assert.Equal(expectedPragma, cacheSize);
+    }
+
     [Fact]
     public async Task EnsureSchemaAsync_CalledAgainAndAfterReopen_RunsEachMigrationOnce()
     {

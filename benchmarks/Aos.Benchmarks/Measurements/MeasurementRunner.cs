@@ -11,7 +11,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--agents N] [--senders N] [--bus-deliveries N] [--window N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--rate N] [--rates-only] [--loop-warmup N] [--timeline file.csv] [--history-limit N] [--disk-probe SECONDS] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--writer-cache-mb N] [--agents N] [--senders N] [--bus-deliveries N] [--window N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--rate N] [--rates-only] [--loop-warmup N] [--timeline file.csv] [--history-limit N] [--disk-probe SECONDS] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -19,6 +19,7 @@ internal static class MeasurementRunner
         SqliteSynchronousMode? synchronous = null;
         int? maxBatch = null;
         int? checkpointMs = null;
+        int? writerCacheMib = null;
         int? agents = null;
         int? busDeliveries = null;
         var window = 1;
@@ -64,6 +65,9 @@ internal static class MeasurementRunner
                     break;
                 case "--checkpoint-ms" when i + 1 < args.Length:
                     checkpointMs = int.Parse(args[++i]);
+                    break;
+                case "--writer-cache-mb" when i + 1 < args.Length:
+                    writerCacheMib = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
                 case "--allocations" when i + 1 < args.Length:
                     allocations = Path.GetFullPath(args[++i]);
@@ -190,7 +194,9 @@ internal static class MeasurementRunner
             return 2;
         }
 
-        var tuning = synchronous is null && maxBatch is null && checkpointMs is null ? null : new SqliteTuning(synchronous, maxBatch, checkpointMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+        var tuning = synchronous is null && maxBatch is null && checkpointMs is null && writerCacheMib is null
+            ? null
+            : new SqliteTuning(synchronous, maxBatch, checkpointMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, writerCacheMib is { } mib ? mib * 1024L * 1024 : null);
         Console.WriteLine(Machine.Describe());
         foreach (var name in names.Contains("all") ? ["throughput", "coldwake", "registration", "startup"] : names)
         {

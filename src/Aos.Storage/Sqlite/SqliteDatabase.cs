@@ -63,6 +63,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
             MaxBatchSize = options.MaxBatchSize,
             BusyTimeout = options.BusyTimeout,
             CheckpointInterval = options.CheckpointInterval,
+            WriterCacheSize = options.WriterCacheSize,
         };
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -140,8 +141,10 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
                 Log.WalUnavailable(_logger, DatabasePath, journalMode);
             }
 
-            // A larger cache for the one connection that writes; a cap on the WAL file so one huge batch does not leave it huge forever.
-            ExecuteScalar(connection, "PRAGMA cache_size=-32768; PRAGMA journal_size_limit=67108864;");
+            // A cache of its own size for the one connection that writes (in KiB when negative); a cap on the WAL file so one huge batch
+            // does not leave it huge forever.
+            var cacheKib = (_options.WriterCacheSize / 1024).ToString(CultureInfo.InvariantCulture);
+            ExecuteScalar(connection, $"PRAGMA cache_size=-{cacheKib}; PRAGMA journal_size_limit=67108864;");
             ExecuteScalar(connection, $"PRAGMA wal_autocheckpoint={WriterCheckpointPages.ToString(CultureInfo.InvariantCulture)};");
             FlushesSeparately = _options.Synchronous >= SqliteSynchronousMode.Full && string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase);
             if (FlushesSeparately)
