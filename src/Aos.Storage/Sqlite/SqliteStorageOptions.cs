@@ -51,12 +51,12 @@ public sealed class SqliteStorageOptions
     /// <remarks>
     /// A larger cache keeps more pages in memory for the writer, but SQLite walks the whole cache at the commit after a B-tree page
     /// swap, which a busy node does every few commits. On the 2-core benchmark machine, at 5,000 bus messages per second, that walk was
-    /// a fifth of the writer's time with 32 MiB, and 4 MiB took the writer from 47–51 to 35–43 µs per message; at 25,000 per second the
-    /// two made no difference (docs/BENCHMARKS.md § 6.16). A node whose agents' state does not fit in the smaller cache reads it back
-    /// from the operating system's cache, a system call per page.
+    /// a fifth of the writer's time with 32 MiB (the default before), and 4 MiB took the writer from 47–64 to 35–56 µs per message; at
+    /// 25,000 per second, in event throughput with 1,000 or 20,000 agents and in registering a million agents, 4 MiB was no worse
+    /// (docs/BENCHMARKS.md § 6.16). A page the writer no longer holds is read back from the operating system's cache, a system call.
     /// </remarks>
-    /// <value>The default is 32 MiB.</value>
-    public long WriterCacheSize { get; set; } = 32L * 1024 * 1024;
+    /// <value>The default is 4 MiB.</value>
+    public long WriterCacheSize { get; set; } = 4L * 1024 * 1024;
 
     private const long MinWriterCacheSize = 1024L * 1024;
     private const long MaxWriterCacheSize = 16L * 1024 * 1024 * 1024;
