@@ -352,8 +352,8 @@ public sealed class SqliteDatabaseTests : SqliteTestBase
     }
 
     [Theory]
-    [InlineData(null, -4096L)]
-    [InlineData(32L * 1024 * 1024, -32768L)]
+    [InlineData(null, -32768L)]
+    [InlineData(4L * 1024 * 1024, -4096L)]
     public async Task WriteAsync_TheWriterConnection_HasTheConfiguredCache(long? bytes, long expectedPragma)
     {
         var options = new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "cache") };

@@ -29,5 +29,5 @@ internal sealed record SqliteTuning(SqliteSynchronousMode? Synchronous = null, i
     }
 
     public override string ToString() =>
-        $"synchronous={Synchronous?.ToString() ?? "default (Full)"}, max batch={MaxBatchSize?.ToString() ?? "default (128)"}, checkpoint interval={CheckpointInterval?.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default (5)"} ms, writer cache={(WriterCacheSize is { } c ? $"{c / (1024 * 1024)} MiB" : "default (4 MiB)")}";
+        $"synchronous={Synchronous?.ToString() ?? "default (Full)"}, max batch={MaxBatchSize?.ToString() ?? "default (128)"}, checkpoint interval={CheckpointInterval?.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default (5)"} ms, writer cache={(WriterCacheSize is { } c ? $"{c / (1024 * 1024)} MiB" : "default (32 MiB)")}";
 }

@@ -50,13 +50,13 @@ public sealed class SqliteStorageOptions
     /// <summary>Gets or sets the page cache of the one connection that writes, in bytes.</summary>
     /// <remarks>
     /// A larger cache keeps more pages in memory for the writer, but SQLite walks the whole cache at the commit after a B-tree page
-    /// swap, which a busy node does every few commits. On the 2-core benchmark machine, at 5,000 bus messages per second, that walk was
-    /// a fifth of the writer's time with 32 MiB (the default before), and 4 MiB took the writer from 47–64 to 35–56 µs per message; at
-    /// 25,000 per second, in event throughput with 1,000 or 20,000 agents and in registering a million agents, 4 MiB was no worse
-    /// (docs/BENCHMARKS.md § 6.16). A page the writer no longer holds is read back from the operating system's cache, a system call.
+    /// swap, which a busy node does every few commits. On the 2-core benchmark machine, 4 MiB instead of 32 MiB took the writer from
+    /// 47–64 to 35–56 µs per bus message at 5,000 messages per second, and was no worse for the bus at 25,000 per second, for event
+    /// throughput or for registering agents; but 1-step workflows ran 20–25 % slower, their working set no longer fitting
+    /// (docs/BENCHMARKS.md § 6.16). A node that mostly relays messages at a modest rate can take the smaller cache.
     /// </remarks>
-    /// <value>The default is 4 MiB.</value>
-    public long WriterCacheSize { get; set; } = 4L * 1024 * 1024;
+    /// <value>The default is 32 MiB.</value>
+    public long WriterCacheSize { get; set; } = 32L * 1024 * 1024;
 
     private const long MinWriterCacheSize = 1024L * 1024;
     private const long MaxWriterCacheSize = 16L * 1024 * 1024 * 1024;
