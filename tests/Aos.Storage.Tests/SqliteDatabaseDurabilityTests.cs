@@ -121,7 +121,7 @@ public sealed class SqliteDatabaseDurabilityTests : SqliteTestBase
     [Fact]
     public async Task WriteAsync_EachFlush_IsTimedForItsDatabase()
     {
-        using var flushes = new MetricCollector<double>(StorageDiagnostics.Meter, "aos.storage.sqlite.log_flush.duration");
+        using var flushes = new MetricCollector<double>(StorageDiagnostics.Meter, StorageDiagnostics.LogFlushDurationName);
         var time = new FakeTimeProvider();
         var logger = new FakeLogger<SqliteDatabase>();
         await using var database = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.Combine(DataDirectory, "timed") }, logger, time);

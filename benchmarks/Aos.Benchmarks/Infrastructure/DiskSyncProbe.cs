@@ -46,10 +46,7 @@ internal static class DiskSyncProbe
             File.Delete(path);
         }
 
-        var durations = new Percentiles(syncs);
-        var slow = syncs.Where(s => s >= 20).ToList();
         return $"{BlockBytes / 1024} KB write + sync at {SyncsPerSecond}/s for {duration.TotalSeconds:0} s on the data directory's disk, nothing else running: " +
-            $"{durations.Count:N0} syncs, p50 {Percentiles.Ms(durations.At(50))} ms, p99 {Percentiles.Ms(durations.At(99))} ms, p99.9 {Percentiles.Ms(durations.At(99.9))} ms, " +
-            $"max {Percentiles.Ms(durations.Max)} ms; {slow.Count} took 20 ms or more, {slow.Sum():N0} ms in all; {LogFlushRecorder.StallFloor(syncs, duration)}";
+            $"{syncs.Count:N0} syncs, {SyncStalls.Describe(syncs, duration, withP999: true)}";
     }
 }

@@ -7,12 +7,10 @@ namespace Aos.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Records the flushes of one SQLite database's write-ahead log while a measurement runs, from the histogram
-/// <c>aos.storage.sqlite.log_flush.duration</c>: when each ended and how long the disk took. Every acknowledged write waits for one.
+/// <see cref="StorageDiagnostics.LogFlushDurationName"/>: when each ended and how long the disk took. Every acknowledged write waits for one.
 /// </summary>
 internal sealed class LogFlushRecorder : IDisposable
 {
-    private const string Instrument = "aos.storage.sqlite.log_flush.duration";
-
     private readonly MeterListener _listener = new();
     private readonly string _path;
     private readonly Lock _lock = new();
@@ -23,7 +21,7 @@ internal sealed class LogFlushRecorder : IDisposable
         _path = database.DatabasePath;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == StorageDiagnostics.Name && instrument.Name == Instrument)
+            if (instrument.Meter.Name == StorageDiagnostics.Name && instrument.Name == StorageDiagnostics.LogFlushDurationName)
             {
                 listener.EnableMeasurementEvents(instrument, this);
             }
@@ -51,7 +49,7 @@ internal sealed class LogFlushRecorder : IDisposable
         }
     }
 
-    /// <summary>Describes the flushes recorded over <paramref name="elapsed"/>: how many, their percentiles, and the ones of 20 ms or more.</summary>
+    /// <summary>Describes the flushes recorded over <paramref name="elapsed"/>: how many, and their stalls (<see cref="SyncStalls"/>).</summary>
     public string Describe(TimeSpan elapsed)
     {
         var flushes = Flushes;
@@ -60,23 +58,8 @@ internal sealed class LogFlushRecorder : IDisposable
             return "no log flushes recorded (the database does not flush separately: synchronous below Full, or not in WAL mode)";
         }
 
-        var durations = new Percentiles(flushes.Select(f => f.Milliseconds));
-        var slow = flushes.Where(f => f.Milliseconds >= 20).ToList();
-        return $"{flushes.Count:N0} log flushes ({flushes.Count / elapsed.TotalSeconds:N0}/s; every acknowledgement waits for one): p50 {Percentiles.Ms(durations.At(50))} ms, " +
-            $"p99 {Percentiles.Ms(durations.At(99))} ms, max {Percentiles.Ms(durations.Max)} ms; {slow.Count} took 20 ms or more, {slow.Sum(f => f.Milliseconds):N0} ms in all; " +
-            StallFloor(flushes.Select(f => f.Milliseconds), elapsed);
-    }
-
-    /// <summary>
-    /// Describes the share of the time during which a write had more than 20 ms left to wait for its flush. Flushes run one after
-    /// another, and a write that arrives during one waits for it to end and for the next: of a flush of <c>d</c> ms, a write arriving
-    /// in its first <c>d − 20</c> ms waits more than 20 ms. Writes arrive at an even rate in an open loop, so at least this share of
-    /// them waited more than 20 ms for durability alone; a p99 of 20 ms or less needs it below 1 %.
-    /// </summary>
-    public static string StallFloor(IEnumerable<double> syncMilliseconds, TimeSpan elapsed)
-    {
-        var beyond = syncMilliseconds.Where(ms => ms > 20).Sum(ms => ms - 20);
-        return $"a write had over 20 ms left to wait for its sync {100 * beyond / elapsed.TotalMilliseconds:0.00} % of the time";
+        return $"{flushes.Count:N0} log flushes ({flushes.Count / elapsed.TotalSeconds:N0}/s; every acknowledgement waits for one): " +
+            SyncStalls.Describe([.. flushes.Select(f => f.Milliseconds)], elapsed, withP999: false);
     }
 
     public void Dispose() => _listener.Dispose();

@@ -191,7 +191,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             var message = messages[i];
             if (message.Envelope.ExpiresAt is { } expiresAt && expiresAt <= _timeProvider.GetUtcNow())
             {
-                kept ??= new List<TransportMessage>(messages.AsSpan(0, i).ToArray());
+                kept ??= [.. messages.AsSpan(0, i)];
                 await SettleAsync(message, DeadLetterReasons.Expired, $"The message expired at {expiresAt:O} before it could be processed.");
             }
             else

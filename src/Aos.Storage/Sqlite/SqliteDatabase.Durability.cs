@@ -111,18 +111,23 @@ public sealed partial class SqliteDatabase
             var failure = Volatile.Read(ref _flushFailure);
             if (failure is null)
             {
+                var started = _timeProvider.GetTimestamp();
                 try
                 {
                     _log ??= File.OpenHandle(DatabasePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                    var started = _timeProvider.GetTimestamp();
                     FlushToDisk(_log);
-                    Flushed(_timeProvider.GetElapsedTime(started));
                 }
                 catch (Exception ex)
                 {
                     // Whatever kept the log from reaching the disk, the writes it holds are not durable: the database stops.
                     failure = ex;
                     Log.FlushFailed(_logger, ex, DatabasePath);
+                }
+
+                // Outside the catch: a metrics listener or logger that throws must not pass for a disk that failed.
+                if (failure is null)
+                {
+                    Flushed(_timeProvider.GetElapsedTime(started));
                 }
             }
 
