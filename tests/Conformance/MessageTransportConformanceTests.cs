@@ -259,8 +259,8 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         Assert.All(all.Values, r => Assert.Equal(MessageStatus.DeadLettered, r.Status));
 
         var expiry = Time.GetUtcNow().AddMinutes(5);
-        Assert.Equal(1, await Ledger.ReplayAsync("m1", expiry, Ct));
-        Assert.Equal(0, await Ledger.ReplayAsync("m1", expiry, Ct));
+        Assert.Equal(1, await Ledger.ReplayAsync("m1", expiry, tenant: null, Ct));
+        Assert.Equal(0, await Ledger.ReplayAsync("m1", expiry, tenant: null, Ct));
 
         var replayed = Assert.Single(await ReceiveAllAsync());
         Assert.Equal("m1", replayed.Envelope.Id);
@@ -268,6 +268,26 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         await Transport.CompleteAsync(replayed, Ct);
         Assert.Equal(MessageStatus.Delivered, Assert.Single(await Ledger.GetAsync("m1", Ct)).Status);
         Assert.Equal("m2", Assert.Single((await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items).Envelope.Id);
+    }
+
+    [Fact]
+    public async Task Replay_ForOneTenant_LeavesTheSameIdsDeadLettersOfAnotherTenant()
+    {
+        var ours = Message("shared", "r1");
+        var theirs = Message("shared", "r2");
+        await Transport.EnqueueAsync([ours with { Envelope = ours.Envelope with { Tenant = "acme" } }, theirs with { Envelope = theirs.Envelope with { Tenant = "globex" } }], cancellationToken: Ct);
+        foreach (var message in await ReceiveAllAsync())
+        {
+            await Transport.DeadLetterAsync(message, DeadLetterReasons.TargetNotFound, null, Ct);
+        }
+
+        Assert.Equal(1, await Ledger.ReplayAsync("shared", Time.GetUtcNow().AddMinutes(5), "acme", Ct));
+
+        var replayed = Assert.Single(await ReceiveAllAsync());
+        Assert.Equal(("r1", "acme"), (replayed.Recipient.Value, replayed.Envelope.Tenant));
+        var records = (await Ledger.GetAsync("shared", Ct)).ToDictionary(r => r.Recipient.Value);
+        Assert.Equal(MessageStatus.DeadLettered, records["r2"].Status);
+        Assert.Equal(0, await Ledger.ReplayAsync("shared", Time.GetUtcNow().AddMinutes(5), "acme", Ct));
     }
 
     [Fact]
@@ -386,7 +406,7 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct);
         await Transport.DeadLetterAsync(Assert.Single(await ReceiveAllAsync()), DeadLetterReasons.MaxAttempts, "boom", Ct);
         var expiry = Time.GetUtcNow().AddMinutes(5);
-        Assert.Equal(1, await Ledger.ReplayAsync("m1", expiry, Ct));
+        Assert.Equal(1, await Ledger.ReplayAsync("m1", expiry, tenant: null, Ct));
 
         await RestartAsync();
 

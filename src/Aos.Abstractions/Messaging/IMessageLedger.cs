@@ -19,9 +19,13 @@ public interface IMessageLedger
     /// <summary>Puts a message's dead letters back in their recipients' inboxes, with a fresh retry budget and expiry.</summary>
     /// <param name="messageId">The message id.</param>
     /// <param name="expiresAt">The new expiry of the replayed message.</param>
+    /// <param name="tenant">
+    /// Replays only the dead letters of messages of this tenant (<see cref="Envelope.Tenant"/>); <see langword="null"/> for every tenant's.
+    /// Two tenants may each have sent a message with the same id.
+    /// </param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>How many dead letters were replayed; 0 when the message has none.</returns>
-    ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default);
+    ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, CancellationToken cancellationToken = default);
 
     /// <summary>Gets how many messages wait in an agent's inbox (pending, not yet delivered).</summary>
     /// <param name="recipient">The agent.</param>

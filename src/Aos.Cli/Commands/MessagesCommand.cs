@@ -53,7 +53,8 @@ internal static class MessagesCommand
             var items = result?["items"]?.AsArray() ?? [];
             if (items.Count == 0)
             {
-                Console.WriteLine("no dead letters");
+                // An empty page with a cursor: the server passed over other tenants' dead letters and stopped before finding any of ours.
+                Console.WriteLine(result?["next"] is null ? "no dead letters" : "none on this page");
             }
 
             foreach (var item in items)

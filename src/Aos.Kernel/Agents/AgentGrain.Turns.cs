@@ -230,7 +230,7 @@ internal sealed partial class AgentGrain
                 foreach (var record in records)
                 {
                     // A message that asks for a reply gets it through the outbox: durable exactly when the turn that produced it is.
-                    if (record.RecordProcessed && record.Message.ReplyTo is not null && Replies.Create(record.Message, _id, record.Reply, record.Error is null ? null : Describe(record.Error), now) is { } reply)
+                    if (record.RecordProcessed && record.Message.ReplyTo is not null && Replies.Create(record.Message, _id, record.Reply, record.Error is null ? null : Describe(record.Error), now, _bus.DefaultTimeToLive) is { } reply)
                     {
                         (outbox ??= []).Add(JsonSerializer.Serialize(reply, KernelJsonContext.Default.Envelope));
                     }
@@ -382,8 +382,8 @@ internal sealed partial class AgentGrain
     }
 
     private static ActivityContext ParentOf(Envelope message) =>
-        message.Headers.TryGetValue("traceparent", out var parent)
-        && ActivityContext.TryParse(parent, message.Headers.GetValueOrDefault("tracestate"), out var context)
+        message.Headers.TryGetValue(MessageBus.TraceParentHeader, out var parent)
+        && ActivityContext.TryParse(parent, message.Headers.GetValueOrDefault(MessageBus.TraceStateHeader), out var context)
             ? context
             : default;
 

@@ -31,7 +31,7 @@ public static class KernelDiagnostics
 
     internal static Counter<long> MessagesRedelivered { get; } = Meter.CreateCounter<long>("aos.bus.messages.redelivered", "{message}", "Delivery attempts that failed and were scheduled again.");
 
-    internal static Counter<long> MessagesDeduplicated { get; } = Meter.CreateCounter<long>("aos.bus.messages.deduplicated", "{message}", "Messages a receiver had already processed, not processed again.");
+    internal static Counter<long> MessagesDeduplicated { get; } = Meter.CreateCounter<long>("aos.bus.messages.deduplicated", "{message}", "Messages not processed again: a duplicate the bus did not store again (tag aos.message.kind), or one its receiver had already processed (tag aos.agent.type).");
 
     internal static Counter<long> MessagesDeadLettered { get; } = Meter.CreateCounter<long>("aos.bus.messages.dead_lettered", "{message}", "Messages moved to the dead-letter queue, by reason.");
 

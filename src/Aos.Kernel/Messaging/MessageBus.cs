@@ -81,6 +81,9 @@ public sealed class MessageBus
         _signals = signals;
     }
 
+    /// <summary>The most dead letters one listing for a tenant reads to fill its page.</summary>
+    public const int DeadLetterScanLimit = 10_000;
+
     /// <summary>Gets the clock the bus stamps and expires messages by.</summary>
     public TimeProvider TimeProvider => _timeProvider;
 
@@ -100,6 +103,10 @@ public sealed class MessageBus
 
         return RouteAsync(Prepare(message.Topic is null ? message : message with { Topic = null }), admitOverCapacity: false, cancellationToken);
     }
+
+    /// <summary>Sends a message the workflow engine prepared for a step (<see cref="Prepare"/>), as it is.</summary>
+    internal Task<PublishReceipt> SendPreparedAsync(Envelope prepared, CancellationToken cancellationToken) =>
+        RouteAsync(prepared, admitOverCapacity: false, cancellationToken);
 
     /// <summary>Publishes a message on <see cref="Envelope.Topic"/> to every agent of its tenant whose subscription matches, but its sender.</summary>
     /// <param name="message">The message.</param>
@@ -168,20 +175,52 @@ public sealed class MessageBus
         }
     }
 
-    /// <summary>Lists dead letters, oldest first.</summary>
-    /// <param name="after">The cursor of the previous page.</param>
-    /// <param name="limit">The page size, 1 to 1000.</param>
+    /// <summary>Lists dead letters, oldest first, one page at a time: every tenant's, or one tenant's.</summary>
+    /// <param name="after">The cursor from the previous page, or <see langword="null"/> for the first.</param>
+    /// <param name="limit">The page size, 1 to 1,000.</param>
+    /// <param name="tenant">Lists only the dead letters of this tenant's messages; <see langword="null"/> for every tenant's.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The page.</returns>
-    public ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default) =>
-        _ledger.ListDeadLettersAsync(after, limit, cancellationToken);
+    /// <returns>
+    /// The page. For one tenant it is filled from as many of the transport's pages as it takes, up to <see cref="DeadLetterScanLimit"/>
+    /// dead letters read; past that it may hold fewer than <paramref name="limit"/>, and its cursor goes on from where the reading stopped.
+    /// </returns>
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        if (tenant is null)
+        {
+            return await _ledger.ListDeadLettersAsync(after, limit, cancellationToken).ConfigureAwait(false);
+        }
+
+        var items = new List<MessageRecord>();
+        var cursor = after;
+        var read = 0;
+        while (true)
+        {
+            var page = await _ledger.ListDeadLettersAsync(cursor, limit - items.Count, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Items)
+            {
+                if (string.Equals(record.Envelope.Tenant, tenant, StringComparison.Ordinal))
+                {
+                    items.Add(record);
+                }
+            }
+
+            read += page.Items.Count;
+            cursor = page.Next;
+            if (cursor is null || items.Count == limit || read >= DeadLetterScanLimit)
+            {
+                return new DeadLetterPage(items, cursor);
+            }
+        }
+    }
 
     /// <summary>Replays a message's dead letters: back in their inboxes with a fresh retry budget and a fresh expiry.</summary>
     /// <param name="messageId">The message id.</param>
+    /// <param name="tenant">Replays only the dead letters of this tenant's message with that id; <see langword="null"/> for every tenant's.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>How many dead letters were replayed; 0 when the message has none.</returns>
-    public ValueTask<int> ReplayAsync(string messageId, CancellationToken cancellationToken = default) =>
-        _ledger.ReplayAsync(messageId, _timeProvider.GetUtcNow() + _options.DefaultTimeToLive, cancellationToken);
+    public ValueTask<int> ReplayAsync(string messageId, string? tenant = null, CancellationToken cancellationToken = default) =>
+        _ledger.ReplayAsync(messageId, _timeProvider.GetUtcNow() + _options.DefaultTimeToLive, tenant, cancellationToken);
 
     /// <summary>Gets how many messages wait in an agent's inbox on this node.</summary>
     /// <param name="agentId">The agent.</param>
@@ -189,8 +228,15 @@ public sealed class MessageBus
     public int GetInboxDepth(AgentId agentId) => _ledger.GetInboxDepth(agentId);
 
     /// <summary>Fills in what the sender left out (id, timestamp, expiry, trace context) and checks the message.</summary>
-    internal Envelope Prepare(Envelope message)
+    /// <param name="message">The message.</param>
+    /// <param name="forWorkflowStep">Whether the workflow engine sends it for a step, the one sender that may name a step as its reply address.</param>
+    internal Envelope Prepare(Envelope message, bool forWorkflowStep = false)
     {
+        if (!forWorkflowStep)
+        {
+            Replies.ValidateAddress(message.ReplyTo);
+        }
+
         var now = _timeProvider.GetUtcNow();
         var prepared = message with
         {
@@ -202,18 +248,27 @@ public sealed class MessageBus
         return WithTraceContext(prepared);
     }
 
+    /// <summary>The header that carries a message's W3C trace parent.</summary>
+    internal const string TraceParentHeader = "traceparent";
+
+    /// <summary>The header that carries a message's W3C trace state.</summary>
+    internal const string TraceStateHeader = "tracestate";
+
+    /// <summary>Gets how long a message lives when its sender gave no expiry.</summary>
+    internal TimeSpan DefaultTimeToLive => _options.DefaultTimeToLive;
+
     /// <summary>Stamps the current activity's W3C trace context on a message, so that its receiver's turn continues the trace.</summary>
     internal static Envelope WithTraceContext(Envelope message)
     {
-        if (Activity.Current is not { } activity || message.Headers.ContainsKey("traceparent"))
+        if (Activity.Current is not { } activity || message.Headers.ContainsKey(TraceParentHeader))
         {
             return message;
         }
 
-        var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { ["traceparent"] = activity.Id! };
+        var headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal) { [TraceParentHeader] = activity.Id! };
         if (activity.TraceStateString is { Length: > 0 } state)
         {
-            headers["tracestate"] = state;
+            headers[TraceStateHeader] = state;
         }
 
         return message with { Headers = headers };
@@ -282,6 +337,11 @@ public sealed class MessageBus
             if (accepted.Count > 0)
             {
                 KernelDiagnostics.MessagesPublished.Add(accepted.Count, new KeyValuePair<string, object?>("aos.message.kind", Kind(message)));
+            }
+
+            if (duplicateCount > 0)
+            {
+                KernelDiagnostics.MessagesDeduplicated.Add(duplicateCount, new KeyValuePair<string, object?>("aos.message.kind", Kind(message)));
             }
 
             // Duplicates too: a retry after a failed history write records it then (the history ignores ids it has).

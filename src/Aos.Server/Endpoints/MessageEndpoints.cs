@@ -20,6 +20,9 @@ internal static class MessageEndpoints
 {
     private const int MaxWaitMs = 60_000;
 
+    // A year: far past any delivery's need, and well inside what a date can hold, so that no time to live overflows one.
+    private const long MaxTtlMs = 365L * 24 * 60 * 60 * 1000;
+
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Messages");
@@ -83,9 +86,11 @@ internal static class MessageEndpoints
                     : throw new AosValidationException($"'after' must be the 'next' value of the previous page, a whole number; got '{after}'.") { Field = "after" };
             }
 
-            var page = await bus.ListDeadLettersAsync(cursor, limit ?? 100, cancellationToken);
-            return new DeadLetterListResponse([.. InTenant(page.Items, caller).Select(DeadLetterView.From)], page.Next?.ToString(CultureInfo.InvariantCulture));
-        }).WithName("ListDeadLetters").WithSummary("Lists the dead letters of the caller's tenant, oldest first, with the reason and last error; a page may hold fewer than 'limit'.")
+            var page = await bus.ListDeadLettersAsync(cursor, limit ?? 100, Callers.TenantOf(caller), cancellationToken);
+            return new DeadLetterListResponse([.. page.Items.Select(DeadLetterView.From)], page.Next?.ToString(CultureInfo.InvariantCulture));
+        }).WithName("ListDeadLetters").WithSummary(
+            "Lists the dead letters of the caller's tenant, oldest first, with the reason and last error. A page is full unless it is the last, or " +
+            "10,000 dead letters of other tenants had to be passed over to fill it; follow 'next' while there is one.")
             .RequirePermission(Permissions.MessagesRead);
 
         v1.MapPost("/dead-letters/{id}/replay", async (string id, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
@@ -95,7 +100,7 @@ internal static class MessageEndpoints
                 throw NotFound(id);
             }
 
-            var replayed = await bus.ReplayAsync(id, cancellationToken);
+            var replayed = await bus.ReplayAsync(id, Callers.TenantOf(caller), cancellationToken);
             if (replayed == 0)
             {
                 throw (await bus.GetAsync(id, cancellationToken)).Count == 0
@@ -204,9 +209,9 @@ internal static class MessageEndpoints
             throw new AosValidationException("The message needs a 'type', for instance \"order.created\".") { Field = "type" };
         }
 
-        if (body.TtlMs is <= 0)
+        if (body.TtlMs is <= 0 or > MaxTtlMs)
         {
-            throw new AosValidationException("ttlMs must be greater than zero.") { Field = "ttlMs" };
+            throw new AosValidationException($"ttlMs is {body.TtlMs}; it must be greater than zero and at most {MaxTtlMs} (365 days).") { Field = "ttlMs" };
         }
 
         var now = bus.TimeProvider.GetUtcNow();

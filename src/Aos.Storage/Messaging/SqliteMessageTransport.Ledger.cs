@@ -41,7 +41,7 @@ public sealed partial class SqliteMessageTransport
     }
 
     /// <inheritdoc />
-    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await StartAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +51,7 @@ public sealed partial class SqliteMessageTransport
             {
                 var read = SqliteCommandCache.Get(connection, GetSql, "$id");
                 read.Parameters[0].Value = messageId;
-                var dead = ReadRecords(read).Where(r => r.Status == MessageStatus.DeadLettered).ToList();
+                var dead = ReadRecords(read).Where(r => r.Status == MessageStatus.DeadLettered && (tenant is null || r.Envelope.Tenant == tenant)).ToList();
                 // A replayed message takes a new sequence, at the tail of its lane: its place is the same in memory and after a restart.
                 var delete = SqliteCommandCache.Get(connection, DeleteDeadSql, "$seq");
                 var insert = SqliteCommandCache.Get(connection, InsertSql, "$id", "$r", "$k", "$p", "$a", "$due", "$now", "$e");

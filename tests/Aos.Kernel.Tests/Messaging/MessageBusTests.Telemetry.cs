@@ -52,6 +52,7 @@ public sealed partial class MessageBusTests
         await Bus.SendAsync(message, Ct);
         await _settled.WaitAsync(message.Id, agent);
         await fixture.Client(0).SendAsync(agent, Bus.Prepare(message), Ct);
+        var again = await Bus.SendAsync(message, Ct);
         var ghost = AgentId.Parse("ghost-" + Guid.NewGuid().ToString("N"));
         var lost = await Bus.SendAsync(Message("note") with { Target = ghost }, Ct);
         await _settled.WaitAsync(lost.MessageId, ghost);
@@ -59,7 +60,9 @@ public sealed partial class MessageBusTests
 
         Assert.Contains(published.GetMeasurementSnapshot(), m => m.Value >= 1 && (string?)m.Tags["aos.message.kind"] == "send");
         Assert.NotEmpty(delivered.GetMeasurementSnapshot());
-        Assert.Contains(deduplicated.GetMeasurementSnapshot(), m => (string?)m.Tags["aos.agent.type"] == TestAgents.BusAgent.TypeName);
+        Assert.Contains(deduplicated.GetMeasurementSnapshot(), m => m.Tags.TryGetValue("aos.agent.type", out var type) && (string?)type == TestAgents.BusAgent.TypeName);
+        Assert.Equal([agent], again.Duplicates);
+        Assert.Contains(deduplicated.GetMeasurementSnapshot(), m => m.Tags.TryGetValue("aos.message.kind", out var kind) && (string?)kind == "send");
         Assert.Contains(deadLettered.GetMeasurementSnapshot(), m => (string?)m.Tags["aos.reason"] == DeadLetterReasons.TargetNotFound);
         Assert.Contains(latency.GetMeasurementSnapshot(), m => m.Value >= 0);
         Assert.NotEmpty(depth.GetMeasurementSnapshot());

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Aos.Agents;
 using Aos.Kernel.Tests.TestAgents;
 using Aos.Messaging;
@@ -70,6 +71,46 @@ public sealed partial class MessageBusTests
     }
 
     [Fact]
+    public async Task Reply_InATenant_ReachesTheRequesterWithTheTenantAnExpiryAndTheRequestsTrace()
+    {
+        var requester = await RegisterAsync(tenant: "acme");
+        var responder = await RegisterAsync(tenant: "acme");
+        var traceId = ActivityTraceId.CreateRandom();
+        var request = Message("note") with
+        {
+            Target = responder,
+            Tenant = "acme",
+            ReplyTo = requester.Value,
+            Headers = new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" },
+        };
+
+        var receipt = await Bus.SendAsync(request, Ct);
+
+        // A reply outside its requester's tenant would be dead-lettered as target-not-found.
+        Assert.Equal("delivered", await _settled.WaitAsync(receipt.MessageId + ".reply", requester));
+        var reply = Assert.Single(await Bus.GetAsync(receipt.MessageId + ".reply", Ct)).Envelope;
+        Assert.Equal(("acme", receipt.MessageId, responder.Value), (reply.Tenant, reply.CorrelationId, reply.Source));
+        Assert.Equal(reply.Timestamp + TimeSpan.FromSeconds(300), reply.ExpiresAt);
+        Assert.True(ActivityContext.TryParse(reply.Headers["traceparent"], null, out var context));
+        Assert.Equal(traceId, context.TraceId);
+    }
+
+    [Theory]
+    [InlineData("workflow:run-1/step-1/1/0", "only the workflow engine")]
+    [InlineData("not an id", "'replyTo' must be the id of the agent")]
+    public async Task Send_WithAReplyAddressThatIsNoAgent_IsRefusedAndStoresNothing(string replyTo, string detail)
+    {
+        var agent = await RegisterAsync();
+        var message = Message("note") with { Target = agent, ReplyTo = replyTo };
+
+        var refused = await Assert.ThrowsAsync<AosValidationException>(() => Bus.SendAsync(message, Ct));
+
+        Assert.Equal("replyTo", refused.Field);
+        Assert.Contains(detail, refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await Bus.GetAsync(message.Id, Ct));
+    }
+
+    [Fact]
     public async Task PublishAndBroadcast_ReachOnlyTheirTenantsAgents_AndAgentMessagesCarryTheSendersTenant()
     {
         var topic = "tenanted." + Guid.NewGuid().ToString("N");
@@ -90,11 +131,35 @@ public sealed partial class MessageBusTests
         Assert.Empty((await StateAsync(home)).Received);
     }
 
+    [Fact]
+    public async Task DeadLetters_OfOneTenant_ComeInFullPages_PastOtherTenantsDeadLetters()
+    {
+        var tenant = "t" + Guid.NewGuid().ToString("N")[..8];
+        var ours = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var ghost = AgentId.Parse("ghost-" + Guid.NewGuid().ToString("N"));
+            var theirs = await Bus.SendAsync(Message("note") with { Target = ghost }, Ct);
+            var mine = await Bus.SendAsync(Message("note") with { Target = ghost, Tenant = tenant }, Ct);
+            await _settled.WaitAsync(theirs.MessageId, ghost);
+            await _settled.WaitAsync(mine.MessageId, ghost);
+            ours.Add(mine.MessageId);
+        }
+
+        var first = await Bus.ListDeadLettersAsync(null, 2, tenant, Ct);
+        var second = await Bus.ListDeadLettersAsync(first.Next, 2, tenant, Ct);
+
+        Assert.Equal(ours[..2], first.Items.Select(r => r.Envelope.Id));
+        Assert.NotNull(first.Next);
+        Assert.Equal([ours[2]], second.Items.Select(r => r.Envelope.Id));
+        Assert.Null(second.Next);
+    }
+
     private async Task<MessageRecord> WaitForDeadLetterAsync(AgentId recipient)
     {
         while (true)
         {
-            var page = await Bus.ListDeadLettersAsync(null, 1000, Ct);
+            var page = await Bus.ListDeadLettersAsync(null, 1000, cancellationToken: Ct);
             if (page.Items.FirstOrDefault(r => r.Recipient == recipient) is { } record)
             {
                 return record;

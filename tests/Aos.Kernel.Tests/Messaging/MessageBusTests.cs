@@ -240,12 +240,12 @@ public sealed partial class MessageBusTests(OneSiloClusterFixture fixture) : ICl
         var ghost = AgentId.Parse("ghost-" + Guid.NewGuid().ToString("N"));
         var receipt = await Bus.SendAsync(Message("note") with { Target = ghost }, Ct);
         Assert.Equal(DeadLetterReasons.TargetNotFound, await _settled.WaitAsync(receipt.MessageId, ghost));
-        var dead = await Bus.ListDeadLettersAsync(null, 1000, Ct);
+        var dead = await Bus.ListDeadLettersAsync(null, 1000, cancellationToken: Ct);
         Assert.Contains(dead.Items, r => r.Envelope.Id == receipt.MessageId && r.Reason == DeadLetterReasons.TargetNotFound);
 
         await RegisterAsync(ghost.Value);
         var replayed = new Settlements(fixture.Silo(0).GetRequiredService<MessageDispatcher>());
-        Assert.Equal(1, await Bus.ReplayAsync(receipt.MessageId, Ct));
+        Assert.Equal(1, await Bus.ReplayAsync(receipt.MessageId, cancellationToken: Ct));
 
         Assert.Equal("delivered", await replayed.WaitAsync(receipt.MessageId, ghost));
         Assert.Equal([receipt.MessageId], (await StateAsync(ghost)).Received);

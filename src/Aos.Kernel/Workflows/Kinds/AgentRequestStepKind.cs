@@ -62,11 +62,11 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
             ReplyTo = WorkflowStepAddress.ReplyPrefix + new WorkflowStepAddress(context.RunId, context.StepId, context.Attempt, context.Iteration, context.Compensating),
             Priority = StepInput.Priority(context),
             Payload = StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
-        });
+        }, forWorkflowStep: true);
 
         try
         {
-            await bus.SendAsync(message, cancellationToken);
+            await bus.SendPreparedAsync(message, cancellationToken);
         }
         catch (InboxFullException ex)
         {

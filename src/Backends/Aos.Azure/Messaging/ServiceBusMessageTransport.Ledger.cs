@@ -32,12 +32,12 @@ public sealed partial class ServiceBusMessageTransport
     /// The replayed message gets a new <see cref="TransportMessage.Sequence"/> and a new queue copy. When that copy cannot be sent, the
     /// replay still counts (the ledger row holds the envelope) and a warning is logged.
     /// </remarks>
-    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var replayed = await _ledger.ReplayAsync(messageId, expiresAt, now, cancellationToken).ConfigureAwait(false);
+        var replayed = await _ledger.ReplayAsync(messageId, expiresAt, tenant, now, cancellationToken).ConfigureAwait(false);
         foreach (var entry in replayed)
         {
             _copies.Expect(entry.Sequence);

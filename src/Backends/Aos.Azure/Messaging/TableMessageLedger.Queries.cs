@@ -56,16 +56,16 @@ internal sealed partial class TableMessageLedger
         return (items, null);
     }
 
-    /// <summary>Puts a message's dead letters back to pending with a fresh retry budget, expiry and sequence.</summary>
+    /// <summary>Puts a message's dead letters (of one tenant's message, or all) back to pending with a fresh retry budget, expiry and sequence.</summary>
     /// <returns>The replayed rows; a row changed by someone else in between (a concurrent replay) is left to them.</returns>
-    public async Task<List<LedgerEntry>> ReplayAsync(string messageId, DateTimeOffset? expiresAt, long now, CancellationToken cancellationToken)
+    public async Task<List<LedgerEntry>> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, long now, CancellationToken cancellationToken)
     {
         var replayed = new List<LedgerEntry>();
         var partition = PartitionOf(messageId);
         await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var entry = FromEntity(entity);
-            if (entry.MessageId != messageId || entry.Status != MessageStatus.DeadLettered)
+            if (entry.MessageId != messageId || entry.Status != MessageStatus.DeadLettered || (tenant is not null && entry.Envelope.Tenant != tenant))
             {
                 continue;
             }

@@ -92,7 +92,7 @@ public sealed partial class NatsMessageTransport
 
     /// <inheritdoc />
     /// <remarks>A replayed message takes the revision of its ledger write as its new <see cref="TransportMessage.Sequence"/>, behind its lane.</remarks>
-    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await StartAsync(cancellationToken).ConfigureAwait(false);
@@ -104,6 +104,11 @@ public sealed partial class NatsMessageTransport
             if (entry.Envelope is not { } original)
             {
                 LogEnvelopeMissing(_logger, entry.MessageId, entry.Recipient, entry.Sequence);
+                continue;
+            }
+
+            if (tenant is not null && original.Tenant != tenant)
+            {
                 continue;
             }
 

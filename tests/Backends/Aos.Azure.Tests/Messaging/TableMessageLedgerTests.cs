@@ -150,8 +150,8 @@ public sealed class TableMessageLedgerTests : IAsyncLifetime
         await _ledger.DeadLetterAsync("m1", "r1", entry.Sequence, 4, DeadLetterReasons.MaxAttempts, "boom", Now, Ct);
         var expiry = Start.AddMinutes(5);
 
-        var replayed = Assert.Single(await _ledger.ReplayAsync("m1", expiry, Now + 10, Ct));
-        Assert.Empty(await _ledger.ReplayAsync("m1", expiry, Now + 20, Ct));
+        var replayed = Assert.Single(await _ledger.ReplayAsync("m1", expiry, tenant: null, Now + 10, Ct));
+        Assert.Empty(await _ledger.ReplayAsync("m1", expiry, tenant: null, Now + 20, Ct));
 
         Assert.True(replayed.Sequence > entry.Sequence);
         var row = Assert.Single(await _ledger.GetAsync("m1", Ct));

@@ -92,7 +92,7 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         var dead = Assert.Single((await b.ListDeadLettersAsync(null, 10, Ct)).Items);
         Assert.Equal(("m5", DeadLetterReasons.MaxAttempts, "failed 10 times"), (dead.Envelope.Id, dead.Reason, dead.LastError));
         Assert.Equal([EnqueueOutcome.Duplicate], await b.EnqueueAsync([Message("m1", "r1")], cancellationToken: Ct));
-        Assert.Equal(1, await b.ReplayAsync("m5", null, Ct));
+        Assert.Equal(1, await b.ReplayAsync("m5", null, tenant: null, Ct));
         Assert.Equal("m5", Assert.Single(await ReceiveAsync(b, 1)).Envelope.Id);
 
         // A's stream and ledger are empty: A started again with its prefix has nothing of its own, and takes its lease back.

@@ -77,7 +77,7 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
 
         // Every envelope now lives in its entry: the stream is empty, and a restart finds the same.
         Assert.Equal(0, (await StreamAsync("A")).Info.State.Messages);
-        Assert.Equal(1, await node.ReplayAsync("m2", null, Ct));
+        Assert.Equal(1, await node.ReplayAsync("m2", null, tenant: null, Ct));
         var replayed = Assert.Single(await ReceiveAsync(node, 1));
         Assert.Equal(("m2", 0), (replayed.Envelope.Id, replayed.Attempts));
         await DisposeAsync(node);
