@@ -40,6 +40,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             MessageNotFoundException e => (StatusCodes.Status404NotFound, "Message not found", e.Message),
             ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Conversation not found", e.Message),
             InboxFullException e => (StatusCodes.Status429TooManyRequests, "Inbox full", e.Message),
+            MessageIdTakenException e => (StatusCodes.Status409Conflict, "Message id taken", e.Message),
             RateLimitedException e => (StatusCodes.Status429TooManyRequests, "Too many requests", e.Message),
             OverloadedException e => (StatusCodes.Status503ServiceUnavailable, "Overloaded", e.Message),
             DependencyUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Dependency unavailable", e.Message),

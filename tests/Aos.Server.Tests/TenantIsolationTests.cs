@@ -61,6 +61,11 @@ public sealed partial class TenantIsolationTests(ServerFixture fixture)
         var crossed = await (await acme.GetAsync($"/v1/messages/{crossing}?waitMs=30000", Ct)).AssertJsonAsync(200);
         Assert.Equal("dead-lettered", crossed["deliveries"]![0]!["status"]!.GetValue<string>());
         Assert.Equal("target-not-found", crossed["deliveries"]![0]!["reason"]!.GetValue<string>());
+
+        // The id the other tenant used for this agent is taken: its own tenant's sender hears so, rather than "duplicate".
+        using var taken = await Server.Http.PostAsync($"/v1/agents/{home}/messages", ServerHost.Json(new JsonObject { ["id"] = crossing, ["type"] = "ping" }), Ct);
+        Assert.Contains($"Message id '{crossing}' is already taken", (await taken.AssertProblemAsync(409)).Detail(), StringComparison.Ordinal);
+        await (await Server.Http.GetAsync($"/v1/messages/{crossing}", Ct)).AssertProblemAsync(404);
         var homeDeadLetters = (await (await Server.Http.GetAsync("/v1/dead-letters?limit=1000", Ct)).AssertJsonAsync(200))["items"]!.AsArray();
         Assert.DoesNotContain(homeDeadLetters, d => d!["id"]!.GetValue<string>() == crossing);
         var acmeDeadLetters = (await (await acme.GetAsync("/v1/dead-letters?limit=1000", Ct)).AssertJsonAsync(200))["items"]!.AsArray();

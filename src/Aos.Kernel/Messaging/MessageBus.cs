@@ -299,10 +299,13 @@ public sealed class MessageBus
         var outcomes = deliveries.Count == 0
             ? []
             : await _transport.EnqueueAsync(deliveries, admitOverCapacity, cancellationToken).ConfigureAwait(false);
+        var taken = await FindTakenAsync(deliveries, outcomes, cancellationToken).ConfigureAwait(false);
         var receipts = new PublishReceipt[messages.Count];
         List<(Envelope Message, IReadOnlyList<AgentId> Recipients)>? history = null;
         List<AgentId>? refused = null;
         Envelope? refusedMessage = null;
+        List<AgentId>? takenFor = null;
+        Envelope? takenMessage = null;
         var others = 0;
         var index = 0;
         for (var m = 0; m < messages.Count; m++)
@@ -312,9 +315,18 @@ public sealed class MessageBus
             var accepted = new List<AgentId>(recipients.Count);
             List<AgentId>? duplicates = null;
             var refusedHere = 0;
+            var takenHere = 0;
             for (var r = 0; r < recipients.Count; r++)
             {
                 var recipient = recipients[r];
+                if (taken?[index] == true)
+                {
+                    index++;
+                    (takenFor ??= []).Add(recipient);
+                    takenHere++;
+                    continue;
+                }
+
                 switch (outcomes[index++])
                 {
                     case EnqueueOutcome.Accepted: accepted.Add(recipient); break;
@@ -331,6 +343,11 @@ public sealed class MessageBus
             if (refusedHere > 0)
             {
                 refusedMessage ??= message;
+                others += accepted.Count + duplicateCount;
+            }
+            else if (takenHere > 0)
+            {
+                takenMessage ??= message;
                 others += accepted.Count + duplicateCount;
             }
 
@@ -364,13 +381,66 @@ public sealed class MessageBus
             throw Refusal(refusedMessage, refused, others);
         }
 
+        if (takenMessage is not null)
+        {
+            throw new MessageIdTakenException(
+                $"Message id '{takenMessage.Id}' is already taken for {Names(takenFor!)} by a message of another tenant, so it was not stored for " +
+                $"{(takenFor!.Count == 1 ? "it" : "them")}. Send it again with another id.{Others(others)}")
+            {
+                MessageId = takenMessage.Id,
+            };
+        }
+
         return receipts;
     }
 
+    /// <summary>
+    /// Finds the duplicates that are no duplicates: the stored message with the id is another tenant's. The recipient never got it (to
+    /// that tenant the recipient does not exist), so this sender must hear that the id is taken, not that its message is already there.
+    /// </summary>
+    /// <returns>Which deliveries clash, or <see langword="null"/> when none does; a send without duplicates reads nothing.</returns>
+    private async ValueTask<bool[]?> FindTakenAsync(List<TransportMessage> deliveries, IReadOnlyList<EnqueueOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        bool[]? taken = null;
+        Dictionary<string, IReadOnlyList<MessageRecord>>? stored = null;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i] != EnqueueOutcome.Duplicate)
+            {
+                continue;
+            }
+
+            var delivery = deliveries[i];
+            stored ??= new(StringComparer.Ordinal);
+            if (!stored.TryGetValue(delivery.Envelope.Id, out var records))
+            {
+                records = await _ledger.GetAsync(delivery.Envelope.Id, cancellationToken).ConfigureAwait(false);
+                stored[delivery.Envelope.Id] = records;
+            }
+
+            foreach (var record in records)
+            {
+                if (record.Recipient == delivery.Recipient && !string.Equals(record.Envelope.Tenant, delivery.Envelope.Tenant, StringComparison.Ordinal))
+                {
+                    (taken ??= new bool[outcomes.Count])[i] = true;
+                    break;
+                }
+            }
+        }
+
+        return taken;
+    }
+
+    private static string Names(List<AgentId> agents) =>
+        string.Join(", ", agents.Take(5).Select(r => $"'{r}'")) + (agents.Count > 5 ? $" and {agents.Count - 5} more" : string.Empty);
+
+    private static string Others(int others) =>
+        others > 0 ? $" The message is durable for the other {others} recipient(s); sending it again with the same id does not repeat it for them." : string.Empty;
+
     private InboxFullException Refusal(Envelope message, List<AgentId> refused, int others)
     {
-        var names = string.Join(", ", refused.Take(5).Select(r => $"'{r}'")) + (refused.Count > 5 ? $" and {refused.Count - 5} more" : string.Empty);
-        var rest = others > 0 ? $" The message is durable for the other {others} recipient(s); sending it again with the same id does not repeat it for them." : string.Empty;
+        var names = Names(refused);
+        var rest = Others(others);
         return new InboxFullException(
             $"The inbox of {names} is full ({_options.InboxCapacity} messages at least as urgent as this {message.Priority.ToString().ToLowerInvariant()} one); message '{message.Id}' was not stored for {(refused.Count == 1 ? "it" : "them")}. " +
             $"Retry after {_options.RefusalRetryAfter.TotalSeconds:0.###} s, or send with a higher priority.{rest}")

@@ -34,7 +34,7 @@ internal static class MessageEndpoints
             return Accepted(receipt);
         }).WithName("PublishMessage").WithSummary("Publishes a message on a topic; answers once it is durable for every subscriber.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
         v1.MapPost("/agents/{id}/messages", async (string id, PostMessageRequest body, ClaimsPrincipal caller, AgentRegistry registry, MessageBus bus, CancellationToken cancellationToken) =>
@@ -45,7 +45,7 @@ internal static class MessageEndpoints
             return Accepted(receipt);
         }).WithName("SendMessage").WithSummary("Sends a message to an agent through the durable bus; answers once it is durable, before it is processed.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
         v1.MapPost("/broadcasts", async (PostMessageRequest body, ClaimsPrincipal caller, AgentRegistry registry, MessageBus bus, CancellationToken cancellationToken) =>
@@ -57,7 +57,7 @@ internal static class MessageEndpoints
             return Accepted(receipt);
         }).WithName("BroadcastMessage").WithSummary("Sends a message to every agent whose id starts with 'prefix' (all agents when absent), but its sender.")
             .Produces<PostMessageResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequirePermission(Permissions.MessagesSend);
 
         v1.MapGet("/messages/{id}", async (string id, int? waitMs, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>

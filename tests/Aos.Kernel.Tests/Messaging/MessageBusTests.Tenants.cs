@@ -132,6 +132,23 @@ public sealed partial class MessageBusTests
     }
 
     [Fact]
+    public async Task Send_WithAnIdAnotherTenantTookForTheRecipient_IsRefusedAsTaken_NotReportedAsADuplicate()
+    {
+        var agent = await RegisterAsync();
+        var id = "order-" + Guid.NewGuid().ToString("N");
+        var foreign = await Bus.SendAsync(Message("note") with { Id = id, Target = agent, Tenant = "acme" }, Ct);
+        Assert.Equal(DeadLetterReasons.TargetNotFound, await _settled.WaitAsync(foreign.MessageId, agent));
+
+        var taken = await Assert.ThrowsAsync<MessageIdTakenException>(() => Bus.SendAsync(Message("note") with { Id = id, Target = agent }, Ct));
+        var again = await Bus.SendAsync(Message("note") with { Id = id, Target = agent, Tenant = "acme" }, Ct);
+
+        Assert.Equal(id, taken.MessageId);
+        Assert.Contains($"already taken for '{agent}' by a message of another tenant", taken.Message, StringComparison.Ordinal);
+        Assert.Equal("acme", Assert.Single(await Bus.GetAsync(id, Ct)).Envelope.Tenant);
+        Assert.Equal([agent], again.Duplicates);
+    }
+
+    [Fact]
     public async Task DeadLetters_OfOneTenant_ComeInFullPages_PastOtherTenantsDeadLetters()
     {
         var tenant = "t" + Guid.NewGuid().ToString("N")[..8];
