@@ -17,7 +17,7 @@ public abstract class AgentClusterFixture : IAsyncLifetime
 
     public abstract short SiloCount { get; }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var builder = new TestClusterBuilder(SiloCount);
         builder.Options.ConfigureFileLogging = false;
@@ -33,7 +33,7 @@ public abstract class AgentClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Cluster is not null)
         {
@@ -50,6 +50,9 @@ public abstract class AgentClusterFixture : IAsyncLifetime
     protected virtual void Configure(TestClusterBuilder builder)
     {
     }
+
+    /// <summary>Skips the current test when a server the cluster needs is absent (fails it under <c>AOS_TEST_REQUIRE_SERVICES=1</c>).</summary>
+    public virtual Task RequireAsync() => Task.CompletedTask;
 
     /// <summary>Gets the services of a silo; with two silos, different indexes give different silos.</summary>
     public IServiceProvider Silo(int index)

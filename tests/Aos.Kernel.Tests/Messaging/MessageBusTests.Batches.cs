@@ -3,7 +3,7 @@ using Aos.Messaging;
 
 namespace Aos.Kernel.Tests.Messaging;
 
-public sealed partial class MessageBusTests
+public abstract partial class MessageBusTests
 {
     [Fact]
     public async Task QueuedMessagesOfOneSender_AreProcessedInOrder_InOneCommit()

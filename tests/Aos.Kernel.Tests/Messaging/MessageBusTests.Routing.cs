@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aos.Kernel.Tests.Messaging;
 
-public sealed partial class MessageBusTests
+public abstract partial class MessageBusTests
 {
     [Fact]
     public async Task Publish_MatchesExactAndWildcardSubscriptions_AndReachesSleepingSubscribers()

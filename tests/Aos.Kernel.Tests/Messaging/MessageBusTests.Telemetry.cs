@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 namespace Aos.Kernel.Tests.Messaging;
 
 /// <remarks>The kernel's meter is process-wide and other tests run in parallel: assertions look for this test's own measurements or spans.</remarks>
-public sealed partial class MessageBusTests
+public abstract partial class MessageBusTests
 {
     [Fact]
     public async Task Trace_OfTheSender_ContinuesInTheReceiversTurn()
