@@ -78,6 +78,21 @@ public sealed class MessagesCommandTests : IAsyncLifetime
         Assert.Equal("/v1/dead-letters/m1/replay", request.PathAndQuery);
     }
 
+    [Theory]
+    [InlineData(404, "messages", "show", "Message not found")]
+    [InlineData(404, "messages", "replay", "Message not found")]
+    [InlineData(400, "messages", "replay", "Invalid request")]
+    [InlineData(409, "publish", "orders", "Message id taken")]
+    public async Task Problem_FromTheServer_ExitsRefused(int status, string verb, string argument, string title)
+    {
+        _server.Answer = (status, "application/problem+json", $$"""{"status":{{status}},"title":"{{title}}","detail":"refused on purpose"}""");
+
+        var exit = verb == "publish" ? await RunAsync(verb, argument, "order.created") : await RunAsync(verb, argument, "m1");
+
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Single(_server.Requests);
+    }
+
     [Fact]
     public async Task Publish_MissingType_IsAUsageError()
     {
