@@ -88,11 +88,11 @@ public sealed class SqliteAgentDirectoryTests : AgentDirectoryConformanceTests
         await Store.AddAsync([Agent("f1", "w", subscriptions: ["orders"])], Ct);
         using var second = new SqliteDatabase(new SqliteStorageOptions { DataDirectory = Path.GetDirectoryName(_storage.Database.DatabasePath)! });
         var other = new SqliteAgentDirectory(second, Time);
-        Assert.Equal(["f1"], (await other.GetSubscribersAsync(AosTenants.Default, "orders", Ct)).Select(id => id.Value));
+        Assert.Equal(["f1"], (await other.GetSubscribersAsync(AosTenants.Default, "orders", messageType: null, Ct)).Select(id => id.Value));
 
         await Store.AddAsync([Agent("f2", "w", subscriptions: ["orders"])], Ct);
 
-        Assert.Equal(["f1", "f2"], (await other.GetSubscribersAsync(AosTenants.Default, "orders", Ct)).Select(id => id.Value));
+        Assert.Equal(["f1", "f2"], (await other.GetSubscribersAsync(AosTenants.Default, "orders", messageType: null, Ct)).Select(id => id.Value));
     }
 
     protected override ValueTask<IAgentDirectory> OpenAsync() => new(new SqliteAgentDirectory(_storage.Database, Time));

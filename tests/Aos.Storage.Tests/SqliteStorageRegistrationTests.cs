@@ -139,7 +139,7 @@ public sealed class SqliteStorageRegistrationTests : IDisposable
 
         public Task<AgentPage> ListAsync(AgentQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, string? messageType, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task SetStatusAsync(AgentId id, Agents.AgentStatus status, string? reason, string? silo, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

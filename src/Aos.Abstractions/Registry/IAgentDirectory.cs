@@ -40,7 +40,19 @@ public interface IAgentDirectory
     /// <param name="topic">The topic.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The subscribers, ordered by id.</returns>
-    Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default) =>
+        GetSubscribersAsync(tenant, topic, messageType: null, cancellationToken);
+
+    /// <summary>Lists the ids of a tenant's agents that have a subscription matching a topic and take a message type.</summary>
+    /// <param name="tenant">The tenant; agents of other tenants never match.</param>
+    /// <param name="topic">The topic.</param>
+    /// <param name="messageType">
+    /// The message's type: an agent whose descriptor lists <see cref="AgentDescriptor.MessageTypes"/> takes only those; <see langword="null"/>
+    /// for every subscriber.
+    /// </param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The subscribers, ordered by id.</returns>
+    Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, string? messageType, CancellationToken cancellationToken = default);
 
     /// <summary>Records an agent's status.</summary>
     /// <param name="id">The agent's id.</param>

@@ -473,7 +473,8 @@ public sealed class MessageBus
         var sender = message.Source;
         if (message.Topic is { } topic)
         {
-            var subscribers = await _directory.GetSubscribersAsync(message.Tenant, topic, cancellationToken).ConfigureAwait(false);
+            // An agent that lists message types gets only those: the others are not stored for it (its turn would drop them anyway).
+            var subscribers = await _directory.GetSubscribersAsync(message.Tenant, topic, message.Type, cancellationToken).ConfigureAwait(false);
             return sender is null || !Contains(subscribers, sender)
                 ? subscribers
                 : [.. subscribers.Where(s => !string.Equals(s.Value, sender, StringComparison.Ordinal))];

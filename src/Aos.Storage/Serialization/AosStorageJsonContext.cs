@@ -11,6 +11,7 @@ namespace Aos.Storage.Serialization;
 [JsonSerializable(typeof(Aos.Messaging.Envelope))]
 [JsonSerializable(typeof(List<Aos.Conversations.SignOff>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Aos.Storage.Sqlite.BackupManifest))]
 internal sealed partial class AosStorageJsonContext : JsonSerializerContext;

@@ -48,11 +48,14 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
     // publish: the subscriptions come first, each joined to its agent by primary key.
     private const string WildcardTerm = "(instr(topic, '*') > 0 OR instr(topic, '>') > 0)";
     internal const string WildcardSql =
-        "SELECT s.topic, s.agent_id FROM agent_subscriptions AS s CROSS JOIN agents AS a ON a.id = s.agent_id WHERE a.tenant = $tenant AND " + WildcardTerm + ";";
+        "SELECT s.topic, s.agent_id, " + MessageTypesTerm + " FROM agent_subscriptions AS s CROSS JOIN agents AS a ON a.id = s.agent_id WHERE a.tenant = $tenant AND " + WildcardTerm + ";";
 
     private const string GetSql = "SELECT id, status, status_reason, silo, descriptor FROM agents WHERE id = $id;";
     internal const string SubscribersSql =
-        "SELECT s.agent_id FROM agent_subscriptions AS s CROSS JOIN agents AS a ON a.id = s.agent_id WHERE s.topic = $t AND a.tenant = $tenant ORDER BY s.agent_id;";
+        "SELECT s.agent_id, " + MessageTypesTerm + " FROM agent_subscriptions AS s CROSS JOIN agents AS a ON a.id = s.agent_id WHERE s.topic = $t AND a.tenant = $tenant ORDER BY s.agent_id;";
+
+    // The message types an agent takes, as a JSON array, or NULL when it lists none (it takes every type).
+    private const string MessageTypesTerm = "nullif(json_extract(a.descriptor, '$.messageTypes'), '[]')";
     private const string SetStatusSql = "UPDATE agents SET status = $s, status_reason = $r, silo = $silo WHERE id = $id;";
     private const string ResetStaleSql =
         "UPDATE agents SET status = 0, status_reason = NULL, silo = NULL " +
@@ -98,27 +101,28 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
     /// result is remembered per topic until the directory next changes (<see cref="SubscriberCache"/>), so a steady stream of
     /// publishes reads it from memory.
     /// </remarks>
-    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, string? messageType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(topic);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (_subscribers.TryGet(tenant, topic, out var cached))
         {
-            return cached;
+            return cached.Taking(messageType);
         }
 
         var generation = _subscribers.Generation;
         var subscribers = ReadSubscribers(tenant, topic);
         _subscribers.Add(tenant, topic, generation, subscribers);
-        return subscribers;
+        return subscribers.Taking(messageType);
     }
 
-    private IReadOnlyList<AgentId> ReadSubscribers(string tenant, string topic) =>
+    private SubscriberCache.Subscribers ReadSubscribers(string tenant, string topic) =>
         _schema.Database.Read((Tenant: tenant, Topic: topic), static (connection, query) =>
         {
             var (tenant, topic) = query;
             var ids = new SortedSet<string>(StringComparer.Ordinal);
+            Dictionary<string, string[]>? types = null;
             var command = SqliteCommandCache.Get(connection, SubscribersSql, "$t", "$tenant");
             command.Parameters[0].Value = topic;
             command.Parameters[1].Value = tenant;
@@ -127,6 +131,7 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
                 while (reader.Read())
                 {
                     ids.Add(reader.GetString(0));
+                    ReadTypes(reader, 0, 1, ref types);
                 }
             }
 
@@ -139,12 +144,22 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
                     if (Aos.Messaging.TopicPattern.Matches(reader.GetString(0), topic))
                     {
                         ids.Add(reader.GetString(1));
+                        ReadTypes(reader, 1, 2, ref types);
                     }
                 }
             }
 
-            return (IReadOnlyList<AgentId>)[.. ids.Select(AgentId.Parse)];
+            return new SubscriberCache.Subscribers([.. ids.Select(AgentId.Parse)], types);
         });
+
+    private static void ReadTypes(SqliteDataReader reader, int idColumn, int typesColumn, ref Dictionary<string, string[]>? types)
+    {
+        if (!reader.IsDBNull(typesColumn))
+        {
+            (types ??= new(StringComparer.Ordinal))[reader.GetString(idColumn)] =
+                JsonSerializer.Deserialize(reader.GetString(typesColumn), AosStorageJsonContext.Default.StringArray) ?? [];
+        }
+    }
 
     /// <inheritdoc />
     public async Task SetStatusAsync(AgentId id, AgentStatus status, string? reason, string? silo, CancellationToken cancellationToken = default)

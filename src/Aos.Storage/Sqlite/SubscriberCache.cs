@@ -44,7 +44,7 @@ internal sealed class SubscriberCache
     public static SubscriberCache For(SqliteDatabase database) => Caches.GetValue(database, static d => new SubscriberCache(d.DatabasePath));
 
     /// <summary>Gets a topic's remembered subscribers, when they were read in the current generation.</summary>
-    public bool TryGet(string tenant, string topic, out IReadOnlyList<AgentId> subscribers)
+    public bool TryGet(string tenant, string topic, out Subscribers subscribers)
     {
         if (_entries.TryGetValue((tenant, topic), out var entry) && entry.Generation == Generation)
         {
@@ -52,12 +52,12 @@ internal sealed class SubscriberCache
             return true;
         }
 
-        subscribers = [];
+        subscribers = Subscribers.None;
         return false;
     }
 
     /// <summary>Remembers a topic's subscribers as read by a query that started in <paramref name="generation"/>, unless that generation has passed.</summary>
-    public void Add(string tenant, string topic, long generation, IReadOnlyList<AgentId> subscribers)
+    public void Add(string tenant, string topic, long generation, Subscribers subscribers)
     {
         if (generation != Generation)
         {
@@ -79,5 +79,33 @@ internal sealed class SubscriberCache
         _entries.Clear();
     }
 
-    private sealed record Entry(long Generation, IReadOnlyList<AgentId> Subscribers);
+    private sealed record Entry(long Generation, Subscribers Subscribers);
+
+    /// <summary>A topic's subscribers, ordered by id, with the message types of those that take only some.</summary>
+    /// <param name="All">Every subscriber.</param>
+    /// <param name="Types">The declared message types of each subscriber that has some; <see langword="null"/> when none has.</param>
+    internal sealed record Subscribers(IReadOnlyList<AgentId> All, IReadOnlyDictionary<string, string[]>? Types)
+    {
+        public static Subscribers None { get; } = new([], null);
+
+        /// <summary>Gets the subscribers that take a message type: all of them when no subscriber lists types, or no type is given.</summary>
+        public IReadOnlyList<AgentId> Taking(string? messageType)
+        {
+            if (Types is null || messageType is null)
+            {
+                return All;
+            }
+
+            var taking = new List<AgentId>(All.Count);
+            foreach (var id in All)
+            {
+                if (!Types.TryGetValue(id.Value, out var types) || Array.IndexOf(types, messageType) >= 0)
+                {
+                    taking.Add(id);
+                }
+            }
+
+            return taking;
+        }
+    }
 }

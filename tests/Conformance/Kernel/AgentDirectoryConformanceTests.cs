@@ -271,6 +271,23 @@ public abstract partial class AgentDirectoryConformanceTests : KernelStoreConfor
     }
 
     [Fact]
+    public async Task GetSubscribersAsync_OfAMessageType_LeavesOutAgentsThatTakeOnlyOtherTypes()
+    {
+        await Store.AddAsync(
+        [
+            Agent("m1", "w", subscriptions: ["orders.eu"]),
+            Agent("m2", "w", subscriptions: ["orders.eu"]) with { MessageTypes = ["order.created"] },
+            Agent("m3", "w", subscriptions: ["orders.*"]) with { MessageTypes = ["order.paid", "order.created"] },
+            Agent("m4", "w", subscriptions: ["orders.>"]) with { MessageTypes = ["order.paid"] },
+        ], Ct);
+
+        Assert.Equal(["m1", "m2", "m3"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders.eu", "order.created", Ct)).Select(id => id.Value));
+        Assert.Equal(["m1", "m3", "m4"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders.eu", "order.paid", Ct)).Select(id => id.Value));
+        Assert.Equal(["m1"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders.eu", "order.shipped", Ct)).Select(id => id.Value));
+        Assert.Equal(["m1", "m2", "m3", "m4"], (await Store.GetSubscribersAsync(AosTenants.Default, "orders.eu", Ct)).Select(id => id.Value));
+    }
+
+    [Fact]
     public async Task SetStatusAsync_Failed_RecordsReasonAndSilo()
     {
         await Store.AddAsync([Agent("st", "w")], Ct);

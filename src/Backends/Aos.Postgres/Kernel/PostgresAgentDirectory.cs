@@ -42,7 +42,7 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
         _agents = $"{database.Schema}.agents";
         _capabilities = $"{database.Schema}.agent_capabilities";
         _subscriptions = $"{database.Schema}.agent_subscriptions";
-        SubscribersSql = $"SELECT s.topic, s.agent_id FROM {_subscriptions} AS s JOIN {_agents} AS a ON a.id = s.agent_id "
+        SubscribersSql = $"SELECT s.topic, s.agent_id, nullif(a.descriptor -> 'messageTypes', '[]'::jsonb)::text FROM {_subscriptions} AS s JOIN {_agents} AS a ON a.id = s.agent_id "
             + "WHERE a.tenant = $2 AND (s.topic = $1 OR s.wildcard)";
     }
 
@@ -74,8 +74,11 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
     }
 
     /// <inheritdoc />
-    /// <remarks>Exact subscriptions are read by key; wildcard patterns (<c>*</c>, <c>&gt;</c>) through a partial index and matched here.</remarks>
-    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Exact subscriptions are read by key; wildcard patterns (<c>*</c>, <c>&gt;</c>) through a partial index and matched here, as are the
+    /// message types an agent takes.
+    /// </remarks>
+    public async Task<IReadOnlyList<AgentId>> GetSubscribersAsync(string tenant, string topic, string? messageType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(topic);
@@ -89,7 +92,10 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
                 while (await reader.ReadAsync(token))
                 {
                     var pattern = reader.GetString(0);
-                    if (string.Equals(pattern, topic, StringComparison.Ordinal) || Aos.Messaging.TopicPattern.Matches(pattern, topic))
+                    if ((string.Equals(pattern, topic, StringComparison.Ordinal) || Aos.Messaging.TopicPattern.Matches(pattern, topic))
+                        && (messageType is null || reader.IsDBNull(2)
+                            || JsonSerializer.Deserialize(reader.GetString(2), PostgresKernelJsonContext.Default.StringArray) is not { } types
+                            || types.Contains(messageType, StringComparer.Ordinal)))
                     {
                         ids.Add(reader.GetString(1));
                     }

@@ -10,4 +10,5 @@ namespace Aos.Postgres.Kernel;
 [JsonSerializable(typeof(AgentDescriptor))]
 [JsonSerializable(typeof(List<SignOff>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class PostgresKernelJsonContext : JsonSerializerContext;
