@@ -5,7 +5,10 @@ using System.Text.Json.Nodes;
 
 namespace Aos.AcceptanceTests;
 
-/// <summary>Kills <c>aos up</c> with SIGKILL while published messages wait for delivery: each is processed exactly once after the restart.</summary>
+/// <summary>
+/// Kills <c>aos up</c> with SIGKILL while published messages wait for delivery: each is processed exactly once after the restart, on the
+/// embedded transport and on NATS JetStream.
+/// </summary>
 public sealed class BusKillTests
 {
     private const int Agents = 4;
@@ -20,15 +23,42 @@ public sealed class BusKillTests
         ["AOS__BUS__MAXDELIVERYBATCH"] = "1",
     };
 
-    [Fact]
-    public async Task KillBetweenAcceptanceAndDelivery_EveryAcceptedMessageIsProcessedOnceAfterRestart()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("nats")]
+    public async Task KillBetweenAcceptanceAndDelivery_EveryAcceptedMessageIsProcessedOnceAfterRestart(string transport)
+    {
+        var prefix = "AOSKILL" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var bus = new Dictionary<string, string>();
+        if (transport == "nats")
+        {
+            await ClusterServices.RequireNatsAsync();
+            bus["AOS__BUS__TRANSPORT"] = "nats";
+            bus["AOS__NATS__TRANSPORT__URL"] = ClusterServices.Nats;
+            bus["AOS__NATS__TRANSPORT__STREAMPREFIX"] = prefix;
+        }
+
+        try
+        {
+            await KillAndRestartAsync(bus);
+        }
+        finally
+        {
+            if (transport == "nats")
+            {
+                await ClusterServices.DeleteNatsAsync([prefix]);
+            }
+        }
+    }
+
+    private static async Task KillAndRestartAsync(Dictionary<string, string> bus)
     {
         using var data = new TempDirectory();
         var agentIds = Enumerable.Range(0, Agents).Select(i => $"sub-{i}").ToArray();
         var accepted = new ConcurrentBag<string>();
         var pendingAtKill = 0;
 
-        await using (var first = await AosUpProcess.StartAsync(data.Path, SlowDispatch))
+        await using (var first = await AosUpProcess.StartAsync(data.Path, new Dictionary<string, string>(SlowDispatch.Concat(bus))))
         {
             var body = new JsonArray([.. agentIds.Select(id => (JsonNode?)new JsonObject { ["id"] = id, ["type"] = "echo", ["subscriptions"] = new JsonArray("load.>") })]);
             using (var registered = await first.Http.PostAsync("/v1/agents", Json(body), TestContext.Current.CancellationToken))
@@ -59,7 +89,7 @@ public sealed class BusKillTests
         Assert.True(pendingAtKill > 0, "Every message was delivered before the kill; the test did not exercise a crash between acceptance and delivery.");
         TestContext.Current.TestOutputHelper?.WriteLine($"{accepted.Count} messages accepted; at least {pendingAtKill} deliveries were pending at the kill.");
 
-        await using var second = await AosUpProcess.StartAsync(data.Path);
+        await using var second = await AosUpProcess.StartAsync(data.Path, bus);
         await WaitForSettledAsync(second, accepted);
         foreach (var agent in agentIds)
         {

@@ -24,6 +24,41 @@ internal static class ClusterServices
     public static async Task RequireAsync()
     {
         var problems = new List<string>();
+        await ProbeRedisAndPostgresAsync(problems);
+        await ProbeNatsAsync(problems);
+        SkipOrFail(problems, "The cluster test needs Redis, PostgreSQL and NATS JetStream", ".ci/run starts all three (or set AOS_TEST_REDIS, AOS_TEST_POSTGRES, AOS_TEST_NATS_URL).");
+    }
+
+    /// <summary>Skips the current test when NATS JetStream does not answer; fails it instead when <c>AOS_TEST_REQUIRE_SERVICES=1</c>.</summary>
+    public static async Task RequireNatsAsync()
+    {
+        var problems = new List<string>();
+        await ProbeNatsAsync(problems);
+        SkipOrFail(problems, "The test needs NATS JetStream", ".ci/run starts it (or set AOS_TEST_NATS_URL).");
+    }
+
+    /// <summary>Deletes the NATS ledger buckets and streams of the given prefixes; best effort.</summary>
+    public static async Task DeleteNatsAsync(IEnumerable<string> streamPrefixes)
+    {
+        try
+        {
+            await using var connection = new NatsConnection(new NatsOpts { Url = Nats });
+            var jetStream = new NatsJSContext(connection);
+            var kv = new NatsKVContext(jetStream);
+            foreach (var prefix in streamPrefixes)
+            {
+                await Ignore(async () => await jetStream.DeleteStreamAsync(prefix + "_MESSAGES", CancellationToken.None));
+                await Ignore(async () => await kv.DeleteStoreAsync(prefix + "_LEDGER", CancellationToken.None));
+            }
+        }
+        catch (NatsException e)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"Could not delete the NATS streams: {e.Message}");
+        }
+    }
+
+    private static async Task ProbeRedisAndPostgresAsync(List<string> problems)
+    {
         await Probe(problems, $"Redis at {Redis}", async () =>
         {
             var options = ConfigurationOptions.Parse(Redis);
@@ -37,19 +72,24 @@ internal static class ClusterServices
             await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres) { Timeout = 3 }.ConnectionString);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
         });
-        await Probe(problems, $"NATS at {Nats}", async () =>
+    }
+
+    private static Task ProbeNatsAsync(List<string> problems) =>
+        Probe(problems, $"NATS at {Nats}", async () =>
         {
             await using var connection = new NatsConnection(new NatsOpts { Url = Nats, ConnectTimeout = TimeSpan.FromSeconds(3) });
             await connection.ConnectAsync();
             await new NatsJSContext(connection).GetAccountInfoAsync(TestContext.Current.CancellationToken);
         });
+
+    private static void SkipOrFail(List<string> problems, string need, string remedy)
+    {
         if (problems.Count == 0)
         {
             return;
         }
 
-        var reason = $"The cluster test needs Redis, PostgreSQL and NATS JetStream: {string.Join("; ", problems)}. .ci/run starts all three "
-            + "(or set AOS_TEST_REDIS, AOS_TEST_POSTGRES, AOS_TEST_NATS_URL).";
+        var reason = $"{need}: {string.Join("; ", problems)}. {remedy}";
         if (Environment.GetEnvironmentVariable("AOS_TEST_REQUIRE_SERVICES") == "1")
         {
             Assert.Fail(reason + " AOS_TEST_REQUIRE_SERVICES=1, so this is a failure.");
@@ -73,21 +113,7 @@ internal static class ClusterServices
             TestContext.Current.TestOutputHelper?.WriteLine($"Could not drop schema {schema}: {e.Message}");
         }
 
-        try
-        {
-            await using var connection = new NatsConnection(new NatsOpts { Url = Nats });
-            var jetStream = new NatsJSContext(connection);
-            var kv = new NatsKVContext(jetStream);
-            foreach (var prefix in streamPrefixes)
-            {
-                await Ignore(async () => await jetStream.DeleteStreamAsync(prefix + "_MESSAGES", CancellationToken.None));
-                await Ignore(async () => await kv.DeleteStoreAsync(prefix + "_LEDGER", CancellationToken.None));
-            }
-        }
-        catch (NatsException e)
-        {
-            TestContext.Current.TestOutputHelper?.WriteLine($"Could not delete the NATS streams: {e.Message}");
-        }
+        await DeleteNatsAsync(streamPrefixes);
 
         try
         {
