@@ -10,11 +10,12 @@ public interface IMessageLedger
     ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default);
 
     /// <summary>Lists dead letters, oldest first, one page at a time.</summary>
-    /// <param name="after">The cursor from the previous page, or <see langword="null"/> for the first.</param>
+    /// <param name="after">The cursor from the previous page (<see cref="DeadLetterPage.Next"/>), or <see langword="null"/> for the first.</param>
     /// <param name="limit">The page size.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The page.</returns>
-    ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default);
+    /// <exception cref="AosValidationException">The cursor is not one this ledger gave, or the page size is not 1 to 1,000.</exception>
+    ValueTask<DeadLetterPage> ListDeadLettersAsync(string? after, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Puts a message's dead letters back in their recipients' inboxes, with a fresh retry budget and expiry.</summary>
     /// <param name="messageId">The message id.</param>

@@ -184,7 +184,7 @@ public sealed class MessageBus
     /// The page. For one tenant it is filled from as many of the transport's pages as it takes, up to <see cref="DeadLetterScanLimit"/>
     /// dead letters read; past that it may hold fewer than <paramref name="limit"/>, and its cursor goes on from where the reading stopped.
     /// </returns>
-    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, string? tenant = null, CancellationToken cancellationToken = default)
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(string? after, int limit, string? tenant = null, CancellationToken cancellationToken = default)
     {
         if (tenant is null)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Aos.Conversations;
 using Aos.Kernel.Messaging;
@@ -78,16 +77,8 @@ internal static class MessageEndpoints
 
         v1.MapGet("/dead-letters", async (string? after, int? limit, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
         {
-            long? cursor = null;
-            if (!string.IsNullOrEmpty(after))
-            {
-                cursor = long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
-                    ? parsed
-                    : throw new AosValidationException($"'after' must be the 'next' value of the previous page, a whole number; got '{after}'.") { Field = "after" };
-            }
-
-            var page = await bus.ListDeadLettersAsync(cursor, limit ?? 100, Callers.TenantOf(caller), cancellationToken);
-            return new DeadLetterListResponse([.. page.Items.Select(DeadLetterView.From)], page.Next?.ToString(CultureInfo.InvariantCulture));
+            var page = await bus.ListDeadLettersAsync(string.IsNullOrEmpty(after) ? null : after, limit ?? 100, Callers.TenantOf(caller), cancellationToken);
+            return new DeadLetterListResponse([.. page.Items.Select(DeadLetterView.From)], page.Next);
         }).WithName("ListDeadLetters").WithSummary(
             "Lists the dead letters of the caller's tenant, oldest first, with the reason and last error. A page is full unless it is the last, or " +
             "10,000 dead letters of other tenants had to be passed over to fill it; follow 'next' while there is one.")

@@ -22,15 +22,16 @@ public sealed partial class SqliteMessageTransport
     }
 
     /// <inheritdoc />
-    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 1000)
         {
             throw new AosValidationException($"The page size is {limit}; use 1 to 1000.") { Field = "limit" };
         }
 
+        var from = DeadLetterPage.ParseSequence(after);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var items = _schema.Database.Read((After: after ?? 0, Take: limit + 1), static (connection, query) =>
+        var items = _schema.Database.Read((After: from, Take: limit + 1), static (connection, query) =>
         {
             var command = SqliteCommandCache.Get(connection, DeadSql, "$after", "$n");
             command.Parameters[0].Value = query.After;

@@ -15,16 +15,17 @@ public sealed partial class ServiceBusMessageTransport
 
     /// <inheritdoc />
     /// <remarks>The cursor is a sequence. A page is one range query on the dead-letter index and then one row read per item.</remarks>
-    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 1000)
         {
             throw new AosValidationException($"The page size is {limit}; use 1 to 1000.") { Field = "limit" };
         }
 
+        var from = DeadLetterPage.ParseSequence(after);
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        var (items, next) = await _ledger.ListDeadLettersAsync(after, limit, cancellationToken).ConfigureAwait(false);
-        return new DeadLetterPage([.. items.Select(e => e.ToRecord())], next);
+        var (items, next) = await _ledger.ListDeadLettersAsync(from, limit, cancellationToken).ConfigureAwait(false);
+        return new DeadLetterPage([.. items.Select(e => e.ToRecord())], next is { } sequence ? DeadLetterPage.FormatSequence(sequence) : null);
     }
 
     /// <inheritdoc />

@@ -49,53 +49,130 @@ public sealed partial class NatsMessageTransport
     }
 
     /// <inheritdoc />
-    /// <remarks>The cursor is a message sequence. A page reads the whole dead-letter index (one key per dead letter) and then one ledger entry per item.</remarks>
-    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(long? after, int limit, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <para>
+    /// A page reads the whole dead-letter index (one key per dead letter) and then one ledger entry per item; the cursor is a message
+    /// sequence.
+    /// </para>
+    /// <para>
+    /// In a <see cref="NatsMessageTransportOptions.Cluster"/> the page lists the dead letters of every node that holds a lease, node after
+    /// node (by stream prefix) and each oldest first, so any node lists them all; the cursor is <c>{prefix}:{sequence}</c>. A node that
+    /// joins with a prefix before the cursor's is listed from the next first page on.
+    /// </para>
+    /// </remarks>
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 1000)
         {
             throw new AosValidationException($"The page size is {limit}; use 1 to 1000.") { Field = "limit" };
         }
 
+        if (_natsOptions.Cluster is null)
+        {
+            var from = DeadLetterPage.ParseSequence(after);
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+            return DeadLetterPage.FromOverRead(await ReadDeadLettersAsync(_ledger, _stream, from, limit + 1, cancellationToken).ConfigureAwait(false), limit);
+        }
+
+        var (afterNode, afterSequence) = ParseNodeCursor(after);
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        var nodes = (await ReadLeaseHoldersAsync(cancellationToken).ConfigureAwait(false)).Append(_natsOptions.StreamPrefix)
+            .Where(prefix => afterNode is null || string.CompareOrdinal(prefix, afterNode) >= 0)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        var items = new List<(string Node, MessageRecord Record)>();
+        foreach (var prefix in nodes)
+        {
+            var node = prefix == _natsOptions.StreamPrefix ? new Peer(_stream, _ledger) : await OpenPeerAsync(prefix, cancellationToken).ConfigureAwait(false);
+            if (node is null)
+            {
+                continue;
+            }
+
+            var from = prefix == afterNode ? afterSequence : 0;
+            foreach (var record in await ReadDeadLettersAsync(node.Ledger, node.Stream, from, limit + 1 - items.Count, cancellationToken).ConfigureAwait(false))
+            {
+                items.Add((prefix, record));
+            }
+
+            if (items.Count > limit)
+            {
+                break;
+            }
+        }
+
+        if (items.Count <= limit)
+        {
+            return new DeadLetterPage([.. items.Select(i => i.Record)], null);
+        }
+
+        var last = items[limit - 1];
+        return new DeadLetterPage([.. items.Take(limit).Select(i => i.Record)], last.Node + ":" + DeadLetterPage.FormatSequence(last.Record.Sequence));
+    }
+
+    /// <summary>Reads up to <paramref name="take"/> dead letters of one ledger after a sequence, oldest first.</summary>
+    private async ValueTask<List<MessageRecord>> ReadDeadLettersAsync(INatsKVStore ledger, INatsJSStream? stream, long after, int take, CancellationToken cancellationToken)
+    {
         var index = new List<(long Sequence, string Key)>();
-        foreach (var item in await ReadLiveListAsync<string>(_ledger, "d.>", cancellationToken).ConfigureAwait(false))
+        foreach (var item in await ReadLiveListAsync<string>(ledger, "d.>", cancellationToken).ConfigureAwait(false))
         {
             var sequence = long.Parse(item.Key.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture);
-            if (sequence > (after ?? 0) && item.Value is { } key)
+            if (sequence > after && item.Value is { } key)
             {
                 index.Add((sequence, key));
             }
         }
 
-        var items = new List<MessageRecord>(Math.Min(index.Count, limit + 1));
+        var items = new List<MessageRecord>(Math.Min(index.Count, take));
         foreach (var (sequence, key) in index.OrderBy(i => i.Sequence))
         {
-            var read = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            var read = await TryCallAsync(ct => ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             if (!read.Success || Deserialize(read.Value.Value, read.Value.Revision) is not { Status: MessageStatus.DeadLettered } entry || entry.Sequence != sequence)
             {
                 continue;
             }
 
-            if (await ToRecordAsync(_stream, entry, cancellationToken).ConfigureAwait(false) is { } record)
+            if (await ToRecordAsync(stream, entry, cancellationToken).ConfigureAwait(false) is { } record)
             {
                 items.Add(record);
-                if (items.Count > limit)
+                if (items.Count >= take)
                 {
                     break;
                 }
             }
         }
 
-        return DeadLetterPage.FromOverRead(items, limit);
+        return items;
+    }
+
+    private static (string? Node, long Sequence) ParseNodeCursor(string? after)
+    {
+        if (string.IsNullOrEmpty(after))
+        {
+            return (null, 0);
+        }
+
+        var colon = after.LastIndexOf(':');
+        return colon > 0 && long.TryParse(after.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            ? (after[..colon], sequence)
+            : throw DeadLetterPage.InvalidCursor(after);
     }
 
     /// <inheritdoc />
-    /// <remarks>A replayed message takes the revision of its ledger write as its new <see cref="TransportMessage.Sequence"/>, behind its lane.</remarks>
+    /// <remarks>
+    /// A replayed message takes the revision of its ledger write as its new <see cref="TransportMessage.Sequence"/>, behind its lane. In a
+    /// <see cref="NatsMessageTransportOptions.Cluster"/>, the message's dead letters that other nodes hold move into this node first, as a
+    /// take-over moves them (<see cref="RenewAndAdoptAsync"/>), so that a replay through any node hands them out.
+    /// </remarks>
     public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_nodes is not null)
+        {
+            await MoveDeadLettersHereAsync(messageId, tenant, cancellationToken).ConfigureAwait(false);
+        }
+
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var replayed = 0;
         var entries = await ReadEntriesAsync(KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
@@ -130,6 +207,25 @@ public sealed partial class NatsMessageTransport
         }
 
         return replayed;
+    }
+
+    private async ValueTask MoveDeadLettersHereAsync(string messageId, string? tenant, CancellationToken cancellationToken)
+    {
+        foreach (var prefix in await ReadLeaseHoldersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await OpenPeerAsync(prefix, cancellationToken).ConfigureAwait(false) is not { } peer)
+            {
+                continue;
+            }
+
+            foreach (var (key, entry, revision) in await ReadEntriesAsync(peer.Ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false))
+            {
+                if (entry.MessageId == messageId && entry.Status == MessageStatus.DeadLettered && (tenant is null || entry.Envelope is not { } envelope || envelope.Tenant == tenant))
+                {
+                    await MoveAsync(peer, key, entry, revision, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     /// <summary>Forgets delivered messages older than a time, so the stream and bucket stay bounded; pending and dead letters are kept.</summary>

@@ -186,6 +186,39 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeadLetters_AreListedAndReplayedThroughAnyNodeOfTheCluster()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        var alone = Node("X", cluster: null);
+        await a.EnqueueAsync([Message("m1", "r1"), Message("m2", "r2")], cancellationToken: Ct);
+        foreach (var message in await ReceiveAsync(a, 2))
+        {
+            await a.DeadLetterAsync(message, DeadLetterReasons.MaxAttempts, "boom", Ct);
+        }
+
+        await b.EnqueueAsync([Message("m3", "r3")], cancellationToken: Ct);
+        await b.DeadLetterAsync(Assert.Single(await ReceiveAsync(b, 1)), DeadLetterReasons.Expired, null, Ct);
+
+        // Node after node, each oldest first, whichever node is asked.
+        var first = await b.ListDeadLettersAsync(null, 2, Ct);
+        var rest = await b.ListDeadLettersAsync(first.Next, 2, Ct);
+        Assert.Equal(["m1", "m2"], first.Items.Select(r => r.Envelope.Id));
+        Assert.Equal(["m3"], rest.Items.Select(r => r.Envelope.Id));
+        Assert.Null(rest.Next);
+        Assert.Equal(["m1", "m2", "m3"], (await a.ListDeadLettersAsync(null, 10, Ct)).Items.Select(r => r.Envelope.Id));
+        Assert.Empty((await alone.ListDeadLettersAsync(null, 10, Ct)).Items);
+        Assert.Equal("after", (await Assert.ThrowsAsync<AosValidationException>(async () => await b.ListDeadLettersAsync("12", 2, Ct))).Field);
+
+        // A's dead letter replayed through B moves to B, which hands it out.
+        Assert.Equal(1, await b.ReplayAsync("m1", null, tenant: null, Ct));
+        Assert.Equal("m1", Assert.Single(await ReceiveAsync(b, 1)).Envelope.Id);
+        Assert.Equal(0, a.PendingCount);
+        Assert.Equal(["m2", "m3"], (await a.ListDeadLettersAsync(null, 10, Ct)).Items.Select(r => r.Envelope.Id));
+        Assert.Equal(MessageStatus.Pending, Assert.Single(await a.GetAsync("m1", Ct)).Status);
+    }
+
+    [Fact]
     public async Task OutsideACluster_RenewAndAdopt_DoesNothing()
     {
         var alone = Node("X", cluster: null);
