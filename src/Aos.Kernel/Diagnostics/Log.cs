@@ -40,6 +40,9 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Error, "Recording the outcome of message {MessageId} to {Recipient} failed; it is delivered again after a restart.")]
     public static partial void SettleFailed(ILogger logger, string messageId, string recipient, Exception exception);
 
+    [LoggerMessage(18, LogLevel.Error, "Message {MessageId} an agent sent was not stored for {Recipients}: another tenant's message holds that id for them. Give the agent's messages unique ids.")]
+    public static partial void MessageIdTaken(ILogger logger, string messageId, string recipients);
+
     [LoggerMessage(13, LogLevel.Error, "Routing the outbox failed; retrying in {Delay}.")]
     public static partial void OutboxRelayFailed(ILogger logger, TimeSpan delay, Exception exception);
 

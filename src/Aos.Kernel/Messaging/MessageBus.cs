@@ -315,15 +315,14 @@ public sealed class MessageBus
             var accepted = new List<AgentId>(recipients.Count);
             List<AgentId>? duplicates = null;
             var refusedHere = 0;
-            var takenHere = 0;
+            List<AgentId>? takenHere = null;
             for (var r = 0; r < recipients.Count; r++)
             {
                 var recipient = recipients[r];
                 if (taken?[index] == true)
                 {
                     index++;
-                    (takenFor ??= []).Add(recipient);
-                    takenHere++;
+                    (takenHere ??= []).Add(recipient);
                     continue;
                 }
 
@@ -345,9 +344,10 @@ public sealed class MessageBus
                 refusedMessage ??= message;
                 others += accepted.Count + duplicateCount;
             }
-            else if (takenHere > 0)
+            else if (takenHere is not null)
             {
                 takenMessage ??= message;
+                (takenFor ??= []).AddRange(takenHere);
                 others += accepted.Count + duplicateCount;
             }
 
@@ -367,7 +367,7 @@ public sealed class MessageBus
                 (history ??= new(messages.Count)).Add((InTenantScope(message), duplicates is null ? accepted : [.. accepted, .. duplicates]));
             }
 
-            receipts[m] = new PublishReceipt(message.Id, accepted, (IReadOnlyList<AgentId>?)duplicates ?? []);
+            receipts[m] = new PublishReceipt(message.Id, accepted, (IReadOnlyList<AgentId>?)duplicates ?? []) { Taken = (IReadOnlyList<AgentId>?)takenHere ?? [] };
         }
 
         if (history is not null)
@@ -381,7 +381,8 @@ public sealed class MessageBus
             throw Refusal(refusedMessage, refused, others);
         }
 
-        if (takenMessage is not null)
+        // The relay of committed turns' messages (admitted over capacity) cannot tell its sender: it reads the receipts' Taken instead.
+        if (takenMessage is not null && !admitOverCapacity)
         {
             throw new MessageIdTakenException(
                 $"Message id '{takenMessage.Id}' is already taken for {Names(takenFor!)} by a message of another tenant, so it was not stored for " +

@@ -111,7 +111,16 @@ internal sealed class OutboxRelay : IDisposable
 
         await Task.WhenAll(toSteps);
         messages = toBus;
-        await _bus.RouteAsync(messages, admitOverCapacity: true, cancellationToken);
+        var receipts = await _bus.RouteAsync(messages, admitOverCapacity: true, cancellationToken);
+        foreach (var receipt in receipts)
+        {
+            if (receipt.Taken.Count > 0)
+            {
+                // Sending it again would clash again: it is left out, loudly, rather than holding up every message behind it.
+                Log.MessageIdTaken(_logger, receipt.MessageId, string.Join(", ", receipt.Taken));
+            }
+        }
+
         await _outbox.RemoveAsync([.. entries.Select(e => e.Sequence)], cancellationToken);
         return entries.Count;
     }

@@ -142,6 +142,11 @@ public abstract partial class MessageBusTests
         var taken = await Assert.ThrowsAsync<MessageIdTakenException>(() => Bus.SendAsync(Message("note") with { Id = id, Target = agent }, Ct));
         var again = await Bus.SendAsync(Message("note") with { Id = id, Target = agent, Tenant = "acme" }, Ct);
 
+        // The relay of committed turns' messages is not refused (it would retry for ever, holding up the outbox): its receipt says it.
+        var relayed = Assert.Single(await Bus.RouteAsync([Bus.Prepare(Message("note") with { Id = id, Target = agent })], admitOverCapacity: true, Ct));
+        Assert.Empty(relayed.Recipients);
+        Assert.Equal([agent], relayed.Taken);
+
         Assert.Equal(id, taken.MessageId);
         Assert.Contains($"already taken for '{agent}' by a message of another tenant", taken.Message, StringComparison.Ordinal);
         Assert.Equal("acme", Assert.Single(await Bus.GetAsync(id, Ct)).Envelope.Tenant);
