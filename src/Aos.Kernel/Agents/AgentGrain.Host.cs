@@ -110,11 +110,17 @@ internal sealed partial class AgentGrain
         }
     }
 
-    /// <summary>Counts the reply of a request that missed its deadline when it arrives; the caller has moved on, so it is dropped.</summary>
+    /// <summary>
+    /// Counts the reply of a request that missed its deadline when it arrives, an answer or an error alike; the caller has moved on, so it
+    /// is dropped (an error is observed here, so that it is not reported as unobserved).
+    /// </summary>
     internal static void CountLateReply(Task call) =>
         call.ContinueWith(
-            static _ => KernelDiagnostics.LateReplies.Add(1),
+            static done =>
+            {
+                KernelDiagnostics.LateReplies.Add(1, new KeyValuePair<string, object?>("aos.outcome", done.Exception is null ? "reply" : "error"));
+            },
             CancellationToken.None,
-            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskContinuationOptions.NotOnCanceled | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 }
