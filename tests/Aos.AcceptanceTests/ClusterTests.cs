@@ -61,18 +61,27 @@ public sealed class ClusterTests
             }
 
             // Every agent answers through every node. Each is woken first through a different node, for placement to spread them.
-            for (var round = 0; round < 3; round++)
-            {
-                for (var i = 0; i < agents.Length; i++)
-                {
-                    var n = (i + round) % 3;
-                    var answer = await cluster[n].PostJsonAsync($"/v1/agents/{agents[i]}/requests", new JsonObject { ["type"] = "ping", ["payload"] = new JsonObject { ["via"] = n + 1 } }, HttpStatusCode.OK);
-                    Assert.Equal(n + 1, answer["reply"]!["payload"]!["via"]!.GetValue<int>());
-                }
-            }
+            await AnswerThroughEveryNodeAsync(cluster, agents);
 
             // Where each agent lives: the node that logged its wake (AgentGrain logs it at Debug, enabled below).
-            var hosts = agents.ToDictionary(a => a, a => cluster.Nodes.Where(n => n.Wakes(a) > 0).Select(n => n.Index).ToList(), StringComparer.Ordinal);
+            var hosts = Hosts(cluster, agents);
+            if (!hosts.Values.Any(h => h.Contains(2)))
+            {
+                // Orleans places a new activation on the least loaded node, and node 3, started last, can be passed over while it warms up:
+                // a second batch, placed once it has, gives the kill agents to move.
+                Log("No agent was placed on node 3; registering a second batch.");
+                var more = Enumerable.Range(AgentCount, AgentCount).Select(i => $"cl-{i:D2}").ToArray();
+                var moreBody = new JsonArray([.. more.Select(id => (JsonNode?)new JsonObject { ["id"] = id, ["type"] = "echo" })]);
+                using (var registered = await cluster[2].Http.PostAsync("/v1/agents", Json(moreBody), Ct))
+                {
+                    Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync(Ct));
+                }
+
+                await AnswerThroughEveryNodeAsync(cluster, more);
+                agents = [.. agents, .. more];
+                hosts = Hosts(cluster, agents);
+            }
+
             Log("Placement: " + string.Join(", ", Enumerable.Range(0, 3).Select(n => $"node {n + 1} hosts {hosts.Count(h => h.Value.Contains(n))}")));
             Assert.All(hosts, h => Assert.True(h.Value.Count == 1, $"{h.Key} woke on nodes {string.Join(", ", h.Value.Select(n => n + 1))}"));
             Assert.All(cluster.Nodes, n => Assert.DoesNotContain("info: Polly", n.Process!.StandardOutput, StringComparison.Ordinal));
@@ -181,6 +190,22 @@ public sealed class ClusterTests
             await ClusterServices.CleanUpAsync(cluster.Schema, cluster.Nodes.Select(n => n.StreamPrefix), cluster.ServiceId);
         }
     }
+
+    private static async Task AnswerThroughEveryNodeAsync(Cluster cluster, string[] agents)
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < agents.Length; i++)
+            {
+                var n = (i + round) % 3;
+                var answer = await cluster[n].PostJsonAsync($"/v1/agents/{agents[i]}/requests", new JsonObject { ["type"] = "ping", ["payload"] = new JsonObject { ["via"] = n + 1 } }, HttpStatusCode.OK);
+                Assert.Equal(n + 1, answer["reply"]!["payload"]!["via"]!.GetValue<int>());
+            }
+        }
+    }
+
+    private static Dictionary<string, List<int>> Hosts(Cluster cluster, string[] agents) =>
+        agents.ToDictionary(a => a, a => cluster.Nodes.Where(n => n.Wakes(a) > 0).Select(n => n.Index).ToList(), StringComparer.Ordinal);
 
     private static async Task RequestUntilAnsweredAsync(ClusterNode node, string agent, long killedAt)
     {
