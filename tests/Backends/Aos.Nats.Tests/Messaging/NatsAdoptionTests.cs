@@ -191,7 +191,9 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         var a = Node("A");
         var b = Node("B");
         var alone = Node("X", cluster: null);
-        await a.EnqueueAsync([Message("m1", "r1"), Message("m2", "r2")], cancellationToken: Ct);
+        // One at a time: messages to different recipients of one batch are stored concurrently, in no set order.
+        await a.EnqueueAsync([Message("m1", "r1")], cancellationToken: Ct);
+        await a.EnqueueAsync([Message("m2", "r2")], cancellationToken: Ct);
         foreach (var message in await ReceiveAsync(a, 2))
         {
             await a.DeadLetterAsync(message, DeadLetterReasons.MaxAttempts, "boom", Ct);
