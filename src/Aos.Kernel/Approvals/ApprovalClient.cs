@@ -9,6 +9,12 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
     /// <summary>The most approvals one list call returns.</summary>
     public const int MaxPageSize = 1_000;
 
+    /// <summary>The most pending approvals one list call reads to fill its page: past it the page comes back short, with the cursor to go on from.</summary>
+    public const int ScanLimit = 10_000;
+
+    // Ids read from the index at a time while a page fills.
+    private const int ScanBatch = 100;
+
     /// <summary>Requests an approval.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The pending approval.</returns>
@@ -58,7 +64,10 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
     /// <param name="after">The last id of the previous page.</param>
     /// <param name="limit">The page size, 1 to <see cref="MaxPageSize"/>.</param>
     /// <param name="tenant">The tenant: only its approvals are listed.</param>
-    /// <returns>The approvals and the cursor of the next page; a page may hold fewer than <paramref name="limit"/> when others are filtered out.</returns>
+    /// <returns>
+    /// The approvals and the cursor of the next page, <see langword="null"/> after the last. A page holds <paramref name="limit"/> approvals unless
+    /// it is the last, or its call read <see cref="ScanLimit"/> pending approvals of other tenants or approvers to fill it.
+    /// </returns>
     public async Task<(IReadOnlyList<Approval> Items, string? Next)> ListPendingAsync(
         string? approver, IReadOnlyCollection<string> roles, string? after, int limit, string tenant = AosTenants.Default)
     {
@@ -68,13 +77,42 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
             throw new AosValidationException($"The limit is {limit}; it must be between 1 and {MaxPageSize}.") { Field = "limit" };
         }
 
-        var ids = await grains.GetGrain<IApprovalIndexGrain>(ApprovalGrain.IndexKey).ListAsync(after, limit);
-        var approvals = await Task.WhenAll(ids.Select(id => Grain(id).GetAsync()));
-        var items = approvals.OfType<Approval>()
-            .Where(a => a.Tenant == tenant && a.Status == ApprovalStatus.Pending
-                && (approver is null || a.CurrentApprovers.Any(x => ApprovalRules.Matches(x, approver, roles, tenant))))
-            .ToList();
-        return (items, ids.Length == limit ? ids[^1] : null);
+        // The index holds every tenant's pending ids: the page is filled from as many index pages as it takes, in order, so that a
+        // tenant (or an approver) whose approvals are few among many is not handed empty pages with a cursor.
+        var index = grains.GetGrain<IApprovalIndexGrain>(ApprovalGrain.IndexKey);
+        var items = new List<Approval>(Math.Min(limit, 64));
+        var cursor = after;
+        var read = 0;
+        while (true)
+        {
+            var batch = Math.Max(limit - items.Count, ScanBatch);
+            var ids = await index.ListAsync(cursor, batch);
+            var approvals = await Task.WhenAll(ids.Select(id => Grain(id).GetAsync()));
+            for (var i = 0; i < ids.Length; i++)
+            {
+                cursor = ids[i];
+                read++;
+                if (approvals[i] is { } approval && approval.Tenant == tenant && approval.Status == ApprovalStatus.Pending
+                    && (approver is null || approval.CurrentApprovers.Any(x => ApprovalRules.Matches(x, approver, roles, tenant))))
+                {
+                    items.Add(approval);
+                    if (items.Count == limit)
+                    {
+                        return (items, i < ids.Length - 1 || ids.Length == batch ? cursor : null);
+                    }
+                }
+            }
+
+            if (ids.Length < batch)
+            {
+                return (items, null);
+            }
+
+            if (read >= ScanLimit)
+            {
+                return (items, cursor);
+            }
+        }
     }
 
     private IApprovalGrain Grain(string id) => grains.GetGrain<IApprovalGrain>(id);

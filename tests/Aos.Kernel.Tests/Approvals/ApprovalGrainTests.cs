@@ -56,6 +56,27 @@ public sealed class ApprovalGrainTests(StateMachineClusterFixture fixture)
         await Assert.ThrowsAsync<ApprovalNotFoundException>(() => Client.GetAsync(NewId()));
     }
 
+    [Fact]
+    public async Task Pending_ComeInFullPages_PastOtherTenantsAndOtherApproversApprovals()
+    {
+        // In id order: 1 and 7 are ours and ask alice; 2 and 3 are another tenant's; 4 to 6 are ours but ask only bob.
+        var run = "p-" + Guid.NewGuid().ToString("N")[..12] + "-";
+        for (var i = 1; i <= 7; i++)
+        {
+            var request = Request(run + i, TimeSpan.FromDays(3)) with { Tenant = i is 2 or 3 ? "theirs" : "ours" };
+            await Client.RequestAsync(i is >= 4 and <= 6 ? request with { Stages = [new ApprovalStage(["bob"], TimeSpan.FromDays(3))] } : request);
+        }
+
+        var ours = await Client.ListPendingAsync(null, [], run, 2, "ours");
+        var alices = await Client.ListPendingAsync("alice", [], run, 2, "ours");
+        var alicesRest = alices.Next is null ? [] : (await Client.ListPendingAsync("alice", [], alices.Next, 2, "ours")).Items;
+
+        Assert.Equal([run + 1, run + 4], ours.Items.Select(a => a.Id));
+        Assert.Equal(run + 4, ours.Next);
+        Assert.Equal([run + 1, run + 7], alices.Items.Select(a => a.Id));
+        Assert.DoesNotContain(alicesRest, a => a.Id.StartsWith(run, StringComparison.Ordinal));
+    }
+
     private static ApprovalRequest Request(string id, TimeSpan firstDeadline) => new()
     {
         Id = id,
