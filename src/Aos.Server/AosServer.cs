@@ -114,6 +114,8 @@ public static class AosServer
         builder.Configuration.GetSection(SessionLifetimeOptions.SectionName).Bind(sessionOptions);
         builder.Services.TryAddSingleton(sp => new SessionService(
             sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sessionOptions, sp.GetRequiredService<AccessTokenService>(), sp.GetRequiredService<UserService>()));
+        builder.Services.AddHostedService(sp => new SessionPurger(
+            sp.GetRequiredService<SessionService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sessionOptions.PurgeInterval, sp.GetRequiredService<ILogger<SessionPurger>>()));
         builder.Services.AddHostedService<AdminKeyBootstrap>();
         var tokenRequestsPerMinute = builder.Configuration.GetValue(TokenRequestsPerMinuteKey, 30);
         if (tokenRequestsPerMinute < 1)

@@ -241,6 +241,47 @@ public sealed class SessionServiceTests : IAsyncLifetime
         Assert.Empty(await _sessions.ListAsync("globex", null, Ct).ToListAsync(Ct));
     }
 
+    [Fact]
+    public async Task PurgeEnded_DeletesInEveryTenantTheSessionsEndedLongerAgoThanTheRetention_AndKeepsTheRest()
+    {
+        await Identity.Create(_catalog, _time).Tenants.CreateAsync(new TenantRequest { Name = "globex" }, Ct);
+        var grace = await _users.CreateAsync(new UserRequest { Username = "grace", Password = Password, Tenant = "globex" }, Ct);
+        var signedOut = await _sessions.StartAsync(_ada, Ct);
+        await _sessions.RevokeAsync("acme", signedOut.Session.Id, "signed out", Ct);
+        await _sessions.StartAsync(_ada, Ct); // never refreshed: ends by its idle expiry, 12 h later
+        var elsewhere = await _sessions.StartAsync(grace, Ct);
+        await _sessions.RevokeAsync("globex", elsewhere.Session.Id, "signed out", Ct);
+        _time.Advance(TimeSpan.FromDays(20));
+        var recent = await _sessions.StartAsync(_ada, Ct);
+        await _sessions.RevokeAsync("acme", recent.Session.Id, "signed out", Ct);
+        _time.Advance(TimeSpan.FromDays(10) + TimeSpan.FromHours(12));
+        var active = await _sessions.StartAsync(_ada, Ct);
+
+        var purged = await _sessions.PurgeEndedAsync(Ct);
+
+        Assert.Equal(3, purged);
+        Assert.Equal([active.Session.Id, recent.Session.Id], (await _sessions.ListAsync("acme", null, Ct).ToListAsync(Ct)).Select(s => s.Id));
+        Assert.Empty(await _sessions.ListAsync("globex", null, Ct).ToListAsync(Ct));
+        Assert.True(await _sessions.IsActiveAsync("acme", active.Session.Id, Ct));
+        Assert.Equal(0, await _sessions.PurgeEndedAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("-00:00:01", "01:00:00", "Aos:Auth:Sessions:EndedRetention")]
+    [InlineData("30.00:00:00", "00:00:00", "Aos:Auth:Sessions:PurgeInterval")]
+    public void RetentionOptions_OutOfRange_AreRefusedNamingTheOption(string retention, string interval, string named)
+    {
+        var options = new SessionLifetimeOptions
+        {
+            EndedRetention = TimeSpan.Parse(retention, System.Globalization.CultureInfo.InvariantCulture),
+            PurgeInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        var error = Assert.Throws<AosValidationException>(() => new SessionService(_catalog, _time, options, _tokens, _users));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("00:00:30", "7.00:00:00", "Aos:Auth:Sessions:IdleTimeout")]
     [InlineData("12:00:00", "400.00:00:00", "Aos:Auth:Sessions:AbsoluteLifetime")]

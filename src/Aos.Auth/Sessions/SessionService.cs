@@ -175,6 +175,38 @@ public sealed partial class SessionService
         }
     }
 
+    /// <summary>Deletes, in every tenant, the sessions that ended (revoked, or past their idle or absolute expiry) longer ago than <see cref="SessionLifetimeOptions.EndedRetention"/>.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many sessions were deleted.</returns>
+    /// <remarks>Each deletion is conditional on the session being as read, so nodes purging at once delete each session once.</remarks>
+    public async ValueTask<int> PurgeEndedAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = _timeProvider.GetUtcNow() - _options.EndedRetention;
+        var ended = new List<StoredDocument>();
+        await foreach (var stored in Store.QueryAsync(Collection, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (Deserialize(stored.Document) is { } document && EndedAt(document) <= cutoff)
+            {
+                ended.Add(stored);
+            }
+        }
+
+        var deleted = 0;
+        foreach (var stored in ended)
+        {
+            try
+            {
+                deleted += await Store.DeleteAsync(Collection, stored.PartitionKey, stored.Id, stored.ETag, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+            catch (StorageConflictException)
+            {
+                // Deleted or rewritten by another node since it was read.
+            }
+        }
+
+        return deleted;
+    }
+
     /// <summary>Finds the session a refresh token belongs to, without using the token.</summary>
     /// <param name="refreshToken">The refresh token as presented.</param>
     /// <param name="includeSpent">Whether a spent token of the session counts too (for revocation) or only its current one (for introspection).</param>
@@ -262,6 +294,10 @@ public sealed partial class SessionService
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(presentedHash));
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    // When a session stopped being usable: its revocation, or else the earlier of its expiries.
+    private static DateTimeOffset EndedAt(SessionDocument document) =>
+        Min(document.RevokedAt ?? DateTimeOffset.MaxValue, Min(document.IdleExpiresAt, document.AbsoluteExpiresAt));
 
     private static bool IsId(string id) => id.Length == IdBytes * 2 && id.All(char.IsAsciiHexDigitLower);
 
