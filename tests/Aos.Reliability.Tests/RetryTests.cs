@@ -127,6 +127,38 @@ public sealed class RetryTests
         Assert.Equal(2, tries);
     }
 
+    [Fact]
+    public async Task RetryAfter_NamedByTheFailure_ReplacesTheBackoff()
+    {
+        using var pipelines = new Pipelines(classifiers: new ThrottleClassifier());
+        var tries = 0;
+
+        var result = await pipelines.RunAsync(
+            "storage:custom",
+            _ => ++tries switch
+            {
+                1 => throw new ThrottledException(TimeSpan.FromSeconds(7)),
+                2 => throw new ThrottledException(null),
+                _ => ValueTask.FromResult(42),
+            },
+            TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(42, result);
+        Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromMilliseconds(200)], pipelines.RetryDelays);
+    }
+
+    private sealed class ThrottledException(TimeSpan? retryAfter) : Exception("throttled")
+    {
+        public TimeSpan? RetryAfter { get; } = retryAfter;
+    }
+
+    private sealed class ThrottleClassifier : IErrorClassifier
+    {
+        public ErrorClass? Classify(Exception exception, string dependency) => exception is ThrottledException ? ErrorClass.Transient : null;
+
+        public TimeSpan? GetRetryAfter(Exception exception, string dependency) => (exception as ThrottledException)?.RetryAfter;
+    }
+
     private sealed class BackendClassifier : IErrorClassifier
     {
         public ErrorClass? Classify(Exception exception, string dependency) =>

@@ -8,6 +8,14 @@ namespace Aos.Reliability;
 /// <summary>Builds a dependency's pipeline from its options.</summary>
 public sealed partial class DependencyPipelines
 {
+    // The backoff; a dependency that says how long to wait (a 429's retry-after) gets at least that, even beyond the cap, as Azure.Core's
+    // delay strategy does: retrying sooner only spends an attempt on another refusal.
+    private TimeSpan RetryDelay(RetryOptions retry, string dependency, Exception? failure, int attempt)
+    {
+        var backoff = RetryDelays.Delay(retry, attempt, Random());
+        return failure is not null && GetRetryAfter(failure, dependency) is { } wait && wait > backoff ? wait : backoff;
+    }
+
     private void Configure(ResiliencePipelineBuilder builder, string dependency)
     {
         var options = _options.CurrentValue.For(dependency);
@@ -24,7 +32,7 @@ public sealed partial class DependencyPipelines
                 MaxDelay = retry.MaxDelay,
                 UseJitter = retry.UseJitter,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && Classify(e, dependency) == ErrorClass.Transient),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryDelays.Delay(retry, args.AttemptNumber, Random())),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryDelay(retry, dependency, args.Outcome.Exception, args.AttemptNumber)),
                 OnRetry = args =>
                 {
                     LogRetry(_logger, dependency, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception!);

@@ -83,6 +83,24 @@ public sealed partial class DependencyPipelines : IDisposable
         return ErrorClass.Permanent;
     }
 
+    /// <summary>Gets how long a failed dependency asked to wait before the next try, from the first registered classifier that knows.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <param name="dependency">The dependency.</param>
+    /// <returns>The wait, or <see langword="null"/> when the failure names none.</returns>
+    public TimeSpan? GetRetryAfter(Exception exception, string dependency)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        foreach (var classifier in _classifiers)
+        {
+            if (classifier.GetRetryAfter(exception, dependency) is { } wait && wait >= TimeSpan.Zero)
+            {
+                return wait;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Gets the pipeline of a dependency, building it on first use.</summary>
     /// <param name="dependency">The dependency's name, such as <c>storage:postgres</c>.</param>
     /// <returns>The pipeline, shared by every caller of the dependency.</returns>

@@ -13,4 +13,11 @@ public interface IErrorClassifier
     /// <param name="dependency">The dependency whose call failed.</param>
     /// <returns>The class; <see langword="null"/> when this classifier does not know the error.</returns>
     ErrorClass? Classify(Exception exception, string dependency);
+
+    /// <summary>Gets how long the dependency asked the caller to wait before trying again (a 429's or 503's retry-after), when the failure says.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <param name="dependency">The dependency whose call failed.</param>
+    /// <returns>The wait; <see langword="null"/> when the failure names none or this classifier does not know it. The default returns <see langword="null"/>.</returns>
+    /// <remarks>The retry of a transient failure that names a wait waits that long instead of its backoff delay.</remarks>
+    TimeSpan? GetRetryAfter(Exception exception, string dependency) => null;
 }

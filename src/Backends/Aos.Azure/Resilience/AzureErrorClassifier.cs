@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Aos.Reliability;
 using Azure;
@@ -38,6 +39,23 @@ public sealed class AzureErrorClassifier : IErrorClassifier
         };
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Cosmos DB's <see cref="CosmosException.RetryAfter"/> (its 429s carry one); for Storage, the response's <c>x-ms-retry-after-ms</c>,
+    /// <c>retry-after-ms</c> or <c>Retry-After</c> (seconds or an HTTP date) header; the longest of an <see cref="AggregateException"/>'s.
+    /// </remarks>
+    public TimeSpan? GetRetryAfter(Exception exception, string dependency)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            CosmosException { RetryAfter: { } wait } when wait > TimeSpan.Zero => wait,
+            RequestFailedException failed when failed.GetRawResponse() is { } response => RetryAfterHeader(response),
+            AggregateException aggregate => aggregate.InnerExceptions.Select(e => GetRetryAfter(e, dependency)).Max(),
+            _ => null,
+        };
+    }
+
     /// <summary>Classifies an HTTP status of Azure Storage or Cosmos DB.</summary>
     /// <param name="status">The status; 0 when no response came.</param>
     /// <returns>The class.</returns>
@@ -49,6 +67,31 @@ public sealed class AzureErrorClassifier : IErrorClassifier
         (int)HttpStatusCode.BadRequest => ErrorClass.Validation,
         _ => ErrorClass.Permanent,
     };
+
+    private static TimeSpan? RetryAfterHeader(Response response)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["x-ms-retry-after-ms", "retry-after-ms"])
+        {
+            if (response.Headers.TryGetValue(name, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+            {
+                return TimeSpan.FromMilliseconds(ms);
+            }
+        }
+
+        if (!response.Headers.TryGetValue("Retry-After", out var value))
+        {
+            return null;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return response.Headers.Date is { } now && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at > now ? at - now : TimeSpan.Zero
+            : null;
+    }
 
     // The SDKs gather the failures of their own retries in an AggregateException: transient only when every one of them was.
     private ErrorClass? Worst(AggregateException aggregate, string dependency)

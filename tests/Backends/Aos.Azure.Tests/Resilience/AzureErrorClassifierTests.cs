@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Aos.Azure.Resilience;
 using Aos.Reliability;
 using Azure;
+using Azure.Core;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Azure.Cosmos;
 
@@ -93,5 +94,79 @@ public sealed class AzureErrorClassifierTests
         Assert.Equal(ErrorClass.Permanent, pipelines.Classify(new RequestFailedException(412, "condition"), Dependency));
         Assert.Equal(ErrorClass.Transient, pipelines.Classify(new HttpRequestException("refused"), Dependency));
         Assert.Equal(ErrorClass.Permanent, pipelines.Classify(new InvalidOperationException("bug"), Dependency));
+    }
+
+    [Fact]
+    public void RetryAfter_OfACosmosThrottle_IsTheWaitItNames()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(750), AzureErrorClassifier.Instance.GetRetryAfter(new ThrottledCosmos(TimeSpan.FromMilliseconds(750)), "storage:cosmos"));
+        Assert.Null(AzureErrorClassifier.Instance.GetRetryAfter(new CosmosException("failed", HttpStatusCode.ServiceUnavailable, 0, "activity", 0), "storage:cosmos"));
+    }
+
+    [Theory]
+    [InlineData("x-ms-retry-after-ms", "1500", 1_500)]
+    [InlineData("retry-after-ms", "250", 250)]
+    [InlineData("Retry-After", "3", 3_000)]
+    [InlineData("Retry-After", "Tue, 01 Dec 2026 12:00:10 GMT", 10_000)]
+    public void RetryAfter_OfAStorageResponse_IsReadFromItsHeaders(string header, string value, int milliseconds)
+    {
+        var response = new HeaderResponse(503, (header, value), ("Date", "Tue, 01 Dec 2026 12:00:00 GMT"));
+
+        var wait = AzureErrorClassifier.Instance.GetRetryAfter(new RequestFailedException(response), Dependency);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), wait);
+    }
+
+    [Fact]
+    public void RetryAfter_WhenNoneIsNamed_IsLeftToTheBackoff()
+    {
+        Assert.Null(AzureErrorClassifier.Instance.GetRetryAfter(new RequestFailedException(new HeaderResponse(503)), Dependency));
+        Assert.Null(AzureErrorClassifier.Instance.GetRetryAfter(new RequestFailedException(503, "busy"), Dependency));
+        Assert.Null(AzureErrorClassifier.Instance.GetRetryAfter(new InvalidOperationException("bug"), Dependency));
+    }
+
+    [Fact]
+    public void Pipelines_TakeTheRetryAfterOfTheAzureClassifier()
+    {
+        using var pipelines = DependencyPipelines.Create(classifiers: AzureErrorClassifier.Instance);
+        var aggregate = new AggregateException(new ThrottledCosmos(TimeSpan.FromSeconds(1)), new ThrottledCosmos(TimeSpan.FromSeconds(2)));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), pipelines.GetRetryAfter(aggregate, "storage:cosmos"));
+    }
+
+    private sealed class ThrottledCosmos(TimeSpan retryAfter) : CosmosException("throttled", HttpStatusCode.TooManyRequests, 3200, "activity", 0)
+    {
+        public override TimeSpan? RetryAfter { get; } = retryAfter;
+    }
+
+    private sealed class HeaderResponse(int status, params (string Name, string Value)[] headers) : Response
+    {
+        public override int Status => status;
+
+        public override string ReasonPhrase => "Service Unavailable";
+
+        public override Stream? ContentStream { get; set; }
+
+        public override string ClientRequestId { get; set; } = "request";
+
+        public override void Dispose()
+        {
+        }
+
+        protected override bool ContainsHeader(string name) => headers.Any(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+
+        protected override IEnumerable<HttpHeader> EnumerateHeaders() => headers.Select(h => new HttpHeader(h.Name, h.Value));
+
+        protected override bool TryGetHeader(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+        {
+            value = headers.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
+            return value is not null;
+        }
+
+        protected override bool TryGetHeaderValues(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IEnumerable<string>? values)
+        {
+            values = TryGetHeader(name, out var value) ? [value] : null;
+            return values is not null;
+        }
     }
 }
