@@ -1,6 +1,5 @@
+using Aos.TestSupport;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
-using NATS.Client.KeyValueStore;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -18,7 +17,7 @@ internal static class ClusterServices
         ? postgres
         : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
 
-    public static string Nats { get; } = Environment.GetEnvironmentVariable("AOS_TEST_NATS_URL") is { Length: > 0 } nats ? nats : "nats://127.0.0.1:4222";
+    public static string Nats => TestNats.Url;
 
     /// <summary>Skips the current test when a server does not answer; fails it instead when <c>AOS_TEST_REQUIRE_SERVICES=1</c>.</summary>
     public static async Task RequireAsync()
@@ -30,26 +29,14 @@ internal static class ClusterServices
     }
 
     /// <summary>Skips the current test when NATS JetStream does not answer; fails it instead when <c>AOS_TEST_REQUIRE_SERVICES=1</c>.</summary>
-    public static async Task RequireNatsAsync()
-    {
-        var problems = new List<string>();
-        await ProbeNatsAsync(problems);
-        SkipOrFail(problems, "The test needs NATS JetStream", ".ci/run starts it (or set AOS_TEST_NATS_URL).");
-    }
+    public static Task RequireNatsAsync() => TestNats.RequireAsync();
 
     /// <summary>Deletes the NATS ledger buckets and streams of the given prefixes; best effort.</summary>
     public static async Task DeleteNatsAsync(IEnumerable<string> streamPrefixes)
     {
         try
         {
-            await using var connection = new NatsConnection(new NatsOpts { Url = Nats });
-            var jetStream = new NatsJSContext(connection);
-            var kv = new NatsKVContext(jetStream);
-            foreach (var prefix in streamPrefixes)
-            {
-                await Ignore(async () => await jetStream.DeleteStreamAsync(prefix + "_MESSAGES", CancellationToken.None));
-                await Ignore(async () => await kv.DeleteStoreAsync(prefix + "_LEDGER", CancellationToken.None));
-            }
+            await TestNats.DeleteAsync(streamPrefixes.Select(p => p + "_MESSAGES"), streamPrefixes.Select(p => p + "_LEDGER"));
         }
         catch (NatsException e)
         {
@@ -74,13 +61,13 @@ internal static class ClusterServices
         });
     }
 
-    private static Task ProbeNatsAsync(List<string> problems) =>
-        Probe(problems, $"NATS at {Nats}", async () =>
+    private static async Task ProbeNatsAsync(List<string> problems)
+    {
+        if (await TestNats.ProblemAsync() is { } problem)
         {
-            await using var connection = new NatsConnection(new NatsOpts { Url = Nats, ConnectTimeout = TimeSpan.FromSeconds(3) });
-            await connection.ConnectAsync();
-            await new NatsJSContext(connection).GetAccountInfoAsync(TestContext.Current.CancellationToken);
-        });
+            problems.Add($"NATS at {Nats} does not answer ({problem})");
+        }
+    }
 
     private static void SkipOrFail(List<string> problems, string need, string remedy)
     {
@@ -89,13 +76,7 @@ internal static class ClusterServices
             return;
         }
 
-        var reason = $"{need}: {string.Join("; ", problems)}. {remedy}";
-        if (Environment.GetEnvironmentVariable("AOS_TEST_REQUIRE_SERVICES") == "1")
-        {
-            Assert.Fail(reason + " AOS_TEST_REQUIRE_SERVICES=1, so this is a failure.");
-        }
-
-        Assert.Skip(reason);
+        RequiredService.SkipOrFail($"{need}: {string.Join("; ", problems)}. {remedy}");
     }
 
     /// <summary>Drops the test's schema, its NATS streams and buckets, and its Redis membership rows; best effort.</summary>
@@ -140,17 +121,6 @@ internal static class ClusterServices
         catch (Exception e)
         {
             problems.Add($"{name} does not answer ({e.GetType().Name}: {e.Message})");
-        }
-    }
-
-    private static async Task Ignore(Func<Task> action)
-    {
-        try
-        {
-            await action();
-        }
-        catch (NatsJSApiException)
-        {
         }
     }
 }

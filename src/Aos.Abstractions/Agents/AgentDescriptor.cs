@@ -43,4 +43,27 @@ public sealed record AgentDescriptor
 
     /// <summary>Gets what the agent may touch beyond its own state and the replies it owes; nothing by default.</summary>
     [Id(10)] public AgentGrants Grants { get; init; } = AgentGrants.None;
+
+    /// <summary>Tells whether an agent that declares message types takes a published or broadcast message of a type.</summary>
+    /// <param name="messageTypes">The types the agent declares (<see cref="MessageTypes"/>); empty for every type.</param>
+    /// <param name="messageType">The message's type.</param>
+    /// <returns><see langword="true"/> when the agent declares no types, or declares this one (compared ordinally).</returns>
+    public static bool Takes(IReadOnlyList<string> messageTypes, string messageType)
+    {
+        ArgumentNullException.ThrowIfNull(messageTypes);
+        if (messageTypes.Count == 0)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < messageTypes.Count; i++)
+        {
+            if (string.Equals(messageTypes[i], messageType, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

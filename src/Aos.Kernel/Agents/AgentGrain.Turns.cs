@@ -83,9 +83,8 @@ internal sealed partial class AgentGrain
 
     private bool IsFiltered(Envelope message)
     {
-        var types = _descriptor!.MessageTypes;
         var fanOut = message.Topic is not null || message.Headers.ContainsKey(MessageBus.BroadcastHeader);
-        return fanOut && types.Count > 0 && !types.Contains(message.Type, StringComparer.Ordinal);
+        return fanOut && !AgentDescriptor.Takes(_descriptor!.MessageTypes, message.Type);
     }
 
     public async Task<JsonElement?> RequestAsync(Envelope request)

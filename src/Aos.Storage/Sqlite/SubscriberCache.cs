@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Aos.Agents;
 
 namespace Aos.Storage.Sqlite;
 
@@ -99,7 +100,7 @@ internal sealed class SubscriberCache
             var taking = new List<AgentId>(All.Count);
             foreach (var id in All)
             {
-                if (!Types.TryGetValue(id.Value, out var types) || Array.IndexOf(types, messageType) >= 0)
+                if (!Types.TryGetValue(id.Value, out var types) || AgentDescriptor.Takes(types, messageType))
                 {
                     taking.Add(id);
                 }

@@ -1,9 +1,10 @@
-using Azure;
+using Aos.TestSupport;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus.Administration;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Azure;
 
 namespace Aos.Azure.Tests;
 
@@ -35,12 +36,7 @@ internal static class AzureTestServices
         var reason = $"Azure Storage (Blob, Queue and Table) is not reachable ({problem}). Start Azurite with 'npm install azurite@3.37.0' and "
             + "'node_modules/.bin/azurite --silent --location <dir> --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck', "
             + "or set AOS_TEST_AZURE_STORAGE to a storage connection string.";
-        if (Environment.GetEnvironmentVariable("AOS_TEST_REQUIRE_SERVICES") == "1")
-        {
-            Assert.Fail(reason + " AOS_TEST_REQUIRE_SERVICES=1, so this is a failure.");
-        }
-
-        Assert.Skip(reason);
+        RequiredService.SkipOrFail(reason);
     }
 
     /// <summary>Skips the current test when <c>AOS_TEST_SERVICEBUS</c> is not set, also under <c>AOS_TEST_REQUIRE_SERVICES=1</c>: there is no Service Bus emulator CI could start.</summary>

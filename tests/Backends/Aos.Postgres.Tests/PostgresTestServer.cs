@@ -1,4 +1,5 @@
 using Aos.Postgres.Storage;
+using Aos.TestSupport;
 using Npgsql;
 
 namespace Aos.Postgres.Tests;
@@ -28,12 +29,7 @@ internal static class PostgresTestServer
         var reason = $"PostgreSQL is not reachable at {server.Host}:{server.Port} ({problem}). "
             + "Start it with 'apt-get install postgresql; pg_ctlcluster 15 main start; su postgres -c \"psql -c \\\"ALTER USER postgres PASSWORD 'postgres'\\\"\"', "
             + "or set AOS_TEST_POSTGRES to an Npgsql connection string.";
-        if (Environment.GetEnvironmentVariable("AOS_TEST_REQUIRE_SERVICES") == "1")
-        {
-            Assert.Fail(reason + " AOS_TEST_REQUIRE_SERVICES=1, so this is a failure.");
-        }
-
-        Assert.Skip(reason);
+        RequiredService.SkipOrFail(reason);
     }
 
     /// <summary>Creates a provider on the test server.</summary>

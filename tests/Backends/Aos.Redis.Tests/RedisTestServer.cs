@@ -1,3 +1,4 @@
+using Aos.TestSupport;
 using StackExchange.Redis;
 
 namespace Aos.Redis.Tests;
@@ -21,12 +22,7 @@ internal static class RedisTestServer
 
         var reason = $"Redis is not reachable at {ConnectionString} ({problem}). Start it with 'apt-get install redis-server; "
             + "redis-server --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no --daemonize yes', or set AOS_TEST_REDIS to a StackExchange.Redis configuration string.";
-        if (Environment.GetEnvironmentVariable("AOS_TEST_REQUIRE_SERVICES") == "1")
-        {
-            Assert.Fail(reason + " AOS_TEST_REQUIRE_SERVICES=1, so this is a failure.");
-        }
-
-        Assert.Skip(reason);
+        RequiredService.SkipOrFail(reason);
     }
 
     /// <summary>Connects to the test server, to look behind the providers.</summary>

@@ -95,7 +95,7 @@ internal sealed partial class PostgresAgentDirectory : IAgentDirectory
                     if ((string.Equals(pattern, topic, StringComparison.Ordinal) || Aos.Messaging.TopicPattern.Matches(pattern, topic))
                         && (messageType is null || reader.IsDBNull(2)
                             || JsonSerializer.Deserialize(reader.GetString(2), PostgresKernelJsonContext.Default.StringArray) is not { } types
-                            || types.Contains(messageType, StringComparer.Ordinal)))
+                            || AgentDescriptor.Takes(types, messageType)))
                     {
                         ids.Add(reader.GetString(1));
                     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aos.Messaging;
 using Aos.Nats.Messaging;
+using Aos.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aos.Nats.Tests.Messaging;
@@ -26,7 +27,7 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await NatsTestServer.RequireAsync();
+        await TestNats.RequireAsync();
         _used = true;
     }
 
@@ -41,10 +42,10 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         {
             foreach (var prefix in _prefixes)
             {
-                await NatsTestServer.DeleteAsync(prefix + "_MESSAGES", prefix + "_LEDGER");
+                await TestNats.DeleteAsync([prefix + "_MESSAGES"], [prefix + "_LEDGER"]);
             }
 
-            await NatsTestServer.DeleteAsync(Cluster + "_NO_STREAM", Cluster + "_NODES");
+            await TestNats.DeleteAsync([Cluster + "_NO_STREAM"], [Cluster + "_NODES"]);
         }
     }
 
@@ -235,7 +236,7 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         var prefix = $"AOSTESTCL_{_run}_{name}";
         _prefixes.Add(prefix);
         var transport = new NatsMessageTransport(
-            new NatsMessageTransportOptions { Url = NatsTestServer.Url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = LeaseTimeout },
+            new NatsMessageTransportOptions { Url = TestNats.Url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = LeaseTimeout },
             _bus,
             _time);
         _transports.Add(transport);

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using Aos.Messaging;
 using Aos.Nats.Messaging;
+using Aos.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
 
 namespace Aos.Nats.Tests.Messaging;
@@ -29,8 +30,8 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await NatsTestServer.RequireAsync();
-        _connection = new NatsConnection(NatsOpts.Default with { Url = NatsTestServer.Url });
+        await TestNats.RequireAsync();
+        _connection = new NatsConnection(NatsOpts.Default with { Url = TestNats.Url });
     }
 
     public async ValueTask DisposeAsync()
@@ -45,10 +46,10 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
             await _connection.DisposeAsync();
             foreach (var prefix in _prefixes)
             {
-                await NatsTestServer.DeleteAsync(prefix + "_MESSAGES", prefix + "_LEDGER");
+                await TestNats.DeleteAsync([prefix + "_MESSAGES"], [prefix + "_LEDGER"]);
             }
 
-            await NatsTestServer.DeleteAsync(Cluster + "_NO_STREAM", Cluster + "_NODES");
+            await TestNats.DeleteAsync([Cluster + "_NO_STREAM"], [Cluster + "_NODES"]);
         }
     }
 
@@ -151,7 +152,7 @@ public sealed class NatsLedgerUpgradeTests : IAsyncLifetime
         var prefix = Prefix(name);
         _prefixes.Add(prefix);
         var transport = new NatsMessageTransport(
-            new NatsMessageTransportOptions { Url = NatsTestServer.Url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = TimeSpan.FromSeconds(30) },
+            new NatsMessageTransportOptions { Url = TestNats.Url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = TimeSpan.FromSeconds(30) },
             _bus,
             _time);
         _transports.Add(transport);

@@ -1,6 +1,7 @@
 using Aos.Conformance;
 using Aos.Messaging;
 using Aos.Nats.Messaging;
+using Aos.TestSupport;
 
 namespace Aos.Nats.Tests.Messaging;
 
@@ -9,7 +10,7 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
 {
     private readonly NatsMessageTransportOptions _natsOptions = new()
     {
-        Url = NatsTestServer.Url,
+        Url = TestNats.Url,
         StreamPrefix = "AOSTEST_" + Guid.NewGuid().ToString("N")[..12],
     };
 
@@ -18,7 +19,7 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
 
     public override async ValueTask InitializeAsync()
     {
-        await NatsTestServer.RequireAsync();
+        await TestNats.RequireAsync();
         _used = true;
         await base.InitializeAsync();
     }
@@ -28,7 +29,7 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
         await base.DisposeAsync();
         if (_used)
         {
-            await NatsTestServer.DeleteAsync(_natsOptions.StreamPrefix + "_MESSAGES", _natsOptions.StreamPrefix + "_LEDGER");
+            await TestNats.DeleteAsync([_natsOptions.StreamPrefix + "_MESSAGES"], [_natsOptions.StreamPrefix + "_LEDGER"]);
         }
     }
 

@@ -1,13 +1,14 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Aos.Messaging;
 using Aos.Nats.Messaging;
 using Aos.Reliability;
+using Aos.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using NATS.Client.JetStream;
 
 namespace Aos.Nats.Tests.Resilience;
 
@@ -68,10 +69,10 @@ public sealed class NatsMessageTransportResilienceTests
     [Fact]
     public async Task Enqueue_PermanentJetStreamApiError_IsNotRetried()
     {
-        await NatsTestServer.RequireAsync();
+        await TestNats.RequireAsync();
         var prefix = "AOSTEST_" + Guid.NewGuid().ToString("N")[..12];
         var squatter = prefix + "_SQUATTER";
-        await using (var connection = new NatsConnection(NatsOpts.Default with { Url = NatsTestServer.Url }))
+        await using (var connection = new NatsConnection(NatsOpts.Default with { Url = TestNats.Url }))
         {
             // Another stream holds the subjects of the transport's bucket, so creating the bucket fails with 400 (subjects overlap).
             await new NatsJSContext(connection).CreateStreamAsync(new StreamConfig(squatter, [$"$KV.{prefix}_LEDGER.>"]), Ct);
@@ -79,7 +80,7 @@ public sealed class NatsMessageTransportResilienceTests
 
         try
         {
-            var (services, transport, log) = Build(NatsTestServer.Url, maxRetryAttempts: 3, minimumThroughput: 100, prefix);
+            var (services, transport, log) = Build(TestNats.Url, maxRetryAttempts: 3, minimumThroughput: 100, prefix);
             await using var _ = services;
 
             var error = await Assert.ThrowsAsync<NatsJSApiException>(async () => await transport.EnqueueAsync([Message("m1")], cancellationToken: Ct));
@@ -89,19 +90,19 @@ public sealed class NatsMessageTransportResilienceTests
         }
         finally
         {
-            await NatsTestServer.DeleteAsync(squatter, prefix + "_LEDGER");
-            await NatsTestServer.DeleteAsync(prefix + "_MESSAGES", prefix + "_LEDGER");
+            await TestNats.DeleteAsync([squatter], [prefix + "_LEDGER"]);
+            await TestNats.DeleteAsync([prefix + "_MESSAGES"], [prefix + "_LEDGER"]);
         }
     }
 
     [Fact]
     public async Task Transport_RegisteredWithTheReliabilityService_DeliversThroughItsPipeline()
     {
-        await NatsTestServer.RequireAsync();
+        await TestNats.RequireAsync();
         var prefix = "AOSTEST_" + Guid.NewGuid().ToString("N")[..12];
         try
         {
-            var (services, transport, log) = Build(NatsTestServer.Url, maxRetryAttempts: 3, minimumThroughput: 100, prefix);
+            var (services, transport, log) = Build(TestNats.Url, maxRetryAttempts: 3, minimumThroughput: 100, prefix);
             await using var _ = services;
 
             Assert.Equal([EnqueueOutcome.Accepted], await transport.EnqueueAsync([Message("m1")], cancellationToken: Ct));
@@ -113,7 +114,7 @@ public sealed class NatsMessageTransportResilienceTests
         }
         finally
         {
-            await NatsTestServer.DeleteAsync(prefix + "_MESSAGES", prefix + "_LEDGER");
+            await TestNats.DeleteAsync([prefix + "_MESSAGES"], [prefix + "_LEDGER"]);
         }
     }
 
