@@ -81,6 +81,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton<WorkflowCatalog>();
         services.TryAddSingleton<WorkflowStepKinds>();
         services.TryAddSingleton<WorkflowClient>();
+        services.TryAddSingleton<StepSystemCalls>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, PublishStepKind>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, AgentRequestStepKind>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, ApprovalStepKind>());

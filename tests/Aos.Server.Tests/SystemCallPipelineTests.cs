@@ -5,6 +5,7 @@ using Aos.Governance.Audit;
 using Aos.Governance.SystemCalls;
 using Aos.Hosting;
 using Aos.Kernel.Approvals;
+using Aos.Kernel.Workflows;
 using Aos.Server.SystemCalls;
 using Aos.SystemCalls;
 using Microsoft.AspNetCore.Routing;
@@ -30,6 +31,7 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
                 o.WaitForAudit = true;
                 o.HoldWait = TimeSpan.Zero;
             });
+            aos.Services.Configure<WorkflowOptions>(o => o.HoldCheckInterval = TimeSpan.FromMilliseconds(100));
         });
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
@@ -186,6 +188,124 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
         var approval = await _server.Services.GetRequiredService<ApprovalClient>().GetAsync(approvalId);
         Assert.Equal(approve ? ApprovalStatus.Approved : ApprovalStatus.Denied, approval.Status);
         await DeletePolicyAsync(policy);
+    }
+
+    [Fact]
+    public async Task WorkflowSteps_AreSystemCallsOfTheirRun_AuditedAndRedacted()
+    {
+        var agent = await _server.RegisterAsync("slow");
+        var name = ServerHost.NewId("wf");
+        await PutPolicyAsync(name, $"name: {name}\nrules:\n  - {{ id: no-cards, effect: redact, fields: [payload.card], when: {{ actor: 'workflow:{name}/*' }} }}\n");
+        await RegisterWorkflowAsync(name, AskAndNotify(agent, name));
+
+        var run = await StartRunAsync(name, wait: true);
+
+        Assert.Equal("completed", run["status"]!.GetValue<string>());
+        var id = run["id"]!.GetValue<string>();
+        var entries = await EntriesAsync(actor: $"workflow:{name}/{id}");
+        Assert.Equal(
+            [(SystemCallNames.MessagePublish, "topic:" + name, SystemCallOutcomes.Succeeded), (SystemCallNames.MessageRequest, "agent:" + agent, SystemCallOutcomes.Succeeded)],
+            entries.Select(e => (e.Action, e.Resource, e.Outcome)).Order());
+        Assert.All(entries, e => Assert.Equal("no-cards", JsonNode.Parse(e.Context)!["policy"]!["rule"]!.GetValue<string>()));
+        var request = await _server.GetJsonAsync($"/v1/messages/{id}.ask.1");
+        Assert.Null(request["payload"]!["card"]);
+        Assert.Equal(5, request["payload"]!["amount"]!.GetValue<int>());
+        await DeletePolicyAsync(name);
+    }
+
+    [Fact]
+    public async Task WorkflowStep_DeniedByPolicy_FailsTheRunWithTheRule_AndSendsNothing()
+    {
+        var agent = await _server.RegisterAsync("slow");
+        var name = ServerHost.NewId("wf");
+        await PutPolicyAsync(name, $"name: {name}\nrules:\n  - {{ id: no-workflow-mail, effect: deny, when: {{ actor: 'workflow:{name}/*', action: message.publish }} }}\n");
+        await RegisterWorkflowAsync(name, AskAndNotify(agent, name));
+
+        var run = await StartRunAsync(name, wait: true);
+
+        Assert.Equal("failed", run["status"]!.GetValue<string>());
+        var notify = run["steps"]!.AsArray().Single(s => s!["id"]!.GetValue<string>() == "notify")!;
+        Assert.Contains("no-workflow-mail", notify["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, notify["attempts"]!.GetValue<int>());
+        using var unsent = await _server.Http.GetAsync($"/v1/messages/{run["id"]!.GetValue<string>()}.notify.1", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unsent.StatusCode);
+        Assert.Contains(await EntriesAsync(actor: $"workflow:{name}/{run["id"]!.GetValue<string>()}"), e => e.Outcome == SystemCallOutcomes.Denied);
+        await DeletePolicyAsync(name);
+    }
+
+    [Fact]
+    public async Task WorkflowStep_HeldForApproval_WaitsAndGoesOnOnceApproved()
+    {
+        var agent = await _server.RegisterAsync("slow");
+        var name = ServerHost.NewId("wf");
+        await PutPolicyAsync(name, $"name: {name}\nrules:\n  - {{ id: four-eyes, effect: require-approval, approvers: ['agent:auditor'], when: {{ actor: 'workflow:{name}/*', action: message.request }} }}\n");
+        await RegisterWorkflowAsync(name, AskAndNotify(agent, name));
+        var id = (await StartRunAsync(name))["id"]!.GetValue<string>();
+        var approvals = _server.Services.GetRequiredService<ApprovalClient>();
+
+        var held = await WaitForHoldAsync(approvals, $"workflow:{name}/{id}");
+        Assert.Equal("running", (await _server.GetJsonAsync($"/v1/workflow-runs/{id}"))["status"]!.GetValue<string>());
+        await approvals.DecideAsync(held.Id, true, "agent:auditor", [], "checked");
+        var run = await _server.GetJsonAsync($"/v1/workflow-runs/{id}?waitMs=20000");
+
+        Assert.Equal("completed", run["status"]!.GetValue<string>());
+        Assert.Equal("pong", run["steps"]!.AsArray().Single(s => s!["id"]!.GetValue<string>() == "ask")!["result"]!.GetValue<string>());
+        await DeletePolicyAsync(name);
+    }
+
+    private static JsonObject AskAndNotify(string agent, string topic) => new()
+    {
+        ["steps"] = new JsonArray(
+            new JsonObject
+            {
+                ["id"] = "ask",
+                ["kind"] = "agent-request",
+                ["input"] = new JsonObject { ["agent"] = agent, ["type"] = "ping", ["payload"] = new JsonObject { ["card"] = "4111 1111 1111 1111", ["amount"] = 5 } },
+            },
+            new JsonObject
+            {
+                ["id"] = "notify",
+                ["kind"] = "publish",
+                ["input"] = new JsonObject { ["topic"] = topic, ["payload"] = new JsonObject { ["card"] = "4111 1111 1111 1111" } },
+                ["maxAttempts"] = 3,
+            }),
+    };
+
+    // Looks once per grain call until the run's held call has asked for its approval.
+    private static async Task<Approval> WaitForHoldAsync(ApprovalClient approvals, string actor)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            if ((await approvals.ListPendingAsync(null, [], null, ApprovalClient.MaxPageSize)).Items.FirstOrDefault(a => a.RequestedBy == actor) is { } approval)
+            {
+                return approval;
+            }
+
+            await Task.Yield();
+        }
+
+        throw new TimeoutException($"No call of {actor} was held for approval.");
+    }
+
+    private async Task RegisterWorkflowAsync(string name, JsonObject definition)
+    {
+        definition["name"] = name;
+        using var response = await _server.Http.PostAsync("/v1/workflows", ServerHost.Json(definition), Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private async Task<JsonNode> StartRunAsync(string workflow, bool wait = false)
+    {
+        var body = new JsonObject { ["workflow"] = workflow };
+        if (wait)
+        {
+            body["waitMs"] = 20_000;
+        }
+
+        using var response = await _server.Http.PostAsync("/v1/workflow-runs", ServerHost.Json(body), Ct);
+        var run = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        Assert.True(response.IsSuccessStatusCode, run.ToJsonString());
+        return run;
     }
 
     private async Task<HttpResponseMessage> SendWithKeyAsync(string agent, string key)

@@ -23,7 +23,7 @@ public sealed class SystemCall
     /// <summary>Gets the tenant the call is made in.</summary>
     public required string Tenant { get; init; }
 
-    /// <summary>Gets who makes the call: <c>agent:{id}</c>, <c>user:{tenant}/{name}</c> or <c>api-key:{id}</c>.</summary>
+    /// <summary>Gets who makes the call: <c>agent:{id}</c>, <c>user:{tenant}/{name}</c>, <c>api-key:{id}</c> or, for a workflow step's, <c>workflow:{workflow}/{run}</c>.</summary>
     public required string Actor { get; init; }
 
     /// <summary>Gets the agent the call is made by or for, when there is one.</summary>

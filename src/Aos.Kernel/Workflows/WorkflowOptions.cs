@@ -22,6 +22,10 @@ public sealed class WorkflowOptions
     /// <value>The default is 1 hour.</value>
     public TimeSpan WaitCheckInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Gets or sets how often a step whose message or child run a policy holds for approval asks again whether the approval was decided.</summary>
+    /// <value>The default is 1 minute.</value>
+    public TimeSpan HoldCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Gets or sets how many runs the run list remembers (the newest).</summary>
     /// <value>The default is 100,000.</value>
     public int RunListLimit { get; set; } = 100_000;

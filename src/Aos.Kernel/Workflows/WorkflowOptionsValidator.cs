@@ -23,6 +23,11 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.ResumeDelay)} and {nameof(options.WaitCheckInterval)} must be greater than zero; they are {options.ResumeDelay} and {options.WaitCheckInterval}.");
         }
 
+        if (options.HoldCheckInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.HoldCheckInterval)} must be greater than zero; it is {options.HoldCheckInterval}.");
+        }
+
         if (options.RunListLimit < 1)
         {
             errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.RunListLimit)} must be at least 1; it is {options.RunListLimit}.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aos.Kernel.Messaging;
 using Aos.Kernel.Registry;
 using Aos.Messaging;
+using Aos.SystemCalls;
 using Aos.Workflows;
 
 namespace Aos.Kernel.Workflows.Kinds;
@@ -14,9 +15,10 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// The message id is the attempt's idempotency key: sent again after a crash, it is a duplicate the agent does not process twice. The
 /// agent's reply leaves in the same transaction as its turn (the transactional outbox) and comes back to the step, so neither the request
 /// nor the reply is lost. A request that the bus dead-letters (retries spent, expired, no such agent) fails the attempt with the reason.
-/// The request is sent in the run's tenant: an agent of another tenant is no agent at all to the step.
+/// The request is sent in the run's tenant: an agent of another tenant is no agent at all to the step. The send is a system call of the run
+/// (<see cref="StepSystemCalls"/>).
 /// </remarks>
-internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registry) : IWorkflowStepKind
+internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registry, StepSystemCalls calls) : IWorkflowStepKind
 {
     public string Kind => "agent-request";
 
@@ -50,29 +52,40 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
             return WorkflowStepOutcome.Waiting(records.Max(r => r.Envelope.ExpiresAt));
         }
 
-        // Prepared here so that its expiry is known without reading the message back after the send.
-        var message = bus.Prepare(new Envelope
-        {
-            Id = context.IdempotencyKey,
-            Type = StepInput.OptionalString(context, "type") ?? context.StepId,
-            Target = target,
-            Tenant = context.Tenant,
-            Source = "workflow:" + context.RunId,
-            CorrelationId = context.RunId,
-            ReplyTo = WorkflowStepAddress.ReplyPrefix + new WorkflowStepAddress(context.RunId, context.StepId, context.Attempt, context.Iteration, context.Compensating),
-            Priority = StepInput.Priority(context),
-            Payload = StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
-        }, forWorkflowStep: true);
+        var priority = StepInput.Priority(context);
+        return await calls.RunAsync(
+            context,
+            SystemCallNames.MessageRequest,
+            "agent:" + target.Value,
+            StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
+            priority,
+            async (payload, token) =>
+            {
+                // Prepared here so that its expiry is known without reading the message back after the send.
+                var message = bus.Prepare(new Envelope
+                {
+                    Id = context.IdempotencyKey,
+                    Type = StepInput.OptionalString(context, "type") ?? context.StepId,
+                    Target = target,
+                    Tenant = context.Tenant,
+                    Source = "workflow:" + context.RunId,
+                    CorrelationId = context.RunId,
+                    ReplyTo = WorkflowStepAddress.ReplyPrefix + new WorkflowStepAddress(context.RunId, context.StepId, context.Attempt, context.Iteration, context.Compensating),
+                    Priority = priority,
+                    Payload = payload,
+                }, forWorkflowStep: true);
 
-        try
-        {
-            await bus.SendPreparedAsync(message, cancellationToken);
-        }
-        catch (InboxFullException ex)
-        {
-            return WorkflowStepOutcome.Failed(ex.Message);
-        }
+                try
+                {
+                    await bus.SendPreparedAsync(message, token);
+                }
+                catch (InboxFullException ex)
+                {
+                    return WorkflowStepOutcome.Failed(ex.Message);
+                }
 
-        return WorkflowStepOutcome.Waiting(message.ExpiresAt);
+                return WorkflowStepOutcome.Waiting(message.ExpiresAt);
+            },
+            cancellationToken);
     }
 }

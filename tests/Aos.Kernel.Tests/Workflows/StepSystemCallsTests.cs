@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Aos.Kernel.Workflows;
+using Aos.Kernel.Workflows.Kinds;
+using Aos.Messaging;
+using Aos.SystemCalls;
+using Aos.Workflows;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Aos.Kernel.Tests.Workflows;
+
+/// <summary>A step's call to the world passes the system-call pipeline as its run: the call it makes, and what a denial, a hold and a redaction do to the step.</summary>
+public sealed class StepSystemCallsTests
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    private readonly WorkflowStepContext _context = new() { RunId = "run-7", Workflow = "billing", StepId = "notify", Attempt = 2, Tenant = "acme" };
+
+    [Fact]
+    public async Task Call_IsMadeByTheRun_WithTheAttemptsKey_AndTheEffectGetsThePayloadAsThePipelineLeftIt()
+    {
+        var invoker = new Pipeline(call =>
+        {
+            call.Payload = JsonSerializer.SerializeToElement(new { amount = 5 });
+            return null;
+        });
+        JsonElement? sent = null;
+
+        var outcome = await Calls(invoker).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", Json("""{"amount":5,"card":"4111"}"""), MessagePriority.High, (payload, _) =>
+        {
+            sent = payload;
+            return ValueTask.FromResult(WorkflowStepOutcome.Completed());
+        }, Ct);
+
+        Assert.False(outcome.IsWaiting);
+        Assert.Null(outcome.Error);
+        var call = Assert.Single(invoker.Calls);
+        Assert.Equal(
+            (SystemCallNames.MessagePublish, "topic:orders", "acme", "workflow:billing/run-7", "run-7.notify.2", MessagePriority.High),
+            (call.Action, call.Resource, call.Tenant, call.Actor, call.Id, call.Priority));
+        Assert.Equal("""{"amount":5}""", sent!.Value.GetRawText());
+    }
+
+    [Fact]
+    public async Task Denied_FailsTheStepForGood_WithoutTheEffect()
+    {
+        var invoker = new Pipeline(_ => new SystemCallDeniedException("The call 'message.publish' on 'topic:orders' was denied by rule no-orders."));
+        var made = false;
+
+        var outcome = await Calls(invoker).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", null, MessagePriority.Normal, (_, _) =>
+        {
+            made = true;
+            return ValueTask.FromResult(WorkflowStepOutcome.Completed());
+        }, Ct);
+
+        Assert.False(made);
+        Assert.True(outcome.IsFinal);
+        Assert.Contains("no-orders", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Held_LeavesTheStepWaiting_UntilTheHoldCheckInterval()
+    {
+        var invoker = new Pipeline(_ => new SystemCallHeldException("held") { ApprovalId = "hold-1" });
+
+        var outcome = await Calls(invoker, TimeSpan.FromSeconds(90)).RunAsync(_context, SystemCallNames.MessageRequest, "agent:finance", null, MessagePriority.Normal, (_, _) =>
+            ValueTask.FromResult(WorkflowStepOutcome.Completed()), Ct);
+
+        Assert.True(outcome.IsWaiting);
+        Assert.Equal(_time.GetUtcNow().AddSeconds(90), outcome.CheckAt);
+    }
+
+    private StepSystemCalls Calls(ISystemCallInvoker invoker, TimeSpan? holdCheck = null) =>
+        new(invoker, Options.Create(new WorkflowOptions { HoldCheckInterval = holdCheck ?? TimeSpan.FromMinutes(1) }), _time);
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+
+    /// <summary>A pipeline of one stage: it records the call, and either throws what the stage returns or lets the call through.</summary>
+    private sealed class Pipeline(Func<SystemCall, Exception?> stage) : ISystemCallInvoker
+    {
+        public List<SystemCall> Calls { get; } = [];
+
+        public async ValueTask<TResult> InvokeAsync<TResult>(SystemCall systemCall, Func<SystemCall, CancellationToken, ValueTask<TResult>> operation, CancellationToken cancellationToken = default)
+        {
+            Calls.Add(systemCall);
+            if (stage(systemCall) is { } refusal)
+            {
+                throw refusal;
+            }
+
+            return await operation(systemCall, cancellationToken);
+        }
+    }
+}
