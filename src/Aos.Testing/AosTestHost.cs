@@ -11,6 +11,11 @@ namespace Aos.Testing;
 /// Runs a complete AOS node in-process on a data directory, for tests: start it, talk to agents, stop it, start it
 /// again on the same data and find everything as it was.
 /// </summary>
+/// <remarks>
+/// The node's configuration is only what the test gives (<c>settings</c>, <c>configure</c>, <c>configureHost</c>): environment variables
+/// such as <c>Aos__Bus__Transport</c> and <c>appsettings.json</c> are not read, so a test runs the same on every machine. Pass in
+/// <c>settings</c> what a test needs, for instance <c>["Aos:Bus:Transport"] = "nats"</c>.
+/// </remarks>
 public sealed class AosTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
