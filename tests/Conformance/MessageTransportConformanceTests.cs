@@ -297,12 +297,14 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
         var received = await ReceiveAllAsync();
         Assert.Equal(2, received.Count);
         await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "m2"), Ct);
+        Assert.Equal(0, Ledger.RecoveredCount);
 
         await RestartAsync();
 
         var again = Assert.Single(await ReceiveAllAsync());
         Assert.Equal("m1", again.Envelope.Id);
         Assert.Equal(MessageStatus.Delivered, Assert.Single(await Ledger.GetAsync("m2", Ct)).Status);
+        Assert.Equal(1, Ledger.RecoveredCount);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ internal sealed partial class DeliveryScheduler : IDisposable
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxBatch;
     private long _timerDue = long.MaxValue;
+    private long _recovered;
 
     public DeliveryScheduler(TimeProvider timeProvider, int maxBatch = 1)
     {
@@ -127,6 +128,17 @@ internal sealed partial class DeliveryScheduler : IDisposable
             inbox.Reserved--;
             DropInboxIfEmpty(recipient, inbox);
         }
+    }
+
+    /// <summary>Gets how many messages <see cref="Recover"/> added: found pending when the transport started, or taken over from a lost node.</summary>
+    public long Recovered => Interlocked.Read(ref _recovered);
+
+    /// <summary>Adds a pending message the transport found in its store when it started, or took over from a lost node: one that was in
+    /// flight or waiting when its node stopped, handed out again; counted in <see cref="Recovered"/>.</summary>
+    public void Recover(TransportMessage message, long dueAt)
+    {
+        Add(message, dueAt, reserved: false);
+        Interlocked.Increment(ref _recovered);
     }
 
     /// <summary>Adds a durable pending message, turning its reservation (if any) into a place in the inbox.</summary>

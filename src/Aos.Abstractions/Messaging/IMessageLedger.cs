@@ -35,4 +35,8 @@ public interface IMessageLedger
 
     /// <summary>Gets how many messages wait in all inboxes this transport instance serves.</summary>
     int PendingCount { get; }
+
+    /// <summary>Gets how many messages this transport instance found pending when it started, or took over from a lost node, and handed out
+    /// again: each was in flight or waiting when its node stopped, so some may be redeliveries that their receivers recognize as duplicates.</summary>
+    long RecoveredCount { get; }
 }

@@ -71,6 +71,11 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             () => ledger.PendingCount,
             "{message}",
             "Messages waiting in the agents' inboxes on this node, not yet processed.");
+        _ = KernelDiagnostics.Meter.CreateObservableCounter(
+            "aos.bus.messages.recovered",
+            () => ledger.RecoveredCount,
+            "{message}",
+            "Messages found pending when the bus started on this node, or taken over from a lost node, and handed out again: in flight or waiting when their node stopped.");
     }
 
     public OutboxRelay Relay { get; }

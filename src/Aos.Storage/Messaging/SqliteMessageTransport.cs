@@ -283,6 +283,9 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
     public int PendingCount => _scheduler.Count;
 
     /// <inheritdoc />
+    public long RecoveredCount => _scheduler.Recovered;
+
+    /// <inheritdoc />
     public async ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -338,7 +341,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
             });
             foreach (var (message, due) in pending)
             {
-                _scheduler.Add(message, due, reserved: false);
+                _scheduler.Recover(message, due);
                 _recoveredUpTo = Math.Max(_recoveredUpTo, message.Sequence);
             }
 

@@ -46,6 +46,7 @@ public abstract partial class MessageBusTests
         using var deadLettered = new MetricCollector<long>(KernelDiagnostics.Meter, "aos.bus.messages.dead_lettered");
         using var latency = new MetricCollector<double>(KernelDiagnostics.Meter, "aos.bus.message.latency");
         using var depth = new MetricCollector<int>(KernelDiagnostics.Meter, "aos.bus.inbox.depth");
+        using var recovered = new MetricCollector<long>(KernelDiagnostics.Meter, "aos.bus.messages.recovered");
         var agent = await RegisterAsync();
         var message = Message("note") with { Target = agent };
 
@@ -57,6 +58,7 @@ public abstract partial class MessageBusTests
         var lost = await Bus.SendAsync(Message("note") with { Target = ghost }, Ct);
         await _settled.WaitAsync(lost.MessageId, ghost);
         depth.RecordObservableInstruments();
+        recovered.RecordObservableInstruments();
 
         Assert.Contains(published.GetMeasurementSnapshot(), m => m.Value >= 1 && (string?)m.Tags["aos.message.kind"] == "send");
         Assert.NotEmpty(delivered.GetMeasurementSnapshot());
@@ -66,6 +68,7 @@ public abstract partial class MessageBusTests
         Assert.Contains(deadLettered.GetMeasurementSnapshot(), m => (string?)m.Tags["aos.reason"] == DeadLetterReasons.TargetNotFound);
         Assert.Contains(latency.GetMeasurementSnapshot(), m => m.Value >= 0);
         Assert.NotEmpty(depth.GetMeasurementSnapshot());
+        Assert.Contains(recovered.GetMeasurementSnapshot(), m => m.Value >= 0); // a count since start; restarts are in the transports' conformance tests
     }
 
     [Theory]

@@ -50,7 +50,7 @@ public sealed partial class ServiceBusMessageTransport
                     _copies.Expect(entry.Sequence);
                 }
 
-                _scheduler.Add(entry.ToMessage(), entry.DueAt, reserved: false);
+                _scheduler.Recover(entry.ToMessage(), entry.DueAt);
             }
 
             _receiveLoop = Task.Run(() => ReceiveLoopAsync(_stopping.Token), CancellationToken.None);

@@ -130,6 +130,9 @@ public sealed partial class ServiceBusMessageTransport : IMessageTransport, IMes
     public int PendingCount => _scheduler.Count;
 
     /// <inheritdoc />
+    public long RecoveredCount => _scheduler.Recovered;
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<EnqueueOutcome>> EnqueueAsync(IReadOnlyList<TransportMessage> messages, bool admitOverCapacity = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);

@@ -189,7 +189,7 @@ public sealed partial class NatsMessageTransport
             if (adopted.Status == MessageStatus.Pending)
             {
                 _known[key] = (adopted, created.Value);
-                _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, sequence), entry.DueAt, reserved: false);
+                _scheduler.Recover(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, sequence), entry.DueAt);
             }
             else if (adopted.Status == MessageStatus.DeadLettered)
             {

@@ -68,7 +68,7 @@ public sealed partial class NatsMessageTransport
                 }
 
                 _known[key] = (entry, revision);
-                _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, entry.Sequence), entry.DueAt, reserved: false);
+                _scheduler.Recover(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, entry.Attempts, entry.Sequence), entry.DueAt);
                 pending++;
             }
 

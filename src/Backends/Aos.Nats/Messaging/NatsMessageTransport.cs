@@ -138,6 +138,9 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
     /// <inheritdoc />
     public int PendingCount => _scheduler.Count;
 
+    /// <inheritdoc />
+    public long RecoveredCount => _scheduler.Recovered;
+
     /// <summary>Gets how long the client waits for the answer to one request: the attempt timeout of <c>transport:nats</c>.</summary>
     internal TimeSpan RequestTimeout => _connection.Opts.RequestTimeout;
 

@@ -72,6 +72,7 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(5, await b.RenewAndAdoptAsync(Ct));
+        Assert.Equal(3, b.RecoveredCount); // m2, m3, m4: the pending ones, handed out again by B
 
         // Pending messages are handed out by B in their lane's order, with their attempt counts.
         var handed = await ReceiveAsync(b, 2);
