@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aos.Kernel.Workflows;
 using Aos.Kernel.Workflows.Kinds;
 using Aos.Messaging;
+using Aos.Reliability;
 using Aos.SystemCalls;
 using Aos.Workflows;
 using Microsoft.Extensions.Options;
@@ -70,6 +71,23 @@ public sealed class StepSystemCallsTests
 
         Assert.True(outcome.IsWaiting);
         Assert.Equal(_time.GetUtcNow().AddSeconds(90), outcome.CheckAt);
+    }
+
+    [Fact]
+    public async Task Shed_LeavesTheStepWaiting_UntilTheRetryAfter_WithoutTheEffect()
+    {
+        var invoker = new Pipeline(_ => new OverloadedException("Work of priority Normal was refused.") { RetryAfter = TimeSpan.FromSeconds(2) });
+        var made = false;
+
+        var outcome = await Calls(invoker).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", null, MessagePriority.Normal, (_, _) =>
+        {
+            made = true;
+            return ValueTask.FromResult(WorkflowStepOutcome.Completed());
+        }, Ct);
+
+        Assert.False(made);
+        Assert.True(outcome.IsWaiting);
+        Assert.Equal(_time.GetUtcNow().AddSeconds(2), outcome.CheckAt);
     }
 
     private StepSystemCalls Calls(ISystemCallInvoker invoker, TimeSpan? holdCheck = null) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aos.Messaging;
+using Aos.Reliability;
 using Aos.SystemCalls;
 using Aos.Workflows;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// <remarks>
 /// The actor is <c>workflow:{workflow}/{run}</c> and the call's id the attempt's idempotency key. A denial fails the step for good. A call
 /// held for approval leaves the step waiting; it asks again every <see cref="WorkflowOptions.HoldCheckInterval"/> with the same id, so that
-/// one approval decides every ask. A redaction changes the payload the step sends.
+/// one approval decides every ask. A call shed under load leaves it waiting until the refusal's retry-after. A redaction changes the
+/// payload the step sends.
 /// </remarks>
 internal sealed class StepSystemCalls(ISystemCallInvoker invoker, IOptions<WorkflowOptions> options, TimeProvider timeProvider)
 {
@@ -30,7 +32,7 @@ internal sealed class StepSystemCalls(ISystemCallInvoker invoker, IOptions<Workf
     /// <param name="priority">How urgent it is.</param>
     /// <param name="effect">Makes the call with the payload as the pipeline left it.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The effect's outcome; failed for good when a policy denies the call; waiting when one holds it for approval.</returns>
+    /// <returns>The effect's outcome; failed for good when a policy denies the call; waiting when one holds it for approval or the node sheds it.</returns>
     public async ValueTask<WorkflowStepOutcome> RunAsync(
         WorkflowStepContext context,
         string action,
@@ -61,6 +63,11 @@ internal sealed class StepSystemCalls(ISystemCallInvoker invoker, IOptions<Workf
         catch (SystemCallHeldException)
         {
             return WorkflowStepOutcome.Waiting(timeProvider.GetUtcNow() + options.Value.HoldCheckInterval);
+        }
+        catch (OverloadedException ex)
+        {
+            // Shed under load, nothing done: the step tries again when the node said to, without spending one of its attempts.
+            return WorkflowStepOutcome.Waiting(timeProvider.GetUtcNow() + ex.RetryAfter);
         }
     }
 }
