@@ -16,6 +16,7 @@ public sealed class AosUpProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan OutputLimit = TimeSpan.FromMinutes(2);
 
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -117,10 +118,23 @@ public sealed class AosUpProcess : IAsyncDisposable
         return aos;
     }
 
-    /// <summary>Waits until a line of standard output contains <paramref name="text"/> (at once if one already did).</summary>
+    /// <summary>Waits until a line of standard output contains <paramref name="text"/> (at once if one already did), for at most two minutes.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The line.</returns>
-    public Task<string> WaitForOutputAsync(string text)
+    /// <exception cref="TimeoutException">No such line came within two minutes; the message holds the output.</exception>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        try
+        {
+            return await OutputLineAsync(text).WaitAsync(OutputLimit, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No line with '{text}' within {OutputLimit}.\n{Describe()}");
+        }
+    }
+
+    private Task<string> OutputLineAsync(string text)
     {
         lock (_stdout)
         {
@@ -132,7 +146,7 @@ public sealed class AosUpProcess : IAsyncDisposable
 
             var awaited = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             _awaited.Add((text, awaited));
-            return awaited.Task.WaitAsync(TestContext.Current.CancellationToken);
+            return awaited.Task;
         }
     }
 

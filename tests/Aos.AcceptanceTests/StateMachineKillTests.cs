@@ -20,7 +20,7 @@ public sealed class StateMachineKillTests
             {
                 ["name"] = "blink",
                 ["initialState"] = "on",
-                ["states"] = new JsonArray(new JsonObject { ["name"] = "on", ["timeout"] = "1s" }, new JsonObject { ["name"] = "off", ["terminal"] = true }),
+                ["states"] = new JsonArray(new JsonObject { ["name"] = "on", ["timeout"] = "4s" }, new JsonObject { ["name"] = "off", ["terminal"] = true }),
                 ["transitions"] = new JsonArray(new JsonObject { ["from"] = "on", ["event"] = "on_timeout", ["to"] = "off" }),
             }, HttpStatusCode.Created);
             await first.PostJsonAsync("/v1/state-machines/decision/instances", new JsonObject { ["id"] = "d1", ["context"] = new JsonObject { ["amount"] = 7 } }, HttpStatusCode.Created);
@@ -29,6 +29,10 @@ public sealed class StateMachineKillTests
             var blink = await first.PostJsonAsync("/v1/state-machines/blink/instances", new JsonObject { ["id"] = "b1" }, HttpStatusCode.Created);
             blinkDue = blink["timeoutAt"]!.GetValue<DateTimeOffset>();
 
+            // The kill must come before the timeout, or the first node fires it and there is nothing overdue to prove (a second-long
+            // timeout did fire first once, on a loaded machine): four seconds, and a look just before the kill.
+            var still = JsonNode.Parse(await first.Http.GetStringAsync("/v1/state-machines/blink/instances/b1", Ct))!;
+            Assert.True(still["state"]!.GetValue<string>() == "on", $"The blink timeout fired before the kill; the machine is too slow for this test: {still.ToJsonString()}");
             Assert.Equal(137, await first.KillAsync());
         }
 
