@@ -200,6 +200,16 @@ internal sealed class ApprovalIndexGrain([FromKeyedServices(AosStorageNames.Grai
         }
     }
 
-    public Task<string[]> ListAsync(string? after, int limit) =>
-        Task.FromResult(_state.State!.Where(id => after is null || string.CompareOrdinal(id, after) > 0).Take(limit).ToArray());
+    public Task<string[]> ListAsync(string? after, int limit)
+    {
+        // A view from the cursor on, not a scan from the start: a list call reads the index a batch at a time.
+        var set = _state.State!;
+        if (set.Count == 0 || (after is not null && string.CompareOrdinal(after, set.Max) >= 0))
+        {
+            return Task.FromResult(Array.Empty<string>());
+        }
+
+        var from = after is null ? set : set.GetViewBetween(after, set.Max!).SkipWhile(id => string.Equals(id, after, StringComparison.Ordinal));
+        return Task.FromResult(from.Take(limit).ToArray());
+    }
 }
