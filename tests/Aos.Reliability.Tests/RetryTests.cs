@@ -147,6 +147,18 @@ public sealed class RetryTests
         Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromMilliseconds(200)], pipelines.RetryDelays);
     }
 
+    [Fact]
+    public async Task RetryAfter_LongerThanMaxDelay_WaitsMaxDelay()
+    {
+        using var pipelines = new Pipelines(classifiers: new ThrottleClassifier());
+        var tries = 0;
+
+        var result = await pipelines.RunAsync("storage:custom", _ => ++tries == 1 ? throw new ThrottledException(TimeSpan.FromHours(3)) : ValueTask.FromResult(1), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, result);
+        Assert.Equal([pipelines.Options.Defaults.Retry.MaxDelay], pipelines.RetryDelays);
+    }
+
     private sealed class ThrottledException(TimeSpan? retryAfter) : Exception("throttled")
     {
         public TimeSpan? RetryAfter { get; } = retryAfter;

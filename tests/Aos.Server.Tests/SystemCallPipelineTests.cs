@@ -195,6 +195,11 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
     {
         var agent = await _server.RegisterAsync("slow");
         var name = ServerHost.NewId("wf");
+        using (var subscribed = await _server.Http.PostAsync($"/v1/agents/{agent}/subscriptions", ServerHost.Json(new JsonObject { ["pattern"] = name }), Ct))
+        {
+            Assert.True(subscribed.IsSuccessStatusCode, await subscribed.Content.ReadAsStringAsync(Ct));
+        }
+
         await PutPolicyAsync(name, $"name: {name}\nrules:\n  - {{ id: no-cards, effect: redact, fields: [payload.card], when: {{ actor: 'workflow:{name}/*' }} }}\n");
         await RegisterWorkflowAsync(name, AskAndNotify(agent, name));
 
@@ -210,6 +215,8 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
         var request = await _server.GetJsonAsync($"/v1/messages/{id}.ask.1");
         Assert.Null(request["payload"]!["card"]);
         Assert.Equal(5, request["payload"]!["amount"]!.GetValue<int>());
+        var published = await _server.GetJsonAsync($"/v1/messages/{id}.notify.1");
+        Assert.Null(published["payload"]!["card"]);
         await DeletePolicyAsync(name);
     }
 
@@ -271,10 +278,11 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
             }),
     };
 
-    // Looks once per grain call until the run's held call has asked for its approval.
+    // Looks once per grain call until the run's held call has asked for its approval, for at most 30 s of wall clock.
     private static async Task<Approval> WaitForHoldAsync(ApprovalClient approvals, string actor)
     {
-        for (var i = 0; i < 10_000; i++)
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
         {
             if ((await approvals.ListPendingAsync(null, [], null, ApprovalClient.MaxPageSize)).Items.FirstOrDefault(a => a.RequestedBy == actor) is { } approval)
             {

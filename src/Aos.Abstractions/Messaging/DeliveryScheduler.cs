@@ -137,12 +137,15 @@ internal sealed partial class DeliveryScheduler : IDisposable
     /// flight or waiting when its node stopped, handed out again; counted in <see cref="Recovered"/>.</summary>
     public void Recover(TransportMessage message, long dueAt)
     {
-        Add(message, dueAt, reserved: false);
-        Interlocked.Increment(ref _recovered);
+        if (Add(message, dueAt, reserved: false))
+        {
+            Interlocked.Increment(ref _recovered);
+        }
     }
 
     /// <summary>Adds a durable pending message, turning its reservation (if any) into a place in the inbox.</summary>
-    public void Add(TransportMessage message, long dueAt, bool reserved)
+    /// <returns><see langword="false"/> when a message of that sequence was pending already, and nothing was added.</returns>
+    public bool Add(TransportMessage message, long dueAt, bool reserved)
     {
         lock (_lock)
         {
@@ -153,7 +156,7 @@ internal sealed partial class DeliveryScheduler : IDisposable
                     InboxOf(message.Recipient.Value).Reserved--;
                 }
 
-                return;
+                return false;
             }
 
             var priority = Math.Clamp((int)message.Envelope.Priority, 0, 3);
@@ -178,6 +181,8 @@ internal sealed partial class DeliveryScheduler : IDisposable
             {
                 ScheduleLocked(lane);
             }
+
+            return true;
         }
     }
 

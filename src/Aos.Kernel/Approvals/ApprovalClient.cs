@@ -9,8 +9,9 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
     /// <summary>The most approvals one list call returns.</summary>
     public const int MaxPageSize = 1_000;
 
-    /// <summary>The most pending approvals one list call reads to fill its page: past it the page comes back short, with the cursor to go on from.</summary>
-    public const int ScanLimit = 10_000;
+    /// <summary>The most pending approvals (of any tenant or approver) one list call reads to fill its page: past it the page comes back short, with the cursor to go on from.</summary>
+    /// <remarks>Each is one grain call: the bound keeps a list call's cost where it was before pages were filled, one page of the maximum size.</remarks>
+    public const int ScanLimit = MaxPageSize;
 
     // Ids read from the index at a time while a page fills.
     private const int ScanBatch = 100;
@@ -66,7 +67,7 @@ public sealed class ApprovalClient(IGrainFactory grains, TimeProvider timeProvid
     /// <param name="tenant">The tenant: only its approvals are listed.</param>
     /// <returns>
     /// The approvals and the cursor of the next page, <see langword="null"/> after the last. A page holds <paramref name="limit"/> approvals unless
-    /// it is the last, or its call read <see cref="ScanLimit"/> pending approvals of other tenants or approvers to fill it.
+    /// it is the last, or its call read <see cref="ScanLimit"/> pending approvals to fill it.
     /// </returns>
     public async Task<(IReadOnlyList<Approval> Items, string? Next)> ListPendingAsync(
         string? approver, IReadOnlyCollection<string> roles, string? after, int limit, string tenant = AosTenants.Default)

@@ -23,9 +23,9 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.ResumeDelay)} and {nameof(options.WaitCheckInterval)} must be greater than zero; they are {options.ResumeDelay} and {options.WaitCheckInterval}.");
         }
 
-        if (options.HoldCheckInterval <= TimeSpan.Zero)
+        if (options.HoldCheckInterval < TimeSpan.FromMilliseconds(100) || options.HoldCheckInterval > TimeSpan.FromDays(1))
         {
-            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.HoldCheckInterval)} must be greater than zero; it is {options.HoldCheckInterval}.");
+            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.HoldCheckInterval)} is {options.HoldCheckInterval}; use 00:00:00.1 to 1.00:00:00 (the default is 00:01:00).");
         }
 
         if (options.RunListLimit < 1)

@@ -8,12 +8,14 @@ namespace Aos.Reliability;
 /// <summary>Builds a dependency's pipeline from its options.</summary>
 public sealed partial class DependencyPipelines
 {
-    // The backoff; a dependency that says how long to wait (a 429's retry-after) gets at least that, even beyond the cap, as Azure.Core's
-    // delay strategy does: retrying sooner only spends an attempt on another refusal.
+    // The backoff; a dependency that says how long to wait (a 429's retry-after) gets that when it is longer, up to the cap: retrying
+    // sooner only spends an attempt on another refusal, and a caller is never held longer than MaxDelay per retry.
     private TimeSpan RetryDelay(RetryOptions retry, string dependency, Exception? failure, int attempt)
     {
         var backoff = RetryDelays.Delay(retry, attempt, Random());
-        return failure is not null && GetRetryAfter(failure, dependency) is { } wait && wait > backoff ? wait : backoff;
+        return failure is not null && GetRetryAfter(failure, dependency) is { } wait && wait > backoff
+            ? (wait < retry.MaxDelay ? wait : retry.MaxDelay)
+            : backoff;
     }
 
     private void Configure(ResiliencePipelineBuilder builder, string dependency)

@@ -18,6 +18,6 @@ public interface IErrorClassifier
     /// <param name="exception">The failure.</param>
     /// <param name="dependency">The dependency whose call failed.</param>
     /// <returns>The wait; <see langword="null"/> when the failure names none or this classifier does not know it. The default returns <see langword="null"/>.</returns>
-    /// <remarks>The retry of a transient failure that names a wait waits that long instead of its backoff delay.</remarks>
+    /// <remarks>The retry of a transient failure that names a wait longer than its backoff delay waits that long instead, up to the retry's <c>MaxDelay</c>.</remarks>
     TimeSpan? GetRetryAfter(Exception exception, string dependency) => null;
 }

@@ -31,7 +31,7 @@ internal sealed partial class RoleCatalogRefresher(RoleCatalog roles, TimeProvid
                 {
                     await roles.RefreshAsync(stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogRefreshFailed(logger, ex);
                 }

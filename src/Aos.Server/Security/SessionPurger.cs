@@ -31,7 +31,7 @@ internal sealed partial class SessionPurger(SessionService sessions, TimeProvide
                         LogPurged(logger, deleted);
                     }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogPurgeFailed(logger, e);
                 }

@@ -39,7 +39,7 @@ public sealed class StepSystemCallsTests
         Assert.Null(outcome.Error);
         var call = Assert.Single(invoker.Calls);
         Assert.Equal(
-            (SystemCallNames.MessagePublish, "topic:orders", "acme", "workflow:billing/run-7", "run-7.notify.2", MessagePriority.High),
+            (SystemCallNames.MessagePublish, "topic:orders", "acme", "workflow:billing/run-7", "run-7.notify", MessagePriority.High),
             (call.Action, call.Resource, call.Tenant, call.Actor, call.Id, call.Priority));
         Assert.Equal("""{"amount":5}""", sent!.Value.GetRawText());
     }
@@ -88,6 +88,25 @@ public sealed class StepSystemCallsTests
         Assert.False(made);
         Assert.True(outcome.IsWaiting);
         Assert.Equal(_time.GetUtcNow().AddSeconds(2), outcome.CheckAt);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("2.00:00:00")]
+    public void HoldCheckInterval_OutOfRange_IsRefusedNamingTheOption(string interval)
+    {
+        var result = new WorkflowOptionsValidator().Validate(null, new WorkflowOptions { HoldCheckInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Aos:Workflows:HoldCheckInterval", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CallId_IsTheSameForEveryAttemptOfAStep()
+    {
+        Assert.Equal("run-7.notify", StepSystemCalls.CallIdOf(_context));
+        Assert.Equal("run-7.notify", StepSystemCalls.CallIdOf(_context with { Attempt = 5 }));
+        Assert.Equal("run-7.notify.i2.undo", StepSystemCalls.CallIdOf(_context with { Iteration = 2, Compensating = true }));
     }
 
     private StepSystemCalls Calls(ISystemCallInvoker invoker, TimeSpan? holdCheck = null) =>

@@ -53,7 +53,19 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
         }
 
         var priority = StepInput.Priority(context);
-        return await calls.RunAsync(
+        try
+        {
+            return await RequestAsync(context, target, priority, cancellationToken);
+        }
+        catch (InboxFullException ex)
+        {
+            // Refused, and audited as failed: the attempt fails, to be tried again as the step's retries say.
+            return WorkflowStepOutcome.Failed(ex.Message);
+        }
+    }
+
+    private ValueTask<WorkflowStepOutcome> RequestAsync(WorkflowStepContext context, AgentId target, MessagePriority priority, CancellationToken cancellationToken) =>
+        calls.RunAsync(
             context,
             SystemCallNames.MessageRequest,
             "agent:" + target.Value,
@@ -75,17 +87,8 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
                     Payload = payload,
                 }, forWorkflowStep: true);
 
-                try
-                {
-                    await bus.SendPreparedAsync(message, token);
-                }
-                catch (InboxFullException ex)
-                {
-                    return WorkflowStepOutcome.Failed(ex.Message);
-                }
-
+                await bus.SendPreparedAsync(message, token);
                 return WorkflowStepOutcome.Waiting(message.ExpiresAt);
             },
             cancellationToken);
-    }
 }

@@ -20,6 +20,14 @@ internal sealed class ChildWorkflowStepKind(IGrainFactory grains, StepSystemCall
     {
         ArgumentNullException.ThrowIfNull(context);
         var workflow = StepInput.RequiredString(context, "workflow", "{\"workflow\": \"billing\"}");
+        var child = grains.GetGrain<IWorkflowRunGrain>(context.IdempotencyKey);
+        if (await child.GetAsync() is not null)
+        {
+            // Started before (this is a later check, or the node stopped since): the start was a call already made; the child tells
+            // this step how it ends.
+            return WorkflowStepOutcome.Waiting();
+        }
+
         var priority = StepInput.Priority(context);
         return await calls.RunAsync(
             context,
@@ -31,7 +39,7 @@ internal sealed class ChildWorkflowStepKind(IGrainFactory grains, StepSystemCall
             {
                 try
                 {
-                    await grains.GetGrain<IWorkflowRunGrain>(context.IdempotencyKey).StartAsync(new WorkflowStartRequest
+                    await child.StartAsync(new WorkflowStartRequest
                     {
                         Workflow = workflow,
                         Input = (input ?? StepInput.DefaultPayload(context)).GetRawText(),

@@ -8,7 +8,8 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// <summary>
 /// Publishes a message on a topic: <c>{"topic": "orders.created", "type": "order.created", "payload": {…}, "priority": "high"}</c>.
 /// The message id is the attempt's idempotency key, so a publish started again after a crash is a duplicate nobody receives twice.
-/// It reaches only subscribers of the run's tenant. The publish is a system call of the run (<see cref="StepSystemCalls"/>).
+/// It reaches only subscribers of the run's tenant. The publish is a system call of the run (<see cref="StepSystemCalls"/>); started again
+/// after a crash, it passes the pipeline again, so that a subscriber added since gets the payload as policy leaves it.
 /// </summary>
 internal sealed class PublishStepKind(MessageBus bus, StepSystemCalls calls) : IWorkflowStepKind
 {

@@ -12,7 +12,7 @@ namespace Aos.Kernel.Workflows.Kinds;
 /// by policy (deny, redact, require-approval) and shed under load, as an agent's calls and an HTTP caller's are.
 /// </summary>
 /// <remarks>
-/// The actor is <c>workflow:{workflow}/{run}</c> and the call's id the attempt's idempotency key. A denial fails the step for good. A call
+/// The actor is <c>workflow:{workflow}/{run}</c> and the call's id the step's (<see cref="CallIdOf"/>). A denial fails the step for good. A call
 /// held for approval leaves the step waiting; it asks again every <see cref="WorkflowOptions.HoldCheckInterval"/> with the same id, so that
 /// one approval decides every ask. A call shed under load leaves it waiting until the refusal's retry-after. A redaction changes the
 /// payload the step sends.
@@ -23,6 +23,13 @@ internal sealed class StepSystemCalls(ISystemCallInvoker invoker, IOptions<Workf
     /// <param name="context">The step's context.</param>
     /// <returns><c>workflow:{workflow}/{run}</c>.</returns>
     public static string ActorOf(WorkflowStepContext context) => $"workflow:{context.Workflow}/{context.RunId}";
+
+    /// <summary>Gets the id of a step's call: the same for every attempt of the step (and iteration, and compensation), so that a held call is
+    /// decided by one approval however many attempts ask for it.</summary>
+    /// <param name="context">The step's context.</param>
+    /// <returns><c>{run}.{step}</c>, plus <c>.i{n}</c> after the first iteration and <c>.undo</c> for a compensation.</returns>
+    public static string CallIdOf(WorkflowStepContext context) =>
+        $"{context.RunId}.{context.StepId}{(context.Iteration > 0 ? $".i{context.Iteration}" : string.Empty)}{(context.Compensating ? ".undo" : string.Empty)}";
 
     /// <summary>Passes a step's call through the pipeline and, when it is let through, makes it.</summary>
     /// <param name="context">The step's context.</param>
@@ -50,7 +57,7 @@ internal sealed class StepSystemCalls(ISystemCallInvoker invoker, IOptions<Workf
             Actor = ActorOf(context),
             Payload = payload,
             Priority = priority,
-            Id = context.IdempotencyKey,
+            Id = CallIdOf(context),
         };
         try
         {

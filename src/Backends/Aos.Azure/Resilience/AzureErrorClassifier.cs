@@ -68,13 +68,17 @@ public sealed class AzureErrorClassifier : IErrorClassifier
         _ => ErrorClass.Permanent,
     };
 
+    // A header's wait is read up to a day: more than any retry waits (the pipeline caps it at MaxDelay), and no overflow on nonsense.
+    private static readonly TimeSpan MaxNamedWait = TimeSpan.FromDays(1);
+
     private static TimeSpan? RetryAfterHeader(Response response)
     {
         foreach (var name in (ReadOnlySpan<string>)["x-ms-retry-after-ms", "retry-after-ms"])
         {
-            if (response.Headers.TryGetValue(name, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+            if (response.Headers.TryGetValue(name, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms)
+                && double.IsFinite(ms) && ms >= 0)
             {
-                return TimeSpan.FromMilliseconds(ms);
+                return TimeSpan.FromMilliseconds(Math.Min(ms, MaxNamedWait.TotalMilliseconds));
             }
         }
 
@@ -85,11 +89,11 @@ public sealed class AzureErrorClassifier : IErrorClassifier
 
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            return TimeSpan.FromSeconds(Math.Min(seconds, MaxNamedWait.TotalSeconds));
         }
 
         return response.Headers.Date is { } now && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at > now ? at - now : TimeSpan.Zero
+            ? at > now ? (at - now < MaxNamedWait ? at - now : MaxNamedWait) : TimeSpan.Zero
             : null;
     }
 

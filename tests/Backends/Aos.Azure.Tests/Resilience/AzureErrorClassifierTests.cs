@@ -117,6 +117,17 @@ public sealed class AzureErrorClassifierTests
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), wait);
     }
 
+    [Theory]
+    [InlineData("x-ms-retry-after-ms", "Infinity", null)]
+    [InlineData("x-ms-retry-after-ms", "1e300", 86_400_000)]
+    [InlineData("Retry-After", "999999999", 86_400_000)]
+    public void RetryAfter_OutOfRange_IsIgnoredOrReadAsADay(string header, string value, int? milliseconds)
+    {
+        var wait = AzureErrorClassifier.Instance.GetRetryAfter(new RequestFailedException(new HeaderResponse(503, (header, value))), Dependency);
+
+        Assert.Equal(milliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null, wait);
+    }
+
     [Fact]
     public void RetryAfter_WhenNoneIsNamed_IsLeftToTheBackoff()
     {
