@@ -50,13 +50,14 @@ internal static class ClusterServices
         {
             var options = ConfigurationOptions.Parse(Redis);
             options.AbortOnConnectFail = true;
-            options.ConnectTimeout = 3000;
+            options.ConnectTimeout = 15_000;
             await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
             await connection.GetDatabase().PingAsync();
         });
         await Probe(problems, "PostgreSQL", async () =>
         {
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres) { Timeout = 3 }.ConnectionString);
+            // Generous: the probe runs beside other test assemblies on a 2-core machine, and a 3-s timeout was once too short there.
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres) { Timeout = 15, CommandTimeout = 15 }.ConnectionString);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
         });
     }
@@ -115,7 +116,7 @@ internal static class ClusterServices
     {
         try
         {
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await probe().WaitAsync(limit.Token);
         }
         catch (Exception e)

@@ -20,7 +20,7 @@ public sealed class StepSystemCallsTests
     private readonly WorkflowStepContext _context = new() { RunId = "run-7", Workflow = "billing", StepId = "notify", Attempt = 2, Tenant = "acme" };
 
     [Fact]
-    public async Task Call_IsMadeByTheRun_WithTheAttemptsKey_AndTheEffectGetsThePayloadAsThePipelineLeftIt()
+    public async Task Call_IsMadeByTheRun_WithTheStepsCallId_AndTheEffectGetsThePayloadAsThePipelineLeftIt()
     {
         var invoker = new Pipeline(call =>
         {
@@ -47,14 +47,7 @@ public sealed class StepSystemCallsTests
     [Fact]
     public async Task Denied_FailsTheStepForGood_WithoutTheEffect()
     {
-        var invoker = new Pipeline(_ => new SystemCallDeniedException("The call 'message.publish' on 'topic:orders' was denied by rule no-orders."));
-        var made = false;
-
-        var outcome = await Calls(invoker).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", null, MessagePriority.Normal, (_, _) =>
-        {
-            made = true;
-            return ValueTask.FromResult(WorkflowStepOutcome.Completed());
-        }, Ct);
+        var (outcome, made) = await RefusedAsync(new SystemCallDeniedException("The call 'message.publish' on 'topic:orders' was denied by rule no-orders."));
 
         Assert.False(made);
         Assert.True(outcome.IsFinal);
@@ -62,13 +55,11 @@ public sealed class StepSystemCallsTests
     }
 
     [Fact]
-    public async Task Held_LeavesTheStepWaiting_UntilTheHoldCheckInterval()
+    public async Task Held_LeavesTheStepWaiting_UntilTheHoldCheckInterval_WithoutTheEffect()
     {
-        var invoker = new Pipeline(_ => new SystemCallHeldException("held") { ApprovalId = "hold-1" });
+        var (outcome, made) = await RefusedAsync(new SystemCallHeldException("held") { ApprovalId = "hold-1" }, holdCheck: TimeSpan.FromSeconds(90));
 
-        var outcome = await Calls(invoker, TimeSpan.FromSeconds(90)).RunAsync(_context, SystemCallNames.MessageRequest, "agent:finance", null, MessagePriority.Normal, (_, _) =>
-            ValueTask.FromResult(WorkflowStepOutcome.Completed()), Ct);
-
+        Assert.False(made);
         Assert.True(outcome.IsWaiting);
         Assert.Equal(_time.GetUtcNow().AddSeconds(90), outcome.CheckAt);
     }
@@ -76,14 +67,7 @@ public sealed class StepSystemCallsTests
     [Fact]
     public async Task Shed_LeavesTheStepWaiting_UntilTheRetryAfter_WithoutTheEffect()
     {
-        var invoker = new Pipeline(_ => new OverloadedException("Work of priority Normal was refused.") { RetryAfter = TimeSpan.FromSeconds(2) });
-        var made = false;
-
-        var outcome = await Calls(invoker).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", null, MessagePriority.Normal, (_, _) =>
-        {
-            made = true;
-            return ValueTask.FromResult(WorkflowStepOutcome.Completed());
-        }, Ct);
+        var (outcome, made) = await RefusedAsync(new OverloadedException("Work of priority Normal was refused.") { RetryAfter = TimeSpan.FromSeconds(2) });
 
         Assert.False(made);
         Assert.True(outcome.IsWaiting);
@@ -107,6 +91,18 @@ public sealed class StepSystemCallsTests
         Assert.Equal("run-7.notify", StepSystemCalls.CallIdOf(_context));
         Assert.Equal("run-7.notify", StepSystemCalls.CallIdOf(_context with { Attempt = 5 }));
         Assert.Equal("run-7.notify.i2.undo", StepSystemCalls.CallIdOf(_context with { Iteration = 2, Compensating = true }));
+    }
+
+    // Runs a publish whose call the pipeline refuses; tells whether the effect ran anyway.
+    private async Task<(WorkflowStepOutcome Outcome, bool Made)> RefusedAsync(Exception refusal, TimeSpan? holdCheck = null)
+    {
+        var made = false;
+        var outcome = await Calls(new Pipeline(_ => refusal), holdCheck).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", null, MessagePriority.Normal, (_, _) =>
+        {
+            made = true;
+            return ValueTask.FromResult(WorkflowStepOutcome.Completed());
+        }, Ct);
+        return (outcome, made);
     }
 
     private StepSystemCalls Calls(ISystemCallInvoker invoker, TimeSpan? holdCheck = null) =>
