@@ -324,6 +324,7 @@ internal static class BusMeasurement
         var fromSchedule = new Percentiles(latencies.Select(l => l.FromSchedule));
         var publishCall = new Percentiles(calls);
         Console.WriteLine($"Offered {total / generated.TotalSeconds:N0}/s (generator took {generated.TotalSeconds:0.00} s), handled {round.Handled:N0}/s overall; {round.PerCommit:0.0} messages per SQLite commit; CPU {round.CpuMicroseconds:0} µs per message (SQLite writer {round.WriterMicroseconds:0}); {round.WriterBytes / 1024:0.0} KB written to the log and {round.CheckpointerBytes / 1024:0.0} KB to the database per message; {round.AllocatedBytes / 1024:0.0} KB allocated per message");
+        Console.WriteLine("CPU µs per message by thread group: " + string.Join(", ", round.Threads.Where(t => t.Value >= 1).OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value:0}")));
         Console.WriteLine();
         Console.WriteLine("| Latency (ms) | Samples | p50 | p90 | p99 | p99.9 | max |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");

@@ -44,6 +44,8 @@ public static class AosSqliteServiceCollectionExtensions
     /// <remarks>
     /// Call it as often as needed: each <paramref name="configure"/> is applied in order to the same options, and every component
     /// configured with the same data directory gets the same database. Invalid options fail at host start, naming the option.
+    /// It also applies AOS's settings to the SQLite library of the process (<see cref="SqliteEngine"/>), which SQLite accepts only
+    /// before the process opens its first connection.
     /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the database, or <see langword="null"/> to leave the options as configured elsewhere.</param>
@@ -51,6 +53,9 @@ public static class AosSqliteServiceCollectionExtensions
     public static IServiceCollection AddAosSqlite(this IServiceCollection services, Action<SqliteStorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+
+        // Before any service opens a connection: SQLite takes its settings only before its first one (SqliteEngine).
+        SqliteEngine.Configure();
         var options = services.AddOptions<SqliteStorageOptions>();
         if (configure is not null)
         {

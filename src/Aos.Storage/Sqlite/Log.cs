@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Warning, "Flushing the write-ahead log of SQLite database {Path} to disk took {Milliseconds:N0} ms; every write acknowledged by that flush, and every read that waited for it, took as long. The disk is slow or overloaded (metric aos.storage.sqlite.log_flush.duration).")]
     public static partial void SlowFlush(ILogger logger, string path, double milliseconds);
 
+    [LoggerMessage(11, LogLevel.Information, "SQLite was already in use in this process when AOS opened {Path}, so it keeps its memory statistics, which cost every SQLite allocation a lock shared by all connections. Register the embedded storage (AddAosSqlite) before anything opens an SQLite connection.")]
+    public static partial void EngineInUse(ILogger logger, string path);
+
     [LoggerMessage(7, LogLevel.Error, "The stored state {StateName} of grain {GrainId} in grain storage {Provider} cannot be deserialized.")]
     public static partial void CorruptGrainState(ILogger logger, Exception exception, string provider, string stateName, string grainId);
 }

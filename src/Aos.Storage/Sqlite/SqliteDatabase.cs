@@ -32,6 +32,7 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
     private const string SchemaVersionTable =
         "CREATE TABLE IF NOT EXISTS schema_version (component TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL);";
 
+    private static int _engineWarned;
     private readonly string _connectionString;
     private readonly SqliteStorageOptions _options;
     private readonly ILogger _logger;
@@ -67,6 +68,11 @@ public sealed partial class SqliteDatabase : IAsyncDisposable, IDisposable
         };
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        if (!SqliteEngine.Configure() && Interlocked.Exchange(ref _engineWarned, 1) == 0)
+        {
+            Log.EngineInUse(_logger, options.DatabasePath);
+        }
+
         DatabasePath = _options.DatabasePath;
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
