@@ -49,6 +49,7 @@ internal static class BusMeasurement
             var bus = host.Services.GetRequiredService<MessageBus>();
             var client = host.Client;
             var database = host.Services.GetRequiredService<SqliteDatabase>();
+            Console.WriteLine($"SQLite memory statistics: {(SqliteEngine.Configure() ? "off (SqliteEngine)" : "on: SQLite was in use before the host configured it")}");
             using var probe = new SettlementProbe(host.Services.GetRequiredService<MessageDispatcher>());
             var agents = await RegisterAsync(host.Registry);
             var monitor = options.NatsMonitor is null ? null : new NatsMonitor(options.NatsMonitor);
