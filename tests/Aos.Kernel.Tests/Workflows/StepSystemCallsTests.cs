@@ -22,7 +22,7 @@ public sealed class StepSystemCallsTests
     [Fact]
     public async Task Call_IsMadeByTheRun_WithTheStepsCallId_AndTheEffectGetsThePayloadAsThePipelineLeftIt()
     {
-        var invoker = new Pipeline(call =>
+        var invoker = new OneStagePipeline(call =>
         {
             call.Payload = JsonSerializer.SerializeToElement(new { amount = 5 });
             return null;
@@ -97,7 +97,7 @@ public sealed class StepSystemCallsTests
     private async Task<(WorkflowStepOutcome Outcome, bool Made)> RefusedAsync(Exception refusal, TimeSpan? holdCheck = null)
     {
         var made = false;
-        var outcome = await Calls(new Pipeline(_ => refusal), holdCheck).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", null, MessagePriority.Normal, (_, _) =>
+        var outcome = await Calls(new OneStagePipeline(_ => refusal), holdCheck).RunAsync(_context, SystemCallNames.MessagePublish, "topic:orders", null, MessagePriority.Normal, (_, _) =>
         {
             made = true;
             return ValueTask.FromResult(WorkflowStepOutcome.Completed());
@@ -109,21 +109,4 @@ public sealed class StepSystemCallsTests
         new(invoker, Options.Create(new WorkflowOptions { HoldCheckInterval = holdCheck ?? TimeSpan.FromMinutes(1) }), _time);
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
-
-    /// <summary>A pipeline of one stage: it records the call, and either throws what the stage returns or lets the call through.</summary>
-    private sealed class Pipeline(Func<SystemCall, Exception?> stage) : ISystemCallInvoker
-    {
-        public List<SystemCall> Calls { get; } = [];
-
-        public async ValueTask<TResult> InvokeAsync<TResult>(SystemCall systemCall, Func<SystemCall, CancellationToken, ValueTask<TResult>> operation, CancellationToken cancellationToken = default)
-        {
-            Calls.Add(systemCall);
-            if (stage(systemCall) is { } refusal)
-            {
-                throw refusal;
-            }
-
-            return await operation(systemCall, cancellationToken);
-        }
-    }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Aos.Kernel.SystemCalls;
+using Aos.Kernel.Workflows.Kinds;
 using Aos.Kernel.Workflows.Maf;
 using Aos.Workflows;
 using Microsoft.Agents.AI.Workflows;
@@ -23,6 +25,10 @@ public static class MafWorkflowServiceCollectionExtensions
     /// <para>
     /// The factory is called for every run, and should build a new workflow each time: MAF does not run one workflow instance in two runs
     /// at once. Workflows that ask for outside input through request ports are not supported.
+    /// </para>
+    /// <para>
+    /// Running one is a system call of the step's run, <c>maf-workflow.run</c> on <c>maf-workflow:{name}</c>, which policy may deny, hold
+    /// for approval or redact.
     /// </para>
     /// </remarks>
     /// <typeparam name="TInput">The type the workflow's start executor takes; the step's input is read as this type.</typeparam>
@@ -49,6 +55,11 @@ public static class MafWorkflowServiceCollectionExtensions
 
         services.AddSingleton<MafWorkflowRegistration>(new MafWorkflowRegistration<TInput>(name, factory, serializerOptions));
         services.TryAddSingleton<AosCheckpointStore>();
+
+        // Running a workflow is a system call of the step's run; AddAos registers the same, with the pipeline the node is configured with.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddDefaultSystemCalls();
+        services.TryAddSingleton<StepSystemCalls>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkflowStepKind, MafWorkflowStepKind>());
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
+using Aos.Kernel.Workflows.Kinds;
 using Aos.Workflows;
 using Microsoft.Agents.AI.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,12 @@ namespace Aos.Kernel.Workflows.Maf;
 /// one superstep at a time, with a checkpoint after each.
 /// </para>
 /// <para>
+/// Running the workflow is a system call of the run (<c>maf-workflow.run</c> on <c>maf-workflow:{name}</c>, with the input as its payload;
+/// <see cref="StepSystemCalls"/>): audited, and decided by policy, which may deny it (the step fails for good), hold it for approval (the
+/// step waits) or redact the input the workflow gets. An attempt that resumes from a checkpoint was let through when it started, and is
+/// not asked again.
+/// </para>
+/// <para>
 /// After every superstep the attempt records its latest checkpoint together with the outputs yielded so far; a second call for the same
 /// attempt (after a crash or a deactivation) resumes from that checkpoint, so finished supersteps do not run again, and a call for a
 /// finished attempt answers its recorded outcome. The result is the workflow's output: the one output as it is, several as an array in the
@@ -29,12 +36,16 @@ namespace Aos.Kernel.Workflows.Maf;
 internal sealed partial class MafWorkflowStepKind(
     IEnumerable<MafWorkflowRegistration> registrations,
     AosCheckpointStore checkpoints,
+    StepSystemCalls calls,
     [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
     IServiceProvider services,
     ILogger<MafWorkflowStepKind> logger) : IWorkflowStepKind
 {
     /// <summary>The kind's name.</summary>
     public const string KindName = "maf-workflow";
+
+    /// <summary>The system call a run makes to run a registered MAF workflow.</summary>
+    public const string RunAction = "maf-workflow.run";
 
     private const string RunStateName = "maf-run";
 
@@ -58,6 +69,7 @@ internal sealed partial class MafWorkflowStepKind(
             return WorkflowStepOutcome.Failed($"No MAF workflow named '{name}' is registered; the registered ones are: {RegisteredNames()}.", final: true);
         }
 
+        var priority = StepInput.Priority(context);
         var sessionId = context.IdempotencyKey;
         try
         {
@@ -69,16 +81,35 @@ internal sealed partial class MafWorkflowStepKind(
                 return finished;
             }
 
-            var outcome = await RunAsync(registration, input, sessionId, record, cancellationToken);
-            record.State.Outcome = outcome;
-            await storage.WriteStateAsync(RunStateName, RunKey(sessionId), record);
-            return outcome;
+            if (record.State.CheckpointId is not null)
+            {
+                return await RunAndRecordAsync(registration, input, sessionId, record, cancellationToken);
+            }
+
+            return await calls.RunAsync(
+                context,
+                RunAction,
+                KindName + ":" + name,
+                input.ValueKind == JsonValueKind.Undefined ? null : input,
+                priority,
+                async (payload, token) => await RunAndRecordAsync(registration, payload ?? default, sessionId, record, token),
+                cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.RunFailed(logger, name, sessionId, ex);
             return WorkflowStepOutcome.Failed($"MAF workflow '{name}' could not run: {ex.Message}");
         }
+    }
+
+    /// <summary>Runs the workflow (from its latest checkpoint, if it has one) and records its outcome for the attempt.</summary>
+    private async Task<WorkflowStepOutcome> RunAndRecordAsync(
+        MafWorkflowRegistration registration, JsonElement input, string sessionId, GrainState<MafRunRecord> record, CancellationToken cancellationToken)
+    {
+        var outcome = await RunAsync(registration, input, sessionId, record, cancellationToken);
+        record.State!.Outcome = outcome;
+        await storage.WriteStateAsync(RunStateName, RunKey(sessionId), record);
+        return outcome;
     }
 
     private async Task<WorkflowStepOutcome> RunAsync(

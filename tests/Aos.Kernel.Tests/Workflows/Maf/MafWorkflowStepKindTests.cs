@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Aos.Kernel.Workflows.Maf;
+using Aos.Messaging;
+using Aos.SystemCalls;
 using Aos.Workflows;
 using Microsoft.Agents.AI.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -161,9 +163,15 @@ public sealed class MafWorkflowStepKindTests : IAsyncDisposable
         Assert.Equal(["HELLO!", "OLLEH"], outputs.Order(StringComparer.Ordinal));
     }
 
-    private IWorkflowStepKind Kind(IGrainStorage storage)
+    private IWorkflowStepKind Kind(IGrainStorage storage, ISystemCallInvoker? pipeline = null)
     {
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (pipeline is not null)
+        {
+            services.AddSingleton(pipeline);
+        }
+
+        _services = services
             .AddLogging()
             .AddKeyedSingleton(AosStorageNames.GrainStorage, storage)
             .AddMafWorkflow<string>("shout", _ => Shout())
@@ -172,6 +180,84 @@ public sealed class MafWorkflowStepKindTests : IAsyncDisposable
             .AddMafWorkflow<string>("both", _ => Both())
             .BuildServiceProvider();
         return Assert.Single(_services.GetServices<IWorkflowStepKind>(), k => k.Kind == "maf-workflow");
+    }
+
+    [Fact]
+    public async Task StartAsync_IsASystemCallOfTheRun_NamingTheWorkflow_WithTheInputAsPayload()
+    {
+        var pipeline = new OneStagePipeline(_ => null);
+
+        var outcome = await Kind(_storage.Storage, pipeline).StartAsync(Step("""{"workflow": "shout", "input": "hello", "priority": "high"}"""), Ct);
+
+        Assert.True(outcome.IsCompleted, outcome.Error);
+        var call = Assert.Single(pipeline.Calls);
+        Assert.Equal(
+            ("maf-workflow.run", "maf-workflow:shout", "workflow:greet/run-1", "run-1.shout", MessagePriority.High, "\"hello\""),
+            (call.Action, call.Resource, call.Actor, call.Id, call.Priority, call.Payload?.GetRawText()));
+    }
+
+    [Fact]
+    public async Task StartAsync_DeniedByPolicy_FailsForGoodWithoutRunningAnything()
+    {
+        var pipeline = new OneStagePipeline(_ => new SystemCallDeniedException("The call 'maf-workflow.run' on 'maf-workflow:shout' was denied by rule no-shouting."));
+
+        var outcome = await Kind(_storage.Storage, pipeline).StartAsync(Step("""{"workflow": "shout", "input": "hello"}"""), Ct);
+
+        Assert.True(outcome.IsFinal);
+        Assert.Contains("no-shouting", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal((0, 0), (_uppercaseCalls, _appendCalls));
+    }
+
+    [Fact]
+    public async Task StartAsync_HeldForApproval_WaitsWithoutRunning_ThenRunsOnceLetThrough()
+    {
+        var held = true;
+        var pipeline = new OneStagePipeline(_ => held ? new SystemCallHeldException("held for approval") { ApprovalId = "a-1" } : null);
+        var kind = Kind(_storage.Storage, pipeline);
+        var step = Step("""{"workflow": "shout", "input": "hello"}""");
+
+        var waiting = await kind.StartAsync(step, Ct);
+        held = false;
+        var done = await kind.StartAsync(step, Ct);
+
+        Assert.True(waiting.IsWaiting);
+        Assert.Equal("\"HELLO!\"", done.Result);
+        Assert.Equal((1, 1), (_uppercaseCalls, _appendCalls));
+        Assert.Equal(2, pipeline.Calls.Count);
+    }
+
+    [Fact]
+    public async Task StartAsync_InputRedactedByPolicy_RunsTheWorkflowOnTheRedactedInput()
+    {
+        var pipeline = new OneStagePipeline(call =>
+        {
+            call.Payload = JsonSerializer.SerializeToElement("[redacted]");
+            return null;
+        });
+
+        var outcome = await Kind(_storage.Storage, pipeline).StartAsync(Step("""{"workflow": "shout", "input": "card 4111"}"""), Ct);
+
+        Assert.Equal("\"[REDACTED]!\"", outcome.Result);
+    }
+
+    [Fact]
+    public async Task StartAsync_ResumedFromACheckpointAfterARestart_IsNotAskedAgain()
+    {
+        var pipeline = new OneStagePipeline(_ => null);
+        var step = Step("""{"workflow": "shout", "input": "hello"}""");
+        _appendBlocks = true;
+        using var crash = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var interrupted = Kind(_storage.Storage, pipeline).StartAsync(step, crash.Token).AsTask();
+        await _appendEntered.Task.WaitAsync(Ct);
+        crash.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted);
+
+        _appendBlocks = false;
+        await _services!.DisposeAsync();
+        var outcome = await Kind(await _storage.RestartAsync(), pipeline).StartAsync(step, Ct);
+
+        Assert.Equal("\"HELLO!\"", outcome.Result);
+        Assert.Single(pipeline.Calls);
     }
 
     private Workflow Shout()
