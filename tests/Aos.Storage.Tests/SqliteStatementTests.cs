@@ -37,6 +37,30 @@ public sealed class SqliteStatementTests : IDisposable
         Assert.Equal("blob|0", Scalar("SELECT typeof(data) || '|' || length(data) FROM items WHERE id = 1;"));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(300)]
+    [InlineData(5_000)]
+    [InlineData(300_000)]
+    public void Execute_BoundText_IsStoredExactly_WhateverItsLength(int length)
+    {
+        // Multi-byte characters (2, 3 and 4 bytes in UTF-8) around the stack buffer's size and the rented one's.
+        var text = string.Concat(Enumerable.Repeat("aé€😀", length == 0 ? 0 : Math.Max(1, length / 5)));
+        var insert = SqliteStatement.Get(_connection, InsertSql, "$id", "$name", "$data");
+
+        insert.Bind(0, 1).Bind(1, text).Execute();
+        insert.Bind(0, 2).Bind(1, "second").Execute();
+
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT name, typeof(name) FROM items ORDER BY id;";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal((text, "text"), (reader.GetString(0), reader.GetString(1)));
+        Assert.True(reader.Read());
+        Assert.Equal("second", reader.GetString(0));
+    }
+
     [Fact]
     public void Execute_AfterAnExecution_HasNoValueLeftBound()
     {
