@@ -50,7 +50,7 @@ public sealed class SqliteAgentOutbox : IAgentOutbox
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read(limit, static (connection, limit) =>
+        return await _schema.Database.ReadAsync(limit, static (connection, limit) =>
         {
             var command = SqliteCommandCache.Get(connection, ReadSql, "$n");
             command.Parameters[0].Value = limit;
@@ -62,7 +62,7 @@ public sealed class SqliteAgentOutbox : IAgentOutbox
             }
 
             return entries;
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

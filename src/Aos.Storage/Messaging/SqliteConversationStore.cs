@@ -118,7 +118,7 @@ public sealed class SqliteConversationStore : IConversationStore
         ArgumentNullException.ThrowIfNull(id);
         ArgumentOutOfRangeException.ThrowIfLessThan(messageLimit, 0);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read((Id: id, Limit: messageLimit), static (connection, query) =>
+        return await _schema.Database.ReadAsync((Id: id, Limit: messageLimit), static (connection, query) =>
         {
             var row = Read(connection, query.Id);
             if (row is null)
@@ -147,7 +147,7 @@ public sealed class SqliteConversationStore : IConversationStore
 
             messages.Reverse();
             return row.ToConversation(messages);
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -13,12 +13,12 @@ public sealed partial class SqliteMessageTransport
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read(messageId, static (connection, id) =>
+        return await _schema.Database.ReadAsync(messageId, static (connection, id) =>
         {
             var command = SqliteCommandCache.Get(connection, GetSql, "$id");
             command.Parameters[0].Value = id;
             return ReadRecords(command);
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -31,13 +31,13 @@ public sealed partial class SqliteMessageTransport
 
         var from = DeadLetterPage.ParseSequence(after);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var items = _schema.Database.Read((After: from, Take: limit + 1), static (connection, query) =>
+        var items = await _schema.Database.ReadAsync((After: from, Take: limit + 1), static (connection, query) =>
         {
             var command = SqliteCommandCache.Get(connection, DeadSql, "$after", "$n");
             command.Parameters[0].Value = query.After;
             command.Parameters[1].Value = query.Take;
             return ReadRecords(command);
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return DeadLetterPage.FromOverRead(items, limit);
     }
 

@@ -324,7 +324,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
             }
 
             await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var pending = _schema.Database.Read(0, static (connection, _) =>
+            var pending = await _schema.Database.ReadAsync(0, static (connection, _) =>
             {
                 var list = new List<(TransportMessage Message, long Due)>();
                 using var command = connection.CreateCommand();
@@ -338,7 +338,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
                 }
 
                 return list;
-            });
+            }, cancellationToken).ConfigureAwait(false);
             foreach (var (message, due) in pending)
             {
                 _scheduler.Recover(message, due);

@@ -52,13 +52,22 @@ public sealed class SqliteProcessedMessageLog : IProcessedMessageLog
         ArgumentNullException.ThrowIfNull(messageId);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _busSchema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read((Agent: agentId.Value, Message: messageId), static (connection, key) =>
+        var found = _schema.Database.ReadLatest((Agent: agentId.Value, Message: messageId), static (connection, key) =>
         {
             var command = SqliteCommandCache.Get(connection, ContainsSql, "$a", "$m");
             command.Parameters[0].Value = key.Agent;
             command.Parameters[1].Value = key.Message;
             return command.ExecuteScalar() is not null;
         });
+
+        // A mark found may be one not yet on disk, which a power loss would take back with the turn that wrote it: the caller answers
+        // "duplicate" only once it is durable. A mark not found needs no wait: only a prune, of marks past the window, deletes one.
+        if (found)
+        {
+            await _schema.Database.WhenDurableAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return found;
     }
 
     /// <inheritdoc />

@@ -22,7 +22,7 @@ public sealed partial class SqliteAgentDirectory
         }
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var items = _schema.Database.Read(query, static (connection, query) =>
+        var items = await _schema.Database.ReadAsync(query, static (connection, query) =>
         {
             var command = SqliteCommandCache.Get(connection, ListSqls[ListShape(query)], "$after", "$take", "$type", "$cap", "$status", "$tenant");
             command.Parameters[0].Value = query.After ?? string.Empty;
@@ -39,7 +39,7 @@ public sealed partial class SqliteAgentDirectory
             }
 
             return records;
-        });
+        }, cancellationToken).ConfigureAwait(false);
 
         if (items.Count <= query.Limit)
         {

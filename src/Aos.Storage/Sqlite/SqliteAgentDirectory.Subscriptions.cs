@@ -34,7 +34,7 @@ public sealed partial class SqliteAgentDirectory
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read((Tenant: tenant, Prefix: prefix, After: after ?? string.Empty, Limit: limit), static (connection, query) =>
+        return await _schema.Database.ReadAsync((Tenant: tenant, Prefix: prefix, After: after ?? string.Empty, Limit: limit), static (connection, query) =>
         {
             var command = SqliteCommandCache.Get(connection, IdsByPrefixSql, "$after", "$p", "$n", "$tenant");
             command.Parameters[0].Value = query.After;
@@ -49,7 +49,7 @@ public sealed partial class SqliteAgentDirectory
             }
 
             return ids;
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -86,13 +86,13 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
         }
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read(id.Value, static (connection, id) =>
+        return await _schema.Database.ReadAsync(id.Value, static (connection, id) =>
         {
             var command = SqliteCommandCache.Get(connection, GetSql, "$id");
             command.Parameters[0].Value = id;
             using var reader = command.ExecuteReader();
             return reader.Read() ? ReadRecord(reader) : null;
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -112,13 +112,13 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
         }
 
         var generation = _subscribers.Generation;
-        var subscribers = ReadSubscribers(tenant, topic);
+        var subscribers = await ReadSubscribersAsync(tenant, topic, cancellationToken).ConfigureAwait(false);
         _subscribers.Add(tenant, topic, generation, subscribers);
         return subscribers.Taking(messageType);
     }
 
-    private SubscriberCache.Subscribers ReadSubscribers(string tenant, string topic) =>
-        _schema.Database.Read((Tenant: tenant, Topic: topic), static (connection, query) =>
+    private ValueTask<SubscriberCache.Subscribers> ReadSubscribersAsync(string tenant, string topic, CancellationToken cancellationToken) =>
+        _schema.Database.ReadAsync((Tenant: tenant, Topic: topic), static (connection, query) =>
         {
             var (tenant, topic) = query;
             var ids = new SortedSet<string>(StringComparer.Ordinal);
@@ -150,7 +150,7 @@ public sealed partial class SqliteAgentDirectory : IAgentDirectory
             }
 
             return new SubscriberCache.Subscribers([.. ids.Select(AgentId.Parse)], types);
-        });
+        }, cancellationToken);
 
     private static void ReadTypes(SqliteDataReader reader, int idColumn, int typesColumn, ref Dictionary<string, string[]>? types)
     {

@@ -141,7 +141,7 @@ public sealed class SqliteAgentJournal : IAgentJournal
         }
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read((Agent: agentId.Value, Kind: (int)kind, Limit: limit), static (connection, query) =>
+        return await _schema.Database.ReadAsync((Agent: agentId.Value, Kind: (int)kind, Limit: limit), static (connection, query) =>
         {
             var command = SqliteCommandCache.Get(connection, ReadSql, "$a", "$k", "$n");
             command.Parameters[0].Value = query.Agent;
@@ -165,7 +165,7 @@ public sealed class SqliteAgentJournal : IAgentJournal
 
             entries.Reverse();
             return entries;
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

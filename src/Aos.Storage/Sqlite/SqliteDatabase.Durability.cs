@@ -193,38 +193,12 @@ public sealed partial class SqliteDatabase
         _log?.Dispose();
     }
 
-    /// <summary>Blocks until every batch committed so far is on disk, so a read returns nothing a power loss could take back.</summary>
-    /// <exception cref="IOException">A flush failed: the database has stopped.</exception>
-    private void WaitUntilDurable()
-    {
-        if (!FlushesSeparately)
-        {
-            return;
-        }
-
-        var target = Interlocked.Read(ref _committedSequence);
-        if (Interlocked.Read(ref _durableSequence) >= target)
-        {
-            return;
-        }
-
-        lock (_durableLock)
-        {
-            while (_durableSequence < target && _flushFailure is null)
-            {
-                Monitor.Wait(_durableLock);
-            }
-
-            if (_durableSequence < target)
-            {
-                throw FlushFailed();
-            }
-        }
-    }
+    /// <summary>Tells whether every batch committed so far is on disk.</summary>
+    private bool IsDurable() => !FlushesSeparately || Interlocked.Read(ref _durableSequence) >= Interlocked.Read(ref _committedSequence);
 
     /// <summary>Completes when every batch committed so far is on disk.</summary>
     /// <exception cref="IOException">A flush failed: the database has stopped.</exception>
-    private async ValueTask WhenDurableAsync(CancellationToken cancellationToken)
+    internal async ValueTask WhenDurableAsync(CancellationToken cancellationToken = default)
     {
         if (!FlushesSeparately)
         {

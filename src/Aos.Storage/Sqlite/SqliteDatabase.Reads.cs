@@ -50,7 +50,7 @@ public sealed partial class SqliteDatabase
 
         try
         {
-            return Task.FromResult(Read(read, static (connection, r) => r(connection)));
+            return ReadAsync(read, static (connection, r) => r(connection), cancellationToken).AsTask();
         }
         catch (Exception ex)
         {
@@ -58,22 +58,41 @@ public sealed partial class SqliteDatabase
         }
     }
 
-    /// <summary>Runs a synchronous read on a pooled connection without allocating a closure.</summary>
-    internal T Read<TState, T>(TState state, Func<SqliteConnection, TState, T> read)
+    /// <summary>Runs a synchronous read on a pooled connection without allocating a closure, on the calling thread.</summary>
+    /// <returns>
+    /// The read's result once every write it may have seen is on disk. Waiting for that flush does not block the thread: a read on the
+    /// thread pool that blocked for it held a worker for a sync of the disk (often a millisecond, at times hundreds), and a node's
+    /// turns, which read the processed-message log before each event, ran short of workers.
+    /// </returns>
+    internal ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqliteConnection, TState, T> read, CancellationToken cancellationToken = default)
+    {
+        var result = ReadLatest(state, read);
+        return IsDurable() ? ValueTask.FromResult(result) : AfterFlushAsync(result, cancellationToken);
+
+        async ValueTask<T> AfterFlushAsync(T value, CancellationToken token)
+        {
+            await WhenDurableAsync(token).ConfigureAwait(false);
+            return value;
+        }
+    }
+
+    /// <summary>Runs a synchronous read on a pooled connection, without waiting for the writes it may have seen to be on disk.</summary>
+    /// <remarks>
+    /// The result may reflect writes committed but not yet flushed, which a power loss would undo: a caller that acts on something it
+    /// found awaits <see cref="WhenDurableAsync"/> first. What the read did not find needs no wait when only a flushed delete could
+    /// have hidden it and acting on its absence is harmless.
+    /// </remarks>
+    internal T ReadLatest<TState, T>(TState state, Func<SqliteConnection, TState, T> read)
     {
         var connection = RentReader();
-        T result;
         try
         {
-            result = read(connection, state);
+            return read(connection, state);
         }
         finally
         {
             ReturnReader(connection);
         }
-
-        WaitUntilDurable();
-        return result;
     }
 
     private SqliteConnection RentReader()

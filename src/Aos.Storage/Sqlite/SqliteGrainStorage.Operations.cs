@@ -32,7 +32,7 @@ public sealed partial class SqliteGrainStorage
         ArgumentNullException.ThrowIfNull(grainState);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = (Provider: _name, State: stateName, Grain: grainId.ToString());
-        var (version, data) = _schema.Database.Read(key, static (connection, key) =>
+        var (version, data) = await _schema.Database.ReadAsync(key, static (connection, key) =>
         {
             var command = SqliteCommandCache.Get(connection, SelectSql, "$p", "$s", "$g");
             command.Parameters[0].Value = key.Provider;
@@ -42,7 +42,7 @@ public sealed partial class SqliteGrainStorage
             return reader.Read()
                 ? ((long?)reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1))
                 : (null, null);
-        });
+        }, cancellationToken).ConfigureAwait(false);
 
         grainState.ETag = FormatETag(version);
         grainState.RecordExists = data is not null;

@@ -34,12 +34,12 @@ public sealed partial class SqliteReminderTable
     public async Task<ReminderTableData> ReadRows(GrainId grainId, CancellationToken cancellationToken)
     {
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var entries = _schema.Database.Read(grainId.ToString(), static (connection, grain) =>
+        var entries = await _schema.Database.ReadAsync(grainId.ToString(), static (connection, grain) =>
         {
             var command = SqliteCommandCache.Get(connection, ByGrainSql, "$g");
             command.Parameters[0].Value = grain;
             return ReadEntries(command);
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return new ReminderTableData(entries);
     }
 
@@ -51,13 +51,13 @@ public sealed partial class SqliteReminderTable
     public async Task<ReminderTableData> ReadRows(uint begin, uint end, CancellationToken cancellationToken)
     {
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var entries = _schema.Database.Read((begin, end), static (connection, range) =>
+        var entries = await _schema.Database.ReadAsync((begin, end), static (connection, range) =>
         {
             var command = SqliteCommandCache.Get(connection, range.begin < range.end ? InRangeSql : OutsideRangeSql, "$b", "$e");
             command.Parameters[0].Value = (long)range.begin;
             command.Parameters[1].Value = (long)range.end;
             return ReadEntries(command);
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return new ReminderTableData(entries);
     }
 
@@ -66,14 +66,14 @@ public sealed partial class SqliteReminderTable
     {
         ArgumentNullException.ThrowIfNull(reminderName);
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _schema.Database.Read((Grain: grainId.ToString(), Name: reminderName), static (connection, key) =>
+        return await _schema.Database.ReadAsync((Grain: grainId.ToString(), Name: reminderName), static (connection, key) =>
         {
             var command = SqliteCommandCache.Get(connection, ByNameSql, "$g", "$n");
             command.Parameters[0].Value = key.Grain;
             command.Parameters[1].Value = key.Name;
             using var reader = command.ExecuteReader();
             return reader.Read() ? ReadEntry(reader) : null;
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
