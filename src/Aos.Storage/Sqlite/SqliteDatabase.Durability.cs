@@ -30,7 +30,7 @@ public sealed partial class SqliteDatabase
     /// <summary>The flush time from which a flush is logged as a warning; shorter ones are only measured.</summary>
     internal static readonly TimeSpan SlowFlush = TimeSpan.FromSeconds(1);
 
-    // A monitor rather than a Lock: waiters block on it with Monitor.Wait until a flush pulses it.
+    // A monitor rather than a Lock: the flusher waits on it with Monitor.Wait until the writer queues a commit.
     private readonly object _durableLock = new();
     private readonly Queue<(long Sequence, List<WriteOperation> Operations)> _unflushed = new();
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -145,7 +145,6 @@ public sealed partial class SqliteDatabase
 
                 flushed = _nextFlush;
                 _nextFlush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Monitor.PulseAll(_durableLock);
             }
 
             flushed.TrySetResult();
