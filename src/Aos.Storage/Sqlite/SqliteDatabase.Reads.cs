@@ -79,7 +79,7 @@ public sealed partial class SqliteDatabase
     /// <summary>Runs a synchronous read on a pooled connection, without waiting for the writes it may have seen to be on disk.</summary>
     /// <remarks>
     /// The result may reflect writes committed but not yet flushed, which a power loss would undo: a caller that acts on something it
-    /// found awaits <see cref="WhenDurableAsync"/> first. What the read did not find needs no wait when only a flushed delete could
+    /// found awaits <see cref="WhenDurableAsync"/> first. What the read did not find needs no wait when only a delete not yet on disk could
     /// have hidden it and acting on its absence is harmless.
     /// </remarks>
     internal T ReadLatest<TState, T>(TState state, Func<SqliteConnection, TState, T> read)
