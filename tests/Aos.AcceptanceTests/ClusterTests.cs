@@ -469,7 +469,10 @@ public sealed class ClusterTests
                 var via = cluster[node].Process is { HasExited: false } ? node : (node + 1) % 3;
                 do
                 {
-                    status = JsonNode.Parse(await cluster[via].Http.GetStringAsync($"/v1/messages/{id}?waitMs=5000", Ct))!;
+                    using var response = await cluster[via].Http.GetAsync($"/v1/messages/{id}?waitMs=5000", Ct);
+                    var body = await response.Content.ReadAsStringAsync(Ct);
+                    Assert.True(response.IsSuccessStatusCode, $"{id} (accepted through node {node + 1}, read through node {via + 1}) answered {(int)response.StatusCode}: {body}");
+                    status = JsonNode.Parse(body)!;
                 }
                 while (status["status"]!.GetValue<string>() == "pending" && limit.Elapsed < TimeSpan.FromMinutes(2));
 
