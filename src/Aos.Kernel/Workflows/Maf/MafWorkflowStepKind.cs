@@ -92,7 +92,7 @@ internal sealed partial class MafWorkflowStepKind(
                 KindName + ":" + name,
                 input.ValueKind == JsonValueKind.Undefined ? null : input,
                 priority,
-                async (payload, token) => await RunAndRecordAsync(registration, payload ?? default, sessionId, record, token),
+                (payload, token) => new ValueTask<WorkflowStepOutcome>(RunAndRecordAsync(registration, payload ?? default, sessionId, record, token)),
                 cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
