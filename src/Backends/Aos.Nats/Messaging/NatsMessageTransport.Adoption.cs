@@ -52,7 +52,7 @@ public sealed partial class NatsMessageTransport
             await CallAsync(ct => nodes.PutAsync(_natsOptions.StreamPrefix, _instanceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             var now = _timeProvider.GetTimestamp();
             var leases = new Dictionary<string, ulong>(StringComparer.Ordinal);
-            foreach (var lease in await ReadLiveListAsync<string>(nodes, ">", cancellationToken).ConfigureAwait(false))
+            foreach (var lease in await ReadCurrentAsync<string>(nodes, ">", cancellationToken).ConfigureAwait(false))
             {
                 if (lease.Key != _natsOptions.StreamPrefix)
                 {
@@ -229,7 +229,7 @@ public sealed partial class NatsMessageTransport
     private async ValueTask<List<string>> ReadLeaseHoldersAsync(CancellationToken cancellationToken)
     {
         var prefixes = new List<string>();
-        foreach (var lease in await ReadLiveListAsync<string>(_nodes!, ">", cancellationToken).ConfigureAwait(false))
+        foreach (var lease in await ReadCurrentAsync<string>(_nodes!, ">", cancellationToken).ConfigureAwait(false))
         {
             if (lease.Key != _natsOptions.StreamPrefix)
             {

@@ -35,7 +35,7 @@ public sealed partial class NatsMessageTransport
 
     private async ValueTask<List<MessageRecord>> ReadRecordsAsync(INatsKVStore ledger, INatsJSStream? stream, string messageId, CancellationToken cancellationToken)
     {
-        var entries = await ReadEntriesAsync(ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
+        var entries = await ReadCurrentEntriesAsync(ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
         var records = new List<MessageRecord>(entries.Count);
         foreach (var (_, entry, _) in entries.Where(e => e.Entry.MessageId == messageId).OrderBy(e => e.Entry.Sequence))
         {
@@ -175,7 +175,7 @@ public sealed partial class NatsMessageTransport
 
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var replayed = 0;
-        var entries = await ReadEntriesAsync(KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
+        var entries = await ReadCurrentEntriesAsync(_ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false);
         foreach (var (key, entry, revision) in entries.Where(e => e.Entry.MessageId == messageId && e.Entry.Status == MessageStatus.DeadLettered))
         {
             if (entry.Envelope is not { } original)
@@ -218,7 +218,7 @@ public sealed partial class NatsMessageTransport
                 continue;
             }
 
-            foreach (var (key, entry, revision) in await ReadEntriesAsync(peer.Ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false))
+            foreach (var (key, entry, revision) in await ReadCurrentEntriesAsync(peer.Ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false))
             {
                 if (entry.MessageId == messageId && entry.Status == MessageStatus.DeadLettered && (tenant is null || entry.Envelope is not { } envelope || envelope.Tenant == tenant))
                 {

@@ -20,6 +20,9 @@ public sealed partial class NatsMessageTransport
     private const int PrefixLength = 2 + (2 * IdHashBytes) + 1;
     private const int KeyLength = PrefixLength + (2 * RecipientHashBytes);
 
+    // The most subjects a stream info answer lists (the server's JSMaxSubjectDetails); more take further requests from an offset.
+    private const int MaxSubjectsPerInfo = 100_000;
+
     private static readonly NatsKVWatchOpts ReadAllOpts = new() { OnNoData = static _ => ValueTask.FromResult(true) };
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
@@ -260,6 +263,78 @@ public sealed partial class NatsMessageTransport
     private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
         CallBoundedAsync(ct => ReadEntriesOnceAsync(ledger, filter, ct), cancellationToken);
 
+    /// <summary>Reads the current entry of every live key of a ledger whose key matches a filter, with its revision, even while those keys change.</summary>
+    /// <remarks>For the reads of a few keys that other writers may be updating meanwhile; see <see cref="ReadCurrentAsync"/>.</remarks>
+    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadCurrentEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
+    {
+        var entries = new List<(string, LedgerEntry, ulong)>();
+        foreach (var item in await ReadCurrentAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false))
+        {
+            if (Deserialize(item.Value, item.Revision) is { } entry)
+            {
+                entries.Add((item.Key, entry, item.Revision));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Reads the current value of every live key of a bucket that matches a filter, even while those keys change: the keys the bucket's stream holds, then each key's latest value.</summary>
+    /// <remarks>
+    /// <para>
+    /// A key that exists when the read starts is read at its value when its own get runs; a key deleted since is left out, and one created
+    /// since may be. A watch (<see cref="ReadLiveAsync"/>) is no snapshot: on NATS 2.9 a key updated while the watch starts can be left out of
+    /// it, and another delivered twice, and the watch still ends (a quarter to a tenth of the reads of two keys renewed every millisecond).
+    /// A lease renewed, or a message settled, during a read would then read as absent.
+    /// </para>
+    /// <para>
+    /// It costs one request for the keys (per <see cref="MaxSubjectsPerInfo"/> of them) and one get per key, so it is for reads of a few keys:
+    /// one message's entries, the leases. Reads of a whole ledger, whose keys no other writer changes meanwhile, use the watch.
+    /// </para>
+    /// </remarks>
+    private async ValueTask<List<NatsKVEntry<T>>> ReadCurrentAsync<T>(INatsKVStore bucket, string filter, CancellationToken cancellationToken)
+    {
+        var subjectPrefix = "$KV." + bucket.Bucket + ".";
+        var keys = await CallBoundedAsync(
+            async ct =>
+            {
+                var keys = new List<string>();
+                while (true)
+                {
+                    var request = new StreamInfoRequest { SubjectsFilter = subjectPrefix + filter, Offset = keys.Count };
+                    var stream = await _jetStream.GetStreamAsync("KV_" + bucket.Bucket, request, ct).ConfigureAwait(false);
+                    var subjects = stream.Info.State.Subjects;
+                    if (subjects is null)
+                    {
+                        return keys;
+                    }
+
+                    keys.AddRange(subjects.Keys.Select(subject => subject[subjectPrefix.Length..]));
+                    if (subjects.Count < MaxSubjectsPerInfo)
+                    {
+                        return keys;
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var entries = new List<NatsKVEntry<T>>(keys.Count);
+        foreach (var key in keys)
+        {
+            var read = await TryCallAsync(ct => bucket.TryGetEntryAsync<T>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            if (read.Success)
+            {
+                entries.Add(read.Value);
+            }
+            else if (read.Error is not (NatsKVKeyDeletedException or NatsKVKeyNotFoundException))
+            {
+                throw read.Error;
+            }
+        }
+
+        return entries;
+    }
+
     /// <summary>Reads every live value of a bucket whose key matches a filter; a failed read is retried from the start.</summary>
     private ValueTask<List<NatsKVEntry<T>>> ReadLiveListAsync<T>(INatsKVStore bucket, string filter, CancellationToken cancellationToken) =>
         CallBoundedAsync(
@@ -289,7 +364,8 @@ public sealed partial class NatsMessageTransport
         return entries;
     }
 
-    /// <summary>Reads the current value of every live key of a bucket that matches a filter, and stops at the end of the data.</summary>
+    /// <summary>Reads the current value of every live key of a bucket that matches a filter through a watch, and stops at the end of the data.</summary>
+    /// <remarks>A key that changes during the watch may be left out or come twice (see <see cref="ReadCurrentAsync"/>): for reads of keys no other writer changes meanwhile.</remarks>
     private static async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in bucket.WatchAsync<T>(filter, opts: ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
