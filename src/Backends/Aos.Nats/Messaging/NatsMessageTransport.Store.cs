@@ -350,7 +350,7 @@ public sealed partial class NatsMessageTransport
             },
             cancellationToken);
 
-    private static async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesOnceAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
+    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesOnceAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
     {
         var entries = new List<(string, LedgerEntry, ulong)>();
         await foreach (var item in ReadLiveAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false))
@@ -365,9 +365,15 @@ public sealed partial class NatsMessageTransport
     }
 
     /// <summary>Reads the current value of every live key of a bucket that matches a filter through a watch, and stops at the end of the data.</summary>
-    /// <remarks>A key that changes during the watch may be left out or come twice (see <see cref="ReadCurrentAsync"/>): for reads of keys no other writer changes meanwhile.</remarks>
-    private static async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>
+    /// The end is where the watch counts nothing more to deliver, or the bucket's last revision when the read began, whichever comes first:
+    /// on NATS 2.9 a watch whose keys are rewritten meanwhile can count one more for ever, so the count alone would never end it. A key
+    /// rewritten during the read can be left out or come twice (see <see cref="ReadCurrentAsync"/>), so this is for reads whose keys no
+    /// other writer changes meanwhile, or where one being changed may be passed over.
+    /// </remarks>
+    private async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var end = (await _jetStream.GetStreamAsync("KV_" + bucket.Bucket, cancellationToken: cancellationToken).ConfigureAwait(false)).Info.State.LastSeq;
         await foreach (var item in bucket.WatchAsync<T>(filter, opts: ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (item.Operation == NatsKVOperation.Put)
@@ -375,7 +381,7 @@ public sealed partial class NatsMessageTransport
                 yield return item;
             }
 
-            if (item.Delta == 0)
+            if (item.Delta == 0 || item.Revision >= end)
             {
                 yield break;
             }
