@@ -23,6 +23,9 @@ public sealed partial class NatsMessageTransport
     // The most subjects a stream info answer lists (the server's JSMaxSubjectDetails); more take further requests from an offset.
     private const int MaxSubjectsPerInfo = 100_000;
 
+    // How many keys a read of current values gets at once: a status read of a message to 1,000 subscribers took 57–135 ms (a watch 14–27 ms).
+    private const int ConcurrentGets = 64;
+
     private static readonly NatsKVWatchOpts ReadAllOpts = new() { OnNoData = static _ => ValueTask.FromResult(true) };
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
@@ -318,21 +321,28 @@ public sealed partial class NatsMessageTransport
             },
             cancellationToken).ConfigureAwait(false);
 
-        var entries = new List<NatsKVEntry<T>>(keys.Count);
-        foreach (var key in keys)
-        {
-            var read = await TryCallAsync(ct => bucket.TryGetEntryAsync<T>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            if (read.Success)
+        // The gets run side by side, a few at a time: a message published to a topic has an entry per subscriber.
+        var entries = new NatsKVEntry<T>[keys.Count];
+        var found = new bool[keys.Count];
+        await Parallel.ForAsync(
+            0,
+            keys.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentGets, CancellationToken = cancellationToken },
+            async (i, ct) =>
             {
-                entries.Add(read.Value);
-            }
-            else if (read.Error is not (NatsKVKeyDeletedException or NatsKVKeyNotFoundException))
-            {
-                throw read.Error;
-            }
-        }
+                var read = await TryCallAsync(token => bucket.TryGetEntryAsync<T>(keys[i], cancellationToken: token), ct).ConfigureAwait(false);
+                if (read.Success)
+                {
+                    entries[i] = read.Value;
+                    found[i] = true;
+                }
+                else if (read.Error is not (NatsKVKeyDeletedException or NatsKVKeyNotFoundException))
+                {
+                    throw read.Error;
+                }
+            }).ConfigureAwait(false);
 
-        return entries;
+        return [.. entries.Where((_, i) => found[i])];
     }
 
     /// <summary>Reads every live value of a bucket whose key matches a filter; a failed read is retried from the start.</summary>
