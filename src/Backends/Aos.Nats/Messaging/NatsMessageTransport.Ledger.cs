@@ -9,28 +9,41 @@ public sealed partial class NatsMessageTransport
 {
     /// <inheritdoc />
     /// <remarks>
+    /// <para>
     /// Reads this node's ledger; in a <see cref="NatsMessageTransportOptions.Cluster"/>, a message this node does not know is looked up in the
     /// ledgers of the other nodes that hold a lease, so its status reads the same through any node.
+    /// </para>
+    /// <para>
+    /// A message that a take-over is moving is created in the adopter's ledger before it is removed from the lost node's, so a read that
+    /// reaches the adopter before the create and the lost node after the removal finds it nowhere; a cluster read that finds nothing
+    /// therefore reads every ledger once more, and the second pass reaches the adopter after the create.
+    /// </para>
     /// </remarks>
     public async ValueTask<IReadOnlyList<MessageRecord>> GetAsync(string messageId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        var records = await ReadRecordsAsync(_ledger, _stream, messageId, cancellationToken).ConfigureAwait(false);
-        if (records.Count > 0 || _nodes is null)
+        for (var pass = 0; ; pass++)
         {
-            return records;
-        }
-
-        foreach (var prefix in await ReadLeaseHoldersAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (await OpenPeerAsync(prefix, cancellationToken).ConfigureAwait(false) is { } peer)
+            var records = await ReadRecordsAsync(_ledger, _stream, messageId, cancellationToken).ConfigureAwait(false);
+            if (records.Count > 0 || _nodes is null)
             {
-                records.AddRange(await ReadRecordsAsync(peer.Ledger, peer.Stream, messageId, cancellationToken).ConfigureAwait(false));
+                return records;
+            }
+
+            foreach (var prefix in await ReadLeaseHoldersAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await OpenPeerAsync(prefix, cancellationToken).ConfigureAwait(false) is { } peer)
+                {
+                    records.AddRange(await ReadRecordsAsync(peer.Ledger, peer.Stream, messageId, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            if (records.Count > 0 || pass == 1)
+            {
+                return records;
             }
         }
-
-        return records;
     }
 
     private async ValueTask<List<MessageRecord>> ReadRecordsAsync(INatsKVStore ledger, INatsJSStream? stream, string messageId, CancellationToken cancellationToken)

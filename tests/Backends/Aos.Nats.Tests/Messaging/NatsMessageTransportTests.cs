@@ -69,7 +69,7 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
         Assert.True(await NothingReadyAsync());
     }
 
-    // The timeout catches a prune that does not end: 300 of them take about a second, and the watch that hung took a minute to give up.
+    // The timeout catches a prune that does not end: 300 of them take about three seconds, and the watch that hung took up to a minute to give up.
     [Fact(Timeout = 30_000)]
     public async Task PruneDelivered_WhileAnotherEntryIsRewritten_EndsAndRemovesTheOldDeliveredMessage()
     {
