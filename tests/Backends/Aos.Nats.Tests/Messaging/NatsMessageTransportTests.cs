@@ -87,7 +87,6 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
             while (!stop.IsCancellationRequested)
             {
                 await ledger.PutAsync(key, entry.Value, cancellationToken: CancellationToken.None);
-                await Task.Delay(1, CancellationToken.None);
             }
         }, CancellationToken.None);
 
