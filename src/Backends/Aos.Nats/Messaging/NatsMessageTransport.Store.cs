@@ -263,15 +263,19 @@ public sealed partial class NatsMessageTransport
         ReadEntriesAsync(_ledger, filter, cancellationToken);
 
     /// <summary>Reads every live entry of a ledger whose key matches a filter, with its revision; a failed read is retried from the start.</summary>
-    private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
-        CallBoundedAsync(ct => ReadEntriesOnceAsync(ledger, filter, ct), cancellationToken);
+    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
+        ToEntries(await ReadLiveListAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Reads the current entry of every live key of a ledger whose key matches a filter, with its revision, even while those keys change.</summary>
     /// <remarks>For the reads of a few keys that other writers may be updating meanwhile; see <see cref="ReadCurrentAsync"/>.</remarks>
-    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadCurrentEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
+    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadCurrentEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
+        ToEntries(await ReadCurrentAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Reads the ledger entries of stored values, with their keys and revisions; a value that holds no entry is passed over.</summary>
+    private static List<(string Key, LedgerEntry Entry, ulong Revision)> ToEntries(List<NatsKVEntry<byte[]>> items)
     {
-        var entries = new List<(string, LedgerEntry, ulong)>();
-        foreach (var item in await ReadCurrentAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false))
+        var entries = new List<(string, LedgerEntry, ulong)>(items.Count);
+        foreach (var item in items)
         {
             if (Deserialize(item.Value, item.Revision) is { } entry)
             {
@@ -365,20 +369,6 @@ public sealed partial class NatsMessageTransport
                 return items;
             },
             cancellationToken);
-
-    private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesOnceAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken)
-    {
-        var entries = new List<(string, LedgerEntry, ulong)>();
-        await foreach (var item in ReadLiveAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false))
-        {
-            if (Deserialize(item.Value, item.Revision) is { } entry)
-            {
-                entries.Add((item.Key, entry, item.Revision));
-            }
-        }
-
-        return entries;
-    }
 
     /// <summary>Reads the current value of every live key of a bucket that matches a filter through a watch, and stops at the end of the data.</summary>
     /// <remarks>
