@@ -108,9 +108,7 @@ public sealed partial class NatsMessageTransport
             return;
         }
 
-        _nodes = await context.CreateOrUpdateStoreAsync(
-            new NatsKVConfig(bucket) { Storage = NatsKVStorageType.File, History = 1, NumberOfReplicas = _natsOptions.Replicas },
-            cancellationToken).ConfigureAwait(false);
+        _nodes = await CreateBucketAsync(context, bucket, cancellationToken).ConfigureAwait(false);
         await _nodes.PutAsync(_natsOptions.StreamPrefix, _instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -248,12 +246,13 @@ public sealed partial class NatsMessageTransport
             return known;
         }
 
-        var opened = await CallAsync<Peer?>(
+        var opened = await CallBoundedAsync<Peer?>(
             async ct =>
             {
                 try
                 {
                     var ledger = await new NatsKVContext(_jetStream).GetStoreAsync(prefix + "_LEDGER", ct).ConfigureAwait(false);
+                    ledger = await ReadFromLeaderAsync(ledger, ct).ConfigureAwait(false);
                     return new Peer(await FindStreamAsync(_jetStream, prefix + "_MESSAGES", ct).ConfigureAwait(false), ledger);
                 }
                 catch (NatsJSApiException e) when (e.Error.Code == 404)

@@ -139,7 +139,7 @@ public sealed partial class NatsMessageTransport
         var items = new List<MessageRecord>(Math.Min(index.Count, take));
         foreach (var (sequence, key) in index.OrderBy(i => i.Sequence))
         {
-            var read = await TryCallAsync(ct => ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            var read = await TryGetAsync<byte[]>(ledger, key, cancellationToken).ConfigureAwait(false);
             if (!read.Success || Deserialize(read.Value.Value, read.Value.Revision) is not { Status: MessageStatus.DeadLettered } entry || entry.Sequence != sequence)
             {
                 continue;

@@ -68,7 +68,7 @@ public sealed partial class NatsMessageTransport
             return result;
         }
 
-        var current = await TryCallAsync(ct => bucket.TryGetEntryAsync<T>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var current = await TryGetAsync<T>(bucket, key, cancellationToken).ConfigureAwait(false);
         return current.Success && isOwn(current.Value.Value) ? current.Value.Revision : result;
     }
 }

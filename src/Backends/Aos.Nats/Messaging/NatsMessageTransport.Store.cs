@@ -51,9 +51,7 @@ public sealed partial class NatsMessageTransport
                     _jetStream = new NatsJSContext(_connection);
                     _stream = await FindStreamAsync(_jetStream, StreamName, ct).ConfigureAwait(false);
                     var keyValue = new NatsKVContext(_jetStream);
-                    _ledger = await keyValue.CreateOrUpdateStoreAsync(
-                        new NatsKVConfig(BucketName) { Storage = NatsKVStorageType.File, History = 1, NumberOfReplicas = _natsOptions.Replicas },
-                        ct).ConfigureAwait(false);
+                    _ledger = await CreateBucketAsync(keyValue, BucketName, ct).ConfigureAwait(false);
 
                     // The lease first: a node that was taken over stops the move of its messages before it reads what is left of them.
                     await RegisterAsync(keyValue, ct).ConfigureAwait(false);
@@ -108,7 +106,7 @@ public sealed partial class NatsMessageTransport
 
         // An earlier enqueue may have created the entry and then failed before telling the scheduler (a timeout after the server applied
         // the create): a pending entry is handed out now rather than after the next restart.
-        var existing = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var existing = await TryGetAsync<byte[]>(_ledger, key, cancellationToken).ConfigureAwait(false);
         if (existing.Success && Deserialize(existing.Value.Value, existing.Value.Revision) is { Status: MessageStatus.Pending } known)
         {
             _scheduler.Add(message with { Attempts = known.Attempts, Sequence = known.Sequence }, known.DueAt, reserved: false);
@@ -147,7 +145,7 @@ public sealed partial class NatsMessageTransport
 
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var read = await TryCallAsync(ct => _ledger.TryGetEntryAsync<byte[]>(key, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            var read = await TryGetAsync<byte[]>(_ledger, key, cancellationToken).ConfigureAwait(false);
             if (!read.Success)
             {
                 if (read.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException)
@@ -340,7 +338,7 @@ public sealed partial class NatsMessageTransport
             new ParallelOptions { MaxDegreeOfParallelism = ConcurrentGets, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var read = await TryCallAsync(token => bucket.TryGetEntryAsync<T>(keys[i], cancellationToken: token), ct).ConfigureAwait(false);
+                var read = await TryGetAsync<T>(bucket, keys[i], ct).ConfigureAwait(false);
                 if (read.Success)
                 {
                     entries[i] = read.Value;

@@ -9,20 +9,27 @@ using NATS.Client.KeyValueStore;
 namespace Aos.Nats.Tests.Messaging;
 
 /// <summary>Runs the transport conformance kit on NATS JetStream, each test on its own stream and bucket.</summary>
-public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
+public class NatsMessageTransportTests : MessageTransportConformanceTests
 {
-    private readonly NatsMessageTransportOptions _natsOptions = new()
-    {
-        Url = TestNats.Url,
-        StreamPrefix = "AOSTEST_" + Guid.NewGuid().ToString("N")[..12],
-    };
-
     private NatsMessageTransport? _transport;
     private bool _used;
 
+    public NatsMessageTransportTests()
+        : this(TestNats.Url, replicas: 1)
+    {
+    }
+
+    /// <summary>Initializes the kit on a server and a number of replicas of the transport's bucket.</summary>
+    protected NatsMessageTransportTests(string url, int replicas)
+    {
+        NatsOptions = new() { Url = url, StreamPrefix = "AOSTEST_" + Guid.NewGuid().ToString("N")[..12], Replicas = replicas };
+    }
+
+    protected NatsMessageTransportOptions NatsOptions { get; }
+
     public override async ValueTask InitializeAsync()
     {
-        await TestNats.RequireAsync();
+        await RequireServerAsync();
         _used = true;
         await base.InitializeAsync();
     }
@@ -32,13 +39,16 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
         await base.DisposeAsync();
         if (_used)
         {
-            await TestNats.DeleteAsync([_natsOptions.StreamPrefix + "_MESSAGES"], [_natsOptions.StreamPrefix + "_LEDGER"]);
+            await TestNats.DeleteAsync([NatsOptions.StreamPrefix + "_MESSAGES"], [NatsOptions.StreamPrefix + "_LEDGER"], NatsOptions.Url);
         }
     }
 
+    /// <summary>Skips or fails the test when the server it runs on does not answer.</summary>
+    protected virtual Task RequireServerAsync() => TestNats.RequireAsync();
+
     protected override ValueTask<IMessageTransport> CreateTransportAsync()
     {
-        _transport = new NatsMessageTransport(_natsOptions, Options, Time);
+        _transport = new NatsMessageTransport(NatsOptions, Options, Time);
         return ValueTask.FromResult<IMessageTransport>(_transport);
     }
 
@@ -77,8 +87,8 @@ public sealed class NatsMessageTransportTests : MessageTransportConformanceTests
         // messages all through its prune, as the rewrites of "busy" stand for here.
         var retention = Assert.IsAssignableFrom<IMessageRetention>(Transport);
         await Transport.EnqueueAsync([Message("busy", "r9")], cancellationToken: Ct);
-        await using var connection = new NatsConnection(NatsOpts.Default with { Url = TestNats.Url });
-        var ledger = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(_natsOptions.StreamPrefix + "_LEDGER", Ct);
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = NatsOptions.Url });
+        var ledger = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(NatsOptions.StreamPrefix + "_LEDGER", Ct);
         var key = NatsMessageTransport.KeyOf("busy", "r9");
         var entry = await ledger.GetEntryAsync<byte[]>(key, cancellationToken: Ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
