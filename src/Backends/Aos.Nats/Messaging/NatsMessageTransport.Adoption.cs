@@ -80,7 +80,7 @@ public sealed partial class NatsMessageTransport
                 }
 
                 _observed.Remove(prefix);
-                var claimed = await WriteOnceAsync<string>(nodes, prefix, ct => nodes.TryUpdateAsync(prefix, _instanceId, revision, cancellationToken: ct), value => value == _instanceId, cancellationToken).ConfigureAwait(false);
+                var claimed = await WriteOnceAsync<string>(nodes, prefix, ct => TryUpdateAtAsync(nodes, prefix, _instanceId, revision, ct), value => value == _instanceId, cancellationToken).ConfigureAwait(false);
                 if (!claimed.Success)
                 {
                     // Renewed since it was read, or claimed by another node first.
@@ -129,7 +129,7 @@ public sealed partial class NatsMessageTransport
                 if (_timeProvider.GetElapsedTime(renewedAt) >= _natsOptions.LeaseTimeout / 3)
                 {
                     var held = leaseRevision;
-                    var renewed = await WriteOnceAsync<string>(_nodes!, prefix, ct => _nodes!.TryUpdateAsync(prefix, _instanceId, held, cancellationToken: ct), value => value == _instanceId, cancellationToken).ConfigureAwait(false);
+                    var renewed = await WriteOnceAsync<string>(_nodes!, prefix, ct => TryUpdateAtAsync(_nodes!, prefix, _instanceId, held, ct), value => value == _instanceId, cancellationToken).ConfigureAwait(false);
                     if (!renewed.Success)
                     {
                         ThrowUnlessRevisionConflict(renewed.Error);
@@ -156,7 +156,7 @@ public sealed partial class NatsMessageTransport
 
         // Every message moved: the lease goes, so that no node claims the prefix again. If the lost node came back meanwhile, its lease
         // has a newer revision and stays.
-        var deleted = await TryCallAsync(ct => _nodes!.TryDeleteAsync(prefix, new NatsKVDeleteOpts { Revision = leaseRevision }, ct), cancellationToken).ConfigureAwait(false);
+        var deleted = await TryCallAsync(ct => TryRemoveAtAsync(_nodes!, prefix, leaseRevision, purge: false, ct), cancellationToken).ConfigureAwait(false);
         if (!deleted.Success)
         {
             ThrowUnlessRevisionConflict(deleted.Error);
@@ -202,7 +202,7 @@ public sealed partial class NatsMessageTransport
 
         // The lost node's copy goes last, unless that node came back and changed it since it was read: then both hold the message, and
         // the receiver's de-duplication processes it once.
-        var purged = await TryCallAsync(ct => peer.Ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, ct), cancellationToken).ConfigureAwait(false);
+        var purged = await TryCallAsync(ct => TryRemoveAtAsync(peer.Ledger, key, revision, purge: true, ct), cancellationToken).ConfigureAwait(false);
         if (purged.Success)
         {
             if (entry.Status == MessageStatus.DeadLettered)
@@ -252,7 +252,7 @@ public sealed partial class NatsMessageTransport
                 try
                 {
                     var ledger = await new NatsKVContext(_jetStream).GetStoreAsync(prefix + "_LEDGER", ct).ConfigureAwait(false);
-                    ledger = await ReadFromLeaderAsync(ledger, ct).ConfigureAwait(false);
+                    ledger = await PrepareBucketAsync(ledger, ct).ConfigureAwait(false);
                     return new Peer(await FindStreamAsync(_jetStream, prefix + "_MESSAGES", ct).ConfigureAwait(false), ledger);
                 }
                 catch (NatsJSApiException e) when (e.Error.Code == 404)

@@ -259,7 +259,7 @@ public sealed partial class NatsMessageTransport
             }
 
             // A purge retried after its first attempt took effect unseen fails its condition: the stream message is then left, unreferenced and harmless.
-            var purged = await TryCallAsync(ct => _ledger.TryPurgeAsync(key, new NatsKVDeleteOpts { Revision = revision }, ct), cancellationToken).ConfigureAwait(false);
+            var purged = await TryCallAsync(ct => TryRemoveAtAsync(_ledger, key, revision, purge: true, ct), cancellationToken).ConfigureAwait(false);
             if (purged.Success)
             {
                 if (entry.Envelope is null)

@@ -117,11 +117,11 @@ public sealed partial class NatsMessageTransport
 
     /// <summary>Creates a ledger entry; a retry that finds the key holding exactly this value takes the create as its own.</summary>
     private ValueTask<NatsResult<ulong>> CreateEntryAsync(INatsKVStore ledger, string key, byte[] value, CancellationToken cancellationToken) =>
-        WriteOnceAsync<byte[]>(ledger, key, ct => ledger.TryCreateAsync(key, value, cancellationToken: ct), stored => stored.AsSpan().SequenceEqual(value), cancellationToken);
+        WriteOnceAsync<byte[]>(ledger, key, ct => TryCreateAtAsync(ledger, key, value, ct), stored => stored.AsSpan().SequenceEqual(value), cancellationToken);
 
     /// <summary>Replaces a ledger entry written at a revision; a retry that finds the key holding exactly this value takes the write as its own.</summary>
     private ValueTask<NatsResult<ulong>> ReplaceEntryAsync(string key, byte[] value, ulong revision, CancellationToken cancellationToken) =>
-        WriteOnceAsync<byte[]>(_ledger, key, ct => _ledger.TryUpdateAsync(key, value, revision, cancellationToken: ct), stored => stored.AsSpan().SequenceEqual(value), cancellationToken);
+        WriteOnceAsync<byte[]>(_ledger, key, ct => TryUpdateAtAsync(_ledger, key, value, revision, ct), stored => stored.AsSpan().SequenceEqual(value), cancellationToken);
 
     /// <summary>Changes the ledger entry of a pending message handed out at <see cref="TransportMessage.Sequence"/>, with optimistic concurrency.</summary>
     private async ValueTask UpdateEntryAsync(TransportMessage message, Func<LedgerEntry, LedgerEntry> change, CancellationToken cancellationToken)
@@ -130,7 +130,7 @@ public sealed partial class NatsMessageTransport
         if (_known.TryRemove(key, out var known) && known.Entry.Status == MessageStatus.Pending && known.Entry.Sequence == message.Sequence)
         {
             var next = change(known.Entry);
-            var written = await TryCallAsync(ct => _ledger.TryUpdateAsync(key, Serialize(next), known.Revision, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            var written = await TryCallAsync(ct => TryUpdateAtAsync(_ledger, key, Serialize(next), known.Revision, ct), cancellationToken).ConfigureAwait(false);
             if (written.Success)
             {
                 Remember(key, next, written.Value);
@@ -163,7 +163,7 @@ public sealed partial class NatsMessageTransport
             }
 
             var changed = change(current);
-            var updated = await TryCallAsync(ct => _ledger.TryUpdateAsync(key, Serialize(changed), read.Value.Revision, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            var updated = await TryCallAsync(ct => TryUpdateAtAsync(_ledger, key, Serialize(changed), read.Value.Revision, ct), cancellationToken).ConfigureAwait(false);
             if (updated.Success)
             {
                 Remember(key, changed, updated.Value);

@@ -13,10 +13,12 @@ namespace Aos.Nats.Tests.Messaging;
 /// Nodes of one cluster on a real NATS server: a node lost for good has its messages taken over by another, which delivers them, lists
 /// its dead letters and answers for its delivered ones; a live node, or one that comes back, keeps its own.
 /// </summary>
-public sealed class NatsAdoptionTests : IAsyncLifetime
+public class NatsAdoptionTests : IAsyncLifetime
 {
     private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly string _url;
+    private readonly int _replicas;
     private readonly string _run = Guid.NewGuid().ToString("N")[..10];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
     private readonly MessageBusOptions _bus = new() { InboxCapacity = 100, MaxDeliveryBatch = 1 };
@@ -26,16 +28,29 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    public NatsAdoptionTests()
+        : this(TestNats.Url, replicas: 1)
+    {
+    }
+
+    /// <summary>Initializes the tests on a server and a number of replicas of the nodes' buckets.</summary>
+    protected NatsAdoptionTests(string url, int replicas)
+    {
+        _url = url;
+        _replicas = replicas;
+    }
+
     private string Cluster => "AOSTESTCL_" + _run;
 
     public async ValueTask InitializeAsync()
     {
-        await TestNats.RequireAsync();
+        await RequireServerAsync();
         _used = true;
     }
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         foreach (var transport in _transports)
         {
             await transport.DisposeAsync();
@@ -45,10 +60,10 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         {
             foreach (var prefix in _prefixes)
             {
-                await TestNats.DeleteAsync([prefix + "_MESSAGES"], [prefix + "_LEDGER"]);
+                await TestNats.DeleteAsync([prefix + "_MESSAGES"], [prefix + "_LEDGER"], _url);
             }
 
-            await TestNats.DeleteAsync([Cluster + "_NO_STREAM"], [Cluster + "_NODES"]);
+            await TestNats.DeleteAsync([Cluster + "_NO_STREAM"], [Cluster + "_NODES"], _url);
         }
     }
 
@@ -200,7 +215,7 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         var b = Node("B");
         await b.EnqueueAsync([Message("m1", "r1")], cancellationToken: Ct);
         await a.RenewAndAdoptAsync(Ct);
-        await using var connection = new NatsConnection(NatsOpts.Default with { Url = TestNats.Url });
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = _url });
         var keyValues = new NatsKVContext(new NatsJSContext(connection));
         var leases = await keyValues.GetStoreAsync(Cluster + "_NODES", Ct);
         var ledger = await keyValues.GetStoreAsync(Prefix("B") + "_LEDGER", Ct);
@@ -277,6 +292,9 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         Assert.Equal(0, await alone.RenewAndAdoptAsync(Ct));
     }
 
+    /// <summary>Skips or fails the test when the server it runs on does not answer.</summary>
+    protected virtual Task RequireServerAsync() => TestNats.RequireAsync();
+
     private string Prefix(string name) => $"AOSTESTCL_{_run}_{name}";
 
     private NatsMessageTransport Node(string name, string? cluster = "")
@@ -284,7 +302,7 @@ public sealed class NatsAdoptionTests : IAsyncLifetime
         var prefix = Prefix(name);
         _prefixes.Add(prefix);
         var transport = new NatsMessageTransport(
-            new NatsMessageTransportOptions { Url = TestNats.Url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = LeaseTimeout },
+            new NatsMessageTransportOptions { Url = _url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = LeaseTimeout, Replicas = _replicas },
             _bus,
             _time);
         _transports.Add(transport);

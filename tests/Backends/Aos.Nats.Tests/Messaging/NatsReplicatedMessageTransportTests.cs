@@ -10,7 +10,7 @@ namespace Aos.Nats.Tests.Messaging;
 public sealed class NatsReplicatedMessageTransportTests() : NatsMessageTransportTests(TestNats.ClusterUrl, replicas: 3)
 {
     [Fact]
-    public async Task Ledger_OfAReplicatedTransport_IsReadFromItsStreamLeader()
+    public async Task Ledger_OfAReplicatedTransport_IsReadFromItsStreamLeader_AndRemembersWriteIdsForAShortWindow()
     {
         await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct);
         await using var connection = new NatsConnection(NatsOpts.Default with { Url = NatsOptions.Url });
@@ -20,13 +20,17 @@ public sealed class NatsReplicatedMessageTransportTests() : NatsMessageTransport
         var config = (await jetStream.GetStreamAsync(ledger, cancellationToken: Ct)).Info.Config;
         Assert.Equal(3, config.NumReplicas);
         Assert.False(config.AllowDirect);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.DuplicateWindow);
 
-        // Another program, or a node of an earlier version, turns direct gets back on: the next start turns them off again.
+        // Another program, or a node of an earlier version, sets the key-value API's defaults again: the next start undoes them.
         config.AllowDirect = true;
+        config.DuplicateWindow = TimeSpan.FromMinutes(2);
         await jetStream.UpdateStreamAsync(config, Ct);
         await RestartAsync();
         Assert.Equal(MessageStatus.Pending, Assert.Single(await Ledger.GetAsync("m1", Ct)).Status);
-        Assert.False((await jetStream.GetStreamAsync(ledger, cancellationToken: Ct)).Info.Config.AllowDirect);
+        config = (await jetStream.GetStreamAsync(ledger, cancellationToken: Ct)).Info.Config;
+        Assert.False(config.AllowDirect);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.DuplicateWindow);
     }
 
     protected override Task RequireServerAsync() => TestNats.RequireClusterAsync();
