@@ -156,7 +156,7 @@ public sealed partial class NatsMessageTransport
 
         // Every message moved: the lease goes, so that no node claims the prefix again. If the lost node came back meanwhile, its lease
         // has a newer revision and stays.
-        var deleted = await TryCallAsync(ct => TryRemoveAtAsync(_nodes!, prefix, leaseRevision, purge: false, ct), cancellationToken).ConfigureAwait(false);
+        var deleted = await TryCallAsync(ct => TryPurgeAtAsync(_nodes!, prefix, leaseRevision, ct), cancellationToken).ConfigureAwait(false);
         if (!deleted.Success)
         {
             ThrowUnlessRevisionConflict(deleted.Error);
@@ -202,12 +202,12 @@ public sealed partial class NatsMessageTransport
 
         // The lost node's copy goes last, unless that node came back and changed it since it was read: then both hold the message, and
         // the receiver's de-duplication processes it once.
-        var purged = await TryCallAsync(ct => TryRemoveAtAsync(peer.Ledger, key, revision, purge: true, ct), cancellationToken).ConfigureAwait(false);
+        var purged = await TryCallAsync(ct => TryPurgeAtAsync(peer.Ledger, key, revision, ct), cancellationToken).ConfigureAwait(false);
         if (purged.Success)
         {
             if (entry.Status == MessageStatus.DeadLettered)
             {
-                await DeleteKeyAsync(peer.Ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
+                await RemoveKeyAsync(peer.Ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
             }
 
             if (entry.Envelope is null)

@@ -108,45 +108,81 @@ public sealed partial class NatsMessageTransport
     /// </para>
     /// </remarks>
     private ValueTask<NatsResult<ulong>> TryUpdateAtAsync<T>(INatsKVStore bucket, string key, T value, ulong revision, CancellationToken cancellationToken) =>
-        TryWriteAtAsync(bucket, key, value, revision, headers: null, cancellationToken);
+        TryWriteAtAsync(bucket, key, value, revision, withId: true, cancellationToken);
 
-    /// <summary>Creates a key that has no value, or whose value was deleted, as NATS.Net's <c>TryCreateAsync</c> does, with its writes made as <see cref="TryUpdateAtAsync{T}"/> makes them.</summary>
+    /// <summary>Creates a key that has no value, as NATS.Net's <c>TryCreateAsync</c> does, with its writes made as <see cref="TryUpdateAtAsync{T}"/> makes them.</summary>
+    /// <remarks>
+    /// A create is a write at revision 0, or, where an earlier version left a delete or purge marker, at the marker's revision. This
+    /// version removes keys without markers (<see cref="TryPurgeAtAsync"/>), so a key removed and created again within the duplicate
+    /// window of a replicated bucket finds its earlier create's message id remembered: it is created without an id, as on a single server.
+    /// </remarks>
     /// <returns>The new revision; <see cref="NatsKVCreateException"/> when the key holds a value.</returns>
     private async ValueTask<NatsResult<ulong>> TryCreateAtAsync<T>(INatsKVStore bucket, string key, T value, CancellationToken cancellationToken)
     {
-        var created = await TryUpdateAtAsync(bucket, key, value, 0, cancellationToken).ConfigureAwait(false);
-        if (created.Success || created.Error is not NatsKVWrongLastRevisionException)
+        var (revision, withId) = (0UL, true);
+        for (var attempt = 0; ; attempt++)
         {
-            return created;
-        }
+            var created = await TryWriteAtAsync(bucket, key, value, revision, withId, cancellationToken).ConfigureAwait(false);
+            if (created.Success || created.Error is not NatsKVWrongLastRevisionException || attempt == MaxUpdateAttempts)
+            {
+                return created;
+            }
 
-        // Part of the caller's attempt, as the writes are: a failed get fails the attempt, and the pipeline retries it whole.
-        var current = await TryGetEntryAsync<T>(bucket, key, cancellationToken).ConfigureAwait(false);
-        if (current.Success)
-        {
-            return new NatsKVCreateException();
-        }
+            // Part of the caller's attempt, as the writes are: a failed get fails the attempt, and the pipeline retries it whole.
+            var current = await TryGetEntryAsync<T>(bucket, key, cancellationToken).ConfigureAwait(false);
+            if (current.Success)
+            {
+                return new NatsKVCreateException();
+            }
 
-        return current.Error is NatsKVKeyDeletedException deleted
-            ? await TryUpdateAtAsync(bucket, key, value, deleted.Revision, cancellationToken).ConfigureAwait(false)
-            : current.Error;
+            switch (current.Error)
+            {
+                case NatsKVKeyDeletedException deleted:
+                    (revision, withId) = (deleted.Revision, true);
+                    break;
+                case NatsKVKeyNotFoundException:
+                    // Absent after a write at 0 was refused: its id was taken by an earlier create of the key, since removed.
+                    (revision, withId) = (0, revision != 0);
+                    break;
+                default:
+                    return current.Error;
+            }
+        }
     }
 
-    /// <summary>Deletes a key, or purges it (its earlier values too), only when its last revision is <paramref name="revision"/>, with the write made as <see cref="TryUpdateAtAsync{T}"/> makes it.</summary>
-    private async ValueTask<NatsResult> TryRemoveAtAsync(INatsKVStore bucket, string key, ulong revision, bool purge, CancellationToken cancellationToken)
+    /// <summary>Removes a key's value, leaving nothing of it behind, only when it is still the value written at <paramref name="revision"/>.</summary>
+    /// <remarks>
+    /// A key-value delete or purge writes a marker, which the bucket keeps for ever: a ledger that purged each delivered message after the
+    /// de-duplication window kept a message, a subject and a server index entry for every message it ever carried, and the nodes bucket one
+    /// for every node ever taken over. This purges the key's subject from the bucket's stream up to and including
+    /// <paramref name="revision"/>, one request that the stream applies in order with the writes: a bucket keeps one value per key, so it
+    /// removes the value when it is still the one written at that revision, and nothing when the key was written since.
+    /// </remarks>
+    /// <returns>Success, or <see cref="NatsKVWrongLastRevisionException"/> when the key holds a later value, or none.</returns>
+    private async ValueTask<NatsResult> TryPurgeAtAsync(INatsKVStore bucket, string key, ulong revision, CancellationToken cancellationToken)
     {
-        // A purge marker rolls the key's earlier values up, as NATS.Net's purge does.
-        var headers = purge ? new NatsHeaders { ["KV-Operation"] = "PURGE", ["Nats-Rollup"] = "sub" } : new NatsHeaders { ["KV-Operation"] = "DEL" };
-        var removed = await TryWriteAtAsync<byte[]?>(bucket, key, null, revision, headers, cancellationToken).ConfigureAwait(false);
-        return removed.Success ? NatsResult.Default : removed.Error;
+        var purged = await _jetStream.PurgeStreamAsync(
+            "KV_" + bucket.Bucket,
+            new StreamPurgeRequest { Filter = "$KV." + bucket.Bucket + "." + key, Seq = revision + 1 },
+            cancellationToken).ConfigureAwait(false);
+        return purged.Purged > 0 ? NatsResult.Default : Conflict(key, revision, "holds a later value, or none");
     }
 
-    private async ValueTask<NatsResult<ulong>> TryWriteAtAsync<T>(INatsKVStore bucket, string key, T value, ulong revision, NatsHeaders? headers, CancellationToken cancellationToken)
+    /// <summary>Removes a key and everything its bucket holds of it, through the <c>transport:nats</c> pipeline; a key that is not there is not an error.</summary>
+    private async ValueTask RemoveKeyAsync(INatsKVStore bucket, string key, CancellationToken cancellationToken) =>
+        await CallAsync(
+            ct => _jetStream.PurgeStreamAsync("KV_" + bucket.Bucket, new StreamPurgeRequest { Filter = "$KV." + bucket.Bucket + "." + key }, ct),
+            cancellationToken).ConfigureAwait(false);
+
+    private static NatsKVWrongLastRevisionException Conflict(string key, ulong revision, string what) =>
+        new(new ApiError { Code = 400, ErrCode = WrongLastSequence, Description = $"key '{key}' {what} (expected revision {revision})" });
+
+    private async ValueTask<NatsResult<ulong>> TryWriteAtAsync<T>(INatsKVStore bucket, string key, T value, ulong revision, bool withId, CancellationToken cancellationToken)
     {
-        var opts = _replicated.GetValueOrDefault(bucket.Bucket)
+        var opts = withId && _replicated.GetValueOrDefault(bucket.Bucket)
             ? new NatsJSPubOpts { ExpectedLastSubjectSequence = revision, MsgId = key + "@" + revision.ToString(CultureInfo.InvariantCulture) }
             : new NatsJSPubOpts { ExpectedLastSubjectSequence = revision };
-        var written = await _jetStream.TryPublishAsync("$KV." + bucket.Bucket + "." + key, value, opts: opts, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var written = await _jetStream.TryPublishAsync("$KV." + bucket.Bucket + "." + key, value, opts: opts, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!written.Success)
         {
             return written.Error;
@@ -157,7 +193,7 @@ public sealed partial class NatsMessageTransport
         {
             { Error: { ErrCode: WrongLastSequence or WrongLastSequenceConstant } error } => new NatsKVWrongLastRevisionException(error),
             { Error: { } error } => new NatsJSApiException(error),
-            { Duplicate: true } => new NatsKVWrongLastRevisionException(new ApiError { Code = 400, ErrCode = WrongLastSequence, Description = $"a write at revision {revision} of '{key}' was stored already" }),
+            { Duplicate: true } => Conflict(key, revision, "was written at this revision already"),
             _ => ack.Seq,
         };
     }

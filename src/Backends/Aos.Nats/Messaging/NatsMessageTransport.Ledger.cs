@@ -214,7 +214,7 @@ public sealed partial class NatsMessageTransport
 
             var sequence = checked((long)updated.Value);
             Remember(key, next with { Sequence = sequence }, updated.Value);
-            await DeleteKeyAsync(_ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
+            await RemoveKeyAsync(_ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
             _scheduler.Add(new TransportMessage(envelope, AgentId.Parse(entry.Recipient), entry.OrderKey, 0, sequence), now, reserved: false);
             replayed++;
         }
@@ -242,7 +242,11 @@ public sealed partial class NatsMessageTransport
     }
 
     /// <summary>Forgets delivered messages older than a time, so the stream and bucket stay bounded; pending and dead letters are kept.</summary>
-    /// <remarks>A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>.</remarks>
+    /// <remarks>
+    /// A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>. Nothing of a
+    /// pruned message stays in the bucket (<see cref="TryPurgeAtAsync"/>), and the delete and purge markers earlier versions left, one for
+    /// every message they pruned or gave up to another node, are removed too.
+    /// </remarks>
     /// <param name="before">The oldest delivery time to keep.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>How many messages were removed.</returns>
@@ -259,7 +263,7 @@ public sealed partial class NatsMessageTransport
             }
 
             // A purge retried after its first attempt took effect unseen fails its condition: the stream message is then left, unreferenced and harmless.
-            var purged = await TryCallAsync(ct => TryRemoveAtAsync(_ledger, key, revision, purge: true, ct), cancellationToken).ConfigureAwait(false);
+            var purged = await TryCallAsync(ct => TryPurgeAtAsync(_ledger, key, revision, ct), cancellationToken).ConfigureAwait(false);
             if (purged.Success)
             {
                 if (entry.Envelope is null)
@@ -271,6 +275,7 @@ public sealed partial class NatsMessageTransport
             }
         }
 
+        await RemoveMarkersAsync(_ledger, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 

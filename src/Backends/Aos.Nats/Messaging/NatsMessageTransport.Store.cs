@@ -27,6 +27,10 @@ public sealed partial class NatsMessageTransport
     private const int ConcurrentGets = 64;
 
     private static readonly NatsKVWatchOpts ReadAllOpts = new() { OnNoData = static _ => ValueTask.FromResult(true) };
+    private static readonly NatsKVWatchOpts ReadMarkersOpts = ReadAllOpts with { MetaOnly = true };
+
+    // Set once a pass over this node's ledger found no markers of earlier versions to remove.
+    private bool _markersRemoved;
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
     {
@@ -208,7 +212,7 @@ public sealed partial class NatsMessageTransport
             entries[i] = (key, entry with { Sequence = checked((long)written.Value), Envelope = envelope }, written.Value);
             if (entry.Status == MessageStatus.DeadLettered)
             {
-                await DeleteKeyAsync(_ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
+                await RemoveKeyAsync(_ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
             }
 
             await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
@@ -232,16 +236,6 @@ public sealed partial class NatsMessageTransport
             }
         }
     }
-
-    /// <summary>Deletes a key of a bucket; deleting a key that is not there is not an error.</summary>
-    private ValueTask<bool> DeleteKeyAsync(INatsKVStore bucket, string key, CancellationToken cancellationToken) =>
-        CallAsync(
-            async ct =>
-            {
-                await bucket.DeleteAsync(key, cancellationToken: ct).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken);
 
     /// <summary>Remembers a pending entry's revision for the next settlement; a settled entry is forgotten.</summary>
     private void Remember(string key, LedgerEntry entry, ulong revision)
@@ -344,7 +338,13 @@ public sealed partial class NatsMessageTransport
                     entries[i] = read.Value;
                     found[i] = true;
                 }
-                else if (read.Error is not (NatsKVKeyDeletedException or NatsKVKeyNotFoundException))
+                else if (read.Error is NatsKVKeyDeletedException removed)
+                {
+                    // A marker left by an earlier version's delete or purge, which this version no longer writes: it goes, unless the key
+                    // was written since.
+                    await TryCallAsync(token => TryPurgeAtAsync(bucket, keys[i], removed.Revision, token), ct).ConfigureAwait(false);
+                }
+                else if (read.Error is not NatsKVKeyNotFoundException)
                 {
                     throw read.Error;
                 }
@@ -353,13 +353,41 @@ public sealed partial class NatsMessageTransport
         return [.. entries.Where((_, i) => found[i])];
     }
 
+    /// <summary>
+    /// Removes the delete and purge markers of a bucket that earlier versions left (<see cref="TryPurgeAtAsync"/>), until a pass over the
+    /// whole bucket finds none; this version writes none, so later passes do nothing.
+    /// </summary>
+    /// <returns>How many markers were removed.</returns>
+    private async ValueTask<int> RemoveMarkersAsync(INatsKVStore bucket, CancellationToken cancellationToken)
+    {
+        if (_markersRemoved)
+        {
+            return 0;
+        }
+
+        var markers = await ReadLiveListAsync<byte[]>(bucket, ">", markers: true, cancellationToken).ConfigureAwait(false);
+        var removed = 0;
+        foreach (var marker in markers)
+        {
+            var purged = await TryCallAsync(ct => TryPurgeAtAsync(bucket, marker.Key, marker.Revision, ct), cancellationToken).ConfigureAwait(false);
+            removed += purged.Success ? 1 : 0;
+        }
+
+        _markersRemoved = markers.Count == 0;
+        return removed;
+    }
+
     /// <summary>Reads every live value of a bucket whose key matches a filter; a failed read is retried from the start.</summary>
     private ValueTask<List<NatsKVEntry<T>>> ReadLiveListAsync<T>(INatsKVStore bucket, string filter, CancellationToken cancellationToken) =>
+        ReadLiveListAsync<T>(bucket, filter, markers: false, cancellationToken);
+
+    /// <summary>Reads every live value of a bucket whose key matches a filter, or, with <paramref name="markers"/>, every delete and purge marker; a failed read is retried from the start.</summary>
+    private ValueTask<List<NatsKVEntry<T>>> ReadLiveListAsync<T>(INatsKVStore bucket, string filter, bool markers, CancellationToken cancellationToken) =>
         CallBoundedAsync(
             async ct =>
             {
                 var items = new List<NatsKVEntry<T>>();
-                await foreach (var item in ReadLiveAsync<T>(bucket, filter, ct).ConfigureAwait(false))
+                await foreach (var item in ReadLiveAsync<T>(bucket, filter, markers, ct).ConfigureAwait(false))
                 {
                     items.Add(item);
                 }
@@ -375,12 +403,12 @@ public sealed partial class NatsMessageTransport
     /// rewritten during the read can be left out or come twice (see <see cref="ReadCurrentAsync"/>), so this is for reads whose keys no
     /// other writer changes meanwhile, or where one being changed may be passed over.
     /// </remarks>
-    private async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, bool markers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var end = (await _jetStream.GetStreamAsync("KV_" + bucket.Bucket, cancellationToken: cancellationToken).ConfigureAwait(false)).Info.State.LastSeq;
-        await foreach (var item in bucket.WatchAsync<T>(filter, opts: ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var item in bucket.WatchAsync<T>(filter, opts: markers ? ReadMarkersOpts : ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (item.Operation == NatsKVOperation.Put)
+            if ((item.Operation == NatsKVOperation.Put) != markers)
             {
                 yield return item;
             }

@@ -115,6 +115,10 @@ public class NatsAdoptionTests : IAsyncLifetime
         Assert.Equal(1, await b.ReplayAsync("m5", null, tenant: null, Ct));
         Assert.Equal("m5", Assert.Single(await ReceiveAsync(b, 1)).Envelope.Id);
 
+        // Nothing of A is left behind: no entry or marker in its ledger, and only B's lease among the leases.
+        Assert.Equal((0L, 0L), await StreamStateAsync("KV_" + Prefix("A") + "_LEDGER"));
+        Assert.Equal((1L, 1L), await StreamStateAsync("KV_" + Cluster + "_NODES"));
+
         // A's stream and ledger are empty: A started again with its prefix has nothing of its own, and takes its lease back.
         var again = Node("A");
         Assert.Equal(0, await again.RenewAndAdoptAsync(Ct));
@@ -290,6 +294,13 @@ public class NatsAdoptionTests : IAsyncLifetime
         Assert.Equal(0, await alone.RenewAndAdoptAsync(Ct));
         _time.Advance(LeaseTimeout);
         Assert.Equal(0, await alone.RenewAndAdoptAsync(Ct));
+    }
+
+    private async Task<(long Messages, long Subjects)> StreamStateAsync(string stream)
+    {
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = _url });
+        var state = (await new NatsJSContext(connection).GetStreamAsync(stream, cancellationToken: Ct)).Info.State;
+        return (state.Messages, state.NumSubjects);
     }
 
     /// <summary>Skips or fails the test when the server it runs on does not answer.</summary>

@@ -115,4 +115,53 @@ public class NatsMessageTransportTests : MessageTransportConformanceTests
         Assert.Empty(await Ledger.GetAsync("old", Ct));
         Assert.Equal(MessageStatus.Pending, Assert.Single(await Ledger.GetAsync("busy", Ct)).Status);
     }
+
+    [Fact]
+    public async Task PruneDelivered_LeavesNothingOfTheMessagesItForgets_NorOfAReplayedDeadLetter()
+    {
+        // A node runs for years: every message it carried, delivered and pruned, must leave nothing behind in the bucket.
+        var retention = Assert.IsAssignableFrom<IMessageRetention>(Transport);
+        await Transport.EnqueueAsync([Message("m1"), Message("m2", "r2")], cancellationToken: Ct);
+        var received = await ReceiveAllAsync();
+        await Transport.CompleteAsync(received.Single(m => m.Envelope.Id == "m1"), Ct);
+        await Transport.DeadLetterAsync(received.Single(m => m.Envelope.Id == "m2"), DeadLetterReasons.MaxAttempts, "boom", Ct);
+        Assert.Equal(1, await Ledger.ReplayAsync("m2", Time.GetUtcNow().AddMinutes(5), tenant: null, Ct));
+        await Transport.CompleteAsync(Assert.Single(await ReceiveAllAsync()), Ct);
+        await AdvanceAsync(TimeSpan.FromHours(25));
+
+        Assert.Equal(2, await retention.PruneDeliveredAsync(Time.GetUtcNow().AddHours(-24), Ct));
+
+        var state = await LedgerStateAsync();
+        Assert.Equal(0, state.Messages);
+        Assert.Equal(0, state.NumSubjects);
+        Assert.Empty(await Ledger.GetAsync("m1", Ct));
+        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("m1")], cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task PruneDelivered_RemovesTheMarkersEarlierVersionsLeft_ButNotAKeyWrittenAgain()
+    {
+        // Earlier versions deleted and purged ledger keys through the key-value API, which leaves a marker per key for ever.
+        await Transport.EnqueueAsync([Message("live")], cancellationToken: Ct);
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = NatsOptions.Url });
+        var ledger = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(NatsOptions.StreamPrefix + "_LEDGER", Ct);
+        var purged = NatsMessageTransport.KeyOf("old-purged", "r1");
+        var deleted = NatsMessageTransport.KeyOf("old-deleted", "r1");
+        await ledger.PurgeAsync(purged, cancellationToken: Ct);
+        await ledger.DeleteAsync(deleted, cancellationToken: Ct);
+        Assert.Equal(3, (await LedgerStateAsync()).Messages);
+
+        Assert.Equal(0, await Assert.IsAssignableFrom<IMessageRetention>(Transport).PruneDeliveredAsync(Time.GetUtcNow().AddHours(-24), Ct));
+
+        var state = await LedgerStateAsync();
+        Assert.Equal(1, state.Messages);
+        Assert.Equal(MessageStatus.Pending, Assert.Single(await Ledger.GetAsync("live", Ct)).Status);
+        Assert.Equal([EnqueueOutcome.Accepted], await Transport.EnqueueAsync([Message("old-purged")], cancellationToken: Ct));
+    }
+
+    private async Task<NATS.Client.JetStream.Models.StreamState> LedgerStateAsync()
+    {
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = NatsOptions.Url });
+        return (await new NatsJSContext(connection).GetStreamAsync("KV_" + NatsOptions.StreamPrefix + "_LEDGER", cancellationToken: Ct)).Info.State;
+    }
 }
