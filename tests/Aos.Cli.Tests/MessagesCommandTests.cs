@@ -78,8 +78,22 @@ public sealed class MessagesCommandTests : IAsyncLifetime
         Assert.Equal("/v1/dead-letters/m1/replay", request.PathAndQuery);
     }
 
+    [Fact]
+    public async Task Discard_DeletesTheDeadLetter()
+    {
+        _server.Answer = (200, "application/json", """{"id":"m1","discarded":2}""");
+
+        var exit = await RunAsync("messages", "discard", "m1");
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("DELETE", request.Method);
+        Assert.Equal("/v1/dead-letters/m1", request.PathAndQuery);
+    }
+
     [Theory]
     [InlineData(404, "messages", "show", "Message not found")]
+    [InlineData(404, "messages", "discard", "Message not found")]
     [InlineData(404, "messages", "replay", "Message not found")]
     [InlineData(400, "messages", "replay", "Invalid request")]
     [InlineData(409, "publish", "orders", "Message id taken")]

@@ -78,6 +78,43 @@ public sealed class MessageEndpointsTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task DeadLetter_Discarded_IsNoLongerListedOrReplayable()
+    {
+        var ghost = ServerHost.NewId("ghost");
+        Watch();
+        using var sent = await _server.Http.PostAsync($"/v1/agents/{ghost}/messages", ServerHost.Json(new JsonObject { ["type"] = "hello" }), Token);
+        var id = (await sent.AssertJsonAsync(202))["id"]!.GetValue<string>();
+        Assert.Equal(DeadLetterReasons.TargetNotFound, await SettledAsync(id));
+
+        using var discard = await _server.Http.DeleteAsync($"/v1/dead-letters/{id}", Token);
+        var discarded = await discard.AssertJsonAsync(200);
+        Assert.Equal((id, 1), (discarded["id"]!.GetValue<string>(), discarded["discarded"]!.GetValue<int>()));
+
+        Assert.DoesNotContain(await AllDeadLettersAsync(), d => d["id"]!.GetValue<string>() == id);
+        using var replay = await _server.Http.PostAsync($"/v1/dead-letters/{id}/replay", null, Token);
+        await replay.AssertProblemAsync(404);
+        using var again = await _server.Http.DeleteAsync($"/v1/dead-letters/{id}", Token);
+        await again.AssertProblemAsync(404);
+        using var unknown = await _server.Http.DeleteAsync("/v1/dead-letters/" + Guid.NewGuid().ToString("N"), Token);
+        await unknown.AssertProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task DiscardDeadLetter_OfAMessageThatHasNone_IsRefusedWith400()
+    {
+        var echo = ServerHost.NewId("echo");
+        await _server.RegisterAsync("echo", echo);
+        Watch();
+        using var sent = await _server.Http.PostAsync($"/v1/agents/{echo}/messages", ServerHost.Json(new JsonObject { ["type"] = "hello" }), Token);
+        var id = (await sent.AssertJsonAsync(202))["id"]!.GetValue<string>();
+        Assert.Equal("delivered", await SettledAsync(id));
+
+        using var discard = await _server.Http.DeleteAsync($"/v1/dead-letters/{id}", Token);
+
+        Assert.Contains("no dead letters to discard", (await discard.AssertProblemAsync(400)).Detail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetMessage_WithWaitMs_AnswersOnceNoDeliveryIsPending()
     {
         var ghost = ServerHost.NewId("ghost");

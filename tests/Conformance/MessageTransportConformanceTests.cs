@@ -291,6 +291,59 @@ public abstract class MessageTransportConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Discard_RemovesTheMessagesDeadLettersOfOneTenant_AndNothingElse()
+    {
+        var ours = Message("shared", "r1");
+        var theirs = Message("shared", "r2");
+        var delivered = Message("shared", "r3");
+        await Transport.EnqueueAsync(
+            [
+                ours with { Envelope = ours.Envelope with { Tenant = "acme" } },
+                theirs with { Envelope = theirs.Envelope with { Tenant = "globex" } },
+                delivered with { Envelope = delivered.Envelope with { Tenant = "acme" } },
+                Message("other", "r5"),
+            ],
+            cancellationToken: Ct);
+        foreach (var message in await ReceiveAllAsync())
+        {
+            await (message.Recipient.Value == "r3" ? Transport.CompleteAsync(message, Ct) : Transport.DeadLetterAsync(message, DeadLetterReasons.TargetNotFound, null, Ct));
+        }
+
+        Assert.Equal(1, await Ledger.DiscardAsync("shared", "acme", Ct));
+        Assert.Equal(0, await Ledger.DiscardAsync("shared", "acme", Ct));
+
+        var records = (await Ledger.GetAsync("shared", Ct)).ToDictionary(r => r.Recipient.Value);
+        Assert.Equal(["r2", "r3"], records.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(MessageStatus.DeadLettered, records["r2"].Status);
+        Assert.Equal(MessageStatus.Delivered, records["r3"].Status);
+        Assert.Equal(0, await Ledger.ReplayAsync("shared", Time.GetUtcNow().AddMinutes(5), "acme", Ct));
+        Assert.Equal(["other", "shared"], (await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items.Select(r => r.Envelope.Id).Order(StringComparer.Ordinal));
+
+        Assert.Equal(2, await Ledger.DiscardAsync("shared", tenant: null, Ct) + await Ledger.DiscardAsync("other", tenant: null, Ct));
+        Assert.Empty((await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items);
+    }
+
+    [Fact]
+    public async Task PruneDeadLetters_RemovesThoseDeadLetteredBeforeTheTime_AndKeepsEverythingElse()
+    {
+        var retention = Assert.IsAssignableFrom<IMessageRetention>(Transport);
+        await Transport.EnqueueAsync([Message("old"), Message("new", "r2"), Message("done", "r3"), Message("waiting", "r4")], cancellationToken: Ct);
+        var received = (await ReceiveAllAsync()).ToDictionary(m => m.Envelope.Id);
+        await Transport.DeadLetterAsync(received["old"], DeadLetterReasons.MaxAttempts, "boom", Ct);
+        await Transport.CompleteAsync(received["done"], Ct);
+        await AdvanceAsync(TimeSpan.FromDays(2));
+        await Transport.DeadLetterAsync(received["new"], DeadLetterReasons.MaxAttempts, "boom", Ct);
+
+        Assert.Equal(1, await retention.PruneDeadLettersAsync(Time.GetUtcNow().AddDays(-1), Ct));
+
+        Assert.Empty(await Ledger.GetAsync("old", Ct));
+        Assert.Equal("new", Assert.Single((await Ledger.ListDeadLettersAsync(null, 10, Ct)).Items).Envelope.Id);
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await Ledger.GetAsync("done", Ct)).Status);
+        Assert.Equal(MessageStatus.Pending, Assert.Single(await Ledger.GetAsync("waiting", Ct)).Status);
+        Assert.Equal(0, await retention.PruneDeadLettersAsync(Time.GetUtcNow().AddDays(-1), Ct));
+    }
+
+    [Fact]
     public async Task Restart_WithMessagesInFlight_HandsThemOutAgain()
     {
         await Transport.EnqueueAsync([Message("m1"), Message("m2", "r2")], cancellationToken: Ct);

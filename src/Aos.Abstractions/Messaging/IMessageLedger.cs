@@ -28,6 +28,13 @@ public interface IMessageLedger
     /// <returns>How many dead letters were replayed; 0 when the message has none.</returns>
     ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes a message's dead letters for good: an operator decided not to replay them.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="tenant">Discards only the dead letters of this tenant's message with that id; <see langword="null"/> for every tenant's.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many dead letters were discarded; 0 when the message has none. Its pending and delivered records are left as they are.</returns>
+    ValueTask<int> DiscardAsync(string messageId, string? tenant, CancellationToken cancellationToken = default);
+
     /// <summary>Gets how many messages wait in an agent's inbox (pending, not yet delivered).</summary>
     /// <param name="recipient">The agent.</param>
     /// <returns>The inbox depth.</returns>

@@ -8,4 +8,11 @@ public interface IMessageRetention
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>How many records were removed.</returns>
     ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets dead letters that were dead-lettered before a time; pending and delivered messages are kept.</summary>
+    /// <remarks>Called only when an operator sets <see cref="MessageBusOptions.DeadLetterRetention"/>: by default a dead letter stays until it is replayed or discarded.</remarks>
+    /// <param name="before">The oldest dead-lettering time to keep.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many dead letters were removed.</returns>
+    ValueTask<int> PruneDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 }

@@ -26,6 +26,10 @@ public sealed class MessageBusOptions
     /// <value>The default is 24 hours.</value>
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Gets or sets how long a dead letter is kept before it is removed, or <see langword="null"/> to keep it until it is replayed or discarded.</summary>
+    /// <value>The default is <see langword="null"/>: a dead letter is never removed unasked. Each removal is logged with its count.</value>
+    public TimeSpan? DeadLetterRetention { get; set; }
+
     /// <summary>Gets or sets how many messages may wait in one agent's inbox; beyond it, less urgent messages are shed or refused.</summary>
     /// <value>The default is 10,000.</value>
     public int InboxCapacity { get; set; } = 10_000;
@@ -68,6 +72,11 @@ public sealed class MessageBusOptions
         if (DeduplicationWindow <= TimeSpan.Zero)
         {
             yield return $"Aos:Bus:DeduplicationWindow is {DeduplicationWindow}; it must be positive.";
+        }
+
+        if (DeadLetterRetention <= TimeSpan.Zero)
+        {
+            yield return $"Aos:Bus:DeadLetterRetention is {DeadLetterRetention}; it must be positive, or left unset to keep dead letters until they are replayed or discarded.";
         }
 
         if (InboxCapacity < 1)

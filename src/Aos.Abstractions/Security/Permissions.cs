@@ -16,7 +16,7 @@ public static class Permissions
     /// <summary>Read message status, dead letters and conversations.</summary>
     public const string MessagesRead = "messages:read";
 
-    /// <summary>Replay dead letters.</summary>
+    /// <summary>Replay dead letters, or discard them.</summary>
     public const string MessagesReplay = "messages:replay";
 
     /// <summary>Set the roles a conversation requires to sign it off.</summary>

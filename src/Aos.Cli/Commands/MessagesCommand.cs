@@ -8,10 +8,11 @@ internal static class MessagesCommand
 {
     public static Command Create()
     {
-        var command = new Command("messages", "Follow messages on the bus: status, dead letters, replay.");
+        var command = new Command("messages", "Follow messages on the bus: status, dead letters, replay, discard.");
         command.Add(CreateShow());
         command.Add(CreateDeadLetters());
         command.Add(CreateReplay());
+        command.Add(CreateDiscard());
         return command;
     }
 
@@ -80,6 +81,20 @@ internal static class MessagesCommand
             Console.WriteLine(parseResult.GetValue(CliOptions.Json)
                 ? result?.ToJsonString(CliJson.Options)
                 : $"replayed: message {result?["id"]} to {result?["replayed"]} recipient(s)");
+        });
+        return command;
+    }
+
+    private static Command CreateDiscard()
+    {
+        var id = new Argument<string>("id") { Description = "The message id." };
+        var command = new Command("discard", "Discard a message's dead letters for good, instead of replaying them.") { id };
+        command.SetServerAction(async (parseResult, client, cancellationToken) =>
+        {
+            var result = await client.DeleteAsync($"/v1/dead-letters/{Uri.EscapeDataString(parseResult.GetValue(id)!)}", cancellationToken);
+            Console.WriteLine(parseResult.GetValue(CliOptions.Json)
+                ? result?.ToJsonString(CliJson.Options)
+                : $"discarded: {result?["discarded"]} dead letter(s) of message {result?["id"]}");
         });
         return command;
     }

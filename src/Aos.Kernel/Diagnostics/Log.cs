@@ -49,7 +49,7 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Error, "The message dispatcher failed; restarting it in {Delay}.")]
     public static partial void DispatcherFailed(ILogger logger, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(15, LogLevel.Warning, "Pruning delivered messages and processed-message records failed.")]
+    [LoggerMessage(15, LogLevel.Warning, "Pruning delivered messages, processed-message records or dead letters past their retention failed.")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(16, LogLevel.Error, "Agent {AgentId}: applying wake-up '{Name}' after a committed turn failed; schedule it again.")]
@@ -57,4 +57,7 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Error, "Agent {AgentId}: the decision sink {Sink} failed to record {Count} decision(s) of a committed turn; they remain in the agent's journal.")]
     public static partial void DecisionSinkFailed(ILogger logger, string agentId, string sink, int count, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Information, "Removed {Count} dead letter(s) dead-lettered before {Before:o}, older than Aos:Bus:DeadLetterRetention ({Retention}).")]
+    public static partial void DeadLettersPruned(ILogger logger, int count, DateTimeOffset before, TimeSpan retention);
 }

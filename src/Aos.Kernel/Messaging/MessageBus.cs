@@ -222,6 +222,18 @@ public sealed class MessageBus
     public ValueTask<int> ReplayAsync(string messageId, string? tenant = null, CancellationToken cancellationToken = default) =>
         _ledger.ReplayAsync(messageId, _timeProvider.GetUtcNow() + _options.DefaultTimeToLive, tenant, cancellationToken);
 
+    /// <summary>Removes a message's dead letters for good, instead of replaying them.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="tenant">Discards only the dead letters of this tenant's message with that id; <see langword="null"/> for every tenant's.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many dead letters were discarded; 0 when the message has none.</returns>
+    public async ValueTask<int> DiscardAsync(string messageId, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        var discarded = await _ledger.DiscardAsync(messageId, tenant, cancellationToken).ConfigureAwait(false);
+        KernelDiagnostics.DeadLettersRemoved.Add(discarded, new KeyValuePair<string, object?>("aos.reason", "discarded"));
+        return discarded;
+    }
+
     /// <summary>Gets how many messages wait in an agent's inbox on this node.</summary>
     /// <param name="agentId">The agent.</param>
     /// <returns>The inbox depth.</returns>

@@ -355,6 +355,15 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             if (_retention is not null)
             {
                 await _retention.PruneDeliveredAsync(before, _stopping.Token);
+                if (_options.DeadLetterRetention is { } retention)
+                {
+                    var deadBefore = _timeProvider.GetUtcNow() - retention;
+                    if (await _retention.PruneDeadLettersAsync(deadBefore, _stopping.Token) is > 0 and var removed)
+                    {
+                        KernelDiagnostics.DeadLettersRemoved.Add(removed, new KeyValuePair<string, object?>("aos.reason", "retention"));
+                        Log.DeadLettersPruned(_logger, removed, deadBefore, retention);
+                    }
+                }
             }
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)

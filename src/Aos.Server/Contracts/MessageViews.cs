@@ -97,6 +97,11 @@ public sealed record DeadLetterListResponse(IReadOnlyList<DeadLetterView> Items,
 /// <param name="Replayed">How many deliveries went back to their inboxes.</param>
 public sealed record ReplayResponse(string Id, int Replayed);
 
+/// <summary>Tells how many dead letters of a message were discarded.</summary>
+/// <param name="Id">The message id.</param>
+/// <param name="Discarded">How many dead letters were removed for good.</param>
+public sealed record DiscardResponse(string Id, int Discarded);
+
 /// <summary>Sets the roles that must sign off a conversation.</summary>
 /// <param name="Roles">The roles.</param>
 public sealed record RequiredRolesRequest(IReadOnlyList<string>? Roles);

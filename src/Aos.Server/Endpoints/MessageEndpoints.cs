@@ -104,6 +104,28 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequirePermission(Permissions.MessagesReplay);
 
+        v1.MapDelete("/dead-letters/{id}", async (string id, ClaimsPrincipal caller, MessageBus bus, CancellationToken cancellationToken) =>
+        {
+            if (InTenant(await bus.GetAsync(id, cancellationToken), caller).Count == 0)
+            {
+                throw NotFound(id);
+            }
+
+            var discarded = await bus.DiscardAsync(id, Callers.TenantOf(caller), cancellationToken);
+            if (discarded == 0)
+            {
+                throw (await bus.GetAsync(id, cancellationToken)).Count == 0
+                    ? NotFound(id)
+                    : new AosValidationException($"Message '{id}' has no dead letters to discard; see its status with GET /v1/messages/{id}.") { Field = "id" };
+            }
+
+            return TypedResults.Ok(new DiscardResponse(id, discarded));
+        }).WithName("DiscardDeadLetter").WithSummary(
+            "Removes a message's dead letters for good, instead of replaying them; its pending and delivered records stay. Dead letters are " +
+            "otherwise kept until replayed, or for Aos:Bus:DeadLetterRetention when that is set.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permissions.MessagesReplay);
+
         v1.MapGet("/conversations/{id}", async (string id, int? limit, ClaimsPrincipal caller, IConversationStore conversations, CancellationToken cancellationToken) =>
             TypedResults.Ok((await conversations.GetAsync(Scoped(id, caller), Math.Clamp(limit ?? 100, 0, 1000), cancellationToken)
                 ?? throw new ConversationNotFoundException($"No conversation '{id}' exists. A conversation starts with its first message or when its required roles are set.")) with { Id = id }))

@@ -42,6 +42,30 @@ public sealed partial class SqliteMessageTransport
     }
 
     /// <inheritdoc />
+    public async ValueTask<int> DiscardAsync(string messageId, string? tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        return await _schema.Database.WriteAsync(
+            connection =>
+            {
+                var read = SqliteCommandCache.Get(connection, GetSql, "$id");
+                read.Parameters[0].Value = messageId;
+                var dead = ReadRecords(read).Where(r => r.Status == MessageStatus.DeadLettered && (tenant is null || r.Envelope.Tenant == tenant)).ToList();
+                var delete = SqliteCommandCache.Get(connection, DeleteDeadSql, "$seq");
+                var discarded = 0;
+                foreach (var record in dead)
+                {
+                    delete.Parameters[0].Value = record.Sequence;
+                    discarded += delete.ExecuteNonQuery();
+                }
+
+                return discarded;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<int> ReplayAsync(string messageId, DateTimeOffset? expiresAt, string? tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);

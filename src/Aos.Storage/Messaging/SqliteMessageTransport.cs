@@ -58,6 +58,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
     private const string DeadSql = "SELECT " + Columns + " FROM bus_messages WHERE status = 2 AND seq > $after ORDER BY seq LIMIT $n;";
     private const string DeleteDeadSql = "DELETE FROM bus_messages WHERE seq = $seq AND status = 2;";
     private const string PruneSql = "DELETE FROM bus_messages WHERE status = 1 AND updated_at < $before;";
+    private const string PruneDeadSql = "DELETE FROM bus_messages WHERE status = 2 AND updated_at < $before;";
 
     private readonly SchemaGate _schema;
     private readonly MessageBusOptions _options;
@@ -286,13 +287,20 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ITurnSet
     public long RecoveredCount => _scheduler.Recovered;
 
     /// <inheritdoc />
-    public async ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    public ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        PruneAsync(PruneSql, before, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<int> PruneDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        PruneAsync(PruneDeadSql, before, cancellationToken);
+
+    private async ValueTask<int> PruneAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken)
     {
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         return await _schema.Database.WriteAsync(
             connection =>
             {
-                var command = SqliteCommandCache.Get(connection, PruneSql, "$before");
+                var command = SqliteCommandCache.Get(connection, sql, "$before");
                 command.Parameters[0].Value = before.ToUnixTimeMilliseconds();
                 return command.ExecuteNonQuery();
             },

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Aos.Kernel.Diagnostics;
 using Aos.Kernel.Messaging;
 using Aos.Kernel.Registry;
 using Aos.Kernel.Tests.StateMachines;
@@ -42,6 +44,42 @@ public sealed class BusExpiryTests(StateMachineClusterFixture fixture) : IDispos
         var client = fixture.Client(0);
         var state = (await client.RequestAsync(agent, client.CreateMessage("get", null), cancellationToken: Ct))!.Value.Deserialize<BusState>(JsonSerializerOptions.Web)!;
         Assert.Equal([holding.MessageId, fresh.MessageId], state.Received);
+    }
+
+    [Fact]
+    public async Task DeadLetter_PastItsRetention_IsRemovedByAPrune_AndCounted()
+    {
+        // Each silo's prune that removes dead letters past the retention counts them; the test waits for the one that removes its own.
+        using var removals = new SemaphoreSlim(0);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meters) =>
+        {
+            if (instrument.Meter.Name == KernelDiagnostics.Name && instrument.Name == "aos.bus.dead_letters.removed")
+            {
+                meters.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
+        {
+            if (count > 0 && tags.ToArray().Contains(new KeyValuePair<string, object?>("aos.reason", "retention")))
+            {
+                removals.Release();
+            }
+        });
+        listener.Start();
+        var ghost = AgentId.Parse("ghost-" + Guid.NewGuid().ToString("N"));
+        var sent = await Bus.SendAsync(Message("note") with { Target = ghost }, Ct);
+        Assert.Equal(DeadLetterReasons.TargetNotFound, await _settled.WaitAsync(sent.MessageId, ghost));
+
+        // Kept until the retention has passed; a prune (every 10 minutes) after that removes it.
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.DeadLetterRetention - TimeSpan.FromMinutes(10));
+        Assert.Equal(MessageStatus.DeadLettered, Assert.Single(await Bus.GetAsync(sent.MessageId, Ct)).Status);
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(20));
+
+        while ((await Bus.GetAsync(sent.MessageId, Ct)).Count > 0)
+        {
+            Assert.True(await removals.WaitAsync(TimeSpan.FromSeconds(30), Ct), "No prune removed dead letters within 30 s of the retention passing.");
+        }
     }
 
     private static Envelope Message(string type, object? payload = null) => new()

@@ -58,6 +58,21 @@ public sealed partial class ServiceBusMessageTransport
         return replayed.Count;
     }
 
+    /// <inheritdoc />
+    public async ValueTask<int> DiscardAsync(string messageId, string? tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        return await _ledger.DiscardAsync(messageId, tenant, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PruneDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        return await _ledger.PruneDeadLettersAsync(before.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Forgets delivered messages older than a time, so the ledger stays bounded; pending messages and dead letters are kept.</summary>
     /// <remarks>A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>.</remarks>
     /// <param name="before">The oldest delivery time to keep.</param>

@@ -98,6 +98,44 @@ internal sealed partial class TableMessageLedger
         return replayed;
     }
 
+    /// <summary>Removes a message's dead-letter rows (of one tenant's message, or all), with their index rows.</summary>
+    /// <returns>How many were removed; a row changed by someone else in between (a concurrent replay) is left to them.</returns>
+    public async Task<int> DiscardAsync(string messageId, string? tenant, CancellationToken cancellationToken)
+    {
+        var discarded = 0;
+        var partition = PartitionOf(messageId);
+        await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var entry = FromEntity(entity);
+            if (entry.MessageId == messageId && entry.Status == MessageStatus.DeadLettered && (tenant is null || entry.Envelope.Tenant == tenant)
+                && await RemoveDeadLetterAsync(entity, entry.Sequence, cancellationToken).ConfigureAwait(false))
+            {
+                discarded++;
+            }
+        }
+
+        return discarded;
+    }
+
+    /// <summary>Removes dead-letter rows whose dead-lettering is older than a time, with their index rows.</summary>
+    /// <returns>How many were removed.</returns>
+    public async Task<int> PruneDeadLettersAsync(long before, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {MessagePartitionPrefix} and PartitionKey lt {MessagePartitionEnd} and Status eq {(int)MessageStatus.DeadLettered} and UpdatedAt lt {before}");
+        var removed = 0;
+        var rows = _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", StatusProperty, SequenceProperty], cancellationToken: cancellationToken);
+        await foreach (var entity in rows.ConfigureAwait(false))
+        {
+            if (await RemoveDeadLetterAsync(entity, entity.GetInt64(SequenceProperty) ?? 0, cancellationToken).ConfigureAwait(false))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Reads every pending row (waiting, in flight or backing off when the last instance stopped), by sequence.</summary>
     public async Task<List<LedgerEntry>> LoadPendingAsync(CancellationToken cancellationToken)
     {
@@ -134,6 +172,22 @@ internal sealed partial class TableMessageLedger
         }
 
         return removed;
+    }
+
+    /// <summary>Removes a dead-letter row read with its ETag, then its index row; a row changed or removed since it was read is left.</summary>
+    private async Task<bool> RemoveDeadLetterAsync(TableEntity entity, long sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await DeleteIfExistsAsync(DeadLetterPartition, SequenceKey(sequence), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private async Task DeleteIfExistsAsync(string partition, string row, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ internal sealed partial class TableMessageLedger
     private const string NextProperty = "Next";
     private const string StatusProperty = "Status";
     private const string UpdatedAtProperty = "UpdatedAt";
+    private const string SequenceProperty = "Sequence";
     private const string TargetPartitionProperty = "TargetPartition";
     private const string TargetRowProperty = "TargetRow";
     private const string EnvelopeChunksProperty = "EnvelopeChunks";
@@ -64,7 +65,7 @@ internal sealed partial class TableMessageLedger
             ["Reason"] = entry.Reason,
             ["AcceptedAt"] = entry.AcceptedAt,
             [UpdatedAtProperty] = entry.UpdatedAt,
-            ["Sequence"] = entry.Sequence,
+            [SequenceProperty] = entry.Sequence,
             ["ServiceBusSequence"] = entry.ServiceBusSequence,
         };
         var chunks = 0;

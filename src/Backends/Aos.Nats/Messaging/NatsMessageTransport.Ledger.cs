@@ -222,6 +222,65 @@ public sealed partial class NatsMessageTransport
         return replayed;
     }
 
+    /// <inheritdoc />
+    /// <remarks>In a <see cref="NatsMessageTransportOptions.Cluster"/>, the message's dead letters that other nodes hold move into this node first, as for a replay.</remarks>
+    public async ValueTask<int> DiscardAsync(string messageId, string? tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_nodes is not null)
+        {
+            await MoveDeadLettersHereAsync(messageId, tenant, cancellationToken).ConfigureAwait(false);
+        }
+
+        var discarded = 0;
+        foreach (var (key, entry, revision) in await ReadCurrentEntriesAsync(_ledger, KeyPrefixOf(messageId) + "*", cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.MessageId == messageId && entry.Status == MessageStatus.DeadLettered && (tenant is null || entry.Envelope is not { } envelope || envelope.Tenant == tenant))
+            {
+                discarded += await RemoveDeadLetterAsync(key, entry, revision, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+
+        return discarded;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PruneDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var cutoff = before.ToUnixTimeMilliseconds();
+        var removed = 0;
+        foreach (var (key, entry, revision) in await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.Status == MessageStatus.DeadLettered && entry.UpdatedAt < cutoff)
+            {
+                removed += await RemoveDeadLetterAsync(key, entry, revision, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes a dead letter of this node's ledger, with its index entry, unless it changed since it was read (a concurrent replay).</summary>
+    private async ValueTask<bool> RemoveDeadLetterAsync(string key, LedgerEntry entry, ulong revision, CancellationToken cancellationToken)
+    {
+        var purged = await TryCallAsync(ct => TryPurgeAtAsync(_ledger, key, revision, ct), cancellationToken).ConfigureAwait(false);
+        if (!purged.Success)
+        {
+            ThrowUnlessRevisionConflict(purged.Error);
+            return false;
+        }
+
+        await RemoveKeyAsync(_ledger, DeadLetterKey(entry.Sequence), cancellationToken).ConfigureAwait(false);
+        if (entry.Envelope is null)
+        {
+            await RemoveStreamMessageAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     private async ValueTask MoveDeadLettersHereAsync(string messageId, string? tenant, CancellationToken cancellationToken)
     {
         foreach (var prefix in await ReadLeaseHoldersAsync(cancellationToken).ConfigureAwait(false))

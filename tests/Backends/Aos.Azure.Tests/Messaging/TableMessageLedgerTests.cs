@@ -166,6 +166,59 @@ public sealed class TableMessageLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Discard_RemovesOnlyTheMessagesDeadLetterRows_OfItsTenant_WithTheirIndexRows()
+    {
+        var ours = await EntryAsync("m1");
+        var theirs = await EntryAsync("m1", recipient: "r2");
+        var pending = await EntryAsync("m1", recipient: "r3");
+        ours = ours with { Envelope = ours.Envelope with { Tenant = "acme" } };
+        theirs = theirs with { Envelope = theirs.Envelope with { Tenant = "globex" } };
+        foreach (var entry in new[] { ours, theirs, pending })
+        {
+            await _ledger.TryAddAsync(entry, Ct);
+        }
+
+        await _ledger.DeadLetterAsync("m1", "r1", ours.Sequence, 1, DeadLetterReasons.TargetNotFound, null, Now, Ct);
+        await _ledger.DeadLetterAsync("m1", "r2", theirs.Sequence, 1, DeadLetterReasons.TargetNotFound, null, Now, Ct);
+
+        Assert.Equal(1, await _ledger.DiscardAsync("m1", "acme", Ct));
+        Assert.Equal(0, await _ledger.DiscardAsync("m1", "acme", Ct));
+
+        var rows = (await _ledger.GetAsync("m1", Ct)).ToDictionary(e => e.Recipient);
+        Assert.Equal(["r2", "r3"], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(MessageStatus.Pending, rows["r3"].Status);
+        var listed = Assert.Single((await _ledger.ListDeadLettersAsync(null, 10, Ct)).Items);
+        Assert.Equal("r2", listed.Recipient);
+        Assert.Equal(1, await _ledger.DiscardAsync("m1", tenant: null, Ct));
+        Assert.Empty((await _ledger.ListDeadLettersAsync(null, 10, Ct)).Items);
+        Assert.Equal(0, await IndexRowsAsync());
+    }
+
+    [Fact]
+    public async Task PruneDeadLetters_RemovesOnlyDeadLetterRowsOlderThanTheCutoff_WithTheirIndexRows()
+    {
+        var old = await EntryAsync("old");
+        var recent = await EntryAsync("recent");
+        var delivered = await EntryAsync("delivered");
+        foreach (var entry in new[] { old, recent, delivered })
+        {
+            await _ledger.TryAddAsync(entry, Ct);
+        }
+
+        await _ledger.DeadLetterAsync("old", "r1", old.Sequence, 1, DeadLetterReasons.Expired, null, Now, Ct);
+        await _ledger.DeadLetterAsync("recent", "r1", recent.Sequence, 1, DeadLetterReasons.Expired, null, Now + 1_000, Ct);
+        await _ledger.UpdatePendingAsync("delivered", "r1", delivered.Sequence, e => e with { Status = MessageStatus.Delivered, UpdatedAt = Now }, Ct);
+
+        Assert.Equal(1, await _ledger.PruneDeadLettersAsync(Now + 500, Ct));
+
+        Assert.Empty(await _ledger.GetAsync("old", Ct));
+        Assert.Equal("recent", Assert.Single((await _ledger.ListDeadLettersAsync(null, 10, Ct)).Items).MessageId);
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await _ledger.GetAsync("delivered", Ct)).Status);
+        Assert.Equal(0, await _ledger.PruneDeadLettersAsync(Now + 500, Ct));
+        Assert.Equal(1, await IndexRowsAsync());
+    }
+
+    [Fact]
     public async Task DeadLetterList_SkipsAnIndexRowWhoseMessageMovedOn()
     {
         var entry = await EntryAsync("m1");
@@ -274,6 +327,18 @@ public sealed class TableMessageLedgerTests : IAsyncLifetime
         Assert.Single(await _ledger.GetAsync("m1", Ct));
         await _ledger.RemovePendingAsync("m1", "r1", entry.Sequence, Ct);
         Assert.Empty(await _ledger.GetAsync("m1", Ct));
+    }
+
+    /// <summary>Counts the dead-letter index rows (partition <c>d</c>), those the listing passes over included.</summary>
+    private async Task<int> IndexRowsAsync()
+    {
+        var count = 0;
+        await foreach (var _ in _table.QueryAsync<TableEntity>(e => e.PartitionKey == "d", cancellationToken: Ct))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private async Task<TableMessageLedger> OpenAsync()
