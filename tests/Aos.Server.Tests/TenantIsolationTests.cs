@@ -56,6 +56,7 @@ public sealed partial class TenantIsolationTests(ServerFixture fixture)
         await (await acme.GetAsync($"/v1/messages/{homeMessage}", Ct)).AssertProblemAsync(404);
         await (await Server.Http.GetAsync($"/v1/messages/{acmeMessage}", Ct)).AssertProblemAsync(404);
         await (await acme.PostAsync($"/v1/dead-letters/{homeMessage}/replay", null, Ct)).AssertProblemAsync(404);
+        await (await acme.DeleteAsync($"/v1/dead-letters/{homeMessage}", Ct)).AssertProblemAsync(404);
 
         // A message to another tenant's agent is accepted like one to an agent that does not exist, and dead-lettered the same way.
         var crossed = await (await acme.GetAsync($"/v1/messages/{crossing}?waitMs=30000", Ct)).AssertJsonAsync(200);
