@@ -36,4 +36,14 @@ public interface IConversationStore
     /// <exception cref="AosValidationException">The role is not required, or has signed already; nothing changed.</exception>
     /// <exception cref="ConversationNotFoundException">There is no conversation with that id.</exception>
     ValueTask<Conversation> SignOffAsync(string id, string role, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Forgets conversations, with their histories, that last changed before a time and wait for nothing: completed ones, and ones that
+    /// require no sign-off. An open conversation that waits for sign-offs is kept however old.
+    /// </summary>
+    /// <remarks>Called only when an operator sets <see cref="MessageBusOptions.ConversationRetention"/>. A message recorded later under a forgotten id starts it anew.</remarks>
+    /// <param name="before">The oldest last change to keep.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many conversations were forgotten.</returns>
+    ValueTask<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 }

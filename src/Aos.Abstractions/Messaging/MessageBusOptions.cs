@@ -30,6 +30,13 @@ public sealed class MessageBusOptions
     /// <value>The default is <see langword="null"/>: a dead letter is never removed unasked. Each removal is logged with its count.</value>
     public TimeSpan? DeadLetterRetention { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long a conversation that waits for nothing (completed, or requiring no sign-off) is kept after its last change, or
+    /// <see langword="null"/> to keep every conversation.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>. Each removal is logged with its count.</value>
+    public TimeSpan? ConversationRetention { get; set; }
+
     /// <summary>Gets or sets how many messages may wait in one agent's inbox; beyond it, less urgent messages are shed or refused.</summary>
     /// <value>The default is 10,000.</value>
     public int InboxCapacity { get; set; } = 10_000;
@@ -77,6 +84,11 @@ public sealed class MessageBusOptions
         if (DeadLetterRetention <= TimeSpan.Zero)
         {
             yield return $"Aos:Bus:DeadLetterRetention is {DeadLetterRetention}; it must be positive, or left unset to keep dead letters until they are replayed or discarded.";
+        }
+
+        if (ConversationRetention <= TimeSpan.Zero)
+        {
+            yield return $"Aos:Bus:ConversationRetention is {ConversationRetention}; it must be positive, or left unset to keep every conversation.";
         }
 
         if (InboxCapacity < 1)

@@ -35,6 +35,8 @@ public static class KernelDiagnostics
 
     internal static Counter<long> MessagesDeadLettered { get; } = Meter.CreateCounter<long>("aos.bus.messages.dead_lettered", "{message}", "Messages moved to the dead-letter queue, by reason.");
 
+    internal static Counter<long> ConversationsForgotten { get; } = Meter.CreateCounter<long>("aos.bus.conversations.forgotten", "{conversation}", "Conversations that waited for nothing, forgotten with their histories after Aos:Bus:ConversationRetention.");
+
     internal static Counter<long> DeadLettersRemoved { get; } = Meter.CreateCounter<long>("aos.bus.dead_letters.removed", "{message}", "Dead letters removed for good: discarded by an operator (aos.reason discarded) or past Aos:Bus:DeadLetterRetention (aos.reason retention).");
 
     internal static Counter<long> MessagesRefused { get; } = Meter.CreateCounter<long>("aos.bus.messages.refused", "{message}", "Messages refused because the recipient's inbox was full.");

@@ -49,7 +49,7 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Error, "The message dispatcher failed; restarting it in {Delay}.")]
     public static partial void DispatcherFailed(ILogger logger, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(15, LogLevel.Warning, "Pruning delivered messages, processed-message records or dead letters past their retention failed.")]
+    [LoggerMessage(15, LogLevel.Warning, "Pruning delivered messages, processed-message records, or dead letters and conversations past their retention failed.")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(16, LogLevel.Error, "Agent {AgentId}: applying wake-up '{Name}' after a committed turn failed; schedule it again.")]
@@ -60,4 +60,7 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Information, "Removed {Count} dead letter(s) dead-lettered before {Before:o}, older than Aos:Bus:DeadLetterRetention ({Retention}).")]
     public static partial void DeadLettersPruned(ILogger logger, int count, DateTimeOffset before, TimeSpan retention);
+
+    [LoggerMessage(20, LogLevel.Information, "Forgot {Count} conversation(s) that waited for nothing and last changed before {Before:o}, older than Aos:Bus:ConversationRetention ({Retention}).")]
+    public static partial void ConversationsPruned(ILogger logger, int count, DateTimeOffset before, TimeSpan retention);
 }

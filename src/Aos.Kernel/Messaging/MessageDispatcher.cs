@@ -1,3 +1,4 @@
+using Aos.Conversations;
 using Aos.Kernel.Agents;
 using Aos.Kernel.Diagnostics;
 using Aos.Messaging;
@@ -26,6 +27,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private readonly AgentGrainReferences _grains;
     private readonly IMessageTransport _transport;
     private readonly IMessageRetention? _retention;
+    private readonly IConversationStore? _conversations;
     private readonly ITurnSettledTransport? _settling;
     private readonly IProcessedMessageLog _processed;
     private readonly MessageBusOptions _options;
@@ -53,7 +55,8 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         TimeProvider timeProvider,
         ILogger<MessageDispatcher> logger,
         [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage? agentStorage = null,
-        IMessageRetention? retention = null)
+        IMessageRetention? retention = null,
+        IConversationStore? conversations = null)
     {
         _grains = new AgentGrainReferences(grains);
         _transport = transport;
@@ -65,6 +68,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
         _timeProvider = timeProvider;
         _logger = logger;
         _retention = retention;
+        _conversations = conversations;
         _slots = new SemaphoreSlim(_options.MaxConcurrentDeliveries, _options.MaxConcurrentDeliveries);
         _ = KernelDiagnostics.Meter.CreateObservableGauge(
             "aos.bus.inbox.depth",
@@ -363,6 +367,16 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
                         KernelDiagnostics.DeadLettersRemoved.Add(removed, new KeyValuePair<string, object?>("aos.reason", "retention"));
                         Log.DeadLettersPruned(_logger, removed, deadBefore, retention);
                     }
+                }
+            }
+
+            if (_conversations is not null && _options.ConversationRetention is { } kept)
+            {
+                var idleBefore = _timeProvider.GetUtcNow() - kept;
+                if (await _conversations.PruneAsync(idleBefore, _stopping.Token) is > 0 and var forgotten)
+                {
+                    KernelDiagnostics.ConversationsForgotten.Add(forgotten);
+                    Log.ConversationsPruned(_logger, forgotten, idleBefore, kept);
                 }
             }
         }

@@ -39,6 +39,7 @@ public static class HttpSystemCalls
         ["SendMessage"] = SystemCallNames.MessageSend,
         ["BroadcastMessage"] = SystemCallNames.MessageBroadcast,
         ["ReplayDeadLetter"] = "dead-letter.replay",
+        ["DiscardDeadLetter"] = "dead-letter.discard",
         ["SetConversationRoles"] = "conversation.set-roles",
         ["SignOffConversation"] = "conversation.sign-off",
         ["Subscribe"] = SystemCallNames.SubscriptionAdd,

@@ -36,6 +36,7 @@ public sealed class SqliteConversationStore : IConversationStore
             PRIMARY KEY (conversation_id, seq)) WITHOUT ROWID;
         CREATE UNIQUE INDEX ix_conversation_messages_id ON conversation_messages (conversation_id, message_id);
         """,
+        "CREATE INDEX ix_conversations_updated ON conversations (updated_at);",
     ];
 
     private const string GetSql = "SELECT id, status, participants, required, signoffs, next_seq, created_at, updated_at FROM conversations WHERE id = $id;";
@@ -46,6 +47,11 @@ public sealed class SqliteConversationStore : IConversationStore
     private const string InsertMessageSql =
         "INSERT INTO conversation_messages (conversation_id, seq, message_id, type, source, target, topic, at) " +
         "VALUES ($c, $seq, $m, $t, $src, $tgt, $top, $at) ON CONFLICT DO NOTHING;";
+
+    // A conversation that waits for nothing: completed, or requiring no sign-off (its required roles are stored as a JSON list).
+    private const string PrunableSql = "SELECT id FROM conversations WHERE updated_at < $before AND (status = 'completed' OR required = '[]')";
+    private const string PruneMessagesSql = "DELETE FROM conversation_messages WHERE conversation_id IN (" + PrunableSql + ");";
+    private const string PruneSql = "DELETE FROM conversations WHERE id IN (" + PrunableSql + ");";
 
     private const string MessagesSql = "SELECT seq, message_id, type, source, target, topic, at FROM conversation_messages WHERE conversation_id = $c ORDER BY seq DESC LIMIT $n;";
 
@@ -183,6 +189,25 @@ public sealed class SqliteConversationStore : IConversationStore
                 row.SignOff(role, by, now);
                 Write(connection, row, now.ToUnixTimeMilliseconds());
                 return row.ToConversation([]);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var millis = before.ToUnixTimeMilliseconds();
+        return await _schema.Database.WriteAsync(
+            connection =>
+            {
+                // One transaction: a conversation's history goes with it, and a message recorded meanwhile waits for both.
+                var messages = SqliteCommandCache.Get(connection, PruneMessagesSql, "$before");
+                messages.Parameters[0].Value = millis;
+                messages.ExecuteNonQuery();
+                var conversations = SqliteCommandCache.Get(connection, PruneSql, "$before");
+                conversations.Parameters[0].Value = millis;
+                return conversations.ExecuteNonQuery();
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -5,12 +5,13 @@ namespace Aos.Abstractions.Tests.Messaging;
 public sealed class MessageBusOptionsTests
 {
     [Fact]
-    public void Defaults_AreValid_AndKeepDeadLettersUntilReplayedOrDiscarded()
+    public void Defaults_AreValid_AndKeepDeadLettersAndConversations()
     {
         var options = new MessageBusOptions();
 
         Assert.Empty(options.Validate());
         Assert.Null(options.DeadLetterRetention);
+        Assert.Null(options.ConversationRetention);
     }
 
     [Theory]
@@ -22,6 +23,16 @@ public sealed class MessageBusOptionsTests
 
         var problem = Assert.Single(options.Validate());
         Assert.Contains("Aos:Bus:DeadLetterRetention", problem, StringComparison.Ordinal);
+        Assert.Contains("left unset", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConversationRetention_NotPositive_IsRefusedWithWhatToDoInstead()
+    {
+        var options = new MessageBusOptions { ConversationRetention = TimeSpan.Zero };
+
+        var problem = Assert.Single(options.Validate());
+        Assert.Contains("Aos:Bus:ConversationRetention", problem, StringComparison.Ordinal);
         Assert.Contains("left unset", problem, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Aos.Conversations;
 using Aos.Kernel.Diagnostics;
 using Aos.Kernel.Messaging;
 using Aos.Kernel.Registry;
@@ -49,24 +50,7 @@ public sealed class BusExpiryTests(StateMachineClusterFixture fixture) : IDispos
     [Fact]
     public async Task DeadLetter_PastItsRetention_IsRemovedByAPrune_AndCounted()
     {
-        // Each silo's prune that removes dead letters past the retention counts them; the test waits for the one that removes its own.
-        using var removals = new SemaphoreSlim(0);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, meters) =>
-        {
-            if (instrument.Meter.Name == KernelDiagnostics.Name && instrument.Name == "aos.bus.dead_letters.removed")
-            {
-                meters.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
-        {
-            if (count > 0 && tags.ToArray().Contains(new KeyValuePair<string, object?>("aos.reason", "retention")))
-            {
-                removals.Release();
-            }
-        });
-        listener.Start();
+        using var removals = Count("aos.bus.dead_letters.removed", new KeyValuePair<string, object?>("aos.reason", "retention"));
         var ghost = AgentId.Parse("ghost-" + Guid.NewGuid().ToString("N"));
         var sent = await Bus.SendAsync(Message("note") with { Target = ghost }, Ct);
         Assert.Equal(DeadLetterReasons.TargetNotFound, await _settled.WaitAsync(sent.MessageId, ghost));
@@ -78,7 +62,63 @@ public sealed class BusExpiryTests(StateMachineClusterFixture fixture) : IDispos
 
         while ((await Bus.GetAsync(sent.MessageId, Ct)).Count > 0)
         {
-            Assert.True(await removals.WaitAsync(TimeSpan.FromSeconds(30), Ct), "No prune removed dead letters within 30 s of the retention passing.");
+            await removals.NextAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Conversation_ThatWaitsForNothing_IsForgottenAfterItsRetention_AndCounted()
+    {
+        using var forgotten = Count("aos.bus.conversations.forgotten");
+        var conversations = fixture.Silo(0).GetRequiredService<IConversationStore>();
+        var id = "idle-" + Guid.NewGuid().ToString("N");
+        await conversations.RecordAsync([(Message("note") with { ConversationId = id }, [AgentId.Parse("someone")])], Ct);
+
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.DeadLetterRetention - TimeSpan.FromMinutes(10));
+        Assert.NotNull(await conversations.GetAsync(id, 10, Ct));
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(20));
+
+        while (await conversations.GetAsync(id, 10, Ct) is not null)
+        {
+            await forgotten.NextAsync();
+        }
+    }
+
+    /// <summary>Counts the measurements of a kernel counter (with a tag, if given) that are above zero: each silo's prune reports its own.</summary>
+    private static Measurements Count(string instrument, KeyValuePair<string, object?>? tag = null) => new(instrument, tag);
+
+    private sealed class Measurements : IDisposable
+    {
+        private readonly SemaphoreSlim _seen = new(0);
+        private readonly MeterListener _listener = new();
+
+        public Measurements(string instrument, KeyValuePair<string, object?>? tag)
+        {
+            _listener.InstrumentPublished = (published, listener) =>
+            {
+                if (published.Meter.Name == KernelDiagnostics.Name && published.Name == instrument)
+                {
+                    listener.EnableMeasurementEvents(published);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
+            {
+                if (count > 0 && (tag is null || tags.ToArray().Contains(tag.Value)))
+                {
+                    _seen.Release();
+                }
+            });
+            _listener.Start();
+        }
+
+        /// <summary>Waits for the next measurement; fails the test when none comes within 30 s.</summary>
+        public async Task NextAsync() =>
+            Assert.True(await _seen.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "No prune reported within 30 s of the retention passing.");
+
+        public void Dispose()
+        {
+            _listener.Dispose();
+            _seen.Dispose();
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
     /// <summary>Gets the silo's clock.</summary>
     internal static TimerObservingTimeProvider Time { get; } = new();
 
-    /// <summary>Gets how long the cluster's bus keeps a dead letter.</summary>
+    /// <summary>Gets how long the cluster's bus keeps a dead letter, and a conversation that waits for nothing.</summary>
     internal static TimeSpan DeadLetterRetention { get; } = TimeSpan.FromDays(1);
 
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Entered = new(StringComparer.Ordinal);
@@ -47,7 +47,7 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddSingleton<TimeProvider>(Time);
-            siloBuilder.Services.Configure<Aos.Messaging.MessageBusOptions>(o => o.DeadLetterRetention = DeadLetterRetention);
+            siloBuilder.Services.Configure<Aos.Messaging.MessageBusOptions>(o => (o.DeadLetterRetention, o.ConversationRetention) = (DeadLetterRetention, DeadLetterRetention));
             siloBuilder.Services.AddSingleton<IWorkflowStepKind, ScriptedStepKind>();
             siloBuilder.Services.AddMafWorkflow<string>("greet", _ =>
             {

@@ -40,6 +40,34 @@ public abstract partial class ConversationStoreConformanceTests : KernelStoreCon
     }
 
     [Fact]
+    public async Task PruneAsync_ForgetsIdleConversationsThatWaitForNothing_AndKeepsOnesAwaitingSignOff()
+    {
+        await Store.RecordAsync([(Message("m1", "plain"), [Alice])], Ct);
+        await Store.RequireRolesAsync("done", ["legal"], Ct);
+        await Store.RecordAsync([(Message("m2", "done"), [Alice])], Ct);
+        await Store.SignOffAsync("done", "legal", "bob", Ct);
+        await Store.RequireRolesAsync("waiting", ["legal"], Ct);
+        await Store.RecordAsync([(Message("m3", "waiting"), [Alice])], Ct);
+        Time.Advance(TimeSpan.FromDays(2));
+        await Store.RecordAsync([(Message("m4", "recent"), [Alice])], Ct);
+
+        Assert.Equal(2, await Store.PruneAsync(Time.GetUtcNow().AddDays(-1), Ct));
+
+        Assert.Null(await Store.GetAsync("plain", 10, Ct));
+        Assert.Null(await Store.GetAsync("done", 10, Ct));
+        Assert.Equal("m3", Assert.Single((await Store.GetAsync("waiting", 10, Ct))!.Messages).MessageId);
+        Assert.Equal("m4", Assert.Single((await Store.GetAsync("recent", 10, Ct))!.Messages).MessageId);
+        Assert.Equal(2, await CountRowsAsync("conversation_messages"));
+        Assert.Equal(0, await Store.PruneAsync(Time.GetUtcNow().AddDays(-1), Ct));
+
+        // A message recorded under a forgotten id starts the conversation anew.
+        await Store.RecordAsync([(Message("m5", "plain"), [Bob])], Ct);
+        var again = (await Store.GetAsync("plain", 10, Ct))!;
+        Assert.Equal([("m5", 1L)], again.Messages.Select(m => (m.MessageId, m.Sequence)));
+        Assert.Equal(Time.GetUtcNow(), again.CreatedAt);
+    }
+
+    [Fact]
     public async Task RecordAsync_MessagesWithoutConversation_AreIgnored()
     {
         await Store.RecordAsync([(Message("m1", null), [Alice]), (Message("m2", string.Empty), [Alice])], Ct);

@@ -77,6 +77,23 @@ internal sealed partial class PostgresConversationStore : IConversationStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        var millis = before.ToUnixTimeMilliseconds();
+        return (int)await _database.ExecuteAsync(
+            Component,
+            // One statement: the conversation rows are locked as they are deleted, so a message recorded meanwhile waits, then starts the
+            // conversation anew; its history goes with it.
+            async (connection, token) => await connection.ScalarAsync<long>(
+                $"WITH gone AS (DELETE FROM {_conversations} WHERE updated_at < $1 AND (status = $2 OR required = '[]'::jsonb) RETURNING id), " +
+                $"history AS (DELETE FROM {_messages} WHERE conversation_id IN (SELECT id FROM gone)) SELECT count(*) FROM gone",
+                token,
+                millis,
+                Conversation.Completed),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<Conversation?> GetAsync(string id, int messageLimit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -125,6 +125,7 @@ internal static class PostgresKernelMigrations
                 PRIMARY KEY (conversation_id, seq),
                 UNIQUE (conversation_id, message_id));
             """,
+            "CREATE INDEX conversations_updated ON {schema}.conversations (updated_at);",
         ],
     };
 }
