@@ -152,6 +152,11 @@ public static class AosHostingExtensions
         {
             options.KeyDirectory = AuditKeyDirectory(dataDirectory);
         }
+
+        if (string.IsNullOrWhiteSpace(options.ArchiveDirectory))
+        {
+            options.ArchiveDirectory = Path.Combine(dataDirectory, "governance", "audit-archive");
+        }
     }
 
     /// <summary>Registers the storage backends whose connection is configured: PostgreSQL (<c>Aos:Storage:Postgres</c>) and Azure Storage (<c>Aos:Storage:Azure</c>).</summary>

@@ -31,6 +31,22 @@ public sealed class AuditLogOptions
     /// </value>
     public bool SynchronousCommits { get; set; }
 
+    /// <summary>Gets or sets how long entries stay in the live log before they are archived, or <see langword="null"/> to keep them all there.</summary>
+    /// <value>
+    /// The default is <see langword="null"/>. When set, every <see cref="ArchiveInterval"/> the entries older than this move to a new file in
+    /// <see cref="ArchiveDirectory"/> (JSON Lines, verifiable offline), after the live log verifies; the live log keeps verifying from the
+    /// signed checkpoint left as its anchor.
+    /// </value>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>Gets or sets the directory archives are written to when <see cref="Retention"/> is set.</summary>
+    /// <value>Required with <see cref="Retention"/>. Keep the files: they are the audit trail of the time they cover.</value>
+    public string ArchiveDirectory { get; set; } = "";
+
+    /// <summary>Gets or sets how often the entries past <see cref="Retention"/> are archived.</summary>
+    /// <value>The default is 1 hour.</value>
+    public TimeSpan ArchiveInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Throws when an option is missing or out of range, naming it.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public void Validate()
@@ -58,6 +74,21 @@ public sealed class AuditLogOptions
         if (BatchSize < 1)
         {
             throw new ArgumentException($"AuditLogOptions.BatchSize must be at least 1; it is {BatchSize}.", nameof(BatchSize));
+        }
+
+        if (Retention is { } retention && retention <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"AuditLogOptions.Retention must be positive, or unset to keep every entry in the live log; it is {retention}.", nameof(Retention));
+        }
+
+        if (Retention is not null && string.IsNullOrWhiteSpace(ArchiveDirectory))
+        {
+            throw new ArgumentException("AuditLogOptions.ArchiveDirectory is required with Retention: set it to the directory the archives are written to.", nameof(ArchiveDirectory));
+        }
+
+        if (ArchiveInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"AuditLogOptions.ArchiveInterval must be positive; it is {ArchiveInterval}.", nameof(ArchiveInterval));
         }
     }
 }

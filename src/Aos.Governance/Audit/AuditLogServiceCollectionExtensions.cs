@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Aos.Governance.Audit;
 
@@ -23,6 +24,7 @@ public static class AuditLogServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqliteAuditLog>();
         services.TryAddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditArchiver>());
         return services;
     }
 }
