@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aos.Kernel.Agents.BuiltIn;
 using Aos.Kernel.Registry;
 using Aos.Kernel.Tests.Support;
 using Aos.Testing;
@@ -43,6 +44,33 @@ public sealed class ChatAgentTests
 
         Assert.Equal(3, model.Requests.Count);
         Assert.All(model.Requests, request => Assert.Equal(new FakeChatMessage("system", "You are terse."), Assert.Single(request, m => m.Role == "system")));
+    }
+
+    [Fact]
+    public async Task Chat_LongConversation_KeepsOnlyTheNewestMessages()
+    {
+        await using var model = await FakeChatModelServer.StartAsync();
+        using var data = new TempDirectory();
+        await using var host = await AosTestHost.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Aos:Models:Default:Endpoint"] = model.Endpoint.ToString(),
+            ["Aos:Models:Default:Model"] = "fake",
+        });
+        await host.Registry.RegisterAsync(new AgentRegistration { Id = Chatty.Value, Type = "chat", Purpose = "You are terse." }, Cancellation);
+
+        // Each turn adds two messages: past the limit, the oldest go.
+        var turns = (ChatAgent.HistoryLimit / 2) + 5;
+        for (var turn = 1; turn <= turns; turn++)
+        {
+            await ChatAsync(host, new { message = $"m{turn}" });
+        }
+
+        var last = model.Requests[^1];
+        Assert.Equal(new FakeChatMessage("system", "You are terse."), last[0]);
+        Assert.Equal(ChatAgent.HistoryLimit + 1, last.Count(m => m.Role != "system"));
+        Assert.DoesNotContain(new FakeChatMessage("user", "m1"), last);
+        Assert.Contains(new FakeChatMessage("user", $"m{turns - 1}"), last);
+        Assert.Equal(new FakeChatMessage("user", $"m{turns}"), last[^1]);
     }
 
     [Fact]
