@@ -9,13 +9,6 @@ namespace Aos.Nats.Messaging;
 
 public sealed partial class NatsMessageTransport
 {
-    // How long a replicated bucket's stream remembers the message ids of conditional writes: far longer than two writes at one revision
-    // are in flight together, and short enough that the server's record of ids stays small (at 10,000 writes/s, 300,000 ids).
-    private static readonly TimeSpan ConditionalWriteWindow = TimeSpan.FromSeconds(30);
-
-    // Whether each bucket this transport writes to is replicated, as its stream said when it was opened.
-    private readonly ConcurrentDictionary<string, bool> _replicated = new(StringComparer.Ordinal);
-
     // The server's answer to a get of a subject that has no message (JSNoMessageFoundErr).
     private const int NoMessageFound = 10037;
 
@@ -24,6 +17,12 @@ public sealed partial class NatsMessageTransport
     private const int WrongLastSequence = 10071;
     private const int WrongLastSequenceConstant = 10164;
 
+    // How long a replicated bucket's stream remembers the message ids of conditional writes: far longer than two writes at one revision
+    // are in flight together, and short enough that the server's record of ids stays small (at 10,000 writes/s, 300,000 ids).
+    private static readonly TimeSpan ConditionalWriteWindow = TimeSpan.FromSeconds(30);
+
+    // Whether each bucket this transport writes to is replicated, as its stream said when it was opened.
+    private readonly ConcurrentDictionary<string, bool> _replicated = new(StringComparer.Ordinal);
 
     /// <summary>Creates a bucket of this transport, or updates it to this transport's settings, and prepares it (<see cref="PrepareBucketAsync"/>).</summary>
     private async ValueTask<INatsKVStore> CreateBucketAsync(NatsKVContext context, string bucket, CancellationToken cancellationToken)
