@@ -304,7 +304,8 @@ public sealed partial class NatsMessageTransport
     /// <remarks>
     /// A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>. Nothing of a
     /// pruned message stays in the bucket (<see cref="TryPurgeAtAsync"/>), and the delete and purge markers earlier versions left, one for
-    /// every message they pruned or gave up to another node, are removed too.
+    /// every message they pruned or gave up to another node in the ledger and one for every node taken over among the leases, are removed
+    /// too.
     /// </remarks>
     /// <param name="before">The oldest delivery time to keep.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -335,6 +336,11 @@ public sealed partial class NatsMessageTransport
         }
 
         await RemoveMarkersAsync(_ledger, cancellationToken).ConfigureAwait(false);
+        if (_nodes is not null)
+        {
+            await RemoveMarkersAsync(_nodes, cancellationToken).ConfigureAwait(false);
+        }
+
         return removed;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -29,8 +30,8 @@ public sealed partial class NatsMessageTransport
     private static readonly NatsKVWatchOpts ReadAllOpts = new() { OnNoData = static _ => ValueTask.FromResult(true) };
     private static readonly NatsKVWatchOpts ReadMarkersOpts = ReadAllOpts with { MetaOnly = true };
 
-    // Set once a pass over this node's ledger found no markers of earlier versions to remove.
-    private bool _markersRemoved;
+    // The buckets (this node's ledger, the leases) in which a pass found no markers of earlier versions left to remove.
+    private readonly ConcurrentDictionary<string, bool> _markerFree = new(StringComparer.Ordinal);
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
     {
@@ -338,13 +339,7 @@ public sealed partial class NatsMessageTransport
                     entries[i] = read.Value;
                     found[i] = true;
                 }
-                else if (read.Error is NatsKVKeyDeletedException removed)
-                {
-                    // A marker left by an earlier version's delete or purge, which this version no longer writes: it goes, unless the key
-                    // was written since.
-                    await TryCallAsync(token => TryPurgeAtAsync(bucket, keys[i], removed.Revision, token), ct).ConfigureAwait(false);
-                }
-                else if (read.Error is not NatsKVKeyNotFoundException)
+                else if (read.Error is not (NatsKVKeyDeletedException or NatsKVKeyNotFoundException))
                 {
                     throw read.Error;
                 }
@@ -360,7 +355,7 @@ public sealed partial class NatsMessageTransport
     /// <returns>How many markers were removed.</returns>
     private async ValueTask<int> RemoveMarkersAsync(INatsKVStore bucket, CancellationToken cancellationToken)
     {
-        if (_markersRemoved)
+        if (_markerFree.ContainsKey(bucket.Bucket))
         {
             return 0;
         }
@@ -373,7 +368,11 @@ public sealed partial class NatsMessageTransport
             removed += purged.Success ? 1 : 0;
         }
 
-        _markersRemoved = markers.Count == 0;
+        if (markers.Count == 0)
+        {
+            _markerFree.TryAdd(bucket.Bucket, true);
+        }
+
         return removed;
     }
 

@@ -287,6 +287,28 @@ public class NatsAdoptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Prune_RemovesTheMarkerAnEarlierVersionLeftForANodeItTookOver_AndKeepsTheLiveLeases()
+    {
+        var a = Node("A");
+        var b = Node("B");
+        Assert.Equal(0, await a.RenewAndAdoptAsync(Ct));
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+
+        // Earlier versions deleted a lost node's lease through the key-value API, which leaves a marker for ever.
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = _url });
+        var leases = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(Cluster + "_NODES", Ct);
+        await leases.PutAsync(Prefix("GONE"), "instance", cancellationToken: Ct);
+        await leases.DeleteAsync(Prefix("GONE"), cancellationToken: Ct);
+        Assert.Equal((3L, 3L), await StreamStateAsync("KV_" + Cluster + "_NODES"));
+
+        await a.PruneDeliveredAsync(_time.GetUtcNow().AddHours(-24), Ct);
+
+        Assert.Equal((2L, 2L), await StreamStateAsync("KV_" + Cluster + "_NODES"));
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        Assert.Equal(0, await a.RenewAndAdoptAsync(Ct));
+    }
+
+    [Fact]
     public async Task OutsideACluster_RenewAndAdopt_DoesNothing()
     {
         var alone = Node("X", cluster: null);
