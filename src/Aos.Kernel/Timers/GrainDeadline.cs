@@ -15,21 +15,27 @@ namespace Aos.Kernel.Timers;
 internal sealed class GrainDeadline(Grain grain, TimeProvider timeProvider, string reminderName, Func<Task> fire) : IDisposable
 {
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+    private readonly Lock _lock = new();
     private ITimer? _timer;
+    private DateTimeOffset? _due;
+
+    /// <summary>Gets the longest a timer of a <see cref="TimeProvider"/> can be armed for (about 49.7 days); a later deadline is reached in hops of it.</summary>
+    internal static TimeSpan MaxTimerDelay { get; } = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     /// <summary>Arms the in-memory timer for a deadline (at once when it is due), or disarms it.</summary>
     /// <param name="due">The deadline, or <see langword="null"/> for none.</param>
     public void Arm(DateTimeOffset? due)
     {
-        _timer?.Dispose();
-        _timer = null;
-        if (due is not { } at)
+        lock (_lock)
         {
-            return;
+            _timer?.Dispose();
+            _timer = null;
+            _due = due;
+            if (due is { } at)
+            {
+                _timer = timeProvider.CreateTimer(static state => ((GrainDeadline)state!).OnTimer(), this, DelayUntil(at), Timeout.InfiniteTimeSpan);
+            }
         }
-
-        var dueIn = at - timeProvider.GetUtcNow();
-        _timer = timeProvider.CreateTimer(static state => _ = ((Func<Task>)state!)(), fire, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Arms the timer and registers, or removes, the reminder that backs it; call after the new deadline is durable.</summary>
@@ -60,5 +66,39 @@ internal sealed class GrainDeadline(Grain grain, TimeProvider timeProvider, stri
         }
     }
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _due = null;
+        }
+    }
+
+    /// <summary>Fires a deadline that is due; one still beyond what a timer reaches is armed again for the next hop.</summary>
+    private void OnTimer()
+    {
+        lock (_lock)
+        {
+            if (_due is not { } at)
+            {
+                return;
+            }
+
+            if (at > timeProvider.GetUtcNow())
+            {
+                _timer?.Change(DelayUntil(at), Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+
+        _ = fire();
+    }
+
+    private TimeSpan DelayUntil(DateTimeOffset at)
+    {
+        var delay = at - timeProvider.GetUtcNow();
+        return delay <= TimeSpan.Zero ? TimeSpan.Zero : delay < MaxTimerDelay ? delay : MaxTimerDelay;
+    }
 }

@@ -37,6 +37,22 @@ public sealed class ApprovalGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Deadline_MonthsAway_IsArmed_AndTheRequestWaits()
+    {
+        // A timer of the node's clock cannot be armed more than 49.7 days ahead: a deadline beyond that is reached in hops.
+        var id = NewId();
+        var armed = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime > TimeSpan.FromDays(49) && t.DueTime < TimeSpan.FromDays(50), Ct);
+        await Client.RequestAsync(Request(id, TimeSpan.FromDays(60)));
+        await armed.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var pending = await Client.GetAsync(id);
+        Assert.Equal((ApprovalStatus.Pending, 0), (pending.Status, pending.Stage));
+        Assert.Equal(StateMachineClusterFixture.Time.GetUtcNow() + TimeSpan.FromDays(60), pending.DeadlineAt);
+
+        // The hops themselves are shown on a plain clock (GrainDeadlineTests): months on this cluster's clock would fire its periodic timers millions of times.
+    }
+
+    [Fact]
     public async Task Pending_AreListedForWhoMayDecideThemNow_AndLeaveTheListWhenDecided()
     {
         var id = NewId();

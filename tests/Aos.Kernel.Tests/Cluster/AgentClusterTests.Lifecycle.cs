@@ -135,6 +135,19 @@ public abstract partial class AgentClusterTests
         Assert.Equal(1, await CountRemindersAsync(id));
     }
 
+    [Fact]
+    public async Task ScheduleWakeUpAsync_MonthsAway_IsScheduled_AndTheAgentKeepsServing()
+    {
+        var id = await RegisterAsync(CounterAgent.TypeName);
+
+        var result = await SendAsync(id, "schedule", new { name = "quarterly", dueMs = (long)TimeSpan.FromDays(90).TotalMilliseconds });
+        await Fixture.PutToSleepAsync(id);
+
+        Assert.Equal(HistoryOutcome.Handled, result.Outcome);
+        Assert.Equal(1, await CountRemindersAsync(id));
+        Assert.Equal(HistoryOutcome.Handled, (await SendAsync(id, "count", new { })).Outcome);
+    }
+
     private async Task<long> CountRemindersAsync(AgentId id)
     {
         await using var db = await OpenDatabaseAsync();

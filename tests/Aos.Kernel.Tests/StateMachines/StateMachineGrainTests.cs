@@ -42,6 +42,27 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Timeout_MonthsAway_IsArmed_AndTheInstanceWaitsInItsState()
+    {
+        // A timer of the node's clock cannot be armed more than 49.7 days ahead: a deadline beyond that is reached in hops.
+        var name = "quarter-" + NewId();
+        await Client.RegisterAsync($$"""
+            { "name": "{{name}}", "initialState": "open",
+              "states": [ { "name": "open", "timeout": "90d" }, { "name": "overdue", "terminal": true } ],
+              "transitions": [ { "from": "open", "event": "open_timeout", "to": "overdue", "escalation": true } ] }
+            """);
+        var id = NewId();
+        var armed = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime > TimeSpan.FromDays(49) && t.DueTime < TimeSpan.FromDays(50), Ct);
+        var instance = await Client.StartAsync(name, id, null, "alice");
+        await armed.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(StateMachineClusterFixture.Time.GetUtcNow() + TimeSpan.FromDays(90), instance.TimeoutAt);
+        Assert.Equal("open", (await Client.GetAsync(name, id)).State);
+
+        // The hops themselves are shown on a plain clock (GrainDeadlineTests): months on this cluster's clock would fire its periodic timers millions of times.
+    }
+
+    [Fact]
     public async Task Events_AreAppliedAndRefused_ThroughTheGrain()
     {
         var id = NewId();

@@ -68,5 +68,5 @@ internal sealed class CounterAgent : Agent<CounterState>
         Context.Store.Increment("count");
     }
 
-    private sealed record ScheduleWakeUp(string Name, int DueMs);
+    private sealed record ScheduleWakeUp(string Name, long DueMs);
 }

@@ -154,6 +154,26 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TimerStep_MonthsLong_IsArmed_AndTheRunWaits()
+    {
+        // A timer of the node's clock cannot be armed more than 49.7 days ahead: a deadline beyond that is reached in hops.
+        var run = NewId();
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "quarterly",
+            Steps = [new WorkflowStep { Id = "wait", Kind = "timer", Input = "{\"delay\": \"90d\"}" }],
+        });
+
+        var armed = StateMachineClusterFixture.Time.WaitForTimerAsync(t => t.DueTime > TimeSpan.FromDays(49) && t.DueTime < TimeSpan.FromDays(50), Ct);
+        await Client.StartAsync("quarterly", runId: run);
+        await armed.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(StepStatus.Running, (await Client.GetAsync(run)).Steps[0].Status);
+        Assert.Equal(WorkflowStatus.Running, (await Client.GetAsync(run)).Status);
+
+        // The hops themselves are shown on a plain clock (GrainDeadlineTests): months on this cluster's clock would fire its periodic timers millions of times.
+    }
+
+    [Fact]
     public async Task Signal_SentBeforeTheStepWaits_IsKept_AndOneSentWhileItWaits_CompletesIt()
     {
         var run = NewId();
