@@ -39,6 +39,8 @@ public static class KernelDiagnostics
 
     internal static Counter<long> DeadLettersRemoved { get; } = Meter.CreateCounter<long>("aos.bus.dead_letters.removed", "{message}", "Dead letters removed for good: discarded by an operator (aos.reason discarded) or past Aos:Bus:DeadLetterRetention (aos.reason retention).");
 
+    internal static Counter<long> WorkflowRunsForgotten { get; } = Meter.CreateCounter<long>("aos.workflows.runs.forgotten", "{run}", "Finished workflow runs forgotten after Aos:Workflows:Retention.");
+
     internal static Counter<long> MessagesRefused { get; } = Meter.CreateCounter<long>("aos.bus.messages.refused", "{message}", "Messages refused because the recipient's inbox was full.");
 
     internal static Counter<long> LateReplies { get; } = Meter.CreateCounter<long>("aos.bus.replies.late", "{reply}", "Replies that arrived after their request's deadline and were dropped.");

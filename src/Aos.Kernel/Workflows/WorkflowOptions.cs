@@ -26,6 +26,17 @@ public sealed class WorkflowOptions
     /// <value>The default is 1 minute.</value>
     public TimeSpan HoldCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Gets or sets how long a finished run (completed, failed or cancelled) is kept after it finished; then it is forgotten: its state
+    /// is removed, and reading, waiting for or cancelling it answers as for a run that never was. <see langword="null"/> keeps runs for good.
+    /// </summary>
+    /// <remarks>
+    /// A run is forgotten only once nothing is owed for it (its parent run was told how it ended, its slot was given back). Large payloads
+    /// (<see cref="InlinePayloadBytes"/>) are stored once by content and may be shared by runs, so they stay.
+    /// </remarks>
+    /// <value>The default is <see langword="null"/>: runs are kept.</value>
+    public TimeSpan? Retention { get; set; }
+
     /// <summary>Gets or sets how many runs the run list remembers (the newest).</summary>
     /// <value>The default is 100,000.</value>
     public int RunListLimit { get; set; } = 100_000;

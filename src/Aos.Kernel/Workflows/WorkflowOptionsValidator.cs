@@ -28,6 +28,11 @@ internal sealed class WorkflowOptionsValidator : IValidateOptions<WorkflowOption
             errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.HoldCheckInterval)} is {options.HoldCheckInterval}; use 00:00:00.1 to 1.00:00:00 (the default is 00:01:00).");
         }
 
+        if (options.Retention is { } retention && retention < TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.Retention)} is {retention}; keep finished runs at least 00:01:00, or leave it unset to keep them for good.");
+        }
+
         if (options.RunListLimit < 1)
         {
             errors.Add($"{WorkflowOptions.SectionName}:{nameof(options.RunListLimit)} must be at least 1; it is {options.RunListLimit}.");

@@ -247,8 +247,10 @@ internal sealed partial class WorkflowRunGrain
                 await GrainFactory.GetGrain<IWorkflowAdmissionGrain>(WorkflowAdmissionGrain.Key).ReleaseAsync(RunId);
                 _admissionOwed = false;
 
-                // The notice owed was the run's last deadline: its reminder would otherwise tick for good.
+                // The notice owed was the run's last deadline: its reminder would otherwise tick for good. A run with a retention waits
+                // for the time it is forgotten instead.
                 await ForgetIdleReminderAsync();
+                _deadline!.Arm(NextWake());
             }
             catch (Exception ex)
             {
@@ -352,7 +354,7 @@ internal sealed partial class WorkflowRunGrain
         }
     }
 
-    /// <summary>Gets the run's next deadline: a check of a running step, a timeout, a retry, or a notice still owed.</summary>
+    /// <summary>Gets the run's next deadline: a check of a running step, a timeout, a retry, a notice still owed, or when a finished run is forgotten.</summary>
     private DateTimeOffset? NextWake()
     {
         var run = State.Run;
@@ -364,7 +366,7 @@ internal sealed partial class WorkflowRunGrain
         var now = timeProvider.GetUtcNow();
         if (run.IsFinished)
         {
-            return State.Parent is not null && !State.ParentNotified || _admissionOwed ? now + _options.ResumeDelay : null;
+            return State.Parent is not null && !State.ParentNotified || _admissionOwed ? now + _options.ResumeDelay : ForgetAt();
         }
 
         DateTimeOffset? next = run.Status == WorkflowStatus.Compensating ? now + _options.ResumeDelay : null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aos.Kernel.Diagnostics;
 using Aos.Kernel.Timers;
 using Aos.Security;
 using Aos.Storage;
@@ -66,11 +67,22 @@ internal sealed partial class WorkflowRunGrain(
         _reminderMayExist = State.ReminderAt is not null;
         if (Run is { } run)
         {
+            if (IsDueToBeForgotten())
+            {
+                await ForgetRunAsync();
+                return;
+            }
+
             _definition = await catalog.GetVersionAsync(State.Definition);
             if (!run.IsFinished || State.Parent is not null && !State.ParentNotified)
             {
                 // Whatever was executing when the run was last active is started again (same attempt: the kinds are idempotent).
                 await AdvanceAsync(restart: true);
+            }
+            else if (State.ReminderAt is null && ForgetAt() is not null)
+            {
+                // Finished before a retention was set, or its reminder was lost: it is forgotten in time all the same.
+                await EnsureReminderAsync();
             }
         }
     }
@@ -216,6 +228,12 @@ internal sealed partial class WorkflowRunGrain(
             return;
         }
 
+        if (IsDueToBeForgotten())
+        {
+            await ForgetRunAsync();
+            return;
+        }
+
         await AdvanceAsync(restart: false);
 
         // A reminder left behind by a finished run (one that fired as the run finished) is removed on its next tick.
@@ -253,11 +271,36 @@ internal sealed partial class WorkflowRunGrain(
             State.Admitted = _options.MaxConcurrentRuns > 0;
             await AdvanceAsync(restart: false, changed: true);
         }
-        else if (Run is { IsFinished: true })
+        else if (Run is null or { IsFinished: true })
         {
-            // Admitted after it finished (a notice lost in a crash): give the slot back.
+            // Admitted after it finished (a notice lost in a crash), or after it was forgotten: give the slot back.
             await GrainFactory.GetGrain<IWorkflowAdmissionGrain>(WorkflowAdmissionGrain.Key).ReleaseAsync(RunId);
         }
+    }
+
+    /// <summary>Gets when a finished run is to be forgotten, under <see cref="WorkflowOptions.Retention"/>; <see langword="null"/> for a run that is kept.</summary>
+    private DateTimeOffset? ForgetAt() =>
+        _options.Retention is { } retention && Run is { IsFinished: true } run ? (run.FinishedAt ?? run.UpdatedAt) + retention : null;
+
+    /// <summary>Tells whether the run is past its retention with nothing owed for it (its parent told, its slot given back).</summary>
+    private bool IsDueToBeForgotten() =>
+        ForgetAt() is { } at && at <= timeProvider.GetUtcNow() && !_admissionOwed && (State.Parent is null || State.ParentNotified);
+
+    /// <summary>Removes the run's state, then its reminder: afterwards the run answers as one that never was.</summary>
+    /// <remarks>A reminder left by a failure between the two finds no run on its next tick and is removed then.</remarks>
+    private async Task ForgetRunAsync()
+    {
+        var run = Run!;
+        _deadline!.Arm(null);
+        await storage.ClearStateAsync(StateName, this.GetGrainId(), _state);
+        _state.State = new WorkflowRunState();
+        _definition = null;
+        _reminder = null;
+        await _deadline.ForgetAsync();
+        _reminderMayExist = false;
+        KernelDiagnostics.WorkflowRunsForgotten.Add(1);
+        Log.Forgotten(logger, RunId, run.Workflow, run.Status);
+        DeactivateOnIdle();
     }
 
     private WorkflowRun Existing() =>
@@ -305,6 +348,9 @@ internal sealed partial class WorkflowRunGrain(
 
         [LoggerMessage(4, LogLevel.Debug, "Workflow run '{RunId}' was cancelled; its child run '{ChildId}' was not: {Reason}")]
         public static partial void ChildNotCancelled(ILogger logger, string runId, string childId, string reason);
+
+        [LoggerMessage(5, LogLevel.Information, "Workflow run '{RunId}' of '{Workflow}' ({Status}) forgotten: it finished longer ago than Aos:Workflows:Retention")]
+        public static partial void Forgotten(ILogger logger, string runId, string workflow, string status);
     }
 }
 

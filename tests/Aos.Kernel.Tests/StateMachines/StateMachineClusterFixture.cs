@@ -30,6 +30,9 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
     /// <summary>Gets how long the cluster's bus keeps a dead letter, and a conversation that waits for nothing.</summary>
     internal static TimeSpan DeadLetterRetention { get; } = TimeSpan.FromDays(1);
 
+    /// <summary>Gets how long the cluster keeps a finished workflow run.</summary>
+    internal static TimeSpan WorkflowRetention { get; } = TimeSpan.FromDays(1);
+
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Entered = new(StringComparer.Ordinal);
 
     public override short SiloCount => 1;
@@ -48,6 +51,7 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
         {
             siloBuilder.Services.AddSingleton<TimeProvider>(Time);
             siloBuilder.Services.Configure<Aos.Messaging.MessageBusOptions>(o => (o.DeadLetterRetention, o.ConversationRetention) = (DeadLetterRetention, DeadLetterRetention));
+            siloBuilder.Services.Configure<Aos.Kernel.Workflows.WorkflowOptions>(o => o.Retention = WorkflowRetention);
             siloBuilder.Services.AddSingleton<IWorkflowStepKind, ScriptedStepKind>();
             siloBuilder.Services.AddMafWorkflow<string>("greet", _ =>
             {

@@ -85,6 +85,19 @@ public sealed class StepSystemCallsTests
         Assert.Contains("Aos:Workflows:HoldCheckInterval", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("00:00:00", false)]
+    [InlineData("00:00:59", false)]
+    [InlineData("00:01:00", true)]
+    [InlineData("90.00:00:00", true)]
+    public void Retention_UnderAMinute_IsRefusedNamingTheOption(string retention, bool valid)
+    {
+        var result = new WorkflowOptionsValidator().Validate(null, new WorkflowOptions { Retention = TimeSpan.Parse(retention, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Equal(valid, result.Succeeded);
+        Assert.True(valid || result.FailureMessage!.Contains("Aos:Workflows:Retention", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void CallId_IsTheSameForEveryAttemptOfAStep()
     {

@@ -260,6 +260,55 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task FinishedRuns_AreForgottenByThemselvesAfterTheRetention_AndTheirIdsCanBeUsedAgain()
+    {
+        await Client.RegisterAsync(new WorkflowDefinition { Name = "kept-child", Steps = [new WorkflowStep { Id = "work", Kind = ScriptedStepKind.Name }] });
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "kept-parent",
+            Steps = [new WorkflowStep { Id = "sub", Kind = "workflow", Input = "{\"workflow\": \"kept-child\"}" }],
+        });
+        var run = NewId();
+        var child = run + ".sub.1";
+        await Client.StartAsync("kept-parent", runId: run);
+        Assert.Equal(WorkflowStatus.Completed, (await Client.WaitAsync(run, Wait)).Status);
+
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.WorkflowRetention - TimeSpan.FromMinutes(1));
+        Assert.Equal(WorkflowStatus.Completed, (await Client.GetAsync(run)).Status);
+        Assert.Equal(WorkflowStatus.Completed, (await Client.GetAsync(child)).Status);
+        Assert.True(await HasStateAsync(run));
+
+        // Nothing reads the runs from here on: their own timers forget them.
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(2));
+        await UntilAsync(async () => !await HasStateAsync(run) && !await HasStateAsync(child), "the runs' state to be removed");
+
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.GetAsync(run));
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.GetAsync(child));
+        Assert.DoesNotContain(await Client.ListAsync("kept-parent", null, 100), r => r.Id == run);
+        Assert.Equal(0, await CountRemindersAsync(run));
+
+        await Client.StartAsync("kept-child", runId: run);
+        Assert.Equal(WorkflowStatus.Completed, (await Client.WaitAsync(run, Wait)).Status);
+    }
+
+    [Fact]
+    public async Task FinishedRun_WithoutItsReminder_IsForgottenWhenItIsNextRead()
+    {
+        await Client.RegisterAsync(new WorkflowDefinition { Name = "kept-child", Steps = [new WorkflowStep { Id = "work", Kind = ScriptedStepKind.Name }] });
+        var run = NewId();
+        await Client.StartAsync("kept-child", runId: run);
+        Assert.Equal(WorkflowStatus.Completed, (await Client.WaitAsync(run, Wait)).Status);
+
+        // As a run that finished before the retention was set: asleep, and nothing to wake it.
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
+        await DeleteRemindersAsync(run);
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.WorkflowRetention + TimeSpan.FromMinutes(1));
+
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.GetAsync(run));
+        Assert.False(await HasStateAsync(run));
+    }
+
+    [Fact]
     public async Task Cancel_OfAParentWhoseChildIsRunning_CancelsTheChildToo()
     {
         await Client.RegisterAsync(new WorkflowDefinition { Name = "waiting-child", Steps = [new WorkflowStep { Id = "hold", Kind = "signal" }] });
@@ -436,6 +485,60 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
         }
 
         throw new TimeoutException($"Run {run} did not reach the expected state.");
+    }
+
+    private async Task<bool> HasStateAsync(string run)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var read = db.CreateCommand();
+        read.CommandText = "SELECT COUNT(*) FROM grain_state WHERE grain_id = $grain AND data IS NOT NULL;";
+        read.Parameters.AddWithValue("$grain", "aos-wf-run/" + run);
+        return (long)(await read.ExecuteScalarAsync(Ct))! > 0;
+    }
+
+    private async Task<long> CountRemindersAsync(string run)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM reminders WHERE grain_id = $grain;";
+        count.Parameters.AddWithValue("$grain", "aos-wf-run/" + run);
+        return (long)(await count.ExecuteScalarAsync(Ct))!;
+    }
+
+    private async Task DeleteRemindersAsync(string run)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var delete = db.CreateCommand();
+        delete.CommandText = "DELETE FROM reminders WHERE grain_id = $grain;";
+        delete.Parameters.AddWithValue("$grain", "aos-wf-run/" + run);
+        await delete.ExecuteNonQueryAsync(Ct);
+    }
+
+    private async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenDatabaseAsync()
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(fixture.DataDirectory, "aos.db"),
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        await connection.OpenAsync(Ct);
+        return connection;
+    }
+
+    /// <summary>Waits until a condition holds, checking it between turns of the thread pool, with a bound against a hang.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (bound.Elapsed > Wait)
+            {
+                throw new TimeoutException($"Waited {Wait.TotalSeconds:0} s for {what}.");
+            }
+
+            await Task.Yield();
+        }
     }
 
     private async Task WaitForChildAsync(string id)
