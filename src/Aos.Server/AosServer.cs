@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Aos.Agents;
 using Aos.Hosting;
 using Aos.Kernel;
 using Aos.Reliability;
@@ -104,6 +105,7 @@ public static class AosServer
         builder.Services.AddHostedService(sp => new RoleCatalogRefresher(
             sp.GetRequiredService<RoleCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, roleCatalogRefresh, sp.GetRequiredService<ILogger<RoleCatalogRefresher>>()));
         builder.Services.TryAddSingleton(static sp => new ApiKeyService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<RoleService>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentDeletionParticipant, AgentCredentialRevoker>());
         var tokenOptions = new AccessTokenOptions();
         builder.Configuration.GetSection(AccessTokenOptions.SectionName).Bind(tokenOptions);
         builder.Services.TryAddSingleton(sp => new AccessTokenService(sp.GetRequiredService<StorageCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, tokenOptions));

@@ -58,9 +58,31 @@ public sealed class AgentCredentialTests(ServerFixture fixture)
         await (await elsewhere.GetAsync("/v1/agents", Ct)).AssertProblemAsync(403);
         await (await Server.Http.DeleteAsync($"/v1/agents/{agent}", Ct)).AssertStatusAsync(204);
         using var orphan = Client(secret);
-        var refused = await (await orphan.PostAsync($"/v1/agents/{target}/messages", ServerHost.Json(new JsonObject { ["type"] = "ping" }), Ct)).AssertProblemAsync(403);
+        var refused = await (await orphan.PostAsync($"/v1/agents/{target}/messages", ServerHost.Json(new JsonObject { ["type"] = "ping" }), Ct)).AssertProblemAsync(401);
 
-        Assert.Contains("not registered", refused.Detail(), StringComparison.Ordinal);
+        Assert.Contains("revoked", refused.Detail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Credential_IsRevokedWithItsAgent_AndDoesNotSpeakForAnAgentRegisteredAgainWithTheSameId()
+    {
+        var agent = await Server.RegisterAsync("echo");
+        var target = await Server.RegisterAsync("echo");
+        await (await Server.Http.PutAsync($"/v1/agents/{agent}/grants", ServerHost.Json(new JsonObject { ["agents"] = new JsonArray("*") }), Ct)).AssertJsonAsync(200);
+        var created = await (await Server.Http.PostAsync($"/v1/agents/{agent}/credentials", ServerHost.Json(new JsonObject()), Ct)).AssertJsonAsync(201);
+        var keyId = created["key"]!["id"]!.GetValue<string>();
+        using var asAgent = Client(created["secret"]!.GetValue<string>());
+        await (await asAgent.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
+
+        await (await Server.Http.DeleteAsync($"/v1/agents/{agent}", Ct)).AssertStatusAsync(204);
+        await Server.RegisterAsync("echo", agent);
+        await (await Server.Http.PutAsync($"/v1/agents/{agent}/grants", ServerHost.Json(new JsonObject { ["agents"] = new JsonArray("*") }), Ct)).AssertJsonAsync(200);
+
+        // Neither its role's reads nor the new agent's grants are open to it: the key no longer authenticates.
+        await (await asAgent.GetAsync("/v1/agents", Ct)).AssertProblemAsync(401);
+        await (await asAgent.PostAsync($"/v1/agents/{target}/messages", ServerHost.Json(new JsonObject { ["type"] = "ping" }), Ct)).AssertProblemAsync(401);
+        var listed = await (await Server.Http.GetAsync($"/v1/api-keys/{keyId}", Ct)).AssertJsonAsync(200);
+        Assert.NotNull(listed["revokedAt"]);
     }
 
     [Fact]

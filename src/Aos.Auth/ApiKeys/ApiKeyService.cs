@@ -174,6 +174,33 @@ public sealed class ApiKeyService
         }
     }
 
+    /// <summary>Revokes every key that speaks for an agent, so that none speaks for an agent registered later with the same id.</summary>
+    /// <param name="tenant">The agent's tenant.</param>
+    /// <param name="agent">The agent's id.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many keys were revoked now (keys revoked before are not counted).</returns>
+    public async ValueTask<int> RevokeAgentKeysAsync(string tenant, string agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(agent);
+        var conditions = new[] { new FieldCondition("tenant", ComparisonOperator.Equal, tenant), new FieldCondition("agent", ComparisonOperator.Equal, agent) };
+        var active = new List<string>();
+        await foreach (var stored in Store.QueryAsync(Collection, null, conditions, cancellationToken).ConfigureAwait(false))
+        {
+            if (Deserialize(stored.Document) is { RevokedAt: null, Agent: { } bound } document && bound == agent)
+            {
+                active.Add(document.Id);
+            }
+        }
+
+        foreach (var id in active)
+        {
+            await RevokeAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return active.Count;
+    }
+
     /// <summary>Splits a presented key into id and secret, checking only its shape.</summary>
     /// <param name="presented">The key as presented.</param>
     /// <param name="id">The key id.</param>

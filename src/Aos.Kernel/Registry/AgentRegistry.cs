@@ -27,6 +27,7 @@ public sealed class AgentRegistry
     private readonly IServiceProvider _services;
     private readonly TimeProvider _timeProvider;
     private readonly KernelOptions _options;
+    private readonly IAgentDeletionParticipant[] _deletionParticipants;
 
     /// <summary>Initializes a new instance of the <see cref="AgentRegistry"/> class.</summary>
     /// <param name="directory">The descriptor store.</param>
@@ -37,6 +38,7 @@ public sealed class AgentRegistry
     /// <param name="services">The services, for agent type validation.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="options">The kernel options.</param>
+    /// <param name="deletionParticipants">The services that remove what they keep for an agent when it is deleted.</param>
     public AgentRegistry(
         IAgentDirectory directory,
         IAgentJournal journal,
@@ -45,7 +47,8 @@ public sealed class AgentRegistry
         IGrainFactory grains,
         IServiceProvider services,
         TimeProvider timeProvider,
-        IOptions<KernelOptions> options)
+        IOptions<KernelOptions> options,
+        IEnumerable<IAgentDeletionParticipant>? deletionParticipants = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _directory = directory;
@@ -56,6 +59,7 @@ public sealed class AgentRegistry
         _services = services;
         _timeProvider = timeProvider;
         _options = options.Value;
+        _deletionParticipants = [.. deletionParticipants ?? []];
     }
 
     /// <summary>Registers one agent in the default tenant.</summary>
@@ -123,6 +127,10 @@ public sealed class AgentRegistry
     public Task DeregisterAsync(AgentId id, CancellationToken cancellationToken = default) => DeregisterAsync(id, tenant: null, cancellationToken);
 
     /// <summary>Stops an agent of a tenant and deletes it with all its state, journal and wake-ups.</summary>
+    /// <remarks>
+    /// Every <see cref="IAgentDeletionParticipant"/> runs first (the agent's credentials, for one, are revoked), so a failure leaves the
+    /// agent registered and deleting it again does the whole work again.
+    /// </remarks>
     /// <param name="id">The agent's id.</param>
     /// <param name="tenant">The tenant the caller acts in; <see langword="null"/> for any.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -130,7 +138,12 @@ public sealed class AgentRegistry
     /// <exception cref="AgentNotFoundException">The agent is not registered in the tenant.</exception>
     public async Task DeregisterAsync(AgentId id, string? tenant, CancellationToken cancellationToken = default)
     {
-        _ = await FindAsync(id, tenant, cancellationToken);
+        var record = await FindAsync(id, tenant, cancellationToken);
+        foreach (var participant in _deletionParticipants)
+        {
+            await participant.OnAgentDeletingAsync(record.Descriptor, cancellationToken);
+        }
+
         await _grains.GetGrain<IAgentGrain>(id.Value).DeleteAsync().WaitAsync(cancellationToken);
         await _directory.RemoveAsync(id, cancellationToken);
     }
