@@ -217,4 +217,17 @@ public static class StorageValues
             throw new AosValidationException($"The visibility timeout {v} is outside 1 second to 7 days.") { Field = "visibilityTimeout" };
         }
     }
+
+    /// <summary>Checks that a dead letter was received, so that it can be requeued or deleted.</summary>
+    /// <param name="deadLetter">The dead letter.</param>
+    /// <param name="action">What is to be done with it, as in "requeued".</param>
+    /// <returns>Its pop receipt.</returns>
+    /// <exception cref="AosValidationException">It has no pop receipt: it was peeked, not received.</exception>
+    public static string ValidateDeadLetterReceipt(QueueMessage deadLetter, string action)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetter);
+        return deadLetter.PopReceipt is { Length: > 0 } receipt
+            ? receipt
+            : throw new AosValidationException($"Only a dead letter received with ReceiveDeadLettersAsync can be {action}: '{deadLetter.Id}' has no pop receipt (it was peeked).") { Field = "deadLetter" };
+    }
 }

@@ -46,7 +46,7 @@ internal sealed class PipelinedTableStore(ITableStore inner, AgentRuntimeContext
     private SystemCall Write(TableEntity entity) => context.Call(SystemCallNames.StorageWrite, $"{resource}/{entity.PartitionKey}/{entity.RowKey}", null, null);
 }
 
-/// <summary>An agent's queue store whose enqueues and completions are system calls; receiving and peeking go straight to the store.</summary>
+/// <summary>An agent's queue store whose enqueues, completions, requeues and deletions of dead letters are system calls; receiving and peeking go straight to the store.</summary>
 internal sealed class PipelinedQueueStore(IQueueStore inner, AgentRuntimeContext context, string resource) : IQueueStore
 {
     public ValueTask<string> EnqueueAsync(string body, TimeSpan? delay = null, CancellationToken cancellationToken = default) =>
@@ -61,6 +61,15 @@ internal sealed class PipelinedQueueStore(IQueueStore inner, AgentRuntimeContext
     public ValueTask<IReadOnlyList<QueueMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken = default) => inner.PeekAsync(maxMessages, cancellationToken);
 
     public ValueTask<IReadOnlyList<QueueMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken = default) => inner.PeekDeadLettersAsync(maxMessages, cancellationToken);
+
+    public ValueTask<IReadOnlyList<QueueMessage>> ReceiveDeadLettersAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default) =>
+        inner.ReceiveDeadLettersAsync(maxMessages, visibilityTimeout, cancellationToken);
+
+    public ValueTask<string> RequeueDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default) =>
+        context.Invoker.InvokeAsync(context.Call(SystemCallNames.StorageWrite, resource, null, null), (_, ct) => inner.RequeueDeadLetterAsync(deadLetter, ct), cancellationToken);
+
+    public ValueTask DeleteDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default) =>
+        context.Invoker.InvokeAsync(context.Call(SystemCallNames.StorageDelete, resource, null, null), (_, ct) => inner.DeleteDeadLetterAsync(deadLetter, ct), cancellationToken);
 }
 
 /// <summary>An agent's document store whose writes and deletes are system calls (a written document is the call's payload, so policy can redact it); reads go straight to the store.</summary>

@@ -103,6 +103,62 @@ public abstract class QueueStoreConformanceTests : StorageConformanceTests
     }
 
     [Fact]
+    public async Task DeadLetters_Received_AreRequeuedWithAFreshBudget_OrDeletedForGood()
+    {
+        await PoisonAsync("poison-a", "poison-b");
+
+        var dead = await Store.ReceiveDeadLettersAsync(10, Visibility, Ct);
+        Assert.Equal(["poison-a", "poison-b"], dead.Select(d => d.Body).Order());
+        Assert.All(dead, d => Assert.Equal(3, d.DequeueCount));
+        Assert.All(dead, d => Assert.NotNull(d.PopReceipt));
+        Assert.Empty(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct));
+
+        var a = dead.Single(d => d.Body == "poison-a");
+        var b = dead.Single(d => d.Body == "poison-b");
+        var requeued = await Store.RequeueDeadLetterAsync(a, Ct);
+        await Store.DeleteDeadLetterAsync(b, Ct);
+
+        var again = Assert.Single(await Store.ReceiveAsync(10, Visibility, Ct));
+        Assert.Equal((requeued, "poison-a", 1), (again.Id, again.Body, again.DequeueCount));
+        await Store.CompleteAsync(again, Ct);
+        await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.RequeueDeadLetterAsync(a, Ct));
+        await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.DeleteDeadLetterAsync(b, Ct));
+        await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        Assert.Empty(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct));
+        Assert.Empty(await Store.PeekDeadLettersAsync(10, Ct));
+        Assert.Empty(await Store.PeekAsync(10, Ct));
+    }
+
+    [Fact]
+    public async Task DeadLetter_ReceivedButLeft_ComesBackAfterItsTimeout_AndItsOldReceiptChangesNothing()
+    {
+        await PoisonAsync("poison");
+        var first = Assert.Single(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct));
+        await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+
+        var second = Assert.Single(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct));
+        await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.DeleteDeadLetterAsync(first, Ct));
+        await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.RequeueDeadLetterAsync(first, Ct));
+        Assert.Empty(await Store.PeekAsync(10, Ct));
+
+        Assert.Equal(("poison", 3), (second.Body, second.DequeueCount));
+        await Store.DeleteDeadLetterAsync(second, Ct);
+        await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        Assert.Empty(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct));
+    }
+
+    [Fact]
+    public async Task DeadLetter_Peeked_CannotBeRequeuedOrDeleted_AndStays()
+    {
+        await PoisonAsync("poison");
+        var peeked = Assert.Single(await Store.PeekDeadLettersAsync(10, Ct));
+
+        await Assert.ThrowsAsync<AosValidationException>(async () => await Store.RequeueDeadLetterAsync(peeked, Ct));
+        await Assert.ThrowsAsync<AosValidationException>(async () => await Store.DeleteDeadLetterAsync(peeked, Ct));
+        Assert.Equal("poison", Assert.Single(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct)).Body);
+    }
+
+    [Fact]
     public async Task CompleteAsync_Twice_ThrowsConflict()
     {
         await Store.EnqueueAsync("a", cancellationToken: Ct);
@@ -127,6 +183,23 @@ public abstract class QueueStoreConformanceTests : StorageConformanceTests
 
         Assert.True(error.TooLarge);
         Assert.Empty(await Store.PeekAsync(10, Ct));
+    }
+
+    /// <summary>Enqueues messages and receives them until they are dead-lettered (the store's maximum is 3 receipts).</summary>
+    private async Task PoisonAsync(params string[] bodies)
+    {
+        foreach (var body in bodies)
+        {
+            await Store.EnqueueAsync(body, cancellationToken: Ct);
+        }
+
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal(bodies.Length, (await Store.ReceiveAsync(10, Visibility, Ct)).Count);
+            await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Empty(await Store.ReceiveAsync(10, Visibility, Ct));
     }
 
     [Theory]

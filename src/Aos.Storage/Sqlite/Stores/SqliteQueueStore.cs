@@ -110,6 +110,58 @@ internal sealed class SqliteQueueStore(SqliteStorageProvider provider, string st
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<IReadOnlyList<QueueMessage>> ReceiveDeadLettersAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
+    {
+        StorageValues.ValidateReceive(maxMessages, visibilityTimeout);
+        await provider.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var now = provider.Now();
+        var hiddenUntil = now + (long)visibilityTimeout.TotalMilliseconds;
+        return await provider.Database.WriteAsync(
+            connection =>
+            {
+                var received = Read(connection, $"SELECT {Columns} FROM storage_queue WHERE store = $s AND dead = 1 AND visible_at <= $now ORDER BY seq LIMIT {maxMessages};", now);
+                for (var i = 0; i < received.Count; i++)
+                {
+                    var receipt = Guid.NewGuid().ToString("N");
+                    Execute(connection, "UPDATE storage_queue SET visible_at = $v, pop_receipt = $r WHERE id = $id;", ("$v", hiddenUntil), ("$r", receipt), ("$id", received[i].Id));
+                    received[i] = received[i] with { PopReceipt = receipt };
+                }
+
+                return (IReadOnlyList<QueueMessage>)received;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<string> RequeueDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default)
+    {
+        var receipt = StorageValues.ValidateDeadLetterReceipt(deadLetter, "requeued");
+        await provider.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var now = provider.Now();
+        var changed = await provider.Database.WriteAsync(
+            connection => Execute(
+                connection,
+                "UPDATE storage_queue SET dead = 0, dequeue_count = 0, visible_at = $now, pop_receipt = NULL WHERE store = $s AND id = $id AND pop_receipt = $r AND dead = 1;",
+                ("$now", now), ("$s", store), ("$id", deadLetter.Id), ("$r", receipt)),
+            cancellationToken).ConfigureAwait(false);
+        return changed == 1 ? deadLetter.Id : throw StaleDeadLetter(deadLetter, "requeued");
+    }
+
+    public async ValueTask DeleteDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default)
+    {
+        var receipt = StorageValues.ValidateDeadLetterReceipt(deadLetter, "deleted");
+        await provider.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await provider.Database.WriteAsync(
+            connection => Execute(connection, "DELETE FROM storage_queue WHERE store = $s AND id = $id AND pop_receipt = $r AND dead = 1;", ("$s", store), ("$id", deadLetter.Id), ("$r", receipt)),
+            cancellationToken).ConfigureAwait(false);
+        if (deleted == 0)
+        {
+            throw StaleDeadLetter(deadLetter, "deleted");
+        }
+    }
+
+    private static StorageConflictException StaleDeadLetter(QueueMessage deadLetter, string action) => new(
+        $"Dead letter '{deadLetter.Id}' cannot be {action} with this receipt: it was received again after its visibility timeout, or requeued or deleted already. Receive it again to act on it.");
+
     private List<QueueMessage> Read(SqliteConnection connection, string sql, long now)
     {
         using var command = SqliteStorageProvider.Command(connection, sql, ("$s", store), ("$now", now));

@@ -135,9 +135,8 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
     public ValueTask<IReadOnlyList<QueueMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateReceive(maxMessages, null);
-        return _calls.RunAsync<IReadOnlyList<QueueMessage>>(Service, _deadLetters.Uri, async ct =>
+        return RunOnDeadLettersAsync<IReadOnlyList<QueueMessage>>(async ct =>
         {
-            await _deadLettersCreated.EnsureAsync(ct).ConfigureAwait(false);
             var peeked = (await _deadLetters.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
             return [.. peeked.Select(m => DeadLetter.Parse(m.MessageId, m.Body.ToString(), m.InsertedOn ?? _time.GetUtcNow(), _maxDequeueCount))];
         }, cancellationToken);

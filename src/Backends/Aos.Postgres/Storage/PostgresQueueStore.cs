@@ -103,6 +103,79 @@ internal sealed class PostgresQueueStore(PostgresDatabase database, string store
             maxMessages);
     }
 
+    public async ValueTask<IReadOnlyList<QueueMessage>> ReceiveDeadLettersAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
+    {
+        StorageValues.ValidateReceive(maxMessages, visibilityTimeout);
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        return await database.ExecuteAsync<IReadOnlyList<QueueMessage>>(
+            PostgresMigrations.Queues,
+            async (connection, token) =>
+            {
+                await using var command = connection.Command(
+                    $"""
+                    WITH picked AS (
+                        SELECT id, dead_at, seq FROM {_table}
+                        WHERE store = $1 AND dead_at IS NOT NULL AND visible_at <= $2
+                        ORDER BY dead_at, seq LIMIT $4
+                        FOR UPDATE SKIP LOCKED)
+                    UPDATE {_table} m SET visible_at = $3, pop_receipt = gen_random_uuid()::text
+                    FROM picked WHERE m.id = picked.id
+                    RETURNING m.id, m.body, m.dequeue_count, m.inserted_at, m.pop_receipt, picked.dead_at, picked.seq
+                    """,
+                    store,
+                    now,
+                    now + (long)visibilityTimeout.TotalMilliseconds,
+                    maxMessages);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                var received = new List<(QueueMessage Message, long DeadAt, long Seq)>();
+                while (await reader.ReadAsync(token))
+                {
+                    received.Add((ReadMessage(reader, reader.GetString(4)), reader.GetInt64(5), reader.GetInt64(6)));
+                }
+
+                return [.. received.OrderBy(r => r.DeadAt).ThenBy(r => r.Seq).Select(r => r.Message)];
+            },
+            cancellationToken);
+    }
+
+    public async ValueTask<string> RequeueDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default)
+    {
+        var receipt = StorageValues.ValidateDeadLetterReceipt(deadLetter, "requeued");
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var requeued = Guid.TryParseExact(deadLetter.Id, "N", out var id) && await database.ExecuteAsync(
+            PostgresMigrations.Queues,
+            async (connection, token) => await connection.ExecuteAsync(
+                $"UPDATE {_table} SET dead_at = NULL, dequeue_count = 0, visible_at = $4, pop_receipt = NULL WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NOT NULL",
+                token,
+                id,
+                store,
+                receipt,
+                now) == 1,
+            cancellationToken);
+        return requeued ? deadLetter.Id : throw StaleDeadLetter(deadLetter, "requeued");
+    }
+
+    public async ValueTask DeleteDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default)
+    {
+        var receipt = StorageValues.ValidateDeadLetterReceipt(deadLetter, "deleted");
+        var deleted = Guid.TryParseExact(deadLetter.Id, "N", out var id) && await database.ExecuteAsync(
+            PostgresMigrations.Queues,
+            async (connection, token) => await connection.ExecuteAsync(
+                $"DELETE FROM {_table} WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NOT NULL",
+                token,
+                id,
+                store,
+                receipt) == 1,
+            cancellationToken);
+        if (!deleted)
+        {
+            throw StaleDeadLetter(deadLetter, "deleted");
+        }
+    }
+
+    private static StorageConflictException StaleDeadLetter(QueueMessage deadLetter, string action) => new(
+        $"The dead letter '{deadLetter.Id}' cannot be {action} with this receipt: it was received again after its visibility timeout, or requeued or deleted already. Receive it again to act on it.");
+
     private static QueueMessage ReadMessage(NpgsqlDataReader reader, string? popReceipt) => new(
         reader.GetGuid(0).ToString("N"),
         reader.GetString(1),
