@@ -23,6 +23,9 @@ namespace Aos.Kernel;
 /// <summary>Registers the AOS kernel in an Orleans silo.</summary>
 public static class KernelServiceCollectionExtensions
 {
+    /// <summary>The shortest retention of finished objects (state machine instances, approvals) the options accept.</summary>
+    private static readonly TimeSpan MinimumRetention = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// Adds the kernel: agent grains, the registry, the agent client, the built-in agent types (<c>echo</c>,
     /// <c>purpose</c>, <c>chat</c>) and the kernel and model options bound from configuration.
@@ -69,9 +72,15 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new AgentTypeCatalog(sp.GetServices<AgentTypeInfo>()));
         services.TryAddSingleton<AgentRegistry>();
         services.TryAddSingleton<AgentClient>();
+        services.AddOptions<StateMachineOptions>().Bind(configuration.GetSection(StateMachineOptions.SectionName))
+            .Validate(o => o.Retention is null || o.Retention >= MinimumRetention, $"{StateMachineOptions.SectionName}:Retention must be at least 00:01:00, or unset to keep completed instances for good.")
+            .ValidateOnStart();
         services.TryAddSingleton<StateMachineHooks>();
         services.TryAddSingleton(sp => new StateMachineCatalog(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<StateMachineHooks>(), sp.GetServices<StateMachine>()));
         services.TryAddSingleton<StateMachineClient>();
+        services.AddOptions<ApprovalOptions>().Bind(configuration.GetSection(ApprovalOptions.SectionName))
+            .Validate(o => o.Retention is null || o.Retention >= MinimumRetention, $"{ApprovalOptions.SectionName}:Retention must be at least 00:01:00, or unset to keep decided approvals for good.")
+            .ValidateOnStart();
         services.TryAddSingleton<ApprovalClient>();
         services.TryAddSingleton<Aos.Approvals.IApprovalGate, ApprovalGate>();
         services.TryAddDefaultSystemCalls();

@@ -1,17 +1,23 @@
 using Aos.Approvals;
+using Aos.Kernel.Diagnostics;
 using Aos.Kernel.Timers;
 using Aos.Kernel.Workflows;
 using Aos.Kernel.Workflows.Kinds;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 
 namespace Aos.Kernel.Approvals;
 
-/// <summary>Hosts one approval: every change is durable before the answer; deadlines escalate or expire it by themselves.</summary>
+/// <summary>
+/// Hosts one approval: every change is durable before the answer; deadlines escalate or expire it by themselves, and, with
+/// <see cref="ApprovalOptions.Retention"/> set, a decided approval forgets itself that long after its last change.
+/// </summary>
 [GrainType("aos-approval")]
 internal sealed partial class ApprovalGrain(
     [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
+    IOptions<ApprovalOptions> options,
     TimeProvider timeProvider,
     ILogger<ApprovalGrain> logger) : Grain, IApprovalGrain, IRemindable, IDisposable
 {
@@ -30,14 +36,22 @@ internal sealed partial class ApprovalGrain(
         _deadline = new GrainDeadline(this, timeProvider, ReminderName, this.AsReference<IApprovalGrain>().ApplyDeadlineAsync);
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
 
-        // A deadline that passed while the approval was asleep or the node was down applies before any call is served.
-        if (Current is { DeadlineAt: { } due } && due <= timeProvider.GetUtcNow())
+        // A deadline (or the end of a decided approval's retention) that passed while the approval was asleep or the node was down
+        // applies before any call is served.
+        if (Deadline(Current) is { } due && due <= timeProvider.GetUtcNow())
         {
             await ApplyDeadlineAsync();
             return;
         }
 
-        _deadline.Arm(Current?.DeadlineAt);
+        if (Current is { Status: not ApprovalStatus.Pending } && Deadline(Current) is { } forgetAt)
+        {
+            // Decided before a retention was set: it is forgotten in time all the same.
+            await _deadline.ScheduleAsync(forgetAt, hadDeadline: false);
+            return;
+        }
+
+        _deadline.Arm(Deadline(Current));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -97,6 +111,20 @@ internal sealed partial class ApprovalGrain(
 
     public async Task ApplyDeadlineAsync()
     {
+        if (Current is { Status: not ApprovalStatus.Pending } decided && Deadline(decided) is { } forgetAt)
+        {
+            if (forgetAt <= timeProvider.GetUtcNow())
+            {
+                await ForgetAsync(decided);
+            }
+            else
+            {
+                _deadline!.Arm(forgetAt);
+            }
+
+            return;
+        }
+
         if (Current is not { DeadlineAt: not null } approval)
         {
             await _deadline!.ForgetAsync();
@@ -137,6 +165,9 @@ internal sealed partial class ApprovalGrain(
     {
         [LoggerMessage(1, LogLevel.Warning, "Could not tell workflow run '{RunId}' that approval '{ApprovalId}' was decided; the run checks it again later")]
         public static partial void NotifyFailed(ILogger logger, string approvalId, string runId, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Information, "Approval '{ApprovalId}' ({Status}) forgotten: it is past Aos:Approvals:Retention")]
+        public static partial void Forgotten(ILogger logger, string approvalId, string status);
     }
 
     private Approval Existing(string tenant) =>
@@ -174,7 +205,27 @@ internal sealed partial class ApprovalGrain(
             await NotifyAsync(approval);
         }
 
-        await _deadline!.ScheduleAsync(approval.DeadlineAt, before?.DeadlineAt is not null);
+        await _deadline!.ScheduleAsync(Deadline(approval), Deadline(before) is not null);
+    }
+
+    /// <summary>Gets an approval's deadline: its stage's, or, once decided, when it is forgotten under the retention.</summary>
+    private DateTimeOffset? Deadline(Approval? approval) => approval switch
+    {
+        null => null,
+        { Status: ApprovalStatus.Pending } => approval.DeadlineAt,
+        _ => options.Value.Retention is { } retention ? approval.UpdatedAt + retention : null,
+    };
+
+    /// <summary>Removes a decided approval past its retention: its state, then its reminder (one left by a failure finds nothing and removes itself).</summary>
+    private async Task ForgetAsync(Approval approval)
+    {
+        _deadline!.Arm(null);
+        await storage.ClearStateAsync(StateName, this.GetGrainId(), _state);
+        _state.State = null;
+        await _deadline.ForgetAsync();
+        KernelDiagnostics.ApprovalsForgotten.Add(1);
+        Log.Forgotten(logger, approval.Id, approval.Status);
+        DeactivateOnIdle();
     }
 }
 

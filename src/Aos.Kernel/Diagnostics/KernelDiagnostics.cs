@@ -41,6 +41,10 @@ public static class KernelDiagnostics
 
     internal static Counter<long> WorkflowRunsForgotten { get; } = Meter.CreateCounter<long>("aos.workflows.runs.forgotten", "{run}", "Finished workflow runs forgotten after Aos:Workflows:Retention.");
 
+    internal static Counter<long> StateMachinesForgotten { get; } = Meter.CreateCounter<long>("aos.state_machines.instances.forgotten", "{instance}", "Completed state machine instances forgotten after Aos:StateMachines:Retention.");
+
+    internal static Counter<long> ApprovalsForgotten { get; } = Meter.CreateCounter<long>("aos.approvals.forgotten", "{approval}", "Decided approvals forgotten after Aos:Approvals:Retention.");
+
     internal static Counter<long> MessagesRefused { get; } = Meter.CreateCounter<long>("aos.bus.messages.refused", "{message}", "Messages refused because the recipient's inbox was full.");
 
     internal static Counter<long> LateReplies { get; } = Meter.CreateCounter<long>("aos.bus.replies.late", "{reply}", "Replies that arrived after their request's deadline and were dropped.");

@@ -71,6 +71,10 @@ public interface IStateMachineRegistryGrain : IGrainWithStringKey
     [Alias("add-instance")]
     Task AddInstanceAsync(string id);
 
+    /// <summary>Removes an instance of the machine this grain indexes, once the instance is forgotten.</summary>
+    [Alias("remove-instance")]
+    Task RemoveInstanceAsync(string id);
+
     /// <summary>Lists the machine's instance ids in order, after a cursor.</summary>
     [Alias("instances")]
     Task<string[]> ListInstancesAsync(string? after, int limit);

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using Aos.Kernel.Diagnostics;
 using Aos.Kernel.Timers;
 using Aos.Security;
 using Aos.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 
 namespace Aos.Kernel.StateMachines;
@@ -23,11 +25,15 @@ namespace Aos.Kernel.StateMachines;
 /// touches instances whose timeout passed while it was down. On activation a timeout that came due while nobody was looking fires
 /// before any call is served.
 /// </para>
+/// <para>
+/// With <see cref="StateMachineOptions.Retention"/> set, a completed instance's deadline is the time it is forgotten, armed the same way.
+/// </para>
 /// </remarks>
 [GrainType("aos-sm")]
 internal sealed partial class StateMachineGrain(
     StateMachineCatalog catalog,
     [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage,
+    IOptions<StateMachineOptions> options,
     TimeProvider timeProvider,
     ILogger<StateMachineGrain> logger) : Grain, IStateMachineGrain, IRemindable, IDisposable
 {
@@ -55,10 +61,18 @@ internal sealed partial class StateMachineGrain(
         _deadline = new GrainDeadline(this, timeProvider, ReminderName, self.FireDueTimeoutAsync);
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
 
-        // A timeout that came due while the instance was asleep or the node was down fires before any call is served.
-        if (Current is { TimeoutAt: { } due, Completed: false } && due <= timeProvider.GetUtcNow())
+        // A timeout (or the end of a completed instance's retention) that came due while the instance was asleep or the node was down
+        // fires before any call is served.
+        if (Deadline(Current) is { } due && due <= timeProvider.GetUtcNow())
         {
             await FireDueTimeoutAsync();
+            return;
+        }
+
+        if (Current is { Completed: true } && Deadline(Current) is not null)
+        {
+            // Completed before a retention was set: it is forgotten in time all the same.
+            await _deadline!.ScheduleAsync(Deadline(Current), hadDeadline: false);
             return;
         }
 
@@ -117,13 +131,27 @@ internal sealed partial class StateMachineGrain(
 
     public async Task FireDueTimeoutAsync()
     {
+        var now = timeProvider.GetUtcNow();
+        if (Current is { Completed: true } completed && Deadline(completed) is { } forgetAt)
+        {
+            if (forgetAt <= now)
+            {
+                await ForgetAsync(completed);
+            }
+            else
+            {
+                Arm();
+            }
+
+            return;
+        }
+
         if (Current is not { TimeoutAt: not null, Completed: false } instance)
         {
             await _deadline!.ForgetAsync();
             return;
         }
 
-        var now = timeProvider.GetUtcNow();
         if (instance.TimeoutAt > now)
         {
             Arm();
@@ -171,11 +199,33 @@ internal sealed partial class StateMachineGrain(
             throw;
         }
 
-        await _deadline!.ScheduleAsync(instance.Completed ? null : instance.TimeoutAt, before?.TimeoutAt is not null);
+        await _deadline!.ScheduleAsync(Deadline(instance), Deadline(before) is not null);
     }
 
-    /// <summary>Arms the in-memory timer for the current state's timeout (at once when it is already due).</summary>
-    private void Arm() => _deadline!.Arm(Current is { Completed: false } current ? current.TimeoutAt : null);
+    /// <summary>Gets an instance's deadline: its state's timeout, or, once completed, when it is forgotten under the retention.</summary>
+    private DateTimeOffset? Deadline(StateMachineInstance? instance) => instance switch
+    {
+        null => null,
+        { Completed: false } => instance.TimeoutAt,
+        _ => options.Value.Retention is { } retention ? instance.UpdatedAt + retention : null,
+    };
+
+    /// <summary>Removes a completed instance past its retention: its state, then its place in the list, then its reminder.</summary>
+    /// <remarks>A failure part way leaves an id the list skips, or a reminder that finds no instance and removes itself.</remarks>
+    private async Task ForgetAsync(StateMachineInstance instance)
+    {
+        _deadline!.Arm(null);
+        await storage.ClearStateAsync(StateName, this.GetGrainId(), _state);
+        _state.State = null;
+        await GrainFactory.GetGrain<IStateMachineRegistryGrain>(StateMachineCatalog.InstancesKey(_machineName, _tenant)).RemoveInstanceAsync(_id);
+        await _deadline.ForgetAsync();
+        KernelDiagnostics.StateMachinesForgotten.Add(1);
+        Log.Forgotten(logger, _machineName, _id, instance.State);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Arms the in-memory timer for the current state's timeout, or a completed instance's end of retention (at once when it is already due).</summary>
+    private void Arm() => _deadline!.Arm(Deadline(Current));
 
     private static JsonObject? ParseObject(string? json, string field)
     {
@@ -202,5 +252,8 @@ internal sealed partial class StateMachineGrain(
     {
         [LoggerMessage(1, LogLevel.Warning, "The timeout of state '{State}' of state machine instance '{Id}' of '{Machine}' was refused and is dropped: {Reason}")]
         public static partial void TimeoutRefused(ILogger logger, string machine, string id, string state, string reason);
+
+        [LoggerMessage(2, LogLevel.Information, "State machine instance '{Id}' of '{Machine}', completed in '{State}', forgotten: it is past Aos:StateMachines:Retention")]
+        public static partial void Forgotten(ILogger logger, string machine, string id, string state);
     }
 }

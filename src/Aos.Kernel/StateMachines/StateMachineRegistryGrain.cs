@@ -8,7 +8,7 @@ namespace Aos.Kernel.StateMachines;
 /// <c>AosTenants.Scope(tenant, name)</c>), and under <c>instances:</c> and that scoped machine name the ids of a tenant's instances of
 /// the machine, in the agents' grain storage.
 /// </summary>
-/// <remarks>The instance index is one stored list per machine, rewritten when an instance is created: fine for thousands of instances, not for millions.</remarks>
+/// <remarks>The instance index is one stored list per machine, rewritten when an instance is created or forgotten: fine for thousands of instances, not for millions.</remarks>
 [GrainType("aos-sm-registry")]
 internal sealed class StateMachineRegistryGrain(
     [FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage) : Grain, IStateMachineRegistryGrain
@@ -43,6 +43,14 @@ internal sealed class StateMachineRegistryGrain(
     public async Task AddInstanceAsync(string id)
     {
         if (State.Instances.Add(id))
+        {
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+        }
+    }
+
+    public async Task RemoveInstanceAsync(string id)
+    {
+        if (State.Instances.Remove(id))
         {
             await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
         }

@@ -1,6 +1,7 @@
 using Aos.Approvals;
 using Aos.Kernel.Approvals;
 using Aos.Kernel.Tests.StateMachines;
+using Aos.Kernel.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aos.Kernel.Tests.Approvals;
@@ -50,6 +51,27 @@ public sealed class ApprovalGrainTests(StateMachineClusterFixture fixture)
         Assert.Equal(StateMachineClusterFixture.Time.GetUtcNow() + TimeSpan.FromDays(60), pending.DeadlineAt);
 
         // The hops themselves are shown on a plain clock (GrainDeadlineTests): months on this cluster's clock would fire its periodic timers millions of times.
+    }
+
+    [Fact]
+    public async Task Decided_IsForgottenByItselfAfterTheRetention_ButAPendingOneIsKept()
+    {
+        var decided = NewId();
+        var pending = NewId();
+        await Client.RequestAsync(Request(decided, TimeSpan.FromDays(30)));
+        await Client.RequestAsync(Request(pending, TimeSpan.FromDays(30)));
+        Assert.Equal(ApprovalStatus.Denied, (await Client.DecideAsync(decided, false, "alice", [], "no budget")).Status);
+
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.Retention - TimeSpan.FromMinutes(1));
+        Assert.Equal(ApprovalStatus.Denied, (await Client.GetAsync(decided)).Status);
+
+        // Nothing reads it from here on: its own timer forgets it.
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(2));
+        await new SiloDatabase(fixture.DataDirectory).UntilGoneAsync("aos-approval/" + decided);
+
+        await Assert.ThrowsAsync<ApprovalNotFoundException>(() => Client.GetAsync(decided));
+        await Assert.ThrowsAsync<ApprovalNotFoundException>(() => Client.DecideAsync(decided, true, "alice", [], null));
+        Assert.Equal(ApprovalStatus.Pending, (await Client.GetAsync(pending)).Status);
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
     /// <summary>Gets how long the cluster's bus keeps a dead letter, and a conversation that waits for nothing.</summary>
     internal static TimeSpan DeadLetterRetention { get; } = TimeSpan.FromDays(1);
 
-    /// <summary>Gets how long the cluster keeps a finished workflow run.</summary>
-    internal static TimeSpan WorkflowRetention { get; } = TimeSpan.FromDays(1);
+    /// <summary>Gets how long the cluster keeps a finished workflow run, a completed state machine instance and a decided approval.</summary>
+    internal static TimeSpan Retention { get; } = TimeSpan.FromDays(1);
 
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Entered = new(StringComparer.Ordinal);
 
@@ -40,7 +40,15 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
     /// <summary>Gets a task that completes when the instance enters the state.</summary>
     public static Task EnteredAsync(string instance, string state) => Signal(instance, state).Task;
 
-    protected override void Configure(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<FakeClock>();
+    protected override void Configure(TestClusterBuilder builder)
+    {
+        foreach (var section in new[] { "Aos:Workflows", "Aos:StateMachines", "Aos:Approvals" })
+        {
+            builder.Properties[section + ":Retention"] = Retention.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        builder.AddSiloBuilderConfigurator<FakeClock>();
+    }
 
     private static TaskCompletionSource Signal(string instance, string state) =>
         Entered.GetOrAdd(instance + "→" + state, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -51,7 +59,6 @@ public sealed class StateMachineClusterFixture : AgentClusterFixture
         {
             siloBuilder.Services.AddSingleton<TimeProvider>(Time);
             siloBuilder.Services.Configure<Aos.Messaging.MessageBusOptions>(o => (o.DeadLetterRetention, o.ConversationRetention) = (DeadLetterRetention, DeadLetterRetention));
-            siloBuilder.Services.Configure<Aos.Kernel.Workflows.WorkflowOptions>(o => o.Retention = WorkflowRetention);
             siloBuilder.Services.AddSingleton<IWorkflowStepKind, ScriptedStepKind>();
             siloBuilder.Services.AddMafWorkflow<string>("greet", _ =>
             {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Aos.Kernel.StateMachines;
+using Aos.Kernel.Tests.Support;
 using Aos.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,8 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private StateMachineClient Client => fixture.Silo(0).GetRequiredService<StateMachineClient>();
+
+    private SiloDatabase Database => new(fixture.DataDirectory);
 
     [Fact]
     public async Task Timeout_FiresByItself_AndTheInstanceIsPersistedInItsNewState()
@@ -60,6 +63,44 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
         Assert.Equal("open", (await Client.GetAsync(name, id)).State);
 
         // The hops themselves are shown on a plain clock (GrainDeadlineTests): months on this cluster's clock would fire its periodic timers millions of times.
+    }
+
+    [Fact]
+    public async Task CompletedInstance_IsForgottenByItselfAfterTheRetention_AndLeavesTheList()
+    {
+        var id = NewId();
+        await Client.StartAsync("ticket", id, null, "alice");
+        Assert.True((await Client.FireAsync("ticket", id, "close", null, "alice")).Completed);
+
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.Retention - TimeSpan.FromMinutes(1));
+        Assert.Equal("closed", (await Client.GetAsync("ticket", id)).State);
+        Assert.True(await Database.HasStateAsync(Grain(id)));
+
+        // Nothing reads the instance from here on: its own timer forgets it.
+        StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(2));
+        await Database.UntilGoneAsync(Grain(id));
+
+        await Assert.ThrowsAsync<StateMachineNotFoundException>(() => Client.GetAsync("ticket", id));
+        Assert.DoesNotContain((await Client.ListAsync("ticket", null, 1000)).Items, i => i.Id == id);
+        Assert.Equal(0, await Database.CountRemindersAsync(Grain(id)));
+        Assert.Equal("open", (await Client.StartAsync("ticket", id, null, "alice")).State);
+    }
+
+    [Fact]
+    public async Task InstanceInProgress_IsKeptPastTheRetention()
+    {
+        var name = "gate-" + NewId();
+        await Client.RegisterAsync($$"""
+            { "name": "{{name}}", "initialState": "closed", "states": [ { "name": "closed" }, { "name": "open", "terminal": true } ],
+              "transitions": [ { "from": "closed", "event": "open", "to": "open" } ] }
+            """);
+        var id = NewId();
+        await Client.StartAsync(name, id, null, "alice");
+
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.Retention + TimeSpan.FromMinutes(1));
+
+        Assert.Equal("closed", (await Client.GetAsync(name, id)).State);
+        Assert.True(await Database.HasStateAsync($"aos-sm/{name}/{id}"));
     }
 
     [Fact]
@@ -127,4 +168,6 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
+
+    private static string Grain(string id) => "aos-sm/ticket/" + id;
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aos.Approvals;
 using Aos.Kernel.Approvals;
 using Aos.Kernel.Tests.StateMachines;
+using Aos.Kernel.Tests.Support;
 using Aos.Kernel.Workflows;
 using Aos.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,8 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private WorkflowClient Client => fixture.Silo(0).GetRequiredService<WorkflowClient>();
+
+    private SiloDatabase Database => new(fixture.DataDirectory);
 
     [Fact]
     public async Task Run_StartsStepsWhenTheirDependenciesComplete_IndependentOnesTogether()
@@ -273,19 +276,19 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
         await Client.StartAsync("kept-parent", runId: run);
         Assert.Equal(WorkflowStatus.Completed, (await Client.WaitAsync(run, Wait)).Status);
 
-        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.WorkflowRetention - TimeSpan.FromMinutes(1));
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.Retention - TimeSpan.FromMinutes(1));
         Assert.Equal(WorkflowStatus.Completed, (await Client.GetAsync(run)).Status);
         Assert.Equal(WorkflowStatus.Completed, (await Client.GetAsync(child)).Status);
-        Assert.True(await HasStateAsync(run));
+        Assert.True(await Database.HasStateAsync(Grain(run)));
 
         // Nothing reads the runs from here on: their own timers forget them.
         StateMachineClusterFixture.Time.Advance(TimeSpan.FromMinutes(2));
-        await UntilAsync(async () => !await HasStateAsync(run) && !await HasStateAsync(child), "the runs' state to be removed");
+        await Database.UntilGoneAsync(Grain(run), Grain(child));
 
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.GetAsync(run));
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.GetAsync(child));
         Assert.DoesNotContain(await Client.ListAsync("kept-parent", null, 100), r => r.Id == run);
-        Assert.Equal(0, await CountRemindersAsync(run));
+        Assert.Equal(0, await Database.CountRemindersAsync(Grain(run)));
 
         await Client.StartAsync("kept-child", runId: run);
         Assert.Equal(WorkflowStatus.Completed, (await Client.WaitAsync(run, Wait)).Status);
@@ -301,11 +304,11 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
 
         // As a run that finished before the retention was set: asleep, and nothing to wake it.
         await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
-        await DeleteRemindersAsync(run);
-        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.WorkflowRetention + TimeSpan.FromMinutes(1));
+        await Database.DeleteRemindersAsync(Grain(run));
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.Retention + TimeSpan.FromMinutes(1));
 
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.GetAsync(run));
-        Assert.False(await HasStateAsync(run));
+        Assert.False(await Database.HasStateAsync(Grain(run)));
     }
 
     [Fact]
@@ -487,60 +490,6 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
         throw new TimeoutException($"Run {run} did not reach the expected state.");
     }
 
-    private async Task<bool> HasStateAsync(string run)
-    {
-        await using var db = await OpenDatabaseAsync();
-        await using var read = db.CreateCommand();
-        read.CommandText = "SELECT COUNT(*) FROM grain_state WHERE grain_id = $grain AND data IS NOT NULL;";
-        read.Parameters.AddWithValue("$grain", "aos-wf-run/" + run);
-        return (long)(await read.ExecuteScalarAsync(Ct))! > 0;
-    }
-
-    private async Task<long> CountRemindersAsync(string run)
-    {
-        await using var db = await OpenDatabaseAsync();
-        await using var count = db.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM reminders WHERE grain_id = $grain;";
-        count.Parameters.AddWithValue("$grain", "aos-wf-run/" + run);
-        return (long)(await count.ExecuteScalarAsync(Ct))!;
-    }
-
-    private async Task DeleteRemindersAsync(string run)
-    {
-        await using var db = await OpenDatabaseAsync();
-        await using var delete = db.CreateCommand();
-        delete.CommandText = "DELETE FROM reminders WHERE grain_id = $grain;";
-        delete.Parameters.AddWithValue("$grain", "aos-wf-run/" + run);
-        await delete.ExecuteNonQueryAsync(Ct);
-    }
-
-    private async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenDatabaseAsync()
-    {
-        var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(fixture.DataDirectory, "aos.db"),
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        await connection.OpenAsync(Ct);
-        return connection;
-    }
-
-    /// <summary>Waits until a condition holds, checking it between turns of the thread pool, with a bound against a hang.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var bound = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (bound.Elapsed > Wait)
-            {
-                throw new TimeoutException($"Waited {Wait.TotalSeconds:0} s for {what}.");
-            }
-
-            await Task.Yield();
-        }
-    }
-
     private async Task WaitForChildAsync(string id)
     {
         for (var i = 0; i < 10_000; i++)
@@ -577,4 +526,6 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N");
+
+    private static string Grain(string run) => "aos-wf-run/" + run;
 }

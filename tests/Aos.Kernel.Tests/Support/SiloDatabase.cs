@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace Aos.Kernel.Tests.Support;
+
+/// <summary>Reads a test cluster's SQLite database directly: whether a grain has state, and its reminders.</summary>
+/// <param name="dataDirectory">The cluster's data directory.</param>
+internal sealed class SiloDatabase(string dataDirectory)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Tells whether a grain (<c>type/key</c>) has state stored, not just the version row a cleared state leaves.</summary>
+    public Task<bool> HasStateAsync(string grainId) =>
+        ScalarAsync("SELECT COUNT(*) FROM grain_state WHERE grain_id = $grain AND data IS NOT NULL;", grainId, count => count > 0);
+
+    /// <summary>Counts a grain's reminders.</summary>
+    public Task<long> CountRemindersAsync(string grainId) =>
+        ScalarAsync("SELECT COUNT(*) FROM reminders WHERE grain_id = $grain;", grainId, count => count);
+
+    /// <summary>Deletes a grain's reminders, as if it had none.</summary>
+    public Task DeleteRemindersAsync(string grainId) =>
+        ScalarAsync("DELETE FROM reminders WHERE grain_id = $grain; SELECT changes();", grainId, count => count);
+
+    /// <summary>Waits until a grain's state is removed, checking between turns of the thread pool, with a bound against a hang.</summary>
+    public async Task UntilGoneAsync(params string[] grainIds)
+    {
+        var waited = Stopwatch.StartNew();
+        foreach (var grainId in grainIds)
+        {
+            while (await HasStateAsync(grainId))
+            {
+                if (waited.Elapsed > Bound)
+                {
+                    throw new TimeoutException($"The state of {grainId} was still there after {Bound.TotalSeconds:0} s.");
+                }
+
+                await Task.Yield();
+            }
+        }
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, string grainId, Func<long, T> map)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDirectory, "aos.db"),
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$grain", grainId);
+        return map((long)(await command.ExecuteScalarAsync(Ct))!);
+    }
+}
