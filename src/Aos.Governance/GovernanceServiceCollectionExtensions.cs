@@ -29,6 +29,13 @@ public static class GovernanceServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
         services.TryAddSingleton<Risks.RiskRegistry>();
         services.TryAddSingleton<Decisions.DecisionLog>();
+        services.AddOptions<Decisions.DecisionLogOptions>().Validate(
+            options =>
+            {
+                options.Validate();
+                return true;
+            }).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, Decisions.DecisionPruner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Agents.IDecisionSink, Decisions.AgentDecisionSink>());
 
         // The audit log may be registered after this, or not at all: it is looked up when the service is first used.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Aos.Governance;
 using Aos.Governance.Audit;
+using Aos.Governance.Decisions;
 using Aos.Governance.SystemCalls;
 using Aos.Kernel.SystemCalls;
 using Aos.Reliability.SystemCalls;
@@ -100,6 +101,7 @@ public static class AosHostingExtensions
         // Resilience per outbound dependency, the idempotency store, load shedding and per-principal rate limits.
         silo.Services.AddAosReliability(configuration);
         silo.Services.Configure<PolicyReloadOptions>(configuration.GetSection(PolicyReloadOptions.SectionName).Bind);
+        silo.Services.Configure<DecisionLogOptions>(configuration.GetSection(DecisionLogOptions.SectionName).Bind);
 
         // Each node keeps its own audit log file (not in the shared store): the chain is a single writer's.
         silo.Services.AddAosAuditLog(o => ConfigureAuditLog(o, configuration, dataDirectory));

@@ -109,6 +109,42 @@ public sealed partial class DecisionLog
         return new DecisionPage(items, null);
     }
 
+    /// <summary>Removes every tenant's decisions made before a time.</summary>
+    /// <remarks>Decision ids are version 7 UUIDs of their time, so the decisions before it are the ids below the first id of its millisecond.</remarks>
+    /// <param name="before">The oldest decision time to keep.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many decisions were removed.</returns>
+    public async ValueTask<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        const int Batch = 500;
+        var cutoff = before.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture) + new string('0', 20);
+        FieldCondition[] older = [FieldCondition.LessThan("id", cutoff)];
+        var removed = 0;
+        while (true)
+        {
+            // A batch is read, then removed, then the query starts again: no page is read while its documents are being removed.
+            var batch = new List<(string Tenant, string Id)>(Batch);
+            await foreach (var stored in Store.QueryAsync(Collection, null, older, cancellationToken).ConfigureAwait(false))
+            {
+                batch.Add((stored.PartitionKey, stored.Id));
+                if (batch.Count == Batch)
+                {
+                    break;
+                }
+            }
+
+            foreach (var (tenant, id) in batch)
+            {
+                removed += await Store.DeleteAsync(Collection, tenant, id, cancellationToken: cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+
+            if (batch.Count < Batch)
+            {
+                return removed;
+            }
+        }
+    }
+
     private async ValueTask<StoredDocument?> ReadAsync(string tenant, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -39,6 +39,61 @@ public sealed class DecisionLogTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Prune_RemovesEveryTenantsDecisionsMadeBeforeTheTime_AndKeepsTheRest()
+    {
+        var now = _store.Time.GetUtcNow();
+        var old = await _decisions.RecordAsync("acme", Request("bob") with { Time = now - TimeSpan.FromDays(40) }, Ct);
+        var otherTenantOld = await _decisions.RecordAsync("globex", Request("eve") with { Time = now - TimeSpan.FromDays(31) }, Ct);
+        var lastMillisecondBefore = await _decisions.RecordAsync("acme", Request("bob") with { Time = now - TimeSpan.FromDays(30) - TimeSpan.FromMilliseconds(1) }, Ct);
+        var atTheCutoff = await _decisions.RecordAsync("acme", Request("bob") with { Time = now - TimeSpan.FromDays(30) }, Ct);
+        var recent = await _decisions.RecordAsync("globex", Request("eve"), Ct);
+
+        var removed = await _decisions.PruneAsync(now - TimeSpan.FromDays(30), Ct);
+
+        Assert.Equal(3, removed);
+        foreach (var (tenant, gone) in new[] { ("acme", old), ("globex", otherTenantOld), ("acme", lastMillisecondBefore) })
+        {
+            Assert.Null(await _decisions.GetAsync(tenant, gone.Id, Ct));
+        }
+
+        Assert.Equal([atTheCutoff.Id], (await _decisions.ListAsync("acme", cancellationToken: Ct)).Items.Select(d => d.Id));
+        Assert.Equal([recent.Id], (await _decisions.ListAsync("globex", cancellationToken: Ct)).Items.Select(d => d.Id));
+        Assert.Equal(0, await _decisions.PruneAsync(now - TimeSpan.FromDays(30), Ct));
+    }
+
+    [Fact]
+    public async Task Pruner_RemovesOnlyPastItsRetention_AndNothingWithoutOne()
+    {
+        var now = _store.Time.GetUtcNow();
+        var old = await _decisions.RecordAsync("acme", Request("bob") with { Time = now - TimeSpan.FromDays(8) }, Ct);
+        var kept = await _decisions.RecordAsync("acme", Request("bob") with { Time = now - TimeSpan.FromDays(6) }, Ct);
+        var without = new DecisionPruner(_decisions, Microsoft.Extensions.Options.Options.Create(new DecisionLogOptions()), _store.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<DecisionPruner>.Instance);
+        var weekly = new DecisionPruner(_decisions, Microsoft.Extensions.Options.Options.Create(new DecisionLogOptions { Retention = TimeSpan.FromDays(7) }), _store.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<DecisionPruner>.Instance);
+
+        Assert.Equal(0, await without.PruneOnceAsync(Ct));
+        Assert.Equal(1, await weekly.PruneOnceAsync(Ct));
+
+        Assert.Null(await _decisions.GetAsync("acme", old.Id, Ct));
+        Assert.NotNull(await _decisions.GetAsync("acme", kept.Id, Ct));
+    }
+
+    [Theory]
+    [InlineData("00:00:30", "01:00:00", "Aos:Governance:Decisions:Retention")]
+    [InlineData("7.00:00:00", "00:00:00", "Aos:Governance:Decisions:PruneInterval")]
+    public void Options_OutOfRange_AreRefusedNamingTheSetting(string retention, string interval, string named)
+    {
+        var options = new DecisionLogOptions
+        {
+            Retention = TimeSpan.Parse(retention, System.Globalization.CultureInfo.InvariantCulture),
+            PruneInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(options.Validate);
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Record_ChoiceNotAmongTheOptions_IsRefused()
     {
         var error = await Assert.ThrowsAsync<AosValidationException>(async () => await _decisions.RecordAsync("acme", Request("bob") with { Choice = "cut" }, Ct));
