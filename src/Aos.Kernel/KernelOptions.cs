@@ -40,6 +40,13 @@ public sealed class KernelOptions
     /// <value>The default is 1,000.</value>
     public int DecisionLimit { get; set; } = 1000;
 
+    /// <summary>
+    /// Gets or sets how many goals an agent keeps. An agent at the limit that adds a goal forgets its oldest completed goal to make room;
+    /// one whose goals are all open is refused until it completes or removes one.
+    /// </summary>
+    /// <value>The default is 1,000.</value>
+    public int GoalLimit { get; set; } = 1000;
+
     /// <summary>Gets or sets the largest message payload accepted, in bytes of JSON.</summary>
     /// <value>The default is 1 MiB.</value>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;

@@ -20,6 +20,7 @@ internal sealed class KernelOptionsValidator : IValidateOptions<KernelOptions>
         AtLeastOne(options.HistoryLimit, nameof(options.HistoryLimit));
         AtLeastOne(options.MemoryLimit, nameof(options.MemoryLimit));
         AtLeastOne(options.DecisionLimit, nameof(options.DecisionLimit));
+        AtLeastOne(options.GoalLimit, nameof(options.GoalLimit));
         AtLeastOne(options.MaxPayloadBytes, nameof(options.MaxPayloadBytes));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 

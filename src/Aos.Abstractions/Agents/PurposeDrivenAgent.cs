@@ -8,9 +8,9 @@ namespace Aos.Agents;
 /// </summary>
 /// <remarks>
 /// Every purpose-driven agent also handles the system messages <c>aos.context.set</c> <c>{key, value}</c>,
-/// <c>aos.goal.add</c> <c>{description}</c>, <c>aos.goal.update</c> <c>{goalId, progress}</c> and
+/// <c>aos.goal.add</c> <c>{description}</c>, <c>aos.goal.update</c> <c>{goalId, progress}</c>, <c>aos.goal.remove</c> <c>{goalId}</c> and
 /// <c>aos.decision.record</c> <c>{decision, rationale, alternatives?, goalId?}</c>, as events or as requests
-/// (a request's reply is the goal or decision).
+/// (a request's reply is the goal or decision, or whether the goal was removed).
 /// </remarks>
 public abstract class PurposeDrivenAgent : Agent
 {
@@ -49,6 +49,15 @@ public abstract class PurposeDrivenAgent : Agent
 
             return ValueTask.FromResult(Context.Goals.Update(command.GoalId, progress));
         });
+        OnRequest<RemoveGoalCommand, bool>("aos.goal.remove", (command, _) =>
+        {
+            if (string.IsNullOrWhiteSpace(command?.GoalId))
+            {
+                throw new AosValidationException("aos.goal.remove needs 'goalId'.") { Field = "payload.goalId" };
+            }
+
+            return ValueTask.FromResult(Context.Goals.Remove(command.GoalId));
+        });
         OnRequest<DecisionRecord, DecisionRecord>("aos.decision.record", (decision, _) =>
         {
             if (string.IsNullOrWhiteSpace(decision?.Decision) || string.IsNullOrWhiteSpace(decision.Rationale))
@@ -77,6 +86,11 @@ public abstract class PurposeDrivenAgent : Agent
     /// <returns>The updated goal.</returns>
     protected Goal UpdateGoal(string goalId, double progress) => Context.Goals.Update(goalId, progress);
 
+    /// <summary>Removes a goal, open or completed.</summary>
+    /// <param name="goalId">The goal's id.</param>
+    /// <returns><see langword="true"/> when the goal was removed; <see langword="false"/> when there is none with that id.</returns>
+    protected bool RemoveGoal(string goalId) => Context.Goals.Remove(goalId);
+
     /// <summary>Records a decision with its rationale, stamped with the current time.</summary>
     /// <param name="decision">The decision.</param>
     /// <returns>The recorded decision.</returns>
@@ -93,4 +107,6 @@ public abstract class PurposeDrivenAgent : Agent
     private sealed record AddGoalCommand(string Description);
 
     private sealed record UpdateGoalCommand(string GoalId, double? Progress);
+
+    private sealed record RemoveGoalCommand(string GoalId);
 }

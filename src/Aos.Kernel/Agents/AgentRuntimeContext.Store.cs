@@ -57,6 +57,18 @@ internal sealed partial class AgentRuntimeContext
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
         ThrowIfDetached();
+        if (_state.Goals.Count >= _options.GoalLimit)
+        {
+            var oldestCompleted = _state.Goals.FindIndex(g => g.Completed);
+            if (oldestCompleted < 0)
+            {
+                throw new AosValidationException(
+                    $"Agent '{Descriptor.Id}' has {_state.Goals.Count} open goals, its limit (Aos:Kernel:GoalLimit); complete or remove one before adding another.") { Field = "description" };
+            }
+
+            _state.Goals.RemoveAt(oldestCompleted);
+        }
+
         var goal = new Goal
         {
             Id = $"g{_state.NextGoalNumber++}",
@@ -65,6 +77,12 @@ internal sealed partial class AgentRuntimeContext
         };
         _state.Goals.Add(goal);
         return goal;
+    }
+
+    public bool Remove(string goalId)
+    {
+        ThrowIfDetached();
+        return _state.Goals.RemoveAll(g => g.Id == goalId) > 0;
     }
 
     public Goal Update(string goalId, double progress)
@@ -78,7 +96,9 @@ internal sealed partial class AgentRuntimeContext
         var index = _state.Goals.FindIndex(g => g.Id == goalId);
         if (index < 0)
         {
-            var known = _state.Goals.Count == 0 ? "it has none" : $"its goals are {string.Join(", ", _state.Goals.Select(g => g.Id))}";
+            var known = _state.Goals.Count == 0 ? "it has none"
+                : _state.Goals.Count <= 10 ? $"its goals are {string.Join(", ", _state.Goals.Select(g => g.Id))}"
+                : $"it has {_state.Goals.Count} goals, the newest {_state.Goals[^1].Id}";
             throw new AosValidationException($"Agent '{Descriptor.Id}' has no goal '{goalId}'; {known}.") { Field = "goalId" };
         }
 

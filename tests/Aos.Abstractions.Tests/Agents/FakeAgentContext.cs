@@ -55,6 +55,8 @@ internal sealed class FakeAgentContext : IAgentContext, IAgentContextStore, IAge
         return goal;
     }
 
+    public bool Remove(string goalId) => _goals.RemoveAll(g => g.Id == goalId) > 0;
+
     public Goal Update(string goalId, double progress)
     {
         var index = _goals.FindIndex(g => g.Id == goalId);

@@ -15,6 +15,9 @@ public abstract class AgentClusterFixture : IAsyncLifetime
 
     public string DataDirectory => _data.Path;
 
+    /// <summary>Gets how many goals an agent of the cluster keeps.</summary>
+    public static int GoalLimit => 3;
+
     public abstract short SiloCount { get; }
 
     public virtual async ValueTask InitializeAsync()
@@ -27,6 +30,7 @@ public abstract class AgentClusterFixture : IAsyncLifetime
         builder.Properties["Aos:Bus:MaxRetryDelay"] = "00:00:00.020";
         builder.Properties["Aos:Bus:MaxAttempts"] = "4";
         builder.Properties["Aos:Bus:InboxCapacity"] = "8";
+        builder.Properties["Aos:Kernel:GoalLimit"] = GoalLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Configure(builder);
         builder.AddSiloBuilderConfigurator<AosSiloConfigurator>();
         Cluster = builder.Build();

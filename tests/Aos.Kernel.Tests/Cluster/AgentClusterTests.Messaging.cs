@@ -39,6 +39,29 @@ public abstract partial class AgentClusterTests
     }
 
     [Fact]
+    public async Task PurposeAgent_Goals_AreBounded_TheOldestCompletedMakesRoom_AndOpenOnesAreNeverDropped()
+    {
+        var id = await RegisterAsync("purpose", purpose: "Keep the books.");
+        var ids = new List<string>();
+        for (var i = 1; i <= AgentClusterFixture.GoalLimit; i++)
+        {
+            ids.Add((await RequestAsync(id, "aos.goal.add", new { description = $"goal {i}" }))!.Value.GetProperty("id").GetString()!);
+        }
+
+        var refused = await Assert.ThrowsAsync<AosValidationException>(() => RequestAsync(id, "aos.goal.add", new { description = "one too many" }));
+        await RequestAsync(id, "aos.goal.update", new { goalId = ids[1], progress = 1.0 });
+        var added = (await RequestAsync(id, "aos.goal.add", new { description = "made room" }))!.Value.GetProperty("id").GetString()!;
+        var removed = (await RequestAsync(id, "aos.goal.remove", new { goalId = ids[0] }))!.Value.GetBoolean();
+        var removedAgain = (await RequestAsync(id, "aos.goal.remove", new { goalId = ids[0] }))!.Value.GetBoolean();
+
+        Assert.Contains($"{AgentClusterFixture.GoalLimit} open goals, its limit (Aos:Kernel:GoalLimit)", refused.Message, StringComparison.Ordinal);
+        Assert.True(removed);
+        Assert.False(removedAgain);
+        var context = await Registry.GetContextAsync(id, cancellationToken: Cancellation);
+        Assert.Equal([.. ids.Skip(2), added], context.Goals.Select(g => g.Id));
+    }
+
+    [Fact]
     public async Task PurposeAgent_SystemMessages_SetContextAndTrackGoalsAndRecordHistory()
     {
         var id = await RegisterAsync("purpose", purpose: "Keep the books.");
@@ -85,7 +108,7 @@ public abstract partial class AgentClusterTests
 
         var error = await Assert.ThrowsAsync<AosValidationException>(() => RequestAsync(id, "do.something"));
 
-        Assert.Contains("aos.context.set, aos.decision.record, aos.goal.add, aos.goal.update", error.Message, StringComparison.Ordinal);
+        Assert.Contains("aos.context.set, aos.decision.record, aos.goal.add, aos.goal.remove, aos.goal.update", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
