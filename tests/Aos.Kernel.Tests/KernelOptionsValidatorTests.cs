@@ -1,3 +1,9 @@
+using Aos.Kernel.Approvals;
+using Aos.Kernel.StateMachines;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace Aos.Kernel.Tests;
 
 public sealed class KernelOptionsValidatorTests
@@ -12,8 +18,26 @@ public sealed class KernelOptionsValidatorTests
         { "Aos:Kernel:HistoryLimit", o => o.HistoryLimit = 0 },
         { "Aos:Kernel:MemoryLimit", o => o.MemoryLimit = -1 },
         { "Aos:Kernel:DecisionLimit", o => o.DecisionLimit = 0 },
+        { "Aos:Kernel:GoalLimit", o => o.GoalLimit = 0 },
         { "Aos:Kernel:MaxPayloadBytes", o => o.MaxPayloadBytes = 0 },
     };
+
+    [Theory]
+    [InlineData("Aos:StateMachines:Retention")]
+    [InlineData("Aos:Approvals:Retention")]
+    public void Retention_UnderAMinute_IsRefusedNamingTheSetting(string key)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [key] = "00:00:30" })
+            .Build();
+        using var services = new ServiceCollection().AddAosKernel(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => key.StartsWith("Aos:StateMachines", StringComparison.Ordinal)
+            ? (object)services.GetRequiredService<IOptions<StateMachineOptions>>().Value
+            : services.GetRequiredService<IOptions<ApprovalOptions>>().Value);
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Validate_Defaults_Succeeds()
