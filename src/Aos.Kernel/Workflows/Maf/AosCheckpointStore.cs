@@ -79,6 +79,35 @@ public sealed class AosCheckpointStore([FromKeyedServices(AosStorageNames.GrainS
             .ToArray();
     }
 
+    /// <summary>Removes a session's listed checkpoints and its index, once nothing will resume from them.</summary>
+    /// <remarks>Removing a session that has none, or removing one twice, changes nothing.</remarks>
+    /// <param name="sessionId">The session.</param>
+    /// <returns>How many checkpoints were removed.</returns>
+    public async ValueTask<int> DeleteSessionAsync(string sessionId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        var index = await ReadIndexAsync(sessionId);
+        var removed = 0;
+        foreach (var entry in index.State!.Entries)
+        {
+            var key = CheckpointKey(sessionId, entry.Id);
+            var record = new GrainState<CheckpointRecord>();
+            await _storage.ReadStateAsync(CheckpointStateName, key, record);
+            if (record.RecordExists)
+            {
+                await _storage.ClearStateAsync(CheckpointStateName, key, record);
+                removed++;
+            }
+        }
+
+        if (index.RecordExists)
+        {
+            await _storage.ClearStateAsync(IndexStateName, IndexKey(sessionId), index);
+        }
+
+        return removed;
+    }
+
     private async Task<GrainState<CheckpointIndex>> ReadIndexAsync(string sessionId)
     {
         var index = new GrainState<CheckpointIndex>();

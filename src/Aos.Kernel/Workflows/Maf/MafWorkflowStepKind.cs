@@ -109,6 +109,17 @@ internal sealed partial class MafWorkflowStepKind(
         var outcome = await RunAsync(registration, input, sessionId, record, cancellationToken);
         record.State!.Outcome = outcome;
         await storage.WriteStateAsync(RunStateName, RunKey(sessionId), record);
+
+        // The attempt is answered from its recorded outcome from now on: its checkpoints will not be resumed from.
+        try
+        {
+            await checkpoints.DeleteSessionAsync(sessionId);
+        }
+        catch (Exception ex)
+        {
+            Log.CheckpointsNotRemoved(logger, registration.Name, sessionId, ex);
+        }
+
         return outcome;
     }
 
@@ -266,5 +277,8 @@ internal sealed partial class MafWorkflowStepKind(
 
         [LoggerMessage(3, LogLevel.Warning, "MAF workflow '{Workflow}' could not run for step attempt {Session}.")]
         public static partial void RunFailed(ILogger logger, string workflow, string session, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "The checkpoints of MAF workflow '{Workflow}' for finished step attempt {Session} could not be removed; they stay, unused.")]
+        public static partial void CheckpointsNotRemoved(ILogger logger, string workflow, string session, Exception exception);
     }
 }

@@ -66,6 +66,25 @@ public sealed class AosCheckpointStoreTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task DeleteSessionAsync_RemovesThatSessionsCheckpoints_AndNoOthers()
+    {
+        var store = new AosCheckpointStore(_storage.Storage);
+        var first = await store.CreateCheckpointAsync("s-1", Json("1"));
+        var second = await store.CreateCheckpointAsync("s-1", Json("2"), first);
+        var other = await store.CreateCheckpointAsync("s-2", Json("3"));
+
+        Assert.Equal(2, await store.DeleteSessionAsync("s-1"));
+        Assert.Equal(0, await store.DeleteSessionAsync("s-1"));
+
+        Assert.Empty(await store.RetrieveIndexAsync("s-1"));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.RetrieveCheckpointAsync("s-1", second).AsTask());
+        Assert.Equal([other], await store.RetrieveIndexAsync("s-2"));
+        Assert.Equal(3, (await store.RetrieveCheckpointAsync("s-2", other)).GetInt32());
+        var again = await store.CreateCheckpointAsync("s-1", Json("4"));
+        Assert.Equal([again], await store.RetrieveIndexAsync("s-1"));
+    }
+
+    [Fact]
     public async Task RetrieveCheckpointAsync_UnknownCheckpoint_ThrowsKeyNotFoundNamingIt()
     {
         var store = new AosCheckpointStore(_storage.Storage);

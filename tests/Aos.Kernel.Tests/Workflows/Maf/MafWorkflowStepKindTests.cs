@@ -45,17 +45,14 @@ public sealed class MafWorkflowStepKindTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task StartAsync_StoresACheckpointPerSuperstep_UnderTheAttemptsIdempotencyKey()
+    public async Task StartAsync_FinishedAttempt_LeavesNoCheckpointBehind()
     {
         var step = Step("""{"workflow": "shout", "input": "hello"}""");
 
-        await Kind(_storage.Storage).StartAsync(step, Ct);
+        var outcome = await Kind(_storage.Storage).StartAsync(step, Ct);
 
-        var store = new AosCheckpointStore(_storage.Storage);
-        var checkpoints = (await store.RetrieveIndexAsync(step.IdempotencyKey)).ToArray();
-        Assert.Equal(2, checkpoints.Length);
-        Assert.Equal([checkpoints[1]], await store.RetrieveIndexAsync(step.IdempotencyKey, withParent: checkpoints[0]));
-        Assert.Equal(JsonValueKind.Object, (await store.RetrieveCheckpointAsync(step.IdempotencyKey, checkpoints[0])).ValueKind);
+        Assert.True(outcome.IsCompleted, outcome.Error);
+        Assert.Empty(await new AosCheckpointStore(_storage.Storage).RetrieveIndexAsync(step.IdempotencyKey));
     }
 
     [Fact]
@@ -69,14 +66,23 @@ public sealed class MafWorkflowStepKindTests : IAsyncDisposable
         crash.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted);
         Assert.Equal((1, 1), (_uppercaseCalls, _appendCalls));
+        var store = new AosCheckpointStore(_storage.Storage);
+        var afterFirstSuperstep = Assert.Single(await store.RetrieveIndexAsync(step.IdempotencyKey));
+        Assert.Equal(JsonValueKind.Object, (await store.RetrieveCheckpointAsync(step.IdempotencyKey, afterFirstSuperstep)).ValueKind);
 
         _appendBlocks = false;
         await _services!.DisposeAsync();
-        var outcome = await Kind(await _storage.RestartAsync()).StartAsync(step, Ct);
+        var restarted = await _storage.RestartAsync();
+        var outcome = await Kind(restarted).StartAsync(step, Ct);
 
         Assert.True(outcome.IsCompleted, outcome.Error);
         Assert.Equal("\"HELLO!\"", outcome.Result);
         Assert.Equal((1, 2), (_uppercaseCalls, _appendCalls));
+
+        // Finished: the attempt answers from its recorded outcome, and its checkpoints are gone.
+        var reopened = new AosCheckpointStore(restarted);
+        Assert.Empty(await reopened.RetrieveIndexAsync(step.IdempotencyKey));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => reopened.RetrieveCheckpointAsync(step.IdempotencyKey, afterFirstSuperstep).AsTask());
     }
 
     [Fact]
