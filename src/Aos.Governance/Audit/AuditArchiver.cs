@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +14,7 @@ namespace Aos.Governance.Audit;
 /// <see cref="SqliteAuditLog.ArchiveAsync"/>: nothing is archived from a log that does not verify (the pass logs an error and the next one
 /// tries again), and a pass with nothing to archive leaves no file.
 /// </remarks>
-internal sealed partial class AuditArchiver(SqliteAuditLog log, IOptions<AuditLogOptions> options, TimeProvider timeProvider, ILogger<AuditArchiver> logger) : BackgroundService
+internal sealed partial class AuditArchiver(SqliteAuditLog log, IOptions<AuditLogOptions> options, TimeProvider timeProvider, ILogger<AuditArchiver> logger) : RetentionPass(timeProvider)
 {
     private readonly AuditLogOptions _options = options.Value;
 
@@ -29,7 +28,7 @@ internal sealed partial class AuditArchiver(SqliteAuditLog log, IOptions<AuditLo
             return (0, null);
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var before = now - retention;
         Directory.CreateDirectory(_options.ArchiveDirectory);
         var name = $"audit-{before.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
@@ -79,32 +78,13 @@ internal sealed partial class AuditArchiver(SqliteAuditLog log, IOptions<AuditLo
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_options.Retention is null)
-        {
-            return;
-        }
+    protected override bool Enabled => _options.Retention is not null;
 
-        using var timer = new PeriodicTimer(_options.ArchiveInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await ArchiveOnceAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogArchiveFailed(logger, e, _options.ArchiveDirectory);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => _options.ArchiveInterval;
+
+    protected override Task PassAsync(CancellationToken cancellationToken) => ArchiveOnceAsync(cancellationToken);
+
+    protected override void OnPassFailed(Exception exception) => LogArchiveFailed(logger, exception, _options.ArchiveDirectory);
 
     [LoggerMessage(1, LogLevel.Information, "Archived {Count} audit entries written before {Before:o} to {File}; keep the file: it is the audit trail of that time.")]
     private static partial void LogArchived(ILogger logger, long count, DateTimeOffset before, string file);

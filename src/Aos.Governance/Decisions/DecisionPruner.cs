@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +5,7 @@ namespace Aos.Governance.Decisions;
 
 /// <summary>Removes the decisions older than <see cref="DecisionLogOptions.Retention"/> every <see cref="DecisionLogOptions.PruneInterval"/>; does nothing when no retention is set.</summary>
 /// <remarks>Every node prunes; on a shared store they remove the same decisions, which is harmless (a removal of one already gone changes nothing).</remarks>
-internal sealed partial class DecisionPruner(DecisionLog log, IOptions<DecisionLogOptions> options, TimeProvider timeProvider, ILogger<DecisionPruner> logger) : BackgroundService
+internal sealed partial class DecisionPruner(DecisionLog log, IOptions<DecisionLogOptions> options, TimeProvider timeProvider, ILogger<DecisionPruner> logger) : RetentionPass(timeProvider)
 {
     private readonly DecisionLogOptions _options = options.Value;
 
@@ -20,7 +19,7 @@ internal sealed partial class DecisionPruner(DecisionLog log, IOptions<DecisionL
             return 0;
         }
 
-        var before = timeProvider.GetUtcNow() - retention;
+        var before = Clock.GetUtcNow() - retention;
         var removed = await log.PruneAsync(before, cancellationToken).ConfigureAwait(false);
         if (removed > 0)
         {
@@ -30,32 +29,13 @@ internal sealed partial class DecisionPruner(DecisionLog log, IOptions<DecisionL
         return removed;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_options.Retention is null)
-        {
-            return;
-        }
+    protected override bool Enabled => _options.Retention is not null;
 
-        using var timer = new PeriodicTimer(_options.PruneInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await PruneOnceAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogPruneFailed(logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => _options.PruneInterval;
+
+    protected override Task PassAsync(CancellationToken cancellationToken) => PruneOnceAsync(cancellationToken);
+
+    protected override void OnPassFailed(Exception exception) => LogPruneFailed(logger, exception);
 
     [LoggerMessage(1, LogLevel.Information, "Removed {Count} decisions made before {Before:o} (Aos:Governance:Decisions:Retention).")]
     private static partial void LogPruned(ILogger logger, int count, DateTimeOffset before);
