@@ -46,8 +46,8 @@ internal sealed partial class ApprovalGrain(
 
         if (Current is { Status: not ApprovalStatus.Pending } && Deadline(Current) is { } forgetAt)
         {
-            // Decided before a retention was set: it is forgotten in time all the same.
-            await _deadline.ScheduleAsync(forgetAt, hadDeadline: false);
+            // Decided before a retention was set, or asleep since: it is forgotten in time all the same.
+            await _deadline.EnsureScheduledAsync(forgetAt);
             return;
         }
 

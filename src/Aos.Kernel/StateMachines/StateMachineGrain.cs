@@ -69,10 +69,10 @@ internal sealed partial class StateMachineGrain(
             return;
         }
 
-        if (Current is { Completed: true } && Deadline(Current) is not null)
+        if (Current is { Completed: true } && Deadline(Current) is { } forgetAt)
         {
-            // Completed before a retention was set: it is forgotten in time all the same.
-            await _deadline!.ScheduleAsync(Deadline(Current), hadDeadline: false);
+            // Completed before a retention was set, or asleep since: it is forgotten in time all the same.
+            await _deadline.EnsureScheduledAsync(forgetAt);
             return;
         }
 

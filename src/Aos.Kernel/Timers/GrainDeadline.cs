@@ -56,6 +56,20 @@ internal sealed class GrainDeadline(Grain grain, TimeProvider timeProvider, stri
         }
     }
 
+    /// <summary>Arms the timer, and registers the reminder that backs it only when the grain has none: for a deadline found on activation.</summary>
+    /// <remarks>A reminder already registered (at the deadline, by the change that set it) is left as it is, so activating costs a read, not a write.</remarks>
+    /// <param name="due">The deadline.</param>
+    /// <returns>A task that completes when the reminder is known to be registered.</returns>
+    public async Task EnsureScheduledAsync(DateTimeOffset due)
+    {
+        Arm(due);
+        if (await grain.GetReminder(reminderName) is null)
+        {
+            var dueIn = due - timeProvider.GetUtcNow();
+            await grain.RegisterOrUpdateReminder(reminderName, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, ReminderPeriod);
+        }
+    }
+
     /// <summary>Removes the reminder, if there is one.</summary>
     /// <returns>A task that completes when it is removed.</returns>
     public async Task ForgetAsync()

@@ -87,6 +87,24 @@ public sealed class StateMachineGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CompletedInstance_WithoutItsReminder_GetsOneBackWhenItIsNextRead()
+    {
+        // As an instance that completed before the retention was set: asleep, and nothing to wake it.
+        var id = NewId();
+        await Client.StartAsync("ticket", id, null, "alice");
+        await Client.FireAsync("ticket", id, "close", null, "alice");
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
+        await Database.DeleteRemindersAsync(Grain(id));
+
+        Assert.Equal("closed", (await Client.GetAsync("ticket", id)).State);
+        Assert.Equal(1, await Database.CountRemindersAsync(Grain(id)));
+
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.Retention + TimeSpan.FromMinutes(1));
+        await Database.UntilGoneAsync(Grain(id));
+        await Assert.ThrowsAsync<StateMachineNotFoundException>(() => Client.GetAsync("ticket", id));
+    }
+
+    [Fact]
     public async Task InstanceInProgress_IsKeptPastTheRetention()
     {
         var name = "gate-" + NewId();

@@ -66,16 +66,7 @@ internal sealed class PostgresQueueStore(PostgresDatabase database, string store
             throw new AosValidationException("The message has no pop receipt: complete a message as received, not as peeked.") { Field = "message" };
         }
 
-        var deleted = Guid.TryParseExact(message.Id, "N", out var id) && await database.ExecuteAsync(
-            PostgresMigrations.Queues,
-            async (connection, token) => await connection.ExecuteAsync(
-                $"DELETE FROM {_table} WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NULL",
-                token,
-                id,
-                store,
-                message.PopReceipt) == 1,
-            cancellationToken);
-        if (!deleted)
+        if (!await ChangeOneAsync($"DELETE FROM {_table} WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NULL", message.Id, message.PopReceipt, cancellationToken))
         {
             throw new StorageConflictException(
                 $"The message '{message.Id}' was received again after its visibility timeout, completed already, or dead-lettered: its pop receipt is stale. Its processing may run twice; make it idempotent.");
@@ -141,37 +132,31 @@ internal sealed class PostgresQueueStore(PostgresDatabase database, string store
     public async ValueTask<string> RequeueDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default)
     {
         var receipt = StorageValues.ValidateDeadLetterReceipt(deadLetter, "requeued");
-        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var requeued = Guid.TryParseExact(deadLetter.Id, "N", out var id) && await database.ExecuteAsync(
-            PostgresMigrations.Queues,
-            async (connection, token) => await connection.ExecuteAsync(
-                $"UPDATE {_table} SET dead_at = NULL, dequeue_count = 0, visible_at = $4, pop_receipt = NULL WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NOT NULL",
-                token,
-                id,
-                store,
-                receipt,
-                now) == 1,
-            cancellationToken);
+        var requeued = await ChangeOneAsync(
+            $"UPDATE {_table} SET dead_at = NULL, dequeue_count = 0, visible_at = $4, pop_receipt = NULL WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NOT NULL",
+            deadLetter.Id,
+            receipt,
+            cancellationToken,
+            timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         return requeued ? deadLetter.Id : throw StaleDeadLetter(deadLetter, "requeued");
     }
 
     public async ValueTask DeleteDeadLetterAsync(QueueMessage deadLetter, CancellationToken cancellationToken = default)
     {
         var receipt = StorageValues.ValidateDeadLetterReceipt(deadLetter, "deleted");
-        var deleted = Guid.TryParseExact(deadLetter.Id, "N", out var id) && await database.ExecuteAsync(
-            PostgresMigrations.Queues,
-            async (connection, token) => await connection.ExecuteAsync(
-                $"DELETE FROM {_table} WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NOT NULL",
-                token,
-                id,
-                store,
-                receipt) == 1,
-            cancellationToken);
-        if (!deleted)
+        if (!await ChangeOneAsync($"DELETE FROM {_table} WHERE id = $1 AND store = $2 AND pop_receipt = $3 AND dead_at IS NOT NULL", deadLetter.Id, receipt, cancellationToken))
         {
             throw StaleDeadLetter(deadLetter, "deleted");
         }
     }
+
+    /// <summary>Runs a statement on one message of this store, named by its id ($1), the store ($2) and its pop receipt ($3), with more parameters from $4.</summary>
+    /// <returns>Whether it changed that message: <see langword="false"/> for an id this store never gave out, or a stale receipt.</returns>
+    private async ValueTask<bool> ChangeOneAsync(string sql, string messageId, string receipt, CancellationToken cancellationToken, params object[] more) =>
+        Guid.TryParseExact(messageId, "N", out var id) && await database.ExecuteAsync(
+            PostgresMigrations.Queues,
+            async (connection, token) => await connection.ExecuteAsync(sql, token, [id, store, receipt, .. more]) == 1,
+            cancellationToken);
 
     private static StorageConflictException StaleDeadLetter(QueueMessage deadLetter, string action) => new(
         $"The dead letter '{deadLetter.Id}' cannot be {action} with this receipt: it was received again after its visibility timeout, or requeued or deleted already. Receive it again to act on it.");
