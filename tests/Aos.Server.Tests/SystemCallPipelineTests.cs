@@ -52,18 +52,7 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
     public async Task EveryAgentSystemCall_IsAuditedAndPolicyChecked()
     {
         var peer = await _server.RegisterAsync("slow");
-        var id = ServerHost.NewId("every");
-        var registration = new JsonObject
-        {
-            ["id"] = id,
-            ["type"] = "every-call",
-            ["grants"] = new JsonObject { ["agents"] = new JsonArray("*"), ["topics"] = new JsonArray(">") },
-        };
-        using (var created = await _server.Http.PostAsync("/v1/agents", ServerHost.Json(registration), Ct))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
+        var id = await RegisterEveryCallAgentAsync();
         using (var sent = await _server.Http.PostAsync($"/v1/agents/{id}/events", ServerHost.Json(new JsonObject { ["type"] = "do", ["payload"] = peer }), Ct))
         {
             Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(Ct));
@@ -118,6 +107,74 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessagingCalls_NameTheSameResource_FromAnAgentAndOverHttp()
+    {
+        var peer = await _server.RegisterAsync("slow");
+        var id = await RegisterEveryCallAgentAsync();
+        using (var sent = await _server.Http.PostAsync($"/v1/agents/{id}/events", ServerHost.Json(new JsonObject { ["type"] = "do", ["payload"] = peer }), Ct))
+        {
+            Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(Ct));
+        }
+
+        // The same calls through the HTTP API, by an operator.
+        var requests = new (HttpMethod Method, string Path, string? Body)[]
+        {
+            (HttpMethod.Post, $"/v1/agents/{peer}/messages", """{"type":"ping"}"""),
+            (HttpMethod.Post, $"/v1/agents/{peer}/events", """{"type":"ping"}"""),
+            (HttpMethod.Post, $"/v1/agents/{peer}/requests", """{"type":"ping"}"""),
+            (HttpMethod.Post, "/v1/topics/audit.test/messages", """{"type":"noop"}"""),
+            (HttpMethod.Post, "/v1/broadcasts", """{"type":"noop","prefix":"nobody-"}"""),
+            (HttpMethod.Post, $"/v1/agents/{id}/subscriptions", """{"pattern":"audit.other"}"""),
+            (HttpMethod.Delete, $"/v1/agents/{id}/subscriptions?pattern=audit.other", null),
+        };
+        foreach (var (method, path, body) in requests)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : ServerHost.Json(body) };
+            using var response = await _server.Http.SendAsync(request, Ct);
+            Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        }
+
+        var expected = new (string Action, string Resource)[]
+        {
+            (SystemCallNames.MessageSend, "agent:" + peer),
+            (SystemCallNames.MessageRequest, "agent:" + peer),
+            (SystemCallNames.MessagePublish, "topic:audit.test"),
+            (SystemCallNames.MessageBroadcast, "agents:nobody-*"),
+            (SystemCallNames.SubscriptionAdd, "topic:audit.other"),
+            (SystemCallNames.SubscriptionRemove, "topic:audit.other"),
+        };
+        foreach (var (action, resource) in expected)
+        {
+            var entries = (await EntriesAsync(resource: resource)).Where(e => e.Action == action && e.Outcome == SystemCallOutcomes.Succeeded).ToList();
+            Assert.Contains(entries, e => e.Actor == "agent:" + id);
+            Assert.Contains(entries, e => !e.Actor.StartsWith("agent:", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task OnePolicyRule_DeniesASend_FromAnAgentAndOverHttpAlike()
+    {
+        var peer = await _server.RegisterAsync("slow");
+        var id = await RegisterEveryCallAgentAsync();
+        var policy = "guard-" + Guid.NewGuid().ToString("N")[..8];
+        await PutPolicyAsync(policy, $"name: {policy}\nrules:\n  - {{ id: hands-off, effect: deny, when: {{ action: message.send, resource: 'agent:{peer}' }} }}\n");
+
+        using var overHttp = await _server.Http.PostAsync($"/v1/agents/{peer}/messages", ServerHost.Json("""{"type":"ping"}"""), Ct);
+        using var asEvent = await _server.Http.PostAsync($"/v1/agents/{peer}/events", ServerHost.Json("""{"type":"ping"}"""), Ct);
+        using var byAgent = await _server.Http.PostAsync($"/v1/agents/{id}/events", ServerHost.Json(new JsonObject { ["type"] = "do", ["payload"] = peer }), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, overHttp.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, asEvent.StatusCode);
+        Assert.Contains("hands-off", await overHttp.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var denied = (await EntriesAsync(resource: "agent:" + peer)).Where(e => e.Outcome == SystemCallOutcomes.Denied).ToList();
+        Assert.Equal(2, denied.Count(e => !e.Actor.StartsWith("agent:", StringComparison.Ordinal)));
+        Assert.Contains(denied, e => e.Actor == "agent:" + id);
+        Assert.All(denied, e => Assert.Equal("hands-off", JsonNode.Parse(e.Context)!["policy"]!["rule"]!.GetValue<string>()));
+        Assert.Empty((await _server.GetJsonAsync($"/v1/agents/{peer}/context"))["history"]!.AsArray());
+        await DeletePolicyAsync(policy);
+    }
+
+    [Fact]
     public async Task ForbiddenRoute_IsAuditedAsDenied()
     {
         var key = await CreateKeyAsync("guest");
@@ -160,7 +217,7 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("no-big-payments", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Accepted, allowed.StatusCode);
-        var denied = Assert.Single(await EntriesAsync(resource: $"agents/{agent}/messages"), e => e.Outcome == SystemCallOutcomes.Denied);
+        var denied = Assert.Single(await EntriesAsync(resource: $"agent:{agent}"), e => e.Outcome == SystemCallOutcomes.Denied);
         Assert.Equal("no-big-payments", JsonNode.Parse(denied.Context)!["policy"]!["rule"]!.GetValue<string>());
         await DeletePolicyAsync("no-big");
     }
@@ -172,7 +229,7 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
     {
         var agent = await _server.RegisterAsync("slow");
         var policy = "held-" + Guid.NewGuid().ToString("N")[..8];
-        await PutPolicyAsync(policy, $"name: {policy}\nrules:\n  - {{ id: four-eyes, effect: require-approval, approvers: ['agent:auditor'], when: {{ action: message.send, resource: 'agents/{agent}/messages' }} }}\n");
+        await PutPolicyAsync(policy, $"name: {policy}\nrules:\n  - {{ id: four-eyes, effect: require-approval, approvers: ['agent:auditor'], when: {{ action: message.send, resource: 'agent:{agent}' }} }}\n");
         var key = Guid.NewGuid().ToString("N");
 
         using var held = await SendWithKeyAsync(agent, key);
@@ -314,6 +371,20 @@ public sealed class SystemCallPipelineTests : IAsyncLifetime
         var run = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         Assert.True(response.IsSuccessStatusCode, run.ToJsonString());
         return run;
+    }
+
+    private async Task<string> RegisterEveryCallAgentAsync()
+    {
+        var id = ServerHost.NewId("every");
+        var registration = new JsonObject
+        {
+            ["id"] = id,
+            ["type"] = "every-call",
+            ["grants"] = new JsonObject { ["agents"] = new JsonArray("*"), ["topics"] = new JsonArray(">") },
+        };
+        using var created = await _server.Http.PostAsync("/v1/agents", ServerHost.Json(registration), Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return id;
     }
 
     private async Task<HttpResponseMessage> SendWithKeyAsync(string agent, string key)

@@ -17,7 +17,7 @@ public sealed class SystemCall
     /// <summary>Gets what is done, a dotted name such as <c>message.send</c>, <c>storage.write</c> or <c>agent.register</c>.</summary>
     public required string Action { get; init; }
 
-    /// <summary>Gets what it is done to, such as <c>agent:billing</c>, <c>topic:orders.created</c> or <c>agents/billing/events</c>.</summary>
+    /// <summary>Gets what it is done to, such as <c>agent:billing</c>, <c>topic:orders.created</c> (<see cref="SystemCallResources"/>) or an HTTP route's path, <c>policies/finance</c>.</summary>
     public required string Resource { get; init; }
 
     /// <summary>Gets the tenant the call is made in.</summary>

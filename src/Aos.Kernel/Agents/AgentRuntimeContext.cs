@@ -123,7 +123,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
             throw new AosValidationException("A message sent to an agent needs a Target.") { Field = "target" };
         }
 
-        var call = Call(SystemCallNames.MessageSend, $"agent:{target}", message, () => EnsureMayReach(target, "send to"));
+        var call = Call(SystemCallNames.MessageSend, SystemCallResources.Agent(target.Value), message, () => EnsureMayReach(target, "send to"));
         return _invoker.InvokeAsync(call, (c, _) =>
         {
             PendingMessages.Add(_host.PrepareOutgoing(message with { Topic = null, Tenant = Descriptor.Tenant, Payload = c.Payload ?? message.Payload }));
@@ -136,7 +136,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDetached();
         TopicPattern.ValidateTopic(message.Topic);
-        var call = Call(SystemCallNames.MessagePublish, $"topic:{message.Topic}", message, () =>
+        var call = Call(SystemCallNames.MessagePublish, SystemCallResources.Topic(message.Topic!), message, () =>
         {
             if (!Descriptor.Grants.AllowsPublish(message.Topic!))
             {
@@ -155,7 +155,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(idPrefix);
         ThrowIfDetached();
-        var call = Call(SystemCallNames.MessageBroadcast, $"agents:{idPrefix}*", message, () =>
+        var call = Call(SystemCallNames.MessageBroadcast, SystemCallResources.Broadcast(idPrefix), message, () =>
         {
             if (!Descriptor.Grants.AllowsBroadcast(idPrefix))
             {
@@ -174,7 +174,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ThrowIfDetached();
         TopicPattern.ValidatePattern(pattern);
-        var call = Call(SystemCallNames.SubscriptionAdd, $"topic:{pattern}", null, () =>
+        var call = Call(SystemCallNames.SubscriptionAdd, SystemCallResources.Topic(pattern!), null, () =>
         {
             if (!Descriptor.Grants.AllowsSubscribe(pattern!))
             {
@@ -188,7 +188,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ThrowIfDetached();
-        var call = Call(SystemCallNames.SubscriptionRemove, $"topic:{pattern}", null, null);
+        var call = Call(SystemCallNames.SubscriptionRemove, SystemCallResources.Topic(pattern!), null, null);
         return _invoker.InvokeAsync(call, (_, ct) => _host.ChangeSubscriptionAsync(pattern, subscribe: false, ct), cancellationToken);
     }
 
@@ -201,7 +201,7 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
             throw new AosValidationException("A request needs a Target.") { Field = "target" };
         }
 
-        var call = Call(SystemCallNames.MessageRequest, $"agent:{target}", request, () => EnsureMayReach(target, "send a request to"));
+        var call = Call(SystemCallNames.MessageRequest, SystemCallResources.Agent(target.Value), request, () => EnsureMayReach(target, "send a request to"));
         return _invoker.InvokeAsync(call, (c, ct) => _host.RequestAsync(request with { Tenant = Descriptor.Tenant, Payload = c.Payload ?? request.Payload }, timeout, ct), cancellationToken);
     }
 

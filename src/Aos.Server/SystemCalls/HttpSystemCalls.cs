@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Aos.Security;
+using Aos.Server.Contracts;
 using Aos.Server.Security;
 using Aos.SystemCalls;
 using Microsoft.AspNetCore.Http;
@@ -102,18 +103,25 @@ public static class HttpSystemCalls
     /// <param name="context">The request.</param>
     /// <param name="payload">The request's payload, if any.</param>
     /// <param name="authorizer">The check the authorization stage runs, if any.</param>
+    /// <param name="body">The request's bound body, when it has been read; a broadcast's and a subscription's resource come from it.</param>
     /// <returns>The call.</returns>
-    internal static SystemCall Describe(HttpContext context, JsonElement? payload, ISystemCallAuthorizer? authorizer)
+    /// <remarks>
+    /// A messaging call names its resource as an agent's does (<see cref="SystemCallResources"/>: <c>agent:{id}</c>, <c>topic:{topic}</c>,
+    /// <c>agents:{prefix}*</c>), so that one policy rule covers a send whichever door it comes through. Every other call, and a broadcast
+    /// or subscription refused before its body was read, names the route's path without <c>/v1/</c>.
+    /// </remarks>
+    internal static SystemCall Describe(HttpContext context, JsonElement? payload, ISystemCallAuthorizer? authorizer, object? body = null)
     {
         var caller = context.User;
         var endpoint = context.GetEndpoint();
+        var endpointName = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         var path = context.Request.Path.Value ?? "/";
-        var resource = path.StartsWith("/v1/", StringComparison.Ordinal) ? path[4..] : path.TrimStart('/');
-        var agent = resource.StartsWith("agents/", StringComparison.Ordinal) && context.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
+        var route = path.StartsWith("/v1/", StringComparison.Ordinal) ? path[4..] : path.TrimStart('/');
+        var agent = route.StartsWith("agents/", StringComparison.Ordinal) && context.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
         return new SystemCall
         {
-            Action = ActionOf(endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName),
-            Resource = resource,
+            Action = ActionOf(endpointName),
+            Resource = MessagingResourceOf(endpointName, context, body) ?? route,
             Tenant = caller.Identity?.IsAuthenticated == true ? Callers.TenantOf(caller) : AosTenants.Default,
             Actor = ActorOf(caller),
             Agent = agent,
@@ -122,6 +130,19 @@ public static class HttpSystemCalls
             Authorizer = authorizer,
         };
     }
+
+    private static string? MessagingResourceOf(string? endpointName, HttpContext context, object? body) => endpointName switch
+    {
+        "SendEvent" or "SendRequest" or "SendMessage" when RouteValue(context, "id") is { } target => SystemCallResources.Agent(target),
+        "PublishMessage" when RouteValue(context, "topic") is { } topic => SystemCallResources.Topic(topic),
+        "BroadcastMessage" when body is PostMessageRequest message => SystemCallResources.Broadcast(message.Prefix ?? string.Empty),
+        "Subscribe" when body is SubscriptionRequest { Pattern: { } pattern } => SystemCallResources.Topic(pattern),
+        "Unsubscribe" when context.Request.Query["pattern"] is [{ Length: > 0 } pattern] => SystemCallResources.Topic(pattern),
+        _ => null,
+    };
+
+    private static string? RouteValue(HttpContext context, string name) =>
+        context.Request.RouteValues.TryGetValue(name, out var value) && value is string { Length: > 0 } text ? text : null;
 
     private static string ActorOf(ClaimsPrincipal caller) =>
         caller.Identity?.IsAuthenticated == true && Callers.IdOf(caller) is { Length: > 0 } id ? id : "anonymous";

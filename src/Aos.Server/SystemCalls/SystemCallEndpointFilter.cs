@@ -35,7 +35,7 @@ internal static class SystemCallEndpointFilter
 
             var body = bodyIndex >= 0 ? invocation.Arguments[bodyIndex] : null;
             var (payload, inner) = PayloadOf(body, json);
-            var call = HttpSystemCalls.Describe(invocation.HttpContext, payload, authorizer: null);
+            var call = HttpSystemCalls.Describe(invocation.HttpContext, payload, authorizer: null, body);
             return await invoker.InvokeAsync(
                 call,
                 async (c, _) =>

@@ -68,7 +68,7 @@ internal sealed class AgentRequestStepKind(MessageBus bus, AgentRegistry registr
         calls.RunAsync(
             context,
             SystemCallNames.MessageRequest,
-            "agent:" + target.Value,
+            SystemCallResources.Agent(target.Value),
             StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
             priority,
             async (payload, token) =>

@@ -23,7 +23,7 @@ internal sealed class PublishStepKind(MessageBus bus, StepSystemCalls calls) : I
         return await calls.RunAsync(
             context,
             SystemCallNames.MessagePublish,
-            "topic:" + topic,
+            SystemCallResources.Topic(topic),
             StepInput.Property(context, "payload") ?? StepInput.DefaultPayload(context),
             priority,
             async (payload, token) =>
