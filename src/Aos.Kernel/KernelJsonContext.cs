@@ -11,4 +11,5 @@ namespace Aos.Kernel;
 [JsonSerializable(typeof(DecisionRecord))]
 [JsonSerializable(typeof(Aos.Messaging.Envelope))]
 [JsonSerializable(typeof(Workflows.RunListEntry))]
+[JsonSerializable(typeof(Agents.AgentStoreEntry))]
 internal sealed partial class KernelJsonContext : JsonSerializerContext;

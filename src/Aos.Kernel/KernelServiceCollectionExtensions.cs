@@ -1,3 +1,4 @@
+using Aos.Agents;
 using Aos.Kernel.Agents;
 using Aos.Kernel.Approvals;
 using Aos.Kernel.SystemCalls;
@@ -46,6 +47,8 @@ public static class KernelServiceCollectionExtensions
 
         services.AddOptions<KernelOptions>().Bind(configuration.GetSection(KernelOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KernelOptions>, KernelOptionsValidator>());
+        services.TryAddSingleton<AgentStoreIndex>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentDeletionParticipant, AgentStoreIndex>(sp => sp.GetRequiredService<AgentStoreIndex>()));
         services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.DefaultSectionName));
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<KernelOptions>>((collection, kernel) =>
         {

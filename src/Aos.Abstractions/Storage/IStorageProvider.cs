@@ -34,4 +34,16 @@ public interface IStorageProvider
     /// <param name="name">The store's name.</param>
     /// <returns>The store.</returns>
     IDocumentStore GetDocumentStore(string name);
+
+    /// <summary>Deletes a store and everything in it: every blob, entity, queue message and dead letter, or document of every collection.</summary>
+    /// <param name="kind">The kind of store.</param>
+    /// <param name="name">The store's name.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the store's content is gone.</returns>
+    /// <remarks>
+    /// Deleting a store that does not exist, or one deleted already, does nothing. The name may be used again afterwards, for a new and
+    /// empty store (on a service that deletes in the background, such as Azure Storage, once the service has finished).
+    /// </remarks>
+    /// <exception cref="AosValidationException">The name is not a valid store name.</exception>
+    ValueTask DeleteStoreAsync(StoreKind kind, string name, CancellationToken cancellationToken = default);
 }

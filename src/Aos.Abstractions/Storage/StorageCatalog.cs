@@ -75,6 +75,25 @@ public sealed class StorageCatalog
         return new ScopedStorage(this, Scope('t', tenant));
     }
 
+    /// <summary>Deletes a store and everything in it, on the backend configuration assigns it.</summary>
+    /// <param name="kind">The kind of store.</param>
+    /// <param name="name">The store's name.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the store's content is gone.</returns>
+    /// <exception cref="AosValidationException">The name is not a valid store name.</exception>
+    public ValueTask DeleteStoreAsync(StoreKind kind, string name, CancellationToken cancellationToken = default) =>
+        ProviderFor(name).DeleteStoreAsync(kind, name, cancellationToken);
+
+    /// <summary>Deletes an agent's own part of a store (<see cref="ForAgent"/>) and everything in it.</summary>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="kind">The kind of store.</param>
+    /// <param name="store">The store's name, as the agent names it.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the agent's part is gone; other agents' parts of the store are untouched.</returns>
+    /// <exception cref="AosValidationException">The name is not a valid agent store name.</exception>
+    public ValueTask DeleteAgentStoreAsync(AgentId agentId, StoreKind kind, string store, CancellationToken cancellationToken = default) =>
+        DeleteStoreAsync(kind, Narrow(store, Scope('a', agentId.Value)), cancellationToken);
+
     /// <summary>Gets the backend that keeps a store.</summary>
     /// <param name="name">The store's name.</param>
     /// <returns>The backend's provider.</returns>
@@ -118,6 +137,18 @@ public sealed class StorageCatalog
         return scope.ToString();
     }
 
+    /// <summary>Names an owner's part of a store: the store's name and the owner's scope suffix.</summary>
+    private static string Narrow(string store, string scope)
+    {
+        StorageNames.ValidateName(store, "store name");
+        if (store.Length > MaxAgentStoreNameLength)
+        {
+            throw new AosValidationException($"An agent's store name is at most {MaxAgentStoreNameLength} characters; '{store}' has {store.Length}.") { Field = "store name", TooLarge = true };
+        }
+
+        return store + scope;
+    }
+
     private sealed class ScopedStorage(StorageCatalog catalog, string scope) : IStorageScope
     {
         public IBlobStore Blobs(string store) => catalog.GetBlobStore(Scoped(store));
@@ -128,15 +159,6 @@ public sealed class StorageCatalog
 
         public IDocumentStore Documents(string store) => catalog.GetDocumentStore(Scoped(store));
 
-        private string Scoped(string store)
-        {
-            StorageNames.ValidateName(store, "store name");
-            if (store.Length > MaxAgentStoreNameLength)
-            {
-                throw new AosValidationException($"An agent's store name is at most {MaxAgentStoreNameLength} characters; '{store}' has {store.Length}.") { Field = "store name", TooLarge = true };
-            }
-
-            return store + scope;
-        }
+        private string Scoped(string store) => Narrow(store, scope);
     }
 }

@@ -165,7 +165,7 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain, IRemindable, IAge
     {
         _context?.Detach();
         var agent = (Agent)ActivatorUtilities.CreateInstance(ServiceProvider, _type!.ImplementationType);
-        var context = new AgentRuntimeContext(_descriptor!, State, _journal, _options, _timeProvider, this, ServiceProvider.GetRequiredService<ISystemCallInvoker>(), ServiceProvider.GetService<StorageCatalog>());
+        var context = new AgentRuntimeContext(_descriptor!, State, _journal, _options, _timeProvider, this, ServiceProvider.GetRequiredService<ISystemCallInvoker>(), ServiceProvider.GetService<StorageCatalog>(), ServiceProvider.GetService<AgentStoreIndex>());
         agent.Attach(context);
         await agent.LoadAsync(ParseJson(State.AgentStateJson), cancellationToken);
         await agent.ActivateAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Aos.Messaging;
+using Aos.Storage;
 using Aos.SystemCalls;
 
 namespace Aos.Kernel.Agents;
@@ -20,6 +21,26 @@ internal sealed partial class AgentRuntimeContext
     };
 
     internal ISystemCallInvoker Invoker => _invoker;
+
+    /// <summary>Runs a store operation as a system call; one on the agent's own store records the store first (<see cref="AgentStoreIndex"/>).</summary>
+    internal ValueTask<T> InvokeStoreAsync<T>(SystemCall call, StoreKind kind, string? ownStore, Func<SystemCall, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken) =>
+        _storeRecorder is not { } recorder || ownStore is null
+            ? _invoker.InvokeAsync(call, operation, cancellationToken)
+            : _invoker.InvokeAsync(call, async (c, ct) =>
+            {
+                await recorder.EnsureAsync(kind, ownStore, ct).ConfigureAwait(false);
+                return await operation(c, ct).ConfigureAwait(false);
+            }, cancellationToken);
+
+    /// <inheritdoc cref="InvokeStoreAsync{T}"/>
+    internal ValueTask InvokeStoreAsync(SystemCall call, StoreKind kind, string? ownStore, Func<SystemCall, CancellationToken, ValueTask> operation, CancellationToken cancellationToken) =>
+        _storeRecorder is not { } recorder || ownStore is null
+            ? _invoker.InvokeAsync(call, operation, cancellationToken)
+            : _invoker.InvokeAsync(call, async (c, ct) =>
+            {
+                await recorder.EnsureAsync(kind, ownStore, ct).ConfigureAwait(false);
+                await operation(c, ct).ConfigureAwait(false);
+            }, cancellationToken);
 
     /// <summary>Checks the agent's grants as they stand when the call passes the pipeline.</summary>
     private sealed class GrantCheck(Action check) : ISystemCallAuthorizer

@@ -18,15 +18,26 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     private readonly IAgentHost _host;
     private readonly ISystemCallInvoker _invoker;
     private readonly AgentStorage? _storage;
+    private readonly AgentStoreRecorder? _storeRecorder;
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
     private AgentState _state;
     private bool _detached;
     private bool _inTurn;
 
-    public AgentRuntimeContext(AgentDescriptor descriptor, AgentState state, IAgentJournal journal, KernelOptions options, TimeProvider timeProvider, IAgentHost host, ISystemCallInvoker invoker, StorageCatalog? storage = null)
+    public AgentRuntimeContext(
+        AgentDescriptor descriptor,
+        AgentState state,
+        IAgentJournal journal,
+        KernelOptions options,
+        TimeProvider timeProvider,
+        IAgentHost host,
+        ISystemCallInvoker invoker,
+        StorageCatalog? storage = null,
+        AgentStoreIndex? storeIndex = null)
     {
         _invoker = invoker;
         _storage = storage is null ? null : new AgentStorage(this, storage.ForAgent(descriptor.Id), storage.ForTenant(descriptor.Tenant));
+        _storeRecorder = storage is null || storeIndex is null ? null : new AgentStoreRecorder(storeIndex, descriptor.Id);
         Descriptor = descriptor;
         _journal = journal;
         _options = options;
@@ -274,25 +285,25 @@ internal sealed partial class AgentRuntimeContext : IAgentContext, IAgentContext
     {
         public IStorageScope Tenant { get; } = new TenantPart(context, tenant);
 
-        public IBlobStore Blobs(string store) => new PipelinedBlobStore(own.Blobs(store), context, $"blob:{store}");
+        public IBlobStore Blobs(string store) => new PipelinedBlobStore(own.Blobs(store), context, $"blob:{store}", store);
 
-        public ITableStore Tables(string store) => new PipelinedTableStore(own.Tables(store), context, $"table:{store}");
+        public ITableStore Tables(string store) => new PipelinedTableStore(own.Tables(store), context, $"table:{store}", store);
 
-        public IQueueStore Queues(string store) => new PipelinedQueueStore(own.Queues(store), context, $"queue:{store}");
+        public IQueueStore Queues(string store) => new PipelinedQueueStore(own.Queues(store), context, $"queue:{store}", store);
 
-        public IDocumentStore Documents(string store) => new PipelinedDocumentStore(own.Documents(store), context, $"document:{store}");
+        public IDocumentStore Documents(string store) => new PipelinedDocumentStore(own.Documents(store), context, $"document:{store}", store);
     }
 
     /// <summary>The tenant's shared part of the stores: each call passes the agent's store grants as they stand.</summary>
     private sealed class TenantPart(AgentRuntimeContext context, IStorageScope tenant) : IStorageScope
     {
-        public IBlobStore Blobs(string store) => new PipelinedBlobStore(tenant.Blobs(Granted(store)), context, $"tenant:blob:{store}");
+        public IBlobStore Blobs(string store) => new PipelinedBlobStore(tenant.Blobs(Granted(store)), context, $"tenant:blob:{store}", ownStore: null);
 
-        public ITableStore Tables(string store) => new PipelinedTableStore(tenant.Tables(Granted(store)), context, $"tenant:table:{store}");
+        public ITableStore Tables(string store) => new PipelinedTableStore(tenant.Tables(Granted(store)), context, $"tenant:table:{store}", ownStore: null);
 
-        public IQueueStore Queues(string store) => new PipelinedQueueStore(tenant.Queues(Granted(store)), context, $"tenant:queue:{store}");
+        public IQueueStore Queues(string store) => new PipelinedQueueStore(tenant.Queues(Granted(store)), context, $"tenant:queue:{store}", ownStore: null);
 
-        public IDocumentStore Documents(string store) => new PipelinedDocumentStore(tenant.Documents(Granted(store)), context, $"tenant:document:{store}");
+        public IDocumentStore Documents(string store) => new PipelinedDocumentStore(tenant.Documents(Granted(store)), context, $"tenant:document:{store}", ownStore: null);
 
         private string Granted(string store)
         {

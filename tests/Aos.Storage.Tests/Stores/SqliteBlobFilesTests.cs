@@ -55,4 +55,25 @@ public sealed class SqliteBlobFilesTests : IAsyncDisposable
 
         Assert.Single(Directory.GetFiles(provider.BlobDirectory));
     }
+
+    [Fact]
+    public async Task DeleteStoreAsync_DeletesTheStoresFiles_InWritesOfABatch_AndKeepsOtherStoresFiles()
+    {
+        var provider = _stores.Open(new FakeTimeProvider());
+        var store = provider.GetBlobStore("files");
+        for (var i = 0; i < SqliteStorageProvider.DeletionBatch + 5; i++)
+        {
+            await store.PutAsync($"b{i:D5}", new MemoryStream([1]), cancellationToken: Ct);
+        }
+
+        await provider.GetBlobStore("kept").PutAsync("a", new MemoryStream([2]), cancellationToken: Ct);
+        var commits = provider.Database.CommittedOperations;
+
+        await provider.DeleteStoreAsync(StoreKind.Blob, "files", Ct);
+
+        Assert.Empty(await store.ListAsync(cancellationToken: Ct).ToListAsync(Ct));
+        Assert.Single(Directory.GetFiles(provider.BlobDirectory));
+        Assert.NotNull(await provider.GetBlobStore("kept").GetPropertiesAsync("a", Ct));
+        Assert.True(provider.Database.CommittedOperations - commits >= 2, "a store of more rows than one batch is deleted in more than one write");
+    }
 }

@@ -257,4 +257,22 @@ public abstract class BlobStoreConformanceTests : StorageConformanceTests
             base.Dispose(disposing);
         }
     }
+
+    [Fact]
+    public async Task DeleteStoreAsync_RemovesEveryBlob_LeavesOtherStores_AndTheNameCanBeUsedAgain()
+    {
+        var other = Provider.GetBlobStore(StoreName + "-o");
+        await Store.PutAsync("a.txt", Text("a"), cancellationToken: Ct);
+        await Store.PutAsync("dir/b.txt", Text("b"), cancellationToken: Ct);
+        await other.PutAsync("a.txt", Text("kept"), cancellationToken: Ct);
+
+        await Provider.DeleteStoreAsync(StoreKind.Blob, StoreName, Ct);
+        await Provider.DeleteStoreAsync(StoreKind.Blob, StoreName, Ct);
+
+        Assert.Null(await Store.GetAsync("a.txt", Ct));
+        Assert.Null(await Store.GetPropertiesAsync("dir/b.txt", Ct));
+        Assert.Equal("kept", await ReadAsync((await other.GetAsync("a.txt", Ct))!));
+        await Store.PutAsync("new.txt", Text("new"), cancellationToken: Ct);
+        Assert.Equal(["new.txt"], await Store.ListAsync(cancellationToken: Ct).Select(b => b.Name).ToListAsync(Ct));
+    }
 }

@@ -143,4 +143,22 @@ public abstract class DocumentStoreConformanceTests : StorageConformanceTests
     [Fact]
     public async Task QueryAsync_InvalidPath_ThrowsValidation() =>
         await Assert.ThrowsAsync<AosValidationException>(async () => await QueryIdsAsync(null, FieldCondition.Equal("a..b", "x")));
+
+    [Fact]
+    public async Task DeleteStoreAsync_RemovesEveryCollection_LeavesOtherStores_AndTheNameCanBeUsedAgain()
+    {
+        var other = Provider.GetDocumentStore(StoreName + "-o");
+        await Store.AddAsync("orders", "eu", "o1", Json("""{"n":1}"""), Ct);
+        await Store.AddAsync("notes", "p", "n1", Json("""{"n":2}"""), Ct);
+        await other.AddAsync("orders", "eu", "o1", Json("""{"n":3}"""), Ct);
+
+        await Provider.DeleteStoreAsync(StoreKind.Document, StoreName, Ct);
+        await Provider.DeleteStoreAsync(StoreKind.Document, StoreName, Ct);
+
+        Assert.Null(await Store.GetAsync("orders", "eu", "o1", Ct));
+        Assert.Empty(await Store.QueryAsync("notes", cancellationToken: Ct).ToListAsync(Ct));
+        Assert.NotNull(await other.GetAsync("orders", "eu", "o1", Ct));
+        await Store.AddAsync("orders", "eu", "o1", Json("""{"n":4}"""), Ct);
+        Assert.Single(await Store.QueryAsync("orders", cancellationToken: Ct).ToListAsync(Ct));
+    }
 }

@@ -208,4 +208,27 @@ public abstract class QueueStoreConformanceTests : StorageConformanceTests
     [InlineData(1, 0)]
     public async Task ReceiveAsync_OutOfRange_ThrowsValidation(int max, int visibilitySeconds) =>
         await Assert.ThrowsAsync<AosValidationException>(async () => await Store.ReceiveAsync(max, TimeSpan.FromSeconds(visibilitySeconds), Ct));
+
+    [Fact]
+    public async Task DeleteStoreAsync_RemovesEveryMessage_HiddenAndDeadOnes_LeavesOtherStores_AndTheNameCanBeUsedAgain()
+    {
+        var other = Provider.GetQueueStore(StoreName + "-o");
+        await PoisonAsync("poison");
+        await Store.EnqueueAsync("waiting", cancellationToken: Ct);
+        await Store.EnqueueAsync("hidden", cancellationToken: Ct);
+        await Store.EnqueueAsync("later", TimeSpan.FromHours(1), Ct);
+        Assert.NotEmpty(await Store.ReceiveAsync(1, Visibility, Ct));
+        await other.EnqueueAsync("kept", cancellationToken: Ct);
+
+        await Provider.DeleteStoreAsync(StoreKind.Queue, StoreName, Ct);
+        await Provider.DeleteStoreAsync(StoreKind.Queue, StoreName, Ct);
+
+        Assert.Empty(await Store.PeekAsync(10, Ct));
+        Assert.Empty(await Store.PeekDeadLettersAsync(10, Ct));
+        await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
+        Assert.Empty(await Store.ReceiveAsync(10, Visibility, Ct));
+        Assert.Equal("kept", Assert.Single(await other.PeekAsync(10, Ct)).Body);
+        await Store.EnqueueAsync("new", cancellationToken: Ct);
+        Assert.Equal("new", Assert.Single(await Store.PeekAsync(10, Ct)).Body);
+    }
 }

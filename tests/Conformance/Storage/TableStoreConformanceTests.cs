@@ -179,4 +179,22 @@ public abstract class TableStoreConformanceTests : StorageConformanceTests
     [Fact]
     public async Task QueryAsync_InvalidCondition_ThrowsValidation() =>
         await Assert.ThrowsAsync<AosValidationException>(async () => await QueryRowsAsync("p", FieldCondition.GreaterThan("Flag", true)));
+
+    [Fact]
+    public async Task DeleteStoreAsync_RemovesEveryEntity_LeavesOtherStores_AndTheNameCanBeUsedAgain()
+    {
+        var other = Provider.GetTableStore(StoreName + "o");
+        await Store.AddAsync(Entity("p1", "r1", ("n", 1)), Ct);
+        await Store.AddAsync(Entity("p2", "r2", ("n", 2)), Ct);
+        await other.AddAsync(Entity("p1", "r1", ("n", 3)), Ct);
+
+        await Provider.DeleteStoreAsync(StoreKind.Table, StoreName, Ct);
+        await Provider.DeleteStoreAsync(StoreKind.Table, StoreName, Ct);
+
+        Assert.Null(await Store.GetAsync("p1", "r1", Ct));
+        Assert.Empty(await Store.QueryAsync("p2", cancellationToken: Ct).ToListAsync(Ct));
+        Assert.NotNull(await other.GetAsync("p1", "r1", Ct));
+        await Store.AddAsync(Entity("p1", "r1", ("n", 4)), Ct);
+        Assert.Single(await Store.QueryAsync("p1", cancellationToken: Ct).ToListAsync(Ct));
+    }
 }

@@ -142,6 +142,21 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>Deletes the queue and its dead-letter queue with every message in them; the next use creates them again.</summary>
+    public async ValueTask DeleteQueuesAsync(CancellationToken cancellationToken)
+    {
+        await _calls.RunAsync(Service, _queue.Uri, async ct => (await _queue.DeleteIfExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false);
+        await _calls.RunAsync(Service, _deadLetters.Uri, async ct => (await _deadLetters.DeleteIfExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false);
+        Forget();
+    }
+
+    /// <summary>Forgets that the queues were created, after they were deleted.</summary>
+    public void Forget()
+    {
+        _created.Reset();
+        _deadLettersCreated.Reset();
+    }
+
     public void Dispose()
     {
         _created.Dispose();

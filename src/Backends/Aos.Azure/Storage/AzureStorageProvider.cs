@@ -145,6 +145,45 @@ public sealed class AzureStorageProvider : IStorageProvider, IStorageHealth, IDi
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Deletes the store's container, table, queue and dead-letter queue, or Cosmos DB database. The service removes them in the
+    /// background: using the name again within about 30 seconds fails with a conflict that says the resource is being deleted.
+    /// </remarks>
+    public async ValueTask DeleteStoreAsync(StoreKind kind, string name, CancellationToken cancellationToken = default)
+    {
+        switch (kind)
+        {
+            case StoreKind.Blob:
+                await ((AzureBlobStore)GetBlobStore(name)).DeleteContainerAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case StoreKind.Table:
+                await ((AzureTableStore)GetTableStore(name)).DeleteTableAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case StoreKind.Queue:
+                // Every cached handle of the queue (one per dequeue limit) must create it again.
+                await ((AzureQueueStore)GetQueueStore(name)).DeleteQueuesAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var (key, store) in _queueStores)
+                {
+                    if (key.Name == name)
+                    {
+                        store.Forget();
+                    }
+                }
+
+                break;
+            case StoreKind.Document:
+                if (_cosmos is not null)
+                {
+                    await ((CosmosDocumentStore)GetDocumentStore(name)).DeleteDatabaseAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Name a blob, table, queue or document store.");
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>Asks the Table service for one page of at most one table: the cheapest request that needs the account to answer.</remarks>
     public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default) =>
         await _storageCalls.RunAsync(

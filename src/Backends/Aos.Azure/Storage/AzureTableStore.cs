@@ -145,6 +145,25 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>Deletes the table with every entity in it; the next use creates it again.</summary>
+    public async ValueTask DeleteTableAsync(CancellationToken cancellationToken)
+    {
+        await _calls.RunAsync(Service, _table.Uri, async ct =>
+        {
+            try
+            {
+                await _table.DeleteAsync(ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Deleted already.
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        _created.Reset();
+    }
+
     public void Dispose() => _created.Dispose();
 
     private ValueTask<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>

@@ -134,6 +134,18 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
 
     private static string Describe(string collection, string partitionKey, string id) => $"document '{partitionKey}'/'{id}' of collection '{collection}'";
 
+    /// <summary>Deletes the database with every collection in it; the next use creates them again.</summary>
+    public async ValueTask DeleteDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await _calls.RunAsync(Service, _client.Endpoint, async ct =>
+        {
+            using var response = await _client.GetDatabase(_databaseName).DeleteStreamAsync(cancellationToken: ct).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.NotFound || Succeeded(response).IsSuccessStatusCode;
+        }, cancellationToken).ConfigureAwait(false);
+        _databaseCreated.Reset();
+        _containersCreated.Clear();
+    }
+
     /// <summary>Gets a collection's container, creating the database and the container the first time.</summary>
     private async ValueTask<Container> ContainerAsync(string collection, CancellationToken cancellationToken)
     {

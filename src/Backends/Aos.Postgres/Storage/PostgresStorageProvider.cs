@@ -16,6 +16,9 @@ namespace Aos.Postgres.Storage;
 /// </remarks>
 public sealed class PostgresStorageProvider : IStorageProvider, IStorageHealth, IAsyncDisposable
 {
+    /// <summary>Gets how many rows one statement of a store's deletion removes.</summary>
+    internal const int DeletionBatch = 1000;
+
     private readonly PostgresDatabase _database;
     private readonly TimeProvider _timeProvider;
 
@@ -73,6 +76,37 @@ public sealed class PostgresStorageProvider : IStorageProvider, IStorageHealth, 
     {
         StorageNames.ValidateName(name);
         return new PostgresDocumentStore(_database, name, _timeProvider);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Rows go in statements of <see cref="DeletionBatch"/> rows (a blob's content chunks in statements of 100), each its own transaction,
+    /// so a large store holds no long transaction; a deletion cut short leaves a smaller store, which deleting it again finishes. A blob's
+    /// row goes before its content, so a reader never finds an object without its content.
+    /// </remarks>
+    public async ValueTask DeleteStoreAsync(StoreKind kind, string name, CancellationToken cancellationToken = default)
+    {
+        StorageNames.ValidateName(name);
+        var (component, tables) = kind switch
+        {
+            StoreKind.Blob => (PostgresMigrations.Blobs, new[] { ("blobs", string.Empty, DeletionBatch), ("blob_chunks", string.Empty, 100) }),
+            StoreKind.Table => (PostgresMigrations.Tables, new[] { ("table_entities", string.Empty, DeletionBatch) }),
+
+            // Each half of the queue has its own partial index on the store.
+            StoreKind.Queue => (PostgresMigrations.Queues, new[] { ("queue_messages", " AND dead_at IS NULL", DeletionBatch), ("queue_messages", " AND dead_at IS NOT NULL", DeletionBatch) }),
+            StoreKind.Document => (PostgresMigrations.Documents, new[] { ("documents", string.Empty, DeletionBatch) }),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Name a blob, table, queue or document store."),
+        };
+        foreach (var (table, condition, batch) in tables)
+        {
+            var sql = $"DELETE FROM {_database.Schema}.{table} WHERE ctid IN (SELECT ctid FROM {_database.Schema}.{table} WHERE store = $1{condition} LIMIT {batch})";
+            int removed;
+            do
+            {
+                removed = await _database.ExecuteAsync(component, async (connection, token) => await connection.ExecuteAsync(sql, token, name), cancellationToken).ConfigureAwait(false);
+            }
+            while (removed >= batch);
+        }
     }
 
     /// <inheritdoc />
