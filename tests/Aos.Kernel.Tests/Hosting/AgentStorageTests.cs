@@ -79,6 +79,37 @@ public sealed class AgentStorageTests
         Assert.Equal("closed", await RequestAsync(host, AgentId.Parse("outsider"), "read-shared", new { name = "q3.txt", store = "ledger" }));
     }
 
+    [Fact]
+    public async Task Deregister_DeletesTheAgentsOwnStores_ButNotAnotherAgentsPart_NorItsTenantsSharedOnes()
+    {
+        using var data = new TempDirectory();
+        await using var host = await StartAsync(data.Path);
+        var ledger = new AgentGrants { Stores = ["ledger"] };
+        await host.Registry.RegisterAsync(
+            [new AgentRegistration { Id = Alice.Value, Type = StorageAgent.TypeName, Grants = ledger }, new AgentRegistration { Id = Bob.Value, Type = StorageAgent.TypeName }], Ct);
+        await host.Client.SendAsync(Alice, Message(host, "note", new { name = "plan.txt", text = "ship it" }), Ct);
+        await host.Client.SendAsync(Alice, Message(host, "note", new { name = "draft.txt", text = "maybe", store = "drafts" }), Ct);
+        await host.Client.SendAsync(Alice, Message(host, "note", new { name = "plan2.txt", text = "again" }), Ct);
+        await RequestAsync(host, Alice, "share", new { name = "q3.txt", text = "closed", store = "ledger" });
+        await host.Client.SendAsync(Bob, Message(host, "note", new { name = "plan.txt", text = "bob's" }), Ct);
+        var index = host.Services.GetRequiredService<Aos.Kernel.Agents.AgentStoreIndex>();
+        Assert.Equal([(StoreKind.Blob, "drafts"), (StoreKind.Blob, "notes")], await index.ListAsync(Alice, Ct));
+
+        await host.Registry.DeregisterAsync(Alice, Ct);
+
+        var catalog = host.Services.GetRequiredService<StorageCatalog>();
+        Assert.Null(await catalog.ForAgent(Alice).Blobs("notes").GetPropertiesAsync("plan.txt", Ct));
+        Assert.Null(await catalog.ForAgent(Alice).Blobs("notes").GetPropertiesAsync("plan2.txt", Ct));
+        Assert.Null(await catalog.ForAgent(Alice).Blobs("drafts").GetPropertiesAsync("draft.txt", Ct));
+        Assert.Empty(await index.ListAsync(Alice, Ct));
+        Assert.Equal("bob's", await ReadAsync(host, Bob, "plan.txt"));
+        Assert.NotNull(await catalog.ForTenant(Aos.Security.AosTenants.Default).Blobs("ledger").GetPropertiesAsync("q3.txt", Ct));
+
+        // An agent registered again with the id starts with nothing of the old one's.
+        await host.Registry.RegisterAsync([new AgentRegistration { Id = Alice.Value, Type = StorageAgent.TypeName }], Ct);
+        Assert.Null(await ReadAsync(host, Alice, "plan.txt"));
+    }
+
     private static async Task<string?> RequestAsync(AosTestHost host, AgentId agent, string type, object payload, string tenant = Aos.Security.AosTenants.Default)
     {
         var reply = await host.Client.RequestAsync(agent, Message(host, type, payload) with { Tenant = tenant }, cancellationToken: Ct);

@@ -5,7 +5,7 @@ using Aos.Messaging;
 
 namespace Aos.Kernel.Tests.TestAgents;
 
-/// <summary>Keeps notes in its own part of the "notes" blob store, or its tenant's shared part, and reads them back on request.</summary>
+/// <summary>Keeps notes in its own part of a blob store ("notes" unless the note names another), or its tenant's shared part, and reads them back on request.</summary>
 [AgentType(TypeName, Description = "Writes and reads blobs through IAgentContext.Storage; used by the kernel tests.")]
 internal sealed class StorageAgent : Agent
 {
@@ -14,7 +14,7 @@ internal sealed class StorageAgent : Agent
     public StorageAgent()
     {
         On<Note>("note", async (note, cancellationToken) =>
-            await Context.Storage.Blobs("notes").PutAsync(note.Name, new MemoryStream(Encoding.UTF8.GetBytes(note.Text)), new Aos.Storage.BlobPutOptions { ContentType = "text/plain" }, cancellationToken));
+            await Context.Storage.Blobs(note.Store).PutAsync(note.Name, new MemoryStream(Encoding.UTF8.GetBytes(note.Text)), new Aos.Storage.BlobPutOptions { ContentType = "text/plain" }, cancellationToken));
         OnRequest<Note, string?>("read", (note, cancellationToken) => ReadAsync(Context.Storage, note, cancellationToken));
         OnRequest<Note, bool>("share", async (note, cancellationToken) =>
         {
