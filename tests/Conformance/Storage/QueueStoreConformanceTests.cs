@@ -130,12 +130,14 @@ public abstract class QueueStoreConformanceTests : StorageConformanceTests
     }
 
     [Fact]
-    public async Task DeadLetter_ReceivedButLeft_ComesBackAfterItsTimeout_AndItsOldReceiptChangesNothing()
+    public async Task DeadLetter_ReceivedButLeft_IsHiddenFromPeek_ComesBackAfterItsTimeout_AndItsOldReceiptChangesNothing()
     {
         await PoisonAsync("poison");
         var first = Assert.Single(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct));
+        Assert.Empty(await Store.PeekDeadLettersAsync(10, Ct));
         await AdvanceAsync(Visibility + TimeSpan.FromMilliseconds(500));
 
+        Assert.Equal("poison", Assert.Single(await Store.PeekDeadLettersAsync(10, Ct)).Body);
         var second = Assert.Single(await Store.ReceiveDeadLettersAsync(10, Visibility, Ct));
         await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.DeleteDeadLetterAsync(first, Ct));
         await Assert.ThrowsAsync<StorageConflictException>(async () => await Store.RequeueDeadLetterAsync(first, Ct));

@@ -45,7 +45,7 @@ public interface IQueueStore
     /// <returns>The messages, without pop receipts.</returns>
     ValueTask<IReadOnlyList<QueueMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads up to <paramref name="maxMessages"/> messages of the dead-letter queue.</summary>
+    /// <summary>Reads up to <paramref name="maxMessages"/> messages of the dead-letter queue, without hiding them; one received and not yet settled is hidden from it, as a received message is from <see cref="PeekAsync"/>.</summary>
     /// <param name="maxMessages">The most messages to read, 1 to 32.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The dead-lettered messages, without pop receipts, with the dequeue count they had.</returns>

@@ -106,7 +106,7 @@ internal sealed class SqliteQueueStore(SqliteStorageProvider provider, string st
         StorageValues.ValidateReceive(maxMessages, null);
         await provider.ReadyAsync(cancellationToken).ConfigureAwait(false);
         return await provider.Database.ReadAsync(
-            connection => (IReadOnlyList<QueueMessage>)Read(connection, $"SELECT {Columns} FROM storage_queue WHERE store = $s AND dead = 1 ORDER BY seq LIMIT {maxMessages};", 0),
+            connection => (IReadOnlyList<QueueMessage>)Read(connection, $"SELECT {Columns} FROM storage_queue WHERE store = $s AND dead = 1 AND visible_at <= $now ORDER BY seq LIMIT {maxMessages};", provider.Now()),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -88,10 +88,11 @@ internal sealed class PostgresQueueStore(PostgresDatabase database, string store
     {
         StorageValues.ValidateReceive(maxMessages, null);
         return ReadAsync(
-            $"SELECT {Returned} FROM {_table} WHERE store = $1 AND dead_at IS NOT NULL ORDER BY dead_at, seq LIMIT $2",
+            $"SELECT {Returned} FROM {_table} WHERE store = $1 AND dead_at IS NOT NULL AND visible_at <= $3 ORDER BY dead_at, seq LIMIT $2",
             cancellationToken,
             store,
-            maxMessages);
+            maxMessages,
+            timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     public async ValueTask<IReadOnlyList<QueueMessage>> ReceiveDeadLettersAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
