@@ -303,7 +303,7 @@ internal static class BusMeasurement
                 await Task.Delay(wait);
             }
 
-            var id = $"lat-{k:D7}-{Guid.NewGuid():N}";
+            var id = $"lat-{k:D7}-{MessageIds.New(DateTimeOffset.UtcNow)}";
             var callStarted = Stopwatch.GetTimestamp();
             probe.Time(id, callStarted, due);
             outstanding.Track(PublishAsync(new Envelope { Id = id, Type = CounterAgent.Increment, Topic = Topic(k % Agents) }, k, callStarted));
@@ -356,7 +356,7 @@ internal static class BusMeasurement
             await Task.WhenAll(agents.Select(a => client.SendAsync(a, client.CreateMessage(CounterAgent.Increment, null))));
             var directMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-            var id = $"fan-{r}-{Guid.NewGuid():N}";
+            var id = $"fan-{r}-{MessageIds.New(DateTimeOffset.UtcNow)}";
             var done = probe.ExpectFanOut(id, Agents);
             started = Stopwatch.GetTimestamp();
             var receipt = await bus.PublishAsync(new Envelope { Id = id, Type = CounterAgent.Increment, Topic = FanOutTopic });
@@ -630,7 +630,7 @@ internal static class BusMeasurement
             // The body the bus stores for a topic publish: the same envelope JSON.
             var envelope = new Envelope
             {
-                Id = Guid.CreateVersion7().ToString("N"),
+                Id = MessageIds.New(DateTimeOffset.UtcNow),
                 Type = CounterAgent.Increment,
                 Topic = Topic(0),
                 Timestamp = DateTimeOffset.UtcNow,
@@ -652,7 +652,7 @@ internal static class BusMeasurement
             var sample = Sample.Take(database, monitor is null ? null : await monitor.InMessagesAsync());
             await Load.RunAsync(Agents, publishers, messages / publishers, async _ =>
             {
-                var ack = await _jetStream.PublishAsync(_subject, _body, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString("N") });
+                var ack = await _jetStream.PublishAsync(_subject, _body, opts: new NatsJSPubOpts { MsgId = MessageIds.New(DateTimeOffset.UtcNow) });
                 ack.EnsureSuccess();
             }, window);
             var elapsed = Stopwatch.GetElapsedTime(sample.Started);

@@ -25,7 +25,7 @@ public static class AgentContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         return new Envelope
         {
-            Id = Guid.CreateVersion7(context.TimeProvider.GetUtcNow()).ToString("N"),
+            Id = MessageIds.New(context.TimeProvider.GetUtcNow()),
             Type = type,
             Source = context.Descriptor.Id.Value,
             Timestamp = context.TimeProvider.GetUtcNow(),

@@ -36,7 +36,7 @@ internal sealed partial class AgentGrain
         var now = _timeProvider.GetUtcNow();
         var message = new Envelope
         {
-            Id = Guid.CreateVersion7(now).ToString("N"),
+            Id = MessageIds.New(now),
             Type = "aos.wake-up",
             Source = "aos.scheduler",
             Tenant = _descriptor!.Tenant,

@@ -252,7 +252,7 @@ public sealed class MessageBus
         var now = _timeProvider.GetUtcNow();
         var prepared = message with
         {
-            Id = string.IsNullOrWhiteSpace(message.Id) ? Guid.CreateVersion7(now).ToString("N") : message.Id,
+            Id = string.IsNullOrWhiteSpace(message.Id) ? MessageIds.New(now) : message.Id,
             Timestamp = message.Timestamp == default ? now : message.Timestamp,
             ExpiresAt = message.ExpiresAt ?? now + _options.DefaultTimeToLive,
         };

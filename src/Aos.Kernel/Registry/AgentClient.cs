@@ -42,7 +42,7 @@ public sealed class AgentClient
         var now = _timeProvider.GetUtcNow();
         return new Envelope
         {
-            Id = string.IsNullOrWhiteSpace(id) ? Guid.CreateVersion7(now).ToString("N") : id,
+            Id = string.IsNullOrWhiteSpace(id) ? MessageIds.New(now) : id,
             Type = type,
             Source = source,
             Timestamp = now,
