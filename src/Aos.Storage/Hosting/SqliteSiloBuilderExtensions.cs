@@ -43,7 +43,8 @@ public static class SqliteSiloBuilderExtensions
             providerName,
             SqliteDatabaseRegistry.Resolve(sp, databaseOptions),
             sp.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>().Get(providerName),
-            sp.GetService<ILogger<SqliteGrainStorage>>()));
+            sp.GetService<ILogger<SqliteGrainStorage>>(),
+            sp.GetService<TimeProvider>()));
         return builder;
     }
 

@@ -19,12 +19,22 @@ public sealed partial class SqliteGrainStorage
             data       BLOB,
             PRIMARY KEY (provider, state_name, grain_id));
         """,
+
+        // When a state was cleared (Unix ms), so that its version-only row can be swept once no activation can hold its ETag;
+        // rows cleared before this version count from now.
+        """
+        ALTER TABLE grain_state ADD COLUMN cleared_at INTEGER;
+        UPDATE grain_state SET cleared_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000 WHERE data IS NULL;
+        CREATE INDEX ix_grain_state_cleared ON grain_state (cleared_at) WHERE data IS NULL;
+        """,
     ];
 
     private const string SelectSql = "SELECT version, data FROM grain_state WHERE provider = $p AND state_name = $s AND grain_id = $g;";
     private const string VersionSql = "SELECT version FROM grain_state WHERE provider = $p AND state_name = $s AND grain_id = $g;";
     private const string InsertSql = "INSERT INTO grain_state (provider, state_name, grain_id, version, data) VALUES ($p, $s, $g, 1, $d);";
-    private const string UpdateSql = "UPDATE grain_state SET version = version + 1, data = $d WHERE provider = $p AND state_name = $s AND grain_id = $g AND version = $v;";
+    private const string UpdateSql = "UPDATE grain_state SET version = version + 1, data = $d, cleared_at = $c WHERE provider = $p AND state_name = $s AND grain_id = $g AND version = $v;";
+    private const string SweepSql =
+        "DELETE FROM grain_state WHERE rowid IN (SELECT rowid FROM grain_state WHERE data IS NULL AND cleared_at < $before AND provider = $p LIMIT $n);";
 
     /// <inheritdoc />
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
@@ -101,7 +111,8 @@ public sealed partial class SqliteGrainStorage
 
         await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = (Provider: _name, State: stateName, Grain: grainId.ToString());
-        var (ok, version) = await _schema.Database.WriteReplayableAsync(connection => Write(connection, key, expected, null), cancellationToken).ConfigureAwait(false);
+        var clearedAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var (ok, version) = await _schema.Database.WriteReplayableAsync(connection => Write(connection, key, expected, null, clearedAt), cancellationToken).ConfigureAwait(false);
         if (!ok)
         {
             throw Conflict("clear", stateName, grainId, version, etag);
@@ -111,11 +122,11 @@ public sealed partial class SqliteGrainStorage
         grainState.RecordExists = false;
     }
 
-    /// <summary>Writes (or, with no data, clears) a row if its version is the expected one; returns the new version, or the stored one on a conflict.</summary>
-    private static (bool Ok, long? Version) Write(SqliteConnection connection, (string Provider, string State, string Grain) key, long? expected, byte[]? data)
+    /// <summary>Writes (or, with no data, clears at <paramref name="clearedAt"/>) a row if its version is the expected one; returns the new version, or the stored one on a conflict.</summary>
+    private static (bool Ok, long? Version) Write(SqliteConnection connection, (string Provider, string State, string Grain) key, long? expected, byte[]? data, long clearedAt = 0)
     {
         // The common case, a row at the expected version, is one statement; the version is read only to tell a conflict or a first write.
-        if (expected is { } version && Bind(SqliteStatement.Get(connection, UpdateSql, "$p", "$s", "$g", "$d", "$v"), key).Bind(3, data).Bind(4, version).Execute() == 1)
+        if (expected is { } version && BindCleared(Bind(SqliteStatement.Get(connection, UpdateSql, "$p", "$s", "$g", "$d", "$v", "$c"), key).Bind(3, data).Bind(4, version), data, clearedAt).Execute() == 1)
         {
             return (true, version + 1);
         }
@@ -137,6 +148,40 @@ public sealed partial class SqliteGrainStorage
 
     private static SqliteStatement Bind(SqliteStatement statement, (string Provider, string State, string Grain) key) =>
         statement.Bind(0, key.Provider).Bind(1, key.State).Bind(2, key.Grain);
+
+    private static SqliteStatement BindCleared(SqliteStatement statement, byte[]? data, long clearedAt) =>
+        data is null ? statement.Bind(5, clearedAt) : statement.Bind(5, (string?)null);
+
+    /// <summary>
+    /// Deletes the version-only rows of states this provider cleared more than <see cref="SqliteGrainStorageOptions.ClearedStateRetention"/>
+    /// ago, in writes of 1,000 rows.
+    /// </summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many rows were deleted; 0 when the retention is unset.</returns>
+    public async ValueTask<long> SweepClearedStatesAsync(CancellationToken cancellationToken = default)
+    {
+        if (_clearedStateRetention is not { } retention)
+        {
+            return 0;
+        }
+
+        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var before = (_timeProvider.GetUtcNow() - retention).ToUnixTimeMilliseconds();
+        long total = 0;
+        int removed;
+        do
+        {
+            removed = await _schema.Database.WriteAsync(
+                connection => Bind(SqliteStatement.Get(connection, SweepSql, "$before", "$p", "$n"), before).Execute(),
+                cancellationToken).ConfigureAwait(false);
+            total += removed;
+        }
+        while (removed >= SweepBatch);
+
+        return total;
+
+        SqliteStatement Bind(SqliteStatement statement, long cutoff) => statement.Bind(0, cutoff).Bind(1, _name).Bind(2, SweepBatch);
+    }
 
     private static byte[] ToArray(BinaryData data)
     {

@@ -12,19 +12,29 @@ namespace Aos.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The ETag is the row's version, an integer that grows with every write and clear and is never reused for a grain, so a stale
-/// activation can never overwrite newer state: a write or clear with an ETag that is not the stored one throws
+/// The ETag is the row's version, an integer that grows with every write and clear, so a stale activation cannot overwrite newer state: a write or clear with an ETag that is not the stored one throws
 /// <see cref="InconsistentStateException"/>, and so does a write with no ETag when a row exists.
 /// </para>
 /// <para>
 /// Clearing keeps the row with no data and a new version: afterwards <see cref="IGrainState{T}.RecordExists"/> is
-/// <see langword="false"/> and the new ETag must be used for the next write. A stored state that cannot be deserialized makes
+/// <see langword="false"/> and the new ETag must be used for the next write. Once it has been cleared longer than
+/// <see cref="SqliteGrainStorageOptions.ClearedStateRetention"/> (7 days), the silo's hourly sweep deletes the row and the grain
+/// starts again from no record; only an activation that held an ETag from before the clear for all that time could then have it
+/// matched by the new record's version, and Orleans deactivates an idle grain long before. A stored state that cannot be deserialized makes
 /// <see cref="ReadStateAsync{T}(string, GrainId, IGrainState{T})"/> throw, so the grain fails to activate rather than run on empty state.
 /// </para>
 /// </remarks>
 public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
+    private const int SweepBatch = 1000;
+    private static readonly TimeSpan MinimumClearedStateRetention = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MinimumSweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly string _name;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan? _clearedStateRetention;
+    private readonly TimeSpan _sweepInterval;
+    private ITimer? _sweepTimer;
     private readonly SchemaGate _schema;
     private readonly SchemaGate _journalSchema;
     private readonly SchemaGate _processedSchema;
@@ -37,11 +47,23 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <param name="database">The database that holds the state.</param>
     /// <param name="options">The provider options; <see cref="SqliteGrainStorageOptions.GrainStorageSerializer"/> is required.</param>
     /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
-    public SqliteGrainStorage(string name, SqliteDatabase database, SqliteGrainStorageOptions options, ILogger<SqliteGrainStorage>? logger = null)
+    /// <param name="timeProvider">The clock of clears and of the sweep of their rows; <see langword="null"/> for the system clock.</param>
+    public SqliteGrainStorage(string name, SqliteDatabase database, SqliteGrainStorageOptions options, ILogger<SqliteGrainStorage>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ClearedStateRetention < MinimumClearedStateRetention || options.ClearedStateSweepInterval < MinimumSweepInterval)
+        {
+            throw new ArgumentException(
+                $"Grain storage '{name}': {nameof(SqliteGrainStorageOptions.ClearedStateRetention)} must be at least {MinimumClearedStateRetention} (or unset, to keep cleared states' rows) "
+                + $"and {nameof(SqliteGrainStorageOptions.ClearedStateSweepInterval)} at least {MinimumSweepInterval}; they are {options.ClearedStateRetention?.ToString() ?? "unset"} and {options.ClearedStateSweepInterval}.",
+                nameof(options));
+        }
+
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _clearedStateRetention = options.ClearedStateRetention;
+        _sweepInterval = options.ClearedStateSweepInterval;
         _serializer = options.GrainStorageSerializer ?? throw new ArgumentException(
             $"{nameof(SqliteGrainStorageOptions)}.{nameof(SqliteGrainStorageOptions.GrainStorageSerializer)} is required for grain storage '{name}'.", nameof(options));
         _name = name;
@@ -73,6 +95,37 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
         lifecycle.Subscribe($"{nameof(SqliteGrainStorage)}-{_name}", ServiceLifecycleStage.RuntimeStorageServices, ct => _schema.WaitAsync(ct).AsTask());
+        if (_clearedStateRetention is not null)
+        {
+            lifecycle.Subscribe($"{nameof(SqliteGrainStorage)}-{_name}-sweep", ServiceLifecycleStage.Active, StartSweeping, StopSweeping);
+        }
+    }
+
+    private Task StartSweeping(CancellationToken cancellationToken)
+    {
+        _sweepTimer = _timeProvider.CreateTimer(_ => _ = SweepAsync(), null, _sweepInterval, _sweepInterval);
+        return Task.CompletedTask;
+    }
+
+    private Task StopSweeping(CancellationToken cancellationToken)
+    {
+        _sweepTimer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task SweepAsync()
+    {
+        try
+        {
+            if (await SweepClearedStatesAsync().ConfigureAwait(false) is > 0 and var removed)
+            {
+                Log.ClearedStatesSwept(_logger, removed, _name, _clearedStateRetention!.Value);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ClearedStateSweepFailed(_logger, ex, _name);
+        }
     }
 
     private static string? FormatETag(long? version) => version?.ToString(CultureInfo.InvariantCulture);
