@@ -54,7 +54,8 @@ public static class PostgresSiloBuilderExtensions
                 sp.GetRequiredService<IOptionsMonitor<PostgresStorageOptions>>().Get(optionsName),
                 sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(providerName),
                 sp.GetService<ILogger<PostgresGrainStorage>>(),
-                sp.GetService<Aos.Reliability.DependencyPipelines>());
+                sp.GetService<Aos.Reliability.DependencyPipelines>(),
+                sp.GetService<TimeProvider>());
             if (sp.GetService<IAgentJournal>() is { } journal && sp.GetService<IAgentOutbox>() is { } outbox && sp.GetService<IProcessedMessageLog>() is { } processed)
             {
                 storage.UseTurnPartners(journal, outbox, processed);

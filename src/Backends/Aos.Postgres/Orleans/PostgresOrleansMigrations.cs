@@ -29,6 +29,11 @@ internal static class PostgresOrleansMigrations
                 modified_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (service_id, provider, state_name, grain_id));
             """,
+
+            // The rows cleared states leave (version, no data), by when they were cleared, for the sweep.
+            """
+            CREATE INDEX orleans_grain_state_cleared ON {schema}.orleans_grain_state (modified_at) WHERE data IS NULL;
+            """,
         ],
         [Reminders] =
         [

@@ -142,6 +142,82 @@ public sealed class PostgresGrainStorageTests : GrainStorageConformanceTests
         Assert.Contains("Aos:Storage:Postgres:ConnectionString", error.Message);
     }
 
+    [Fact]
+    public async Task ClearedState_ItsRowIsSweptOnlyAfterTheRetention_OnlyItsOwn_AndTheGrainThenStartsAfresh()
+    {
+        var (cleared, recent, kept) = (NewGrainId(), NewGrainId(), NewGrainId());
+        var state = await WriteAsync(cleared);
+        await Storage.ClearStateAsync(StateName, cleared, state, Ct);
+        await Storage.ClearStateAsync(StateName, recent, await WriteAsync(recent), Ct);
+        await WriteAsync(kept);
+        await using var otherService = Create("test", _serviceId + "-other");
+        var othersCleared = NewGrainId();
+        var others = new GrainState<CounterState> { State = new CounterState { Count = 1 } };
+        await otherService.WriteStateAsync(StateName, othersCleared, others, Ct);
+        await otherService.ClearStateAsync(StateName, othersCleared, others, Ct);
+
+        // The server's clock decides: the rows are aged on the server, one just past the retention and one just short of it.
+        await AgeAsync(cleared, TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        await AgeAsync(recent, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(5));
+        await AgeAsync(kept, TimeSpan.FromDays(30));
+        await AgeAsync(othersCleared, TimeSpan.FromDays(30));
+
+        Assert.Equal(1, await _storage!.SweepClearedStatesAsync(Ct));
+
+        Assert.Equal(0, await RowsAsync(cleared));
+        Assert.Equal(1, await RowsAsync(recent));
+        Assert.Equal(1, await RowsAsync(kept));
+        Assert.Equal(1, await RowsAsync(othersCleared));
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(() => Storage.WriteStateAsync(StateName, cleared, new GrainState<CounterState> { State = new CounterState(), ETag = "1" }, Ct));
+        var fresh = new GrainState<CounterState>();
+        await Storage.ReadStateAsync(StateName, cleared, fresh, Ct);
+        Assert.False(fresh.RecordExists);
+        Assert.Null(fresh.ETag);
+        fresh.State = new CounterState { Count = 7 };
+        await Storage.WriteStateAsync(StateName, cleared, fresh, Ct);
+        Assert.Equal(1, await RowsAsync(cleared));
+    }
+
+    [Fact]
+    public void Options_RetentionUnderAnHour_AreRefusedNamingTheOption()
+    {
+        var options = Options();
+        options.ClearedStateRetention = TimeSpan.FromMinutes(5);
+
+        var error = Assert.Throws<ArgumentException>(() => new PostgresGrainStorage("bad", _serviceId, new PostgresStorageOptions { ConnectionString = "Host=localhost" }, options));
+
+        Assert.Contains("ClearedStateRetention must be at least 01:00:00", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<GrainState<CounterState>> WriteAsync(GrainId grain)
+    {
+        var state = new GrainState<CounterState> { State = new CounterState { Count = 1 } };
+        await Storage.WriteStateAsync(StateName, grain, state, Ct);
+        return state;
+    }
+
+    private async Task AgeAsync(GrainId grain, TimeSpan age)
+    {
+        await using var connection = await PostgresTestServer.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"UPDATE \"{PostgresTestServer.SharedSchema}\".orleans_grain_state SET modified_at = now() - $2 WHERE grain_id = $1",
+            connection)
+        {
+            Parameters = { new() { Value = grain.ToString() }, new() { Value = age } },
+        };
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+    }
+
+    private async Task<long> RowsAsync(GrainId grain)
+    {
+        await using var connection = await PostgresTestServer.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{PostgresTestServer.SharedSchema}\".orleans_grain_state WHERE grain_id = $1", connection)
+        {
+            Parameters = { new() { Value = grain.ToString() } },
+        };
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
     private PostgresGrainStorage Create(string name, string serviceId) => new(
         name,
         serviceId,
