@@ -112,6 +112,7 @@ public static class AosClusterStorage
         silo.AddRedisGrainStorage(AosStorageNames.GrainStorage, options => options.Configure<Serializer>((o, serializer) =>
         {
             o.ConfigurationOptions = redis.Clone();
+            o.DeleteStateOnClear = true;
             UseBinary(o, serializer);
         }));
         return silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
@@ -135,10 +136,15 @@ public static class AosClusterStorage
         silo.AddAzureTableGrainStorage(AosStorageNames.GrainStorage, options => options.Configure<Serializer>((o, serializer) =>
         {
             o.TableServiceClient = client;
+            o.DeleteStateOnClear = true;
             UseBinary(o, serializer);
         }));
         return silo.UseAzureTableReminderService(o => o.TableServiceClient = client);
     }
+
+    // A cleared state (a forgotten run, instance or approval, a deleted agent) leaves nothing on Redis and Azure Table: their ETags
+    // are random or server-issued, never reused, so deleting the record cannot let a stale activation's ETag match a later one. The
+    // SQLite and PostgreSQL providers keep a version for ClearedStateRetention instead, since their versions count up from 1.
 
     // Agent state is written on every turn; its types are [GenerateSerializer] with stable ids, so Orleans' binary format is version
     // tolerant and far cheaper than the default JSON serializer. Every backend stores it the same way.

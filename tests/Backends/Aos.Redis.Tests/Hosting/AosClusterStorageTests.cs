@@ -1,6 +1,8 @@
 using Aos.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using Orleans.Hosting;
 
 namespace Aos.Redis.Tests.Hosting;
@@ -20,6 +22,25 @@ public sealed class AosClusterStorageTests
 
         Assert.Equal(key, error.Field);
         Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void AddAosClusterStorage_RedisOrAzure_DeleteAClearedStatesRecord()
+    {
+        var redis = Configure(new() { [AosClusterStorage.StorageKey] = "redis", [AosClusterStorage.RedisConnectionStringKey] = "127.0.0.1:6379" });
+        var azure = Configure(new() { [AosClusterStorage.StorageKey] = "azure", [AosClusterStorage.AzureConnectionStringKey] = "UseDevelopmentStorage=true" });
+
+        Assert.True(redis.GetRequiredService<IOptionsMonitor<global::Orleans.Persistence.RedisStorageOptions>>().Get(Aos.Kernel.AosStorageNames.GrainStorage).DeleteStateOnClear);
+        Assert.True(azure.GetRequiredService<IOptionsMonitor<global::Orleans.Configuration.AzureTableStorageOptions>>().Get(Aos.Kernel.AosStorageNames.GrainStorage).DeleteStateOnClear);
+    }
+
+    private static ServiceProvider Configure(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var silo = new Silo(configuration);
+        silo.Services.AddSerializer();
+        silo.AddAosClusterStorage(configuration, Path.GetTempPath());
+        return silo.Services.BuildServiceProvider();
     }
 
     private sealed class Silo(IConfiguration configuration) : ISiloBuilder
