@@ -32,6 +32,9 @@ public static class AosClusterStorage
     /// <summary>Gets the configuration key that chooses the backend.</summary>
     public const string StorageKey = "Aos:Cluster:Storage";
 
+    /// <summary>Gets the section whose <c>ClearedStateRetention</c> and <c>ClearedStateSweepInterval</c> configure the SQLite and PostgreSQL grain storage.</summary>
+    public const string ClusterSectionName = "Aos:Cluster";
+
     /// <summary>Gets the configuration key of the Redis connection string (StackExchange.Redis format, e.g. <c>127.0.0.1:6379</c>).</summary>
     public const string RedisConnectionStringKey = "Aos:Cluster:Redis:ConnectionString";
 
@@ -78,7 +81,7 @@ public static class AosClusterStorage
         }
 
         silo.AddSqliteGrainStorage(AosStorageNames.GrainStorage, Sqlite);
-        silo.Services.AddOptions<SqliteGrainStorageOptions>(AosStorageNames.GrainStorage).Configure<Serializer>(UseBinary);
+        silo.Services.AddOptions<SqliteGrainStorageOptions>(AosStorageNames.GrainStorage).Configure<Serializer>(UseBinary).Bind(configuration.GetSection(ClusterSectionName));
         return silo.UseSqliteReminderService(Sqlite);
     }
 
@@ -87,7 +90,7 @@ public static class AosClusterStorage
         void Postgres(PostgresStorageOptions options) => configuration.GetSection(PostgresStorageOptions.SectionName).Bind(options);
 
         silo.AddPostgresGrainStorage(AosStorageNames.GrainStorage, Postgres);
-        silo.Services.AddOptions<PostgresGrainStorageOptions>(AosStorageNames.GrainStorage).Configure<Serializer>(UseBinary);
+        silo.Services.AddOptions<PostgresGrainStorageOptions>(AosStorageNames.GrainStorage).Configure<Serializer>(UseBinary).Bind(configuration.GetSection(ClusterSectionName));
         return silo.UsePostgresReminderService(Postgres);
     }
 

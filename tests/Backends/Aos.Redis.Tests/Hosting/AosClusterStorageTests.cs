@@ -34,6 +34,17 @@ public sealed class AosClusterStorageTests
         Assert.True(azure.GetRequiredService<IOptionsMonitor<global::Orleans.Configuration.AzureTableStorageOptions>>().Get(Aos.Kernel.AosStorageNames.GrainStorage).DeleteStateOnClear);
     }
 
+    [Fact]
+    public void AddAosClusterStorage_Sqlite_TakesTheClearedStateRetentionFromAosCluster()
+    {
+        var sqlite = Configure(new() { ["Aos:Cluster:ClearedStateRetention"] = "2.00:00:00", ["Aos:Cluster:ClearedStateSweepInterval"] = "00:10:00" });
+
+        var options = sqlite.GetRequiredService<IOptionsMonitor<Aos.Storage.Sqlite.SqliteGrainStorageOptions>>().Get(Aos.Kernel.AosStorageNames.GrainStorage);
+
+        Assert.Equal(TimeSpan.FromDays(2), options.ClearedStateRetention);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.ClearedStateSweepInterval);
+    }
+
     private static ServiceProvider Configure(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
