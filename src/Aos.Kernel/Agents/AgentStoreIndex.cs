@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Aos.Agents;
 using Aos.Storage;
 
@@ -97,6 +98,7 @@ internal sealed class AgentStoreIndex(StorageCatalog? catalog = null) : IAgentDe
 internal sealed record AgentStoreEntry(string Kind, string Store)
 {
     /// <summary>Gets the entry's document id: the kind and the name.</summary>
+    [JsonIgnore]
     public string Key => Kind + ":" + Store;
 }
 
