@@ -81,9 +81,8 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton<StateMachineHooks>();
         services.TryAddSingleton(sp => new StateMachineCatalog(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<StateMachineHooks>(), sp.GetServices<StateMachine>()));
         services.TryAddSingleton<StateMachineClient>();
-        services.AddOptions<ApprovalOptions>().Bind(configuration.GetSection(ApprovalOptions.SectionName))
-            .Validate(o => o.Retention is null || o.Retention >= MinimumRetention, $"{ApprovalOptions.SectionName}:Retention must be at least 00:01:00, or unset to keep decided approvals for good.")
-            .ValidateOnStart();
+        services.AddOptions<ApprovalOptions>().Bind(configuration.GetSection(ApprovalOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApprovalOptions>, ApprovalOptionsValidator>());
         services.TryAddSingleton<ApprovalClient>();
         services.TryAddSingleton<Aos.Approvals.IApprovalGate, ApprovalGate>();
         services.TryAddDefaultSystemCalls();

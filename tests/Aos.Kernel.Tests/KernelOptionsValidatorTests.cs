@@ -39,6 +39,32 @@ public sealed class KernelOptionsValidatorTests
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("01:59:00", null, false)]
+    [InlineData("02:00:00", null, true)]
+    [InlineData("00:09:00", "00:05:00", false)]
+    [InlineData("00:10:00", "00:05:00", true)]
+    public void ApprovalRetention_UnderTwiceTheWorkflowWaitCheck_IsRefusedNamingBoth(string retention, string? waitCheck, bool valid)
+    {
+        var settings = new Dictionary<string, string?> { ["Aos:Approvals:Retention"] = retention };
+        if (waitCheck is not null)
+        {
+            settings["Aos:Workflows:WaitCheckInterval"] = waitCheck;
+        }
+
+        using var services = new ServiceCollection().AddAosKernel(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+
+        if (valid)
+        {
+            Assert.Equal(TimeSpan.Parse(retention, System.Globalization.CultureInfo.InvariantCulture), services.GetRequiredService<IOptions<ApprovalOptions>>().Value.Retention);
+            return;
+        }
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ApprovalOptions>>().Value);
+        Assert.Contains("Aos:Approvals:Retention", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Aos:Workflows:WaitCheckInterval", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_Defaults_Succeeds()
     {

@@ -13,7 +13,7 @@ public sealed class ApprovalOptions
     /// </summary>
     /// <remarks>
     /// A workflow step that waits on an approval is told when it is decided, and checks every <c>Aos:Workflows:WaitCheckInterval</c> in
-    /// case that notice was lost; keep the retention well above that interval.
+    /// case that notice was lost; the retention must be at least twice that interval (and at least a minute), or the node refuses to start.
     /// </remarks>
     /// <value>The default is <see langword="null"/>: approvals are kept.</value>
     public TimeSpan? Retention { get; set; }
