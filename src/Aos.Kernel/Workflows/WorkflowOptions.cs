@@ -10,7 +10,7 @@ public sealed class WorkflowOptions
     /// <value>The default is 100.</value>
     public int MaxConcurrentRuns { get; set; } = 100;
 
-    /// <summary>Gets or sets the size above which an input or a step result is stored once, by content hash, and the run keeps only the hash.</summary>
+    /// <summary>Gets or sets the size above which an input or a step result is stored apart, by content hash under its run, and the run keeps only the hash.</summary>
     /// <value>The default is 4 KiB.</value>
     public int InlinePayloadBytes { get; set; } = 4096;
 
@@ -31,8 +31,8 @@ public sealed class WorkflowOptions
     /// is removed, and reading, waiting for or cancelling it answers as for a run that never was. <see langword="null"/> keeps runs for good.
     /// </summary>
     /// <remarks>
-    /// A run is forgotten only once nothing is owed for it (its parent run was told how it ended, its slot was given back). Large payloads
-    /// (<see cref="InlinePayloadBytes"/>) are stored once by content and may be shared by runs, so they stay.
+    /// A run is forgotten only once nothing is owed for it (its parent run was told how it ended, its slot was given back). Its large
+    /// payloads (<see cref="InlinePayloadBytes"/>) are deleted with it.
     /// </remarks>
     /// <value>The default is <see langword="null"/>: runs are kept.</value>
     public TimeSpan? Retention { get; set; }

@@ -6,11 +6,18 @@ using Orleans.Storage;
 
 namespace Aos.Kernel.Workflows;
 
-/// <summary>Stores workflow definitions and large payloads once, by the SHA-256 of their content, in the agents' grain storage.</summary>
+/// <summary>Stores workflow definitions and large run payloads by the SHA-256 of their content, in the agents' grain storage.</summary>
 /// <remarks>
-/// A payload is immutable under its hash, so a second store of the same content writes nothing and any node may cache what it read.
-/// Payloads are kept for as long as the store lives: a run that continues as new a hundred thousand times with the same large result
-/// stores it once.
+/// <para>
+/// A content is immutable under its hash, so a second store of the same content writes nothing and any node may cache what it read.
+/// </para>
+/// <para>
+/// Definitions are stored once for every run, for as long as the store lives. A run's payloads (its input, its large step results) are
+/// stored under the run, <c>{run}/{hash}</c>: a run that continues as new a hundred thousand times with the same large result stores it
+/// once, and the run deletes what it no longer references, and everything when it is forgotten. References are never passed from one
+/// run to another (a child run gets content, not a reference), so nothing else can reach a run's payloads. A run reading a reference it
+/// does not hold falls back to the store shared by all runs, where payloads were kept before they were stored under their runs.
+/// </para>
 /// </remarks>
 public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage)
 {
@@ -31,7 +38,7 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
         return RefPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
     }
 
-    /// <summary>Stores a content under its hash, unless it is stored already.</summary>
+    /// <summary>Stores a content for every run (a definition) under its hash, unless it is stored already.</summary>
     /// <param name="content">The content.</param>
     /// <returns>The reference.</returns>
     public async Task<string> PutAsync(string content)
@@ -62,7 +69,7 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
         return reference;
     }
 
-    /// <summary>Reads a content by its reference.</summary>
+    /// <summary>Reads a content stored for every run (a definition) by its reference.</summary>
     /// <param name="reference">The reference, <c>sha256:…</c>.</param>
     /// <returns>The content.</returns>
     /// <exception cref="InvalidOperationException">Nothing is stored under the reference.</exception>
@@ -74,16 +81,95 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
             return cached;
         }
 
-        if (!reference.StartsWith(RefPrefix, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{reference}' is not a payload reference; it starts with '{RefPrefix}'.", nameof(reference));
-        }
-
+        CheckReference(reference);
         var state = new GrainState<string?>(null);
         await storage.ReadStateAsync(StateName, GrainId.Create(GrainType, reference[RefPrefix.Length..]), state);
         var content = state.RecordExists && state.State is { } c ? c : throw new InvalidOperationException($"No workflow payload is stored under {reference}.");
         Remember(reference, content);
         return content;
+    }
+
+    /// <summary>Stores a run's content under the run and its hash, unless the run stored it already.</summary>
+    /// <param name="content">The content.</param>
+    /// <param name="owner">The run that references it.</param>
+    /// <returns>The reference.</returns>
+    public async Task<string> PutAsync(string content, string owner)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var reference = RefOf(content);
+        var state = new GrainState<string?>(null);
+        var id = OwnedId(owner, reference);
+        await storage.ReadStateAsync(StateName, id, state);
+        if (!state.RecordExists)
+        {
+            state.State = content;
+            try
+            {
+                await storage.WriteStateAsync(StateName, id, state);
+            }
+            catch (InconsistentStateException)
+            {
+                // Stored meanwhile by an activation of the run elsewhere that did not know it was stale: the hash says it is the same.
+            }
+        }
+
+        Remember(reference, content);
+        return reference;
+    }
+
+    /// <summary>Reads a run's content by its reference: the run's own copy, or one stored for every run before payloads were stored under runs.</summary>
+    /// <param name="reference">The reference, <c>sha256:…</c>.</param>
+    /// <param name="owner">The run that references it.</param>
+    /// <returns>The content.</returns>
+    /// <exception cref="InvalidOperationException">Nothing is stored under the reference.</exception>
+    public async Task<string> GetAsync(string reference, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (_cache.TryGetValue(reference, out var cached))
+        {
+            return cached;
+        }
+
+        CheckReference(reference);
+        var state = new GrainState<string?>(null);
+        await storage.ReadStateAsync(StateName, OwnedId(owner, reference), state);
+        if (state.RecordExists && state.State is { } content)
+        {
+            Remember(reference, content);
+            return content;
+        }
+
+        return await GetAsync(reference);
+    }
+
+    /// <summary>Deletes a run's copy of a content; a content it does not hold is left alone.</summary>
+    /// <param name="reference">The reference, <c>sha256:…</c>.</param>
+    /// <param name="owner">The run that no longer references it.</param>
+    /// <returns>A task that completes when the copy is deleted.</returns>
+    public async Task DeleteAsync(string reference, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        CheckReference(reference);
+        var state = new GrainState<string?>(null);
+        var id = OwnedId(owner, reference);
+        await storage.ReadStateAsync(StateName, id, state);
+        if (state.RecordExists)
+        {
+            await storage.ClearStateAsync(StateName, id, state);
+        }
+    }
+
+    private static GrainId OwnedId(string owner, string reference) =>
+        GrainId.Create(GrainType, owner + "/" + reference[RefPrefix.Length..]);
+
+    private static void CheckReference(string reference)
+    {
+        if (!reference.StartsWith(RefPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{reference}' is not a payload reference; it starts with '{RefPrefix}'.", nameof(reference));
+        }
     }
 
     private void Remember(string reference, string content)

@@ -309,6 +309,7 @@ internal sealed partial class WorkflowRunGrain
             throw;
         }
 
+        await DeleteUnreferencedPayloadsAsync();
         await ForgetIdleReminderAsync();
     }
 
@@ -421,7 +422,7 @@ internal sealed partial class WorkflowRunGrain
         foreach (var step in definition.Steps.Where(s => !definition.Steps.Any(o => o.DependsOn.Contains(s.Id, StringComparer.Ordinal))))
         {
             var stepRun = run.Steps.First(s => s.Id == step.Id);
-            var json = stepRun.ResultRef is { } reference ? await payloads.GetAsync(reference) : stepRun.Result;
+            var json = stepRun.ResultRef is { } reference ? await payloads.GetAsync(reference, RunId) : stepRun.Result;
             result[step.Id] = json is null ? null : JsonNode.Parse(json);
         }
 

@@ -15,6 +15,25 @@ internal sealed class SiloDatabase(string dataDirectory)
     public Task<bool> HasStateAsync(string grainId) =>
         ScalarAsync("SELECT COUNT(*) FROM grain_state WHERE grain_id = $grain AND data IS NOT NULL;", grainId, count => count > 0);
 
+    /// <summary>Counts the grains whose id (<c>type/key</c>) starts with a prefix and that have state stored.</summary>
+    public Task<long> CountStatesUnderAsync(string prefix) =>
+        ScalarAsync("SELECT COUNT(*) FROM grain_state WHERE substr(grain_id, 1, length($grain)) = $grain AND data IS NOT NULL;", prefix, count => count);
+
+    /// <summary>Waits until no grain whose id starts with a prefix has state stored, with a bound against a hang.</summary>
+    public async Task UntilNoneUnderAsync(string prefix)
+    {
+        var waited = Stopwatch.StartNew();
+        while (await CountStatesUnderAsync(prefix) is var left && left > 0)
+        {
+            if (waited.Elapsed > Bound)
+            {
+                throw new TimeoutException($"{left} grain state(s) under {prefix} were still there after {Bound.TotalSeconds:0} s.");
+            }
+
+            await Task.Yield();
+        }
+    }
+
     /// <summary>Counts a grain's reminders.</summary>
     public Task<long> CountRemindersAsync(string grainId) =>
         ScalarAsync("SELECT COUNT(*) FROM reminders WHERE grain_id = $grain;", grainId, count => count);

@@ -449,6 +449,68 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     }
 
     [Fact]
+    public async Task LargePayloads_AreStoredUnderTheirRun_DeletedOnceNoLongerReferenced_AndAllWhenTheRunIsForgotten()
+    {
+        var run = NewId();
+        var calls = 0;
+        foreach (var step in new[] { "tick", "tock" })
+        {
+            // Every result differs, so every iteration stores new payloads and drops the last iteration's.
+            ScriptedStepKind.Script(run, step, _ => ValueTask.FromResult(WorkflowStepOutcome.Completed(
+                JsonSerializer.SerializeToElement(new { call = Interlocked.Increment(ref calls), big = new string('x', 10_000) }))));
+        }
+
+        await Client.RegisterAsync(new WorkflowDefinition
+        {
+            Name = "perpetual-distinct",
+            ContinueAsNew = true,
+            MaxIterations = 5,
+            Steps = [new WorkflowStep { Id = "tick", Kind = ScriptedStepKind.Name }, new WorkflowStep { Id = "tock", Kind = ScriptedStepKind.Name, DependsOn = ["tick"] }],
+        });
+        await Client.StartAsync("perpetual-distinct", JsonSerializer.Serialize(new { seed = new string('s', 10_000) }), run);
+        var finished = await Client.WaitAsync(run, Wait);
+        Assert.Equal((WorkflowStatus.Completed, 4), (finished.Status, finished.Iteration));
+        var done = await Client.GetAsync(run);
+
+        // Ten large results and a large input were stored; what is left is what the last iteration references: its input (the
+        // iteration before's result) and its two results.
+        Assert.Equal(10, calls);
+        Assert.All(done.Steps, s => Assert.NotNull(s.ResultRef));
+        Assert.Equal(3, await Database.CountStatesUnderAsync(Payloads(run)));
+        Assert.Equal(0, await Database.CountStatesUnderAsync("aos-wf-payload/" + done.Steps[0].ResultRef![WorkflowPayloads.RefPrefix.Length..]));
+        var storage = fixture.Silo(0).GetRequiredKeyedService<IGrainStorage>(AosStorageNames.GrainStorage);
+        Assert.Contains("\"call\":10,", await new WorkflowPayloads(storage).GetAsync(done.Steps.Single(s => s.Id == "tock").ResultRef!, run));
+
+        StateMachineClusterFixture.Time.Advance(StateMachineClusterFixture.Retention + TimeSpan.FromMinutes(1));
+        await Database.UntilGoneAsync(Grain(run));
+        await Database.UntilNoneUnderAsync(Payloads(run));
+    }
+
+    [Fact]
+    public async Task RunPayloads_AreReadFromTheirRun_OrFromTheStoreSharedBeforeThem_AndDeletedPerRun()
+    {
+        var storage = fixture.Silo(0).GetRequiredKeyedService<IGrainStorage>(AosStorageNames.GrainStorage);
+        var (runA, runB) = (NewId(), NewId());
+        var owned = JsonSerializer.Serialize(new { owned = NewId() });
+        var shared = JsonSerializer.Serialize(new { shared = NewId() });
+
+        var reference = await new WorkflowPayloads(storage).PutAsync(owned, runA);
+        Assert.Equal(owned, await new WorkflowPayloads(storage).GetAsync(reference, runA));
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => new WorkflowPayloads(storage).GetAsync(reference, runB));
+        Assert.Contains(reference, missing.Message);
+
+        // Payloads stored before they were stored under runs (definitions still are) are found by any run.
+        var sharedReference = await new WorkflowPayloads(storage).PutAsync(shared);
+        Assert.Equal(shared, await new WorkflowPayloads(storage).GetAsync(sharedReference, runB));
+
+        await new WorkflowPayloads(storage).DeleteAsync(reference, runA);
+        await new WorkflowPayloads(storage).DeleteAsync(sharedReference, runB); // Not the run's copy: left alone.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new WorkflowPayloads(storage).GetAsync(reference, runA));
+        Assert.Equal(shared, await new WorkflowPayloads(storage).GetAsync(sharedReference, runA));
+        await Assert.ThrowsAsync<ArgumentException>(() => new WorkflowPayloads(storage).DeleteAsync("md5:00", runA));
+    }
+
+    [Fact]
     public async Task Start_OfAnUnknownWorkflow_IsRefused_AndAnInvalidDefinitionNamesItsCycle()
     {
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Client.StartAsync("no-such-workflow"));
@@ -528,4 +590,6 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     private static string NewId() => Guid.NewGuid().ToString("N");
 
     private static string Grain(string run) => "aos-wf-run/" + run;
+
+    private static string Payloads(string run) => "aos-wf-payload/" + run + "/";
 }
