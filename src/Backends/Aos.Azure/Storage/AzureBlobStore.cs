@@ -8,7 +8,7 @@ using BlobItem = Aos.Storage.BlobItem;
 
 namespace Aos.Azure.Storage;
 
-/// <summary>Keeps a blob store in one Azure Blob Storage container, created on first use.</summary>
+/// <summary>Keeps a blob store in one Azure Blob Storage container, created on the first write; a read of a missing container finds nothing and creates nothing.</summary>
 /// <remarks>
 /// <para>Content is streamed both ways; ETags are the service's. Thread-safe.</para>
 /// <para>
@@ -84,7 +84,7 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
     public ValueTask<BlobDownload?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         StorageNames.ValidateBlobName(name);
-        return RunAsync<BlobDownload?>(async ct =>
+        return ReadAsync<BlobDownload?>(async ct =>
         {
             try
             {
@@ -104,7 +104,7 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
     public ValueTask<BlobItem?> GetPropertiesAsync(string name, CancellationToken cancellationToken = default)
     {
         StorageNames.ValidateBlobName(name);
-        return RunAsync<BlobItem?>(async ct =>
+        return ReadAsync<BlobItem?>(async ct =>
         {
             try
             {
@@ -122,7 +122,7 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
     {
         StorageNames.ValidateBlobName(name);
         var tries = 0;
-        return RunAsync(async ct =>
+        return ReadAsync(async ct =>
         {
             var retried = tries++ > 0;
             try
@@ -154,9 +154,15 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
         // The service lists in ordinal (UTF-8 byte) order of names, which is ordinal UTF-16 order for the names it accepts.
         return _calls.PagesAsync<BlobItem>(Service, _container.Uri, async (continuation, ct) =>
         {
-            await _created.EnsureAsync(ct).ConfigureAwait(false);
-            var (blobs, next) = await AzureDependency.PageAsync(_container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, from, ct), continuation).ConfigureAwait(false);
-            return ([.. blobs.Select(ToItem)], next);
+            try
+            {
+                var (blobs, next) = await AzureDependency.PageAsync(_container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, from, ct), continuation).ConfigureAwait(false);
+                return ([.. blobs.Select(ToItem)], next);
+            }
+            catch (RequestFailedException e) when (IsContainerMissing(e))
+            {
+                return ([], null);
+            }
         }, cancellationToken);
     }
 
@@ -187,6 +193,12 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
             await _created.EnsureAsync(ct).ConfigureAwait(false);
             return await operation(ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>Runs an operation that only reads or removes, without creating the container: a missing container holds no blob (404).</summary>
+    private ValueTask<T> ReadAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        _calls.RunAsync(Service, _container.Uri, async ct => await operation(ct).ConfigureAwait(false), cancellationToken);
+
+    private static bool IsContainerMissing(RequestFailedException e) => e.Status == (int)HttpStatusCode.NotFound && e.ErrorCode == "ContainerNotFound";
 
     private static Dictionary<string, string> Metadata(IDictionary<string, string>? metadata) =>
         new(metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);

@@ -39,7 +39,7 @@ internal sealed partial class AzureQueueStore
     public ValueTask<IReadOnlyList<QueueMessage>> ReceiveDeadLettersAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateReceive(maxMessages, visibilityTimeout);
-        return RunOnDeadLettersAsync<IReadOnlyList<QueueMessage>>(async ct =>
+        return ReadDeadLettersAsync(async ct =>
         {
             var received = (await _deadLetters.ReceiveMessagesAsync(maxMessages, visibilityTimeout, ct).ConfigureAwait(false)).Value;
             return [.. received.Select(m => DeadLetter.Parse(m.MessageId, m.Body.ToString(), m.InsertedOn ?? _time.GetUtcNow(), _maxDequeueCount) with { PopReceipt = m.PopReceipt })];

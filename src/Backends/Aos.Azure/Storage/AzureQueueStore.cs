@@ -9,7 +9,7 @@ using QueueMessage = Aos.Storage.QueueMessage;
 
 namespace Aos.Azure.Storage;
 
-/// <summary>Keeps a queue store in one Azure Storage queue and its dead letters in a second one, both created on first use.</summary>
+/// <summary>Keeps a queue store in one Azure Storage queue and its dead letters in a second one, both created on the first write; a receive or peek of a missing queue finds nothing and creates nothing.</summary>
 /// <remarks>
 /// Visibility timeouts and delays run on the service's clock, in whole seconds. Bodies travel base64-encoded, so any UTF-8 text up to
 /// <see cref="StorageValues.MaxQueueBodyBytes"/> fits the service's 64 KiB message limit. Messages do not expire. Thread-safe.
@@ -72,7 +72,7 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
     public ValueTask<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateReceive(maxMessages, visibilityTimeout);
-        return RunAsync<IReadOnlyList<QueueMessage>>(async ct =>
+        return ReadAsync(async ct =>
         {
             var received = (await _queue.ReceiveMessagesAsync(maxMessages, visibilityTimeout, ct).ConfigureAwait(false)).Value;
             var messages = new List<QueueMessage>(received.Length);
@@ -125,7 +125,7 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
     public ValueTask<IReadOnlyList<QueueMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateReceive(maxMessages, null);
-        return RunAsync<IReadOnlyList<QueueMessage>>(async ct =>
+        return ReadAsync(async ct =>
         {
             var peeked = (await _queue.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
             return [.. peeked.Select(m => new QueueMessage(m.MessageId, m.Body.ToString(), (int)m.DequeueCount, m.InsertedOn ?? _time.GetUtcNow(), null))];
@@ -135,7 +135,7 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
     public ValueTask<IReadOnlyList<QueueMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken = default)
     {
         StorageValues.ValidateReceive(maxMessages, null);
-        return RunOnDeadLettersAsync<IReadOnlyList<QueueMessage>>(async ct =>
+        return ReadDeadLettersAsync(async ct =>
         {
             var peeked = (await _deadLetters.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
             return [.. peeked.Select(m => DeadLetter.Parse(m.MessageId, m.Body.ToString(), m.InsertedOn ?? _time.GetUtcNow(), _maxDequeueCount))];
@@ -162,6 +162,36 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
         _created.Dispose();
         _deadLettersCreated.Dispose();
     }
+
+    /// <summary>Runs a receive or a peek without creating the queue: a missing queue holds no message (404).</summary>
+    private ValueTask<IReadOnlyList<QueueMessage>> ReadAsync(Func<CancellationToken, Task<IReadOnlyList<QueueMessage>>> operation, CancellationToken cancellationToken) =>
+        _calls.RunAsync(Service, _queue.Uri, async ct =>
+        {
+            try
+            {
+                return await operation(ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (IsQueueMissing(e))
+            {
+                return [];
+            }
+        }, cancellationToken);
+
+    /// <summary>Runs a receive or a peek of dead letters without creating their queue: a missing queue holds no message (404).</summary>
+    private ValueTask<IReadOnlyList<QueueMessage>> ReadDeadLettersAsync(Func<CancellationToken, Task<IReadOnlyList<QueueMessage>>> operation, CancellationToken cancellationToken) =>
+        _calls.RunAsync(Service, _deadLetters.Uri, async ct =>
+        {
+            try
+            {
+                return await operation(ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (IsQueueMissing(e))
+            {
+                return [];
+            }
+        }, cancellationToken);
+
+    private static bool IsQueueMissing(RequestFailedException e) => e.Status == (int)HttpStatusCode.NotFound && e.ErrorCode == "QueueNotFound";
 
     private ValueTask<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         _calls.RunAsync(Service, _queue.Uri, async ct =>

@@ -8,7 +8,7 @@ using TableEntity = Aos.Storage.TableEntity;
 
 namespace Aos.Azure.Storage;
 
-/// <summary>Keeps a table store in one Azure Table Storage table, created on first use.</summary>
+/// <summary>Keeps a table store in one Azure Table Storage table, created on the first write; a read of a missing table finds nothing and creates nothing.</summary>
 /// <remarks>
 /// Property types map to the service's own (Edm.String, Boolean, Int32, Int64, Double, DateTime, Guid, Binary), so an entity written here is
 /// an ordinary table entity. ETags are the service's. Thread-safe.
@@ -41,10 +41,17 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
     {
         StorageNames.ValidateKey(partitionKey, "partitionKey");
         StorageNames.ValidateKey(rowKey, "rowKey");
-        return RunAsync(async ct =>
+        return ReadAsync(async ct =>
         {
-            var response = await _table.GetEntityIfExistsAsync<AzureTableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
-            return response.HasValue ? FromAzure(response.Value!) : null;
+            try
+            {
+                var response = await _table.GetEntityIfExistsAsync<AzureTableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
+                return response.HasValue ? FromAzure(response.Value!) : null;
+            }
+            catch (RequestFailedException e) when (IsTableMissing(e))
+            {
+                return null;
+            }
         }, cancellationToken);
     }
 
@@ -99,7 +106,7 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
         StorageNames.ValidateKey(partitionKey, "partitionKey");
         StorageNames.ValidateKey(rowKey, "rowKey");
         var tries = 0;
-        return RunAsync(async ct =>
+        return ReadAsync(async ct =>
         {
             var retried = tries++ > 0;
             try
@@ -139,9 +146,15 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
         // The service returns a partition in row-key order, page by page.
         return _calls.PagesAsync<TableEntity>(Service, _table.Uri, async (continuation, ct) =>
         {
-            await _created.EnsureAsync(ct).ConfigureAwait(false);
-            var (found, next) = await AzureDependency.PageAsync(_table.QueryAsync<AzureTableEntity>(filter, cancellationToken: ct), continuation).ConfigureAwait(false);
-            return ([.. found.Select(FromAzure).Where(entity => all.All(c => Matches(entity, c)))], next);
+            try
+            {
+                var (found, next) = await AzureDependency.PageAsync(_table.QueryAsync<AzureTableEntity>(filter, cancellationToken: ct), continuation).ConfigureAwait(false);
+                return ([.. found.Select(FromAzure).Where(entity => all.All(c => Matches(entity, c)))], next);
+            }
+            catch (RequestFailedException e) when (IsTableMissing(e))
+            {
+                return ([], null);
+            }
         }, cancellationToken);
     }
 
@@ -172,6 +185,12 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
             await _created.EnsureAsync(ct).ConfigureAwait(false);
             return await operation(ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>Runs an operation that only reads or removes, without creating the table: a missing table holds no entity (404).</summary>
+    private ValueTask<T> ReadAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        _calls.RunAsync(Service, _table.Uri, async ct => await operation(ct).ConfigureAwait(false), cancellationToken);
+
+    private static bool IsTableMissing(RequestFailedException e) => e.Status == (int)HttpStatusCode.NotFound && e.ErrorCode == "TableNotFound";
 
     /// <summary>Reads an entity after a retried write was refused, and returns it when it holds exactly the write's properties: the write's own first attempt made it.</summary>
     private async Task<TableEntity?> OwnWriteAsync(TableEntity written, CancellationToken cancellationToken)

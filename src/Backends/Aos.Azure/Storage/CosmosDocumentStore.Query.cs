@@ -21,14 +21,20 @@ internal sealed partial class CosmosDocumentStore
         var options = new QueryRequestOptions { PartitionKey = partitionKey is null ? null : new PartitionKey(partitionKey) };
         return _calls.PagesAsync<StoredDocument>(Service, _client.Endpoint, async (continuation, ct) =>
         {
-            var container = await ContainerAsync(collection, ct).ConfigureAwait(false);
-            using var pages = container.GetItemQueryStreamIterator(query, continuation, options);
+            // Not created by a query: a missing database or container answers 404, and holds nothing.
+            using var pages = _client.GetContainer(_databaseName, collection).GetItemQueryStreamIterator(query, continuation, options);
             if (!pages.HasMoreResults)
             {
                 return ([], null);
             }
 
-            using var page = Succeeded(await pages.ReadNextAsync(ct).ConfigureAwait(false));
+            using var response = await pages.ReadNextAsync(ct).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return ([], null);
+            }
+
+            var page = Succeeded(response);
             using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: ct).ConfigureAwait(false);
             return ([.. json.RootElement.GetProperty("Documents").EnumerateArray().Select(FromItem)], page.ContinuationToken);
         }, cancellationToken);

@@ -7,7 +7,7 @@ using Microsoft.Azure.Cosmos;
 
 namespace Aos.Azure.Storage;
 
-/// <summary>Keeps a document store in one Azure Cosmos DB database, each collection a container partitioned by <c>/pk</c>, created on first use.</summary>
+/// <summary>Keeps a document store in one Azure Cosmos DB database, each collection a container partitioned by <c>/pk</c>, created on the first write; a read of a missing one finds nothing and creates nothing.</summary>
 /// <remarks>
 /// An item is <c>{ "id": id, "pk": partition key, "doc": the document }</c>, so the document's own fields never clash with Cosmos DB's.
 /// Items are read and written as streams with System.Text.Json, so the document comes back exactly as written. ETags are the service's.
@@ -42,8 +42,9 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
     public ValueTask<StoredDocument?> GetAsync(string collection, string partitionKey, string id, CancellationToken cancellationToken = default)
     {
         ValidateAddress(collection, partitionKey, id);
-        return RunAsync<StoredDocument?>(collection, async (container, ct) =>
+        return ReadAsync<StoredDocument?>(collection, async (container, ct) =>
         {
+            // A missing database or container answers 404, as a missing item does.
             using var response = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: ct).ConfigureAwait(false);
             return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadItemAsync(Succeeded(response), ct).ConfigureAwait(false);
         }, cancellationToken);
@@ -88,7 +89,7 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
     {
         ValidateAddress(collection, partitionKey, id);
         var tries = 0;
-        return RunAsync(collection, async (container, ct) =>
+        return ReadAsync(collection, async (container, ct) =>
         {
             var retried = tries++ > 0;
             var options = ifMatch is null ? null : new ItemRequestOptions { IfMatchEtag = ifMatch };
@@ -164,4 +165,8 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
 
     private ValueTask<T> RunAsync<T>(string collection, Func<Container, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         _calls.RunAsync(Service, _client.Endpoint, async ct => await operation(await ContainerAsync(collection, ct).ConfigureAwait(false), ct).ConfigureAwait(false), cancellationToken);
+
+    /// <summary>Runs an operation that only reads or removes, without creating the database or the container: a missing one answers 404.</summary>
+    private ValueTask<T> ReadAsync<T>(string collection, Func<Container, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        _calls.RunAsync(Service, _client.Endpoint, async ct => await operation(_client.GetContainer(_databaseName, collection), ct).ConfigureAwait(false), cancellationToken);
 }

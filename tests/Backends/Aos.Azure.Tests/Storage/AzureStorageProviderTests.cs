@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using Aos.Azure.Storage;
 using Aos.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Aos.Azure.Tests.Storage;
 
@@ -143,6 +145,42 @@ public sealed class AzureStorageProviderTests : IAsyncDisposable
         Assert.Equal((binary, 4), Read(binaryForm));
 
         static (string, int) Read(string form) => DeadLetter.Parse("id", form, DateTimeOffset.UnixEpoch, maxDequeueCount: 4) is var m ? (m.Body, m.DequeueCount) : default;
+    }
+
+    [Fact]
+    public async Task Reads_OfStoresNeverWritten_FindNothing_AndCreateNoContainerTableOrQueue()
+    {
+        var provider = await OpenAsync();
+        var blobs = provider.GetBlobStore("only-read");
+        var table = provider.GetTableStore("onlyread");
+        var queue = provider.GetQueueStore("only-read");
+
+        Assert.Null(await blobs.GetAsync("a", Ct));
+        Assert.Null(await blobs.GetPropertiesAsync("a", Ct));
+        Assert.False(await blobs.DeleteAsync("a", cancellationToken: Ct));
+        Assert.Empty(await blobs.ListAsync(cancellationToken: Ct).ToListAsync(Ct));
+        await Assert.ThrowsAsync<StorageConflictException>(async () => await blobs.DeleteAsync("a", "\"0x8D000000000000\"", Ct));
+        Assert.Null(await table.GetAsync("p", "r", Ct));
+        Assert.False(await table.DeleteAsync("p", "r", cancellationToken: Ct));
+        Assert.Empty(await table.QueryAsync("p", cancellationToken: Ct).ToListAsync(Ct));
+        Assert.Empty(await queue.ReceiveAsync(5, TimeSpan.FromSeconds(30), Ct));
+        Assert.Empty(await queue.PeekAsync(5, Ct));
+        Assert.Empty(await queue.PeekDeadLettersAsync(5, Ct));
+        Assert.Empty(await queue.ReceiveDeadLettersAsync(5, TimeSpan.FromSeconds(30), Ct));
+
+        var service = AzureTestServices.StorageConnectionString;
+        Assert.False((await new BlobContainerClient(service, $"{_account.Prefix}-only-read").ExistsAsync(Ct)).Value);
+        Assert.False((await new QueueClient(service, $"{_account.Prefix}-only-read").ExistsAsync(Ct)).Value);
+        Assert.False((await new QueueClient(service, $"{_account.Prefix}-only-read-dead").ExistsAsync(Ct)).Value);
+        Assert.Empty(await new global::Azure.Data.Tables.TableServiceClient(service).QueryAsync(t => t.Name == $"{_account.Prefix}onlyread", cancellationToken: Ct).ToListAsync(Ct));
+
+        // The first write creates what it needs, and reads find it from then on.
+        await blobs.PutAsync("a", new MemoryStream([1, 2, 3]), cancellationToken: Ct);
+        await table.UpsertAsync(new TableEntity("p", "r", new Dictionary<string, object?> { ["n"] = 1 }), Ct);
+        await queue.EnqueueAsync("x", cancellationToken: Ct);
+        Assert.Equal(3, (await blobs.GetPropertiesAsync("a", Ct))!.Length);
+        Assert.NotNull(await table.GetAsync("p", "r", Ct));
+        Assert.Equal("x", Assert.Single(await queue.PeekAsync(5, Ct)).Body);
     }
 
     [Fact]
