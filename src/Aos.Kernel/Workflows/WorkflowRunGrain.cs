@@ -332,6 +332,13 @@ internal sealed partial class WorkflowRunGrain(
             return json;
         }
 
+        // What the state holds is stored (nothing is deleted while the state holds it): a loop with the same large result each
+        // iteration stores it once.
+        if (WorkflowPayloads.RefOf(json) is var held && PayloadReferences(State).Contains(held))
+        {
+            return held;
+        }
+
         // Known from now on, so that the save after it deletes it if the state no longer holds it by then (a result of the iteration
         // that continue-as-new replaced in the same turn).
         var reference = await payloads.PutAsync(json, RunId);
