@@ -13,10 +13,11 @@ namespace Aos.Kernel.Workflows;
 /// </para>
 /// <para>
 /// Definitions are stored once for every run, for as long as the store lives. A run's payloads (its input, its large step results) are
-/// stored under the run, <c>{run}/{hash}</c>: a run that continues as new a hundred thousand times with the same large result stores it
-/// once, and the run deletes what it no longer references, and everything when it is forgotten. References are never passed from one
-/// run to another (a child run gets content, not a reference), so nothing else can reach a run's payloads. A run reading a reference it
-/// does not hold falls back to the store shared by all runs, where payloads were kept before they were stored under their runs.
+/// stored under the run, <c>{run}/{hash}</c>, and the run deletes those its saved state stopped holding, and all of them when it is
+/// forgotten (<see cref="WorkflowRunPayloads"/>): a run that continues as new a hundred thousand times with the same large result stores
+/// it once. References are never passed from one run to another (a child run gets content, not a reference), so nothing else can reach
+/// a run's payloads. A run reading a reference it does not hold falls back to the store shared by all runs, where payloads were kept
+/// before they were stored under their runs.
 /// </para>
 /// </remarks>
 public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainStorage)] IGrainStorage storage)
@@ -28,6 +29,9 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
     private const string StateName = "payload";
     private const int CacheLimit = 1024;
     private readonly ConcurrentDictionary<string, string> _cache = new(StringComparer.Ordinal);
+
+    // The contents known to be stored for every run: a run's payload in the cache with the same hash is not one of them.
+    private readonly ConcurrentDictionary<string, bool> _shared = new(StringComparer.Ordinal);
 
     /// <summary>Computes the reference of a content: <c>sha256:</c> and the lowercase hex hash of its UTF-8 bytes.</summary>
     /// <param name="content">The content.</param>
@@ -44,7 +48,7 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
     public async Task<string> PutAsync(string content)
     {
         var reference = RefOf(content);
-        if (_cache.ContainsKey(reference))
+        if (_shared.ContainsKey(reference))
         {
             return reference;
         }
@@ -65,6 +69,12 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
             }
         }
 
+        if (_shared.Count >= CacheLimit)
+        {
+            _shared.Clear();
+        }
+
+        _shared[reference] = true;
         Remember(reference, content);
         return reference;
     }

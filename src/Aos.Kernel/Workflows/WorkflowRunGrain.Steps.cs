@@ -130,6 +130,9 @@ internal sealed partial class WorkflowRunGrain
             _finished.TrySetResult();
             await FinishAsync(definition, run);
         }
+
+        // Last, so that the steps made ready are not held up by it.
+        await _payloads!.SweepAsync(forgotten: false);
     }
 
     /// <summary>Records what became of an attempt, then advances the run.</summary>
@@ -301,6 +304,7 @@ internal sealed partial class WorkflowRunGrain
             }
 
             _listing = null;
+            _payloads!.Saved(State);
         }
         catch
         {
@@ -309,7 +313,6 @@ internal sealed partial class WorkflowRunGrain
             throw;
         }
 
-        await DeleteUnreferencedPayloadsAsync();
         await ForgetIdleReminderAsync();
     }
 

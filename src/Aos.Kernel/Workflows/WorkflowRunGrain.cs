@@ -53,8 +53,7 @@ internal sealed partial class WorkflowRunGrain(
     private JournalAppend? _listing;
     private WorkflowDefinition? _definition;
 
-    /// <summary>The payloads the durable state references, those stored since the last save, and those whose deletion failed; what a save leaves unreferenced is deleted.</summary>
-    private HashSet<string> _payloadRefs = new(StringComparer.Ordinal);
+    private WorkflowRunPayloads? _payloads;
 
     private WorkflowRunState State => _state.State!;
 
@@ -67,7 +66,8 @@ internal sealed partial class WorkflowRunGrain(
         _deadline = new GrainDeadline(this, timeProvider, ReminderName, this.AsReference<IWorkflowRunGrain>().TickAsync);
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
         _state.State ??= new WorkflowRunState();
-        _payloadRefs = PayloadReferences(State);
+        _payloads = new WorkflowRunPayloads(payloads, RunId, (reference, ex) => Log.PayloadDeleteFailed(logger, RunId, reference, ex));
+        _payloads.Loaded(State);
         _reminderMayExist = State.ReminderAt is not null;
         if (Run is { } run)
         {
@@ -298,7 +298,8 @@ internal sealed partial class WorkflowRunGrain(
         _deadline!.Arm(null);
         await storage.ClearStateAsync(StateName, this.GetGrainId(), _state);
         _state.State = new WorkflowRunState();
-        await DeleteUnreferencedPayloadsAsync();
+        _payloads!.Saved(State);
+        await _payloads.SweepAsync(forgotten: true);
         _definition = null;
         _reminder = null;
         await _deadline.ForgetAsync();
@@ -325,76 +326,8 @@ internal sealed partial class WorkflowRunGrain(
         }
     }
 
-    private async Task<string> StorePayloadAsync(string json)
-    {
-        if (System.Text.Encoding.UTF8.GetByteCount(json) <= _options.InlinePayloadBytes)
-        {
-            return json;
-        }
-
-        // What the state holds is stored (nothing is deleted while the state holds it): a loop with the same large result each
-        // iteration stores it once.
-        if (WorkflowPayloads.RefOf(json) is var held && PayloadReferences(State).Contains(held))
-        {
-            return held;
-        }
-
-        // Known from now on, so that the save after it deletes it if the state no longer holds it by then (a result of the iteration
-        // that continue-as-new replaced in the same turn).
-        var reference = await payloads.PutAsync(json, RunId);
-        _payloadRefs.Add(reference);
-        return reference;
-    }
-
-    /// <summary>Deletes the run's payloads that its durable state no longer references; one that cannot be deleted now is tried again after the next save.</summary>
-    /// <remarks>
-    /// Called after the state is durable, never before: a crash in between leaves a payload nothing references, never a reference to
-    /// nothing. A payload stored by an activation that then failed to save is no longer known and stays.
-    /// </remarks>
-    private async Task DeleteUnreferencedPayloadsAsync()
-    {
-        var referenced = PayloadReferences(State);
-        if (_payloadRefs.IsSubsetOf(referenced))
-        {
-            _payloadRefs = referenced;
-            return;
-        }
-
-        foreach (var reference in _payloadRefs.Except(referenced).ToList())
-        {
-            try
-            {
-                await payloads.DeleteAsync(reference, RunId);
-            }
-            catch (Exception ex)
-            {
-                Log.PayloadDeleteFailed(logger, RunId, reference, ex);
-                referenced.Add(reference);
-            }
-        }
-
-        _payloadRefs = referenced;
-    }
-
-    /// <summary>Lists the payload references a run's state holds: its input and its steps' large results.</summary>
-    private static HashSet<string> PayloadReferences(WorkflowRunState state)
-    {
-        var references = new HashSet<string>(StringComparer.Ordinal);
-        if (state.Input?.StartsWith(WorkflowPayloads.RefPrefix, StringComparison.Ordinal) == true)
-        {
-            references.Add(state.Input);
-        }
-
-        foreach (var step in state.Run?.Steps ?? [])
-        {
-            if (step.ResultRef is { } reference)
-            {
-                references.Add(reference);
-            }
-        }
-
-        return references;
-    }
+    private async Task<string> StorePayloadAsync(string json) =>
+        System.Text.Encoding.UTF8.GetByteCount(json) > _options.InlinePayloadBytes ? await _payloads!.StoreAsync(json) : json;
 
     private async Task<JsonElement?> LoadPayloadAsync(string? stored)
     {
@@ -422,7 +355,7 @@ internal sealed partial class WorkflowRunGrain(
         [LoggerMessage(4, LogLevel.Debug, "Workflow run '{RunId}' was cancelled; its child run '{ChildId}' was not: {Reason}")]
         public static partial void ChildNotCancelled(ILogger logger, string runId, string childId, string reason);
 
-        [LoggerMessage(6, LogLevel.Warning, "Workflow run '{RunId}' could not delete its payload {Reference}, which it no longer references; it tries again after its next save")]
+        [LoggerMessage(6, LogLevel.Warning, "Workflow run '{RunId}' could not delete its payload {Reference}, which it no longer holds; it tries again at its next change, and the payload stays if the run was being forgotten")]
         public static partial void PayloadDeleteFailed(ILogger logger, string runId, string reference, Exception exception);
 
         [LoggerMessage(5, LogLevel.Information, "Workflow run '{RunId}' of '{Workflow}' ({Status}) forgotten: it finished longer ago than Aos:Workflows:Retention")]

@@ -19,6 +19,10 @@ internal sealed class SiloDatabase(string dataDirectory)
     public Task<long> CountStatesUnderAsync(string prefix) =>
         ScalarAsync("SELECT COUNT(*) FROM grain_state WHERE substr(grain_id, 1, length($grain)) = $grain AND data IS NOT NULL;", prefix, count => count);
 
+    /// <summary>Gets the highest version of the grains whose id starts with a prefix, cleared ones included: above 1, one was written again.</summary>
+    public Task<long> MaxVersionUnderAsync(string prefix) =>
+        ScalarAsync("SELECT coalesce(max(version), 0) FROM grain_state WHERE substr(grain_id, 1, length($grain)) = $grain;", prefix, version => version);
+
     /// <summary>Waits until no grain whose id starts with a prefix has state stored, with a bound against a hang.</summary>
     public async Task UntilNoneUnderAsync(string prefix)
     {

@@ -412,7 +412,7 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
     public async Task ContinueAsNew_LoopsWithBoundedState_AndStoresALargeResultOnce()
     {
         var big = new string('x', 10_000);
-        async Task<(WorkflowRun Run, int StateBytes)> LoopAsync(int iterations)
+        async Task<(WorkflowRun Run, int StateBytes, string RunId)> LoopAsync(int iterations)
         {
             var run = NewId();
             foreach (var step in new[] { "tick", "tock" })
@@ -433,11 +433,11 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
 
             var state = new GrainState<WorkflowRunState>(new WorkflowRunState());
             await fixture.Silo(0).GetRequiredKeyedService<IGrainStorage>(AosStorageNames.GrainStorage).ReadStateAsync("workflow-run", GrainId.Create("aos-wf-run", run), state);
-            return (done, fixture.Silo(0).GetRequiredService<Serializer>().SerializeToArray(state.State).Length);
+            return (done, fixture.Silo(0).GetRequiredService<Serializer>().SerializeToArray(state.State).Length, run);
         }
 
-        var (short_, shortBytes) = await LoopAsync(10);
-        var (long_, longBytes) = await LoopAsync(300);
+        var (short_, shortBytes, _) = await LoopAsync(10);
+        var (long_, longBytes, longRun) = await LoopAsync(300);
 
         Assert.Equal((WorkflowStatus.Completed, 9), (short_.Status, short_.Iteration));
         Assert.Equal((WorkflowStatus.Completed, 299), (long_.Status, long_.Iteration));
@@ -445,6 +445,10 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
         Assert.True(longBytes < 2_000, $"The run's state is {longBytes} bytes; the 10 KB results must be stored by hash, not inline.");
         var reference = WorkflowPayloads.RefOf(JsonSerializer.Serialize(new { big }));
         Assert.All(long_.Steps, s => Assert.Equal((null, reference), (s.Result, s.ResultRef)));
+
+        // Stored once each, under the run, and never deleted and written again: the result, and the input it makes for the next iteration.
+        Assert.Equal(2, await Database.CountStatesUnderAsync(Payloads(longRun)));
+        Assert.Equal(1, await Database.MaxVersionUnderAsync(Payloads(longRun)));
         Assert.Equal(["tick", "tock"], long_.CompletionOrder);
     }
 

@@ -166,7 +166,7 @@ internal sealed class AzureBlobStore : IBlobStore, IDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Deletes the container with every blob in it; the next use creates it again.</summary>
+    /// <summary>Deletes the container with every blob in it; the next write creates it again.</summary>
     public async ValueTask DeleteContainerAsync(CancellationToken cancellationToken)
     {
         await _calls.RunAsync(Service, _container.Uri, async ct => (await _container.DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false);

@@ -41,7 +41,7 @@ internal sealed partial class AzureQueueStore
         StorageValues.ValidateReceive(maxMessages, visibilityTimeout);
         return ReadDeadLettersAsync(async ct =>
         {
-            var received = (await _deadLetters.ReceiveMessagesAsync(maxMessages, visibilityTimeout, ct).ConfigureAwait(false)).Value;
+            var received = await ReceiveOrNoneAsync(_deadLetters, maxMessages, visibilityTimeout, ct).ConfigureAwait(false) ?? [];
             return [.. received.Select(m => DeadLetter.Parse(m.MessageId, m.Body.ToString(), m.InsertedOn ?? _time.GetUtcNow(), _maxDequeueCount) with { PopReceipt = m.PopReceipt })];
         }, cancellationToken);
     }

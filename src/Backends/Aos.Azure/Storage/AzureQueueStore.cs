@@ -5,6 +5,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
+using AzureQueueMessage = Azure.Storage.Queues.Models.QueueMessage;
 using QueueMessage = Aos.Storage.QueueMessage;
 
 namespace Aos.Azure.Storage;
@@ -74,7 +75,11 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
         StorageValues.ValidateReceive(maxMessages, visibilityTimeout);
         return ReadAsync(async ct =>
         {
-            var received = (await _queue.ReceiveMessagesAsync(maxMessages, visibilityTimeout, ct).ConfigureAwait(false)).Value;
+            if (await ReceiveOrNoneAsync(_queue, maxMessages, visibilityTimeout, ct).ConfigureAwait(false) is not { } received)
+            {
+                return [];
+            }
+
             var messages = new List<QueueMessage>(received.Length);
             foreach (var message in received)
             {
@@ -127,7 +132,7 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
         StorageValues.ValidateReceive(maxMessages, null);
         return ReadAsync(async ct =>
         {
-            var peeked = (await _queue.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
+            var peeked = await PeekOrNoneAsync(_queue, maxMessages, ct).ConfigureAwait(false);
             return [.. peeked.Select(m => new QueueMessage(m.MessageId, m.Body.ToString(), (int)m.DequeueCount, m.InsertedOn ?? _time.GetUtcNow(), null))];
         }, cancellationToken);
     }
@@ -137,12 +142,12 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
         StorageValues.ValidateReceive(maxMessages, null);
         return ReadDeadLettersAsync(async ct =>
         {
-            var peeked = (await _deadLetters.PeekMessagesAsync(maxMessages, ct).ConfigureAwait(false)).Value;
+            var peeked = await PeekOrNoneAsync(_deadLetters, maxMessages, ct).ConfigureAwait(false);
             return [.. peeked.Select(m => DeadLetter.Parse(m.MessageId, m.Body.ToString(), m.InsertedOn ?? _time.GetUtcNow(), _maxDequeueCount))];
         }, cancellationToken);
     }
 
-    /// <summary>Deletes the queue and its dead-letter queue with every message in them; the next use creates them again.</summary>
+    /// <summary>Deletes the queue and its dead-letter queue with every message in them; the next write creates them again.</summary>
     public async ValueTask DeleteQueuesAsync(CancellationToken cancellationToken)
     {
         await _calls.RunAsync(Service, _queue.Uri, async ct => (await _queue.DeleteIfExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false);
@@ -165,31 +170,38 @@ internal sealed partial class AzureQueueStore : IQueueStore, IDisposable
 
     /// <summary>Runs a receive or a peek without creating the queue: a missing queue holds no message (404).</summary>
     private ValueTask<IReadOnlyList<QueueMessage>> ReadAsync(Func<CancellationToken, Task<IReadOnlyList<QueueMessage>>> operation, CancellationToken cancellationToken) =>
-        _calls.RunAsync(Service, _queue.Uri, async ct =>
-        {
-            try
-            {
-                return await operation(ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (IsQueueMissing(e))
-            {
-                return [];
-            }
-        }, cancellationToken);
+        _calls.RunAsync(Service, _queue.Uri, async ct => await operation(ct).ConfigureAwait(false), cancellationToken);
 
-    /// <summary>Runs a receive or a peek of dead letters without creating their queue: a missing queue holds no message (404).</summary>
+    /// <summary>Runs a receive or a peek of dead letters without creating their queue.</summary>
     private ValueTask<IReadOnlyList<QueueMessage>> ReadDeadLettersAsync(Func<CancellationToken, Task<IReadOnlyList<QueueMessage>>> operation, CancellationToken cancellationToken) =>
-        _calls.RunAsync(Service, _deadLetters.Uri, async ct =>
+        _calls.RunAsync(Service, _deadLetters.Uri, async ct => await operation(ct).ConfigureAwait(false), cancellationToken);
+
+    /// <summary>Receives from a queue; a missing queue (404 <c>QueueNotFound</c>) holds no message, and is not created by a read.</summary>
+    /// <returns>The messages, or <see langword="null"/> when the queue does not exist.</returns>
+    private static async Task<AzureQueueMessage[]?> ReceiveOrNoneAsync(QueueClient queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                return await operation(ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (IsQueueMissing(e))
-            {
-                return [];
-            }
-        }, cancellationToken);
+            return (await queue.ReceiveMessagesAsync(maxMessages, visibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (IsQueueMissing(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Peeks at a queue; a missing queue (404 <c>QueueNotFound</c>) holds no message, and is not created by a read.</summary>
+    private static async Task<PeekedMessage[]> PeekOrNoneAsync(QueueClient queue, int maxMessages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await queue.PeekMessagesAsync(maxMessages, cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (IsQueueMissing(e))
+        {
+            return [];
+        }
+    }
 
     private static bool IsQueueMissing(RequestFailedException e) => e.Status == (int)HttpStatusCode.NotFound && e.ErrorCode == "QueueNotFound";
 

@@ -158,7 +158,7 @@ internal sealed partial class AzureTableStore : ITableStore, IDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Deletes the table with every entity in it; the next use creates it again.</summary>
+    /// <summary>Deletes the table with every entity in it; the next write creates it again.</summary>
     public async ValueTask DeleteTableAsync(CancellationToken cancellationToken)
     {
         await _calls.RunAsync(Service, _table.Uri, async ct =>

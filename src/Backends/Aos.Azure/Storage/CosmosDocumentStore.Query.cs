@@ -29,8 +29,9 @@ internal sealed partial class CosmosDocumentStore
             }
 
             using var response = await pages.ReadNextAsync(ct).ConfigureAwait(false);
-            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            if (continuation is null && response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
+                // Only the first page: a container deleted while it is paged through is an error, not the end of the results.
                 return ([], null);
             }
 

@@ -135,7 +135,7 @@ internal sealed partial class CosmosDocumentStore : IDocumentStore, IDisposable
 
     private static string Describe(string collection, string partitionKey, string id) => $"document '{partitionKey}'/'{id}' of collection '{collection}'";
 
-    /// <summary>Deletes the database with every collection in it; the next use creates them again.</summary>
+    /// <summary>Deletes the database with every collection in it; the next write creates them again.</summary>
     public async ValueTask DeleteDatabaseAsync(CancellationToken cancellationToken)
     {
         await _calls.RunAsync(Service, _client.Endpoint, async ct =>

@@ -30,7 +30,7 @@ internal sealed class CreateOnce(Func<CancellationToken, Task> create) : IDispos
         }
     }
 
-    /// <summary>Forgets the creation, after the resource was deleted: the next use creates it again.</summary>
+    /// <summary>Forgets the creation, after the resource was deleted: the next write creates it again.</summary>
     public void Reset() => _created = false;
 
     public void Dispose() => _lock.Dispose();
