@@ -512,6 +512,13 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
         await Assert.ThrowsAsync<InvalidOperationException>(() => new WorkflowPayloads(storage).GetAsync(reference, runA));
         Assert.Equal(shared, await new WorkflowPayloads(storage).GetAsync(sharedReference, runA));
         await Assert.ThrowsAsync<ArgumentException>(() => new WorkflowPayloads(storage).DeleteAsync("md5:00", runA));
+
+        // A definition with the same content as a run's payload that one node holds in its cache is stored all the same.
+        var node = new WorkflowPayloads(storage);
+        var same = JsonSerializer.Serialize(new { same = NewId() });
+        var sameReference = await node.PutAsync(same, runA);
+        Assert.Equal(sameReference, await node.PutAsync(same));
+        Assert.Equal(same, await new WorkflowPayloads(storage).GetAsync(sameReference));
     }
 
     [Fact]
