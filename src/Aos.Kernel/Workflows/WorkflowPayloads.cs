@@ -53,22 +53,7 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
             return reference;
         }
 
-        var state = new GrainState<string?>(null);
-        var id = GrainId.Create(GrainType, reference[RefPrefix.Length..]);
-        await storage.ReadStateAsync(StateName, id, state);
-        if (!state.RecordExists)
-        {
-            state.State = content;
-            try
-            {
-                await storage.WriteStateAsync(StateName, id, state);
-            }
-            catch (InconsistentStateException)
-            {
-                // Another writer stored the same content first: the hash says it is the same.
-            }
-        }
-
+        await StoreUnlessStoredAsync(GrainId.Create(GrainType, reference[RefPrefix.Length..]), content);
         if (_shared.Count >= CacheLimit)
         {
             _shared.Clear();
@@ -107,21 +92,7 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var reference = RefOf(content);
-        var state = new GrainState<string?>(null);
-        var id = OwnedId(owner, reference);
-        await storage.ReadStateAsync(StateName, id, state);
-        if (!state.RecordExists)
-        {
-            state.State = content;
-            try
-            {
-                await storage.WriteStateAsync(StateName, id, state);
-            }
-            catch (InconsistentStateException)
-            {
-                // Stored meanwhile by an activation of the run elsewhere that did not know it was stale: the hash says it is the same.
-            }
-        }
+        await StoreUnlessStoredAsync(OwnedId(owner, reference), content);
 
         Remember(reference, content);
         return reference;
@@ -168,6 +139,24 @@ public sealed class WorkflowPayloads([FromKeyedServices(AosStorageNames.GrainSto
         if (state.RecordExists)
         {
             await storage.ClearStateAsync(StateName, id, state);
+        }
+    }
+
+    private async Task StoreUnlessStoredAsync(GrainId id, string content)
+    {
+        var state = new GrainState<string?>(null);
+        await storage.ReadStateAsync(StateName, id, state);
+        if (!state.RecordExists)
+        {
+            state.State = content;
+            try
+            {
+                await storage.WriteStateAsync(StateName, id, state);
+            }
+            catch (InconsistentStateException)
+            {
+                // Another writer stored the same content first (another node, or a stale activation of the run): the hash says it is the same.
+            }
         }
     }
 

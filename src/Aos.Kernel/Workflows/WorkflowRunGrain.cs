@@ -355,11 +355,11 @@ internal sealed partial class WorkflowRunGrain(
         [LoggerMessage(4, LogLevel.Debug, "Workflow run '{RunId}' was cancelled; its child run '{ChildId}' was not: {Reason}")]
         public static partial void ChildNotCancelled(ILogger logger, string runId, string childId, string reason);
 
-        [LoggerMessage(6, LogLevel.Warning, "Workflow run '{RunId}' could not delete its payload {Reference}, which it no longer holds; it tries again at its next change, and the payload stays if the run was being forgotten")]
-        public static partial void PayloadDeleteFailed(ILogger logger, string runId, string reference, Exception exception);
-
         [LoggerMessage(5, LogLevel.Information, "Workflow run '{RunId}' of '{Workflow}' ({Status}) forgotten: it finished longer ago than Aos:Workflows:Retention")]
         public static partial void Forgotten(ILogger logger, string runId, string workflow, string status);
+
+        [LoggerMessage(6, LogLevel.Warning, "Workflow run '{RunId}' could not delete its payload {Reference}, which it no longer holds; it tries again at its next change, and the payload stays if the run was being forgotten")]
+        public static partial void PayloadDeleteFailed(ILogger logger, string runId, string reference, Exception exception);
     }
 }
 

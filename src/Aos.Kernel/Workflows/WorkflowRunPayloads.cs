@@ -15,9 +15,12 @@ namespace Aos.Kernel.Workflows;
 /// </remarks>
 internal sealed class WorkflowRunPayloads(WorkflowPayloads payloads, string runId, Action<string, Exception> deleteFailed)
 {
+    // What a state without large payloads holds; never changed.
+    private static readonly HashSet<string> None = new(StringComparer.Ordinal);
+
     private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unsure = new(StringComparer.Ordinal);
-    private HashSet<string> _durable = new(StringComparer.Ordinal);
+    private HashSet<string> _durable = None;
     private HashSet<string> _dropped = new(StringComparer.Ordinal);
 
     /// <summary>Takes the references of the state read on activation: stored, and held.</summary>
@@ -49,6 +52,12 @@ internal sealed class WorkflowRunPayloads(WorkflowPayloads payloads, string runI
     /// <remarks>A payload whose delete failed is tried again at the next sweep, and stored again, not trusted, if the run needs it again.</remarks>
     public async Task SweepAsync(bool forgotten)
     {
+        if (_stored.Count == 0 && _unsure.Count == 0)
+        {
+            // Most runs: nothing large was ever stored.
+            return;
+        }
+
         var unheld = new HashSet<string>(_stored, StringComparer.Ordinal);
         unheld.UnionWith(_unsure);
         unheld.ExceptWith(_durable);
@@ -87,20 +96,20 @@ internal sealed class WorkflowRunPayloads(WorkflowPayloads payloads, string runI
     /// <summary>Lists the payload references a run's state holds: its input and its steps' large results.</summary>
     private static HashSet<string> References(WorkflowRunState state)
     {
-        var references = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? references = null;
         if (state.Input?.StartsWith(WorkflowPayloads.RefPrefix, StringComparison.Ordinal) == true)
         {
-            references.Add(state.Input);
+            (references ??= new(StringComparer.Ordinal)).Add(state.Input);
         }
 
         foreach (var step in state.Run?.Steps ?? [])
         {
             if (step.ResultRef is { } reference)
             {
-                references.Add(reference);
+                (references ??= new(StringComparer.Ordinal)).Add(reference);
             }
         }
 
-        return references;
+        return references ?? None;
     }
 }
