@@ -262,6 +262,7 @@ public sealed class MessageEndpointsTests(ServerFixture fixture) : IDisposable
         var agent = await server.RegisterAsync("slow");
         var gates = server.Services.GetRequiredService<SlowGates>();
         var held = server.Http.PostAsync($"/v1/agents/{agent}/requests", ServerHost.Json("""{"type":"wait"}"""), Token);
+        await gates.Entered(agent).Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
 
         using var first = await server.Http.PostAsync($"/v1/agents/{agent}/messages", ServerHost.Json("""{"type":"ping"}"""), Token);
         using var refused = await server.Http.PostAsync($"/v1/agents/{agent}/messages", ServerHost.Json("""{"type":"ping","id":"refused-1"}"""), Token);

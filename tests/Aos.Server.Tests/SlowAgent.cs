@@ -12,6 +12,7 @@ internal sealed class SlowAgent : Agent
     {
         OnRequest<JsonElement, string>("wait", async (_, cancellationToken) =>
         {
+            gates.Entered(Context.Descriptor.Id.Value).TrySetResult();
             await gates.For(Context.Descriptor.Id.Value).Task.WaitAsync(cancellationToken);
             return "released";
         });
@@ -19,11 +20,16 @@ internal sealed class SlowAgent : Agent
     }
 }
 
-/// <summary>Holds one gate per slow agent; a test opens its agent's gate.</summary>
+/// <summary>Holds one gate per slow agent; a test opens its agent's gate, and can wait until the agent is held at it.</summary>
 internal sealed class SlowGates
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _entered = new(StringComparer.Ordinal);
 
     public TaskCompletionSource For(string agentId) =>
         _gates.GetOrAdd(agentId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Completes once the agent's <c>wait</c> request is in its turn, so the agent is busy until its gate opens.</summary>
+    public TaskCompletionSource Entered(string agentId) =>
+        _entered.GetOrAdd(agentId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
