@@ -246,14 +246,17 @@ public sealed partial class NatsMessageTransport
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Reads the ledger only up to the first entry written at or after <paramref name="before"/> (see <see cref="ReadEntriesWrittenBeforeAsync"/>);
+    /// a dead letter written out of order is removed by a later prune.
+    /// </remarks>
     public async ValueTask<int> PruneDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        var cutoff = before.ToUnixTimeMilliseconds();
         var removed = 0;
-        foreach (var (key, entry, revision) in await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
+        foreach (var (key, entry, revision) in await ReadEntriesWrittenBeforeAsync(before.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
         {
-            if (entry.Status == MessageStatus.DeadLettered && entry.UpdatedAt < cutoff)
+            if (entry.Status == MessageStatus.DeadLettered)
             {
                 removed += await RemoveDeadLetterAsync(key, entry, revision, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
@@ -302,7 +305,9 @@ public sealed partial class NatsMessageTransport
 
     /// <summary>Forgets delivered messages older than a time, so the stream and bucket stay bounded; pending and dead letters are kept.</summary>
     /// <remarks>
-    /// A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>. Nothing of a
+    /// A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>. A prune reads
+    /// the ledger only up to the first entry written at or after <paramref name="before"/> (see <see cref="ReadEntriesWrittenBeforeAsync"/>),
+    /// not the messages delivered since, and an entry written out of order is removed by a later prune. Nothing of a
     /// pruned message stays in the bucket (<see cref="TryPurgeAtAsync"/>), and the delete and purge markers earlier versions left, one for
     /// every message they pruned or gave up to another node in the ledger and one for every node taken over among the leases, are removed
     /// too.
@@ -313,11 +318,10 @@ public sealed partial class NatsMessageTransport
     public async ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        var cutoff = before.ToUnixTimeMilliseconds();
         var removed = 0;
-        foreach (var (key, entry, revision) in await ReadEntriesAsync("m.>", cancellationToken).ConfigureAwait(false))
+        foreach (var (key, entry, revision) in await ReadEntriesWrittenBeforeAsync(before.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
         {
-            if (entry.Status != MessageStatus.Delivered || entry.UpdatedAt >= cutoff)
+            if (entry.Status != MessageStatus.Delivered)
             {
                 continue;
             }

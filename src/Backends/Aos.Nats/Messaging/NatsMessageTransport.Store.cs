@@ -264,6 +264,49 @@ public sealed partial class NatsMessageTransport
     private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadCurrentEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
         ToEntries(await ReadCurrentAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>Reads the live entries of this node's ledger oldest write first, up to the first written at or after a time; a failed read is retried from the start.</summary>
+    /// <remarks>
+    /// <para>
+    /// For the prunes, which would otherwise read every delivered message of the de-duplication window (a day's traffic) to find the few
+    /// older than it. The watch hands out each key's latest value in the order of its revisions; as every write of this node stamps
+    /// <see cref="LedgerEntry.UpdatedAt"/> with its clock, entries written before the time come first, and the read ends at the first one
+    /// that is not. What it reads is what can be removed, plus the entries older than the time that stay: pending messages not written
+    /// since, and dead letters.
+    /// </para>
+    /// <para>
+    /// An entry written out of that order (one moved here from a lost node keeps its time, and writes of one batch can land in either
+    /// order) is read by a later prune, once every entry written before it is older than the time. An entry stamped later than now (by a
+    /// clock that ran ahead) does not end the read.
+    /// </para>
+    /// </remarks>
+    private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesWrittenBeforeAsync(long before, CancellationToken cancellationToken) =>
+        CallBoundedAsync(
+            async ct =>
+            {
+                var entries = new List<(string, LedgerEntry, ulong)>();
+                var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+                await foreach (var item in ReadLiveAsync<byte[]>(_ledger, "m.>", markers: false, ct).ConfigureAwait(false))
+                {
+                    if (Deserialize(item.Value, item.Revision) is not { } entry)
+                    {
+                        continue;
+                    }
+
+                    if (entry.UpdatedAt < before)
+                    {
+                        entries.Add((item.Key, entry, item.Revision));
+                    }
+                    else if (entry.UpdatedAt <= now)
+                    {
+                        // An entry stamped ahead of now (by a clock that ran ahead) does not end the read: it would hold up every prune until then.
+                        break;
+                    }
+                }
+
+                return entries;
+            },
+            cancellationToken);
+
     /// <summary>Reads the ledger entries of stored values, with their keys and revisions; a value that holds no entry is passed over.</summary>
     private static List<(string Key, LedgerEntry Entry, ulong Revision)> ToEntries(List<NatsKVEntry<byte[]>> items)
     {

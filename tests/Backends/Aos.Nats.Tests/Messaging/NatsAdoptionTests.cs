@@ -309,6 +309,61 @@ public class NatsAdoptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Prune_ReadsUpToTheFirstEntryWrittenSinceTheCutoff_AndRemovesAMessageTakenOverOutOfOrderLater()
+    {
+        // A prune must not read the day of traffic delivered since its cutoff: it reads the ledger in the order it was written and stops
+        // at the first entry newer than the cutoff. A message taken over from a lost node keeps its time but is written later, so a later
+        // prune removes it.
+        var a = Node("A");
+        var b = Node("B");
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        await DeliverAsync(a, "lost-1", "r1");
+        await DeliverAsync(b, "b-old", "r2");
+        await a.DisposeAsync();
+        _transports.Remove(a);
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+
+        _time.Advance(TimeSpan.FromHours(2));
+        await DeliverAsync(b, "b-new", "r2");
+        Assert.Equal(1, await b.RenewAndAdoptAsync(Ct));
+
+        _time.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(1, await b.PruneDeliveredAsync(_time.GetUtcNow().AddHours(-24), Ct));
+        Assert.Empty(await b.GetAsync("b-old", Ct));
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await b.GetAsync("lost-1", Ct)).Status);
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await b.GetAsync("b-new", Ct)).Status);
+
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(2, await b.PruneDeliveredAsync(_time.GetUtcNow().AddHours(-24), Ct));
+        Assert.Empty(await b.GetAsync("lost-1", Ct));
+        Assert.Empty(await b.GetAsync("b-new", Ct));
+        Assert.Equal((0L, 0L), await StreamStateAsync("KV_" + Prefix("B") + "_LEDGER"));
+    }
+
+    [Fact]
+    public async Task Prune_PassesOverAnEntryStampedAheadOfNow_AndRemovesTheOlderOnesWrittenAfterIt()
+    {
+        // A node whose clock ran ten days ahead stamped its entries then; once taken over they must not hold up every prune for ten days.
+        var ahead = new FakeTimeProvider(_time.GetUtcNow().AddDays(10));
+        var a = Node("A", time: ahead);
+        var b = Node("B");
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        await DeliverAsync(a, "ahead-1", "r1");
+        await a.DisposeAsync();
+        _transports.Remove(a);
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        _time.Advance(LeaseTimeout);
+        Assert.Equal(1, await b.RenewAndAdoptAsync(Ct));
+        await DeliverAsync(b, "b-old", "r2");
+
+        _time.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(1, await b.PruneDeliveredAsync(_time.GetUtcNow().AddHours(-24), Ct));
+
+        Assert.Empty(await b.GetAsync("b-old", Ct));
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await b.GetAsync("ahead-1", Ct)).Status);
+    }
+
+    [Fact]
     public async Task OutsideACluster_RenewAndAdopt_DoesNothing()
     {
         var alone = Node("X", cluster: null);
@@ -330,19 +385,25 @@ public class NatsAdoptionTests : IAsyncLifetime
 
     private string Prefix(string name) => $"AOSTESTCL_{_run}_{name}";
 
-    private NatsMessageTransport Node(string name, string? cluster = "")
+    private NatsMessageTransport Node(string name, string? cluster = "", TimeProvider? time = null)
     {
         var prefix = Prefix(name);
         _prefixes.Add(prefix);
         var transport = new NatsMessageTransport(
             new NatsMessageTransportOptions { Url = _url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = LeaseTimeout, Replicas = _replicas },
             _bus,
-            _time);
+            time ?? _time);
         _transports.Add(transport);
         return transport;
     }
 
     private TransportMessage Message(string id, string recipient) => NatsTestMessages.Message(_time, id, recipient);
+
+    private async Task DeliverAsync(NatsMessageTransport node, string id, string recipient)
+    {
+        Assert.Equal([EnqueueOutcome.Accepted], await node.EnqueueAsync([Message(id, recipient)], cancellationToken: Ct));
+        await node.CompleteAsync(Assert.Single(await ReceiveAsync(node, 1)), Ct);
+    }
 
     private static Task<List<TransportMessage>> ReceiveAsync(NatsMessageTransport transport, int count) => NatsTestMessages.ReceiveAsync(transport, count, Ct);
 }
