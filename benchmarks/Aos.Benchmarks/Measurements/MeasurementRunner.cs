@@ -11,7 +11,7 @@ namespace Aos.Benchmarks.Measurements;
 internal static class MeasurementRunner
 {
     private const string Usage =
-        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--writer-cache-mb N] [--agents N] [--senders N] [--bus-deliveries N] [--window N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--rate N] [--rates-only] [--loop-warmup N] [--timeline file.csv] [--history-limit N] [--disk-probe SECONDS] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
+        "usage: --measure <throughput|coldwake|registration|startup|all|bus|bus-nats|prune-nats|workflows|workflows-waiting|storage|cluster>... [--synchronous Off|Normal|Full|Extra] [--max-batch N] [--checkpoint-ms N] [--writer-cache-mb N] [--agents N] [--senders N] [--bus-deliveries N] [--window N] [--allocations trace.nettrace] [--load 0.5] [--seconds 5] [--rate N] [--rates-only] [--loop-warmup N] [--timeline file.csv] [--history-limit N] [--disk-probe SECONDS] [--nats-url nats://127.0.0.1:4222] [--nats-monitor http://127.0.0.1:8222] [--nats-pid PID] [--runs N] [--concurrency N] [--limits 100,0] [--no-latency] [--latency-clients N] [--waiting N] [--margin-seconds N] [--operations N] [--postgres CONNECTION] [--azure CONNECTION] [--redis CONNECTION] [--nats URL] [--max-pool N] [--clients N] [--warmup-seconds N] [--failovers N] [--failover-agents N] [--nodes 1,2,3] [--node-env KEY=VALUE]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -216,6 +216,9 @@ internal static class MeasurementRunner
                     break;
                 case "bus-nats":
                     await BusMeasurement.RunAsync(new BusMeasurement.BusOptions(senders, load, seconds, tuning, natsUrl, natsMonitor, natsPid) { MaxConcurrentDeliveries = busDeliveries, Window = window, AllocationTrace = allocations, MessagesPerRound = busMessages ?? 20_000, RatesOnly = ratesOnly, OpenLoopRate = openLoopRate, LoopWarmUpSeconds = loopWarmUp, Timeline = timeline, HistoryLimit = historyLimit, DiskProbeSeconds = diskProbe });
+                    break;
+                case "prune-nats":
+                    await NatsPruneMeasurement.RunAsync(natsUrl, busMessages ?? 50_000, old: 1_000);
                     break;
                 case "workflows":
                     await WorkflowMeasurement.RunAsync(concurrency is { } c ? workflows with { Concurrency = c } : workflows);
