@@ -30,6 +30,10 @@ public sealed partial class NatsMessageTransport
     private static readonly NatsKVWatchOpts ReadAllOpts = new() { OnNoData = static _ => ValueTask.FromResult(true) };
     private static readonly NatsKVWatchOpts ReadMarkersOpts = ReadAllOpts with { MetaOnly = true };
 
+    // Every value the bucket's stream holds, from its first: with a history of one (CreateBucketAsync), each key's latest value, in the
+    // order of the revisions, with no per-key start that the server must work out first (at 51,000 keys, 60–70 ms of a watch's start on NATS 2.9).
+    private static readonly NatsKVWatchOpts ReadInRevisionOrderOpts = ReadAllOpts with { IncludeHistory = true };
+
     // The buckets (this node's ledger, the leases) in which a pass found no markers of earlier versions left to remove.
     private readonly ConcurrentDictionary<string, bool> _markerFree = new(StringComparer.Ordinal);
 
@@ -268,7 +272,8 @@ public sealed partial class NatsMessageTransport
     /// <remarks>
     /// <para>
     /// For the prunes, which would otherwise read every delivered message of the de-duplication window (a day's traffic) to find the few
-    /// older than it. The watch hands out each key's latest value in the order of its revisions; as every write of this node stamps
+    /// older than it. The watch hands out every value the stream holds, which with the bucket's history of one is each key's latest, in the
+    /// order of their revisions; as every write of this node stamps
     /// <see cref="LedgerEntry.UpdatedAt"/> with its clock, entries written before the time come first, and the read ends at the first one
     /// that is not. What it reads is what can be removed, plus the entries older than the time that stay: pending messages not written
     /// since, and dead letters.
@@ -285,7 +290,7 @@ public sealed partial class NatsMessageTransport
             {
                 var entries = new List<(string, LedgerEntry, ulong)>();
                 var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-                await foreach (var item in ReadLiveAsync<byte[]>(_ledger, "m.>", markers: false, ct).ConfigureAwait(false))
+                await foreach (var item in ReadLiveAsync<byte[]>(_ledger, "m.>", ReadInRevisionOrderOpts, ct).ConfigureAwait(false))
                 {
                     if (Deserialize(item.Value, item.Revision) is not { } entry)
                     {
@@ -429,7 +434,7 @@ public sealed partial class NatsMessageTransport
             async ct =>
             {
                 var items = new List<NatsKVEntry<T>>();
-                await foreach (var item in ReadLiveAsync<T>(bucket, filter, markers, ct).ConfigureAwait(false))
+                await foreach (var item in ReadLiveAsync<T>(bucket, filter, markers ? ReadMarkersOpts : ReadAllOpts, ct).ConfigureAwait(false))
                 {
                     items.Add(item);
                 }
@@ -438,17 +443,18 @@ public sealed partial class NatsMessageTransport
             },
             cancellationToken);
 
-    /// <summary>Reads the current value of every live key of a bucket that matches a filter through a watch, and stops at the end of the data.</summary>
+    /// <summary>Reads the current value of every live key of a bucket that matches a filter through a watch (or, with <see cref="NatsKVWatchOpts.MetaOnly"/>, every marker), and stops at the end of the data.</summary>
     /// <remarks>
     /// The end is where the watch counts nothing more to deliver, or the bucket's last revision when the read began, whichever comes first:
     /// on NATS 2.9 a watch whose keys are rewritten meanwhile can count one more for ever, so the count alone would never end it. A key
     /// rewritten during the read can be left out or come twice (see <see cref="ReadCurrentAsync"/>), so this is for reads whose keys no
     /// other writer changes meanwhile, or where one being changed may be passed over.
     /// </remarks>
-    private async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, bool markers, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<NatsKVEntry<T>> ReadLiveAsync<T>(INatsKVStore bucket, string filter, NatsKVWatchOpts opts, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var markers = opts.MetaOnly;
         var end = (await _jetStream.GetStreamAsync("KV_" + bucket.Bucket, cancellationToken: cancellationToken).ConfigureAwait(false)).Info.State.LastSeq;
-        await foreach (var item in bucket.WatchAsync<T>(filter, opts: markers ? ReadMarkersOpts : ReadAllOpts, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var item in bucket.WatchAsync<T>(filter, opts: opts, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if ((item.Operation == NatsKVOperation.Put) != markers)
             {
