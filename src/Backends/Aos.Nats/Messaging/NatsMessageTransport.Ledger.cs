@@ -247,19 +247,26 @@ public sealed partial class NatsMessageTransport
 
     /// <inheritdoc />
     /// <remarks>
-    /// Reads the ledger only up to the first entry written at or after <paramref name="before"/> (see <see cref="ReadEntriesWrittenBeforeAsync"/>);
-    /// a dead letter written out of order is removed by a later prune.
+    /// Reads the ledger only up to the first entry written at or after <paramref name="before"/>, and in whole once per
+    /// <see cref="MessageBusOptions.DeduplicationWindow"/> (see <see cref="ReadEntriesWrittenBeforeAsync"/>): a dead letter written out of
+    /// order is removed by a later prune, at the latest by the next whole read.
     /// </remarks>
     public async ValueTask<int> PruneDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        var whole = _timeProvider.GetElapsedTime(_deadLettersReadWholeAt) >= _options.DeduplicationWindow;
         var removed = 0;
-        foreach (var (key, entry, revision) in await ReadEntriesWrittenBeforeAsync(before.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+        foreach (var (key, entry, revision) in await ReadEntriesWrittenBeforeAsync(before.ToUnixTimeMilliseconds(), whole, cancellationToken).ConfigureAwait(false))
         {
             if (entry.Status == MessageStatus.DeadLettered)
             {
                 removed += await RemoveDeadLetterAsync(key, entry, revision, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
+        }
+
+        if (whole)
+        {
+            _deadLettersReadWholeAt = _timeProvider.GetTimestamp();
         }
 
         return removed;
@@ -306,8 +313,9 @@ public sealed partial class NatsMessageTransport
     /// <summary>Forgets delivered messages older than a time, so the stream and bucket stay bounded; pending and dead letters are kept.</summary>
     /// <remarks>
     /// A pruned message is no longer recognised as a duplicate: prune after <see cref="MessageBusOptions.DeduplicationWindow"/>. A prune reads
-    /// the ledger only up to the first entry written at or after <paramref name="before"/> (see <see cref="ReadEntriesWrittenBeforeAsync"/>),
-    /// not the messages delivered since, and an entry written out of order is removed by a later prune. Nothing of a
+    /// the ledger only up to the first entry written at or after <paramref name="before"/>, not the messages delivered since, and in whole
+    /// once per de-duplication window (see <see cref="ReadEntriesWrittenBeforeAsync"/>): an entry written out of order is removed by a later
+    /// prune, at the latest by the next whole read. Nothing of a
     /// pruned message stays in the bucket (<see cref="TryPurgeAtAsync"/>), and the delete and purge markers earlier versions left, one for
     /// every message they pruned or gave up to another node in the ledger and one for every node taken over among the leases, are removed
     /// too.
@@ -318,8 +326,9 @@ public sealed partial class NatsMessageTransport
     public async ValueTask<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        var whole = _timeProvider.GetElapsedTime(_deliveredReadWholeAt) >= _options.DeduplicationWindow;
         var removed = 0;
-        foreach (var (key, entry, revision) in await ReadEntriesWrittenBeforeAsync(before.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+        foreach (var (key, entry, revision) in await ReadEntriesWrittenBeforeAsync(before.ToUnixTimeMilliseconds(), whole, cancellationToken).ConfigureAwait(false))
         {
             if (entry.Status != MessageStatus.Delivered)
             {
@@ -337,6 +346,11 @@ public sealed partial class NatsMessageTransport
 
                 removed++;
             }
+        }
+
+        if (whole)
+        {
+            _deliveredReadWholeAt = _timeProvider.GetTimestamp();
         }
 
         await RemoveMarkersAsync(_ledger, cancellationToken).ConfigureAwait(false);

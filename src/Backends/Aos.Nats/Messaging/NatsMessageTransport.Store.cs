@@ -34,6 +34,10 @@ public sealed partial class NatsMessageTransport
     // order of the revisions, with no per-key start that the server must work out first (at 51,000 keys, 60–70 ms of a watch's start on NATS 2.9).
     private static readonly NatsKVWatchOpts ReadInRevisionOrderOpts = ReadAllOpts with { IncludeHistory = true };
 
+    // When each prune last read the whole ledger (TimeProvider timestamps; the transport's creation at first): see ReadEntriesWrittenBeforeAsync.
+    private long _deliveredReadWholeAt;
+    private long _deadLettersReadWholeAt;
+
     // The buckets (this node's ledger, the leases) in which a pass found no markers of earlier versions left to remove.
     private readonly ConcurrentDictionary<string, bool> _markerFree = new(StringComparer.Ordinal);
 
@@ -268,7 +272,7 @@ public sealed partial class NatsMessageTransport
     private async ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadCurrentEntriesAsync(INatsKVStore ledger, string filter, CancellationToken cancellationToken) =>
         ToEntries(await ReadCurrentAsync<byte[]>(ledger, filter, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Reads the live entries of this node's ledger oldest write first, up to the first written at or after a time; a failed read is retried from the start.</summary>
+    /// <summary>Reads the live entries of this node's ledger written before a time, oldest write first: up to the first written at or after the time, or, with <paramref name="whole"/>, every one; a failed read is retried from the start.</summary>
     /// <remarks>
     /// <para>
     /// For the prunes, which would otherwise read every delivered message of the de-duplication window (a day's traffic) to find the few
@@ -281,10 +285,12 @@ public sealed partial class NatsMessageTransport
     /// <para>
     /// An entry written out of that order (one moved here from a lost node keeps its time, and writes of one batch can land in either
     /// order) is read by a later prune, once every entry written before it is older than the time. An entry stamped later than now (by a
-    /// clock that ran ahead) does not end the read.
+    /// clock that ran ahead) does not end the read. Entries stamped by a clock that was ahead and then set back, or taken over from a node
+    /// whose clock was ahead, can hold up the read of those written after them by as much as the clock was ahead; so each prune reads the
+    /// ledger in whole once per <see cref="MessageBusOptions.DeduplicationWindow"/>, which bounds how late any entry is removed.
     /// </para>
     /// </remarks>
-    private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesWrittenBeforeAsync(long before, CancellationToken cancellationToken) =>
+    private ValueTask<List<(string Key, LedgerEntry Entry, ulong Revision)>> ReadEntriesWrittenBeforeAsync(long before, bool whole, CancellationToken cancellationToken) =>
         CallBoundedAsync(
             async ct =>
             {
@@ -301,7 +307,7 @@ public sealed partial class NatsMessageTransport
                     {
                         entries.Add((item.Key, entry, item.Revision));
                     }
-                    else if (entry.UpdatedAt <= now)
+                    else if (!whole && entry.UpdatedAt <= now)
                     {
                         // An entry stamped ahead of now (by a clock that ran ahead) does not end the read: it would hold up every prune until then.
                         break;

@@ -110,6 +110,7 @@ public sealed partial class NatsMessageTransport : IMessageTransport, IMessageLe
         _logger = logger ?? NullLogger<NatsMessageTransport>.Instance;
 
         _scheduler = new DeliveryScheduler(timeProvider, options.MaxDeliveryBatch);
+        _deliveredReadWholeAt = _deadLettersReadWholeAt = timeProvider.GetTimestamp();
         _target = "NATS at " + natsOptions.Url;
         StreamName = natsOptions.StreamPrefix + "_MESSAGES";
         BucketName = natsOptions.StreamPrefix + "_LEDGER";

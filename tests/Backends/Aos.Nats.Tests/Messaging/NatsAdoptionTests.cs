@@ -22,6 +22,7 @@ public class NatsAdoptionTests : IAsyncLifetime
     private readonly string _run = Guid.NewGuid().ToString("N")[..10];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
     private readonly MessageBusOptions _bus = new() { InboxCapacity = 100, MaxDeliveryBatch = 1 };
+    private readonly MessageBusOptions _weekWindow = new() { InboxCapacity = 100, MaxDeliveryBatch = 1, DeduplicationWindow = TimeSpan.FromDays(7) };
     private readonly List<NatsMessageTransport> _transports = [];
     private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
     private bool _used;
@@ -313,9 +314,9 @@ public class NatsAdoptionTests : IAsyncLifetime
     {
         // A prune must not read the day of traffic delivered since its cutoff: it reads the ledger in the order it was written and stops
         // at the first entry newer than the cutoff. A message taken over from a lost node keeps its time but is written later, so a later
-        // prune removes it.
+        // prune removes it. (B's window is a week, so that none of these prunes is the whole read it makes once per window.)
         var a = Node("A");
-        var b = Node("B");
+        var b = Node("B", bus: _weekWindow);
         Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
         await DeliverAsync(a, "lost-1", "r1");
         await DeliverAsync(b, "b-old", "r2");
@@ -346,7 +347,7 @@ public class NatsAdoptionTests : IAsyncLifetime
         // A node whose clock ran ten days ahead stamped its entries then; once taken over they must not hold up every prune for ten days.
         var ahead = new FakeTimeProvider(_time.GetUtcNow().AddDays(10));
         var a = Node("A", time: ahead);
-        var b = Node("B");
+        var b = Node("B", bus: _weekWindow);
         Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
         await DeliverAsync(a, "ahead-1", "r1");
         await a.DisposeAsync();
@@ -361,6 +362,37 @@ public class NatsAdoptionTests : IAsyncLifetime
 
         Assert.Empty(await b.GetAsync("b-old", Ct));
         Assert.Equal(MessageStatus.Delivered, Assert.Single(await b.GetAsync("ahead-1", Ct)).Status);
+    }
+
+    [Fact]
+    public async Task Prune_ReadsTheWholeLedgerOncePerWindow_SoAMessageTakenOverOutOfOrderIsRemovedByThen()
+    {
+        // However far out of order an entry is (a lost node's clock ran ahead, then the message moved), the whole read each prune makes
+        // once per de-duplication window, counted from the transport's start, bounds how late it is removed.
+        var a = Node("A");
+        var b = Node("B");
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        await DeliverAsync(a, "lost-1", "r1");
+        await DeliverAsync(b, "b-old", "r2");
+        await a.DisposeAsync();
+        _transports.Remove(a);
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+
+        _time.Advance(TimeSpan.FromHours(2));
+        await DeliverAsync(b, "b-new", "r2");
+        Assert.Equal(1, await b.RenewAndAdoptAsync(Ct));
+
+        // 23 hours after B started: the read stops at b-new, as lost-1 was moved after it.
+        _time.Advance(TimeSpan.FromHours(21));
+        Assert.Equal(1, await b.PruneDeliveredAsync(_time.GetUtcNow().AddHours(-22), Ct));
+        Assert.Empty(await b.GetAsync("b-old", Ct));
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await b.GetAsync("lost-1", Ct)).Status);
+
+        // A window (24 hours) after B started: the whole ledger is read, and lost-1 goes although b-new is still kept.
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, await b.PruneDeliveredAsync(_time.GetUtcNow().AddHours(-22), Ct));
+        Assert.Empty(await b.GetAsync("lost-1", Ct));
+        Assert.Equal(MessageStatus.Delivered, Assert.Single(await b.GetAsync("b-new", Ct)).Status);
     }
 
     [Fact]
@@ -385,13 +417,13 @@ public class NatsAdoptionTests : IAsyncLifetime
 
     private string Prefix(string name) => $"AOSTESTCL_{_run}_{name}";
 
-    private NatsMessageTransport Node(string name, string? cluster = "", TimeProvider? time = null)
+    private NatsMessageTransport Node(string name, string? cluster = "", TimeProvider? time = null, MessageBusOptions? bus = null)
     {
         var prefix = Prefix(name);
         _prefixes.Add(prefix);
         var transport = new NatsMessageTransport(
             new NatsMessageTransportOptions { Url = _url, StreamPrefix = prefix, Cluster = cluster == "" ? Cluster : cluster, LeaseTimeout = LeaseTimeout, Replicas = _replicas },
-            _bus,
+            bus ?? _bus,
             time ?? _time);
         _transports.Add(transport);
         return transport;
