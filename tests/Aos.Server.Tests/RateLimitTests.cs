@@ -1,3 +1,9 @@
+using Aos.Reliability;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
 namespace Aos.Server.Tests;
 
 /// <summary>The per-principal rate limit of the HTTP API (Aos:Reliability:RateLimits) on a real server.</summary>
@@ -8,7 +14,10 @@ public sealed class RateLimitTests
     [Fact]
     public async Task PrincipalOverItsLimit_Gets429ProblemWithRetryAfter()
     {
-        await using var server = await ServerHost.StartAsync(["--Aos:Reliability:RateLimits:Default:PermitsPerSecond=1", "--Aos:Reliability:RateLimits:Default:Burst=2"]);
+        // The limiter's clock stands still: on the real one, a first request slower than a second (a loaded machine) refills a permit.
+        await using var server = await ServerHost.StartAsync(
+            ["--Aos:Reliability:RateLimits:Default:PermitsPerSecond=1", "--Aos:Reliability:RateLimits:Default:Burst=2"],
+            aos => aos.Services.Replace(ServiceDescriptor.Singleton(sp => new PrincipalRateLimiter(sp.GetRequiredService<IOptions<ReliabilityOptions>>(), new FakeTimeProvider()))));
 
         await (await server.Http.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);
         await (await server.Http.GetAsync("/v1/agents", Ct)).AssertJsonAsync(200);

@@ -84,7 +84,7 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
 
     public OutboxRelay Relay { get; }
 
-    /// <summary>Occurs after a message is settled: <c>delivered</c>, <c>retry</c>, or the dead-letter reason. For tests and diagnostics.</summary>
+    /// <summary>Occurs after a message is settled and counted in the bus's metrics: <c>delivered</c>, <c>retry</c>, or the dead-letter reason. For tests and diagnostics.</summary>
     internal event Action<TransportMessage, string>? Settled;
 
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -291,12 +291,13 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
 
     private void Delivered(TransportMessage message)
     {
-        Settled?.Invoke(message, "delivered");
         KernelDiagnostics.MessagesDelivered.Add(1);
         if (message.Envelope.Timestamp != default)
         {
             KernelDiagnostics.MessageLatency.Record((_timeProvider.GetUtcNow() - message.Envelope.Timestamp).TotalSeconds);
         }
+
+        Settled?.Invoke(message, "delivered");
     }
 
     /// <summary>Settles one delivery: delivered (no error), dead-lettered (a reason), or retried later unless its retry budget is spent.</summary>
@@ -329,8 +330,8 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
             var delay = notKept ? TimeSpan.Zero : RetryBackoff.Delay(attempts, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
             Log.DeliveryFailed(_logger, envelope.Id, message.Recipient.Value, attempts, error, delay);
             await _transport.RetryAsync(message, delay, error);
-            Settled?.Invoke(message, "retry");
             KernelDiagnostics.MessagesRedelivered.Add(1);
+            Settled?.Invoke(message, "retry");
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
@@ -345,9 +346,9 @@ internal sealed partial class MessageDispatcher : ILifecycleParticipant<ISiloLif
     private async Task DeadLetterAsync(TransportMessage message, string reason, string? error)
     {
         await _transport.DeadLetterAsync(message, reason, error);
-        Settled?.Invoke(message, reason);
         KernelDiagnostics.MessagesDeadLettered.Add(1, new KeyValuePair<string, object?>("aos.reason", reason));
         Log.DeadLettered(_logger, message.Envelope.Id, message.Recipient.Value, reason, error);
+        Settled?.Invoke(message, reason);
     }
 
     private async Task PruneAsync()

@@ -109,7 +109,8 @@ public abstract partial class AgentClusterTests
         var id = await RegisterAsync(CounterAgent.TypeName);
         var woke = CounterAgent.WakeUpSignal(id);
 
-        await SendAsync(id, "schedule", new { name = "nudge", dueMs = 1500 });
+        // Due well after the agent is put to sleep, even on a loaded machine: a reminder that fired first would run in the active grain.
+        await SendAsync(id, "schedule", new { name = "nudge", dueMs = 5000 });
         await Fixture.PutToSleepAsync(id);
 
         // Orleans reminders run on real time: this waits for the agent's signal, with a generous bound against a hang.

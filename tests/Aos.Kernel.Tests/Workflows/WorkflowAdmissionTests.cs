@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Aos.Kernel.Workflows;
 using Aos.Messaging;
 using Aos.Workflows;
@@ -80,8 +81,9 @@ public sealed class WorkflowAdmissionTests(WorkflowAdmissionFixture fixture) : I
 
     private async Task<WorkflowRun> WaitForAsync(string run, Func<WorkflowRun, bool> condition)
     {
-        // Each look is a grain call that queues behind the run's own turns: progress, not a timed sleep.
-        for (var i = 0; i < 20_000; i++)
+        // Each look is a grain call that queues behind the run's own turns; 30 s of real time bound the looks, as a step started on the
+        // thread pool can be held up on a loaded machine for more looks than any fixed count.
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(30);)
         {
             var current = await Client.GetAsync(run);
             if (condition(current))

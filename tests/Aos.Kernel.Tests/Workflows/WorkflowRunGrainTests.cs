@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Aos.Approvals;
 using Aos.Kernel.Approvals;
@@ -548,8 +549,9 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
 
     private async Task<WorkflowRun> WaitForAsync(string run, Func<WorkflowRun, bool> condition)
     {
-        // Each look is a grain call that queues behind the run's own turns: progress, not a timed sleep.
-        for (var i = 0; i < 10_000; i++)
+        // Each look is a grain call that queues behind the run's own turns; 30 s of real time bound the looks, as a step started on the
+        // thread pool can be held up on a loaded machine for more looks than any fixed count.
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(30);)
         {
             var current = await Client.GetAsync(run);
             if (condition(current))
@@ -565,7 +567,7 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
 
     private async Task WaitForChildAsync(string id)
     {
-        for (var i = 0; i < 10_000; i++)
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(30);)
         {
             try
             {
@@ -583,7 +585,7 @@ public sealed class WorkflowRunGrainTests(StateMachineClusterFixture fixture)
 
     private static async Task<Approval> WaitForApprovalAsync(ApprovalClient approvals, string id)
     {
-        for (var i = 0; i < 10_000; i++)
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(30);)
         {
             try
             {

@@ -25,6 +25,9 @@ public sealed class AzureQueueStoreTests : QueueStoreConformanceTests
         }
     }
 
+    /// <summary>Gets a visibility timeout long enough that no pause between two calls of a test outlasts it: it runs on the service's clock.</summary>
+    protected override TimeSpan Visibility => TimeSpan.FromSeconds(3);
+
     /// <summary>Waits for real: visibility timeouts and delays run on the queue service's clock, which a fake time provider cannot move.</summary>
     protected override async ValueTask AdvanceAsync(TimeSpan by)
     {

@@ -230,6 +230,7 @@ public class NatsAdoptionTests : IAsyncLifetime
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var writes = 0;
+        var rewritten = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var rewriting = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -237,9 +238,12 @@ public class NatsAdoptionTests : IAsyncLifetime
                 await leases.PutAsync(Prefix("B"), lease.Value, cancellationToken: CancellationToken.None);
                 await ledger.PutAsync(key, entry.Value, cancellationToken: CancellationToken.None);
                 writes++;
+                rewritten.TrySetResult();
             }
         }, CancellationToken.None);
 
+        // The reads start once the rewrites have: on a starved thread pool the loop could otherwise begin after the last read.
+        await rewritten.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         var found = new List<int>();
         for (var read = 0; read < 200; read++)
         {
