@@ -16,7 +16,7 @@ namespace Aos.Benchmarks.Measurements;
 /// <remarks>
 /// The node delivers <c>old</c> messages, then two hours later <c>kept</c> ones; 25 hours after the first, it prunes what is older
 /// than 24 hours. The baseline is a key-value watch over every entry of the ledger (<c>m.&gt;</c>), counted and decoded as a prune
-/// decodes them, through the same server.
+/// decodes them, through the same server. Last, a new instance on the same prefix is timed to its start, which reads the whole ledger.
 /// </remarks>
 internal static class NatsPruneMeasurement
 {
@@ -32,6 +32,7 @@ internal static class NatsPruneMeasurement
         var jetStream = new NatsJSContext(connection);
         try
         {
+            var (fullReadAtEnd, readAtEnd) = (TimeSpan.Zero, 0);
             await using (var transport = new NatsMessageTransport(new NatsMessageTransportOptions { Url = url, StreamPrefix = prefix }, bus, clock))
             {
                 var filled = Stopwatch.StartNew();
@@ -59,6 +60,17 @@ internal static class NatsPruneMeasurement
                 Console.WriteLine("|---|--:|--:|--:|--:|");
                 Console.WriteLine($"| first | {removed:N0} | {prune.TotalMilliseconds:F1} | {fullRead.TotalMilliseconds:F1} | {read:N0} |");
                 Console.WriteLine($"| again, nothing to remove | {removedAgain:N0} | {pruneAgain.TotalMilliseconds:F1} | {fullReadAfter.TotalMilliseconds:F1} | {readAfter:N0} |");
+                (fullReadAtEnd, readAtEnd) = await ReadAllAsync(ledger);
+            }
+
+            // A node that starts again reads its whole ledger (pending messages to hand out, dead letters to index): the first call starts it.
+            await using (var restarted = new NatsMessageTransport(new NatsMessageTransportOptions { Url = url, StreamPrefix = prefix }, bus, clock))
+            {
+                var started = Stopwatch.GetTimestamp();
+                await restarted.ListDeadLettersAsync(null, 1);
+                var start = Stopwatch.GetElapsedTime(started);
+                Console.WriteLine();
+                Console.WriteLine($"A node's start on this ledger ({readAtEnd:N0} entries): {start.TotalMilliseconds:F1} ms; the baseline's whole-ledger read just before: {fullReadAtEnd.TotalMilliseconds:F1} ms.");
             }
         }
         finally
