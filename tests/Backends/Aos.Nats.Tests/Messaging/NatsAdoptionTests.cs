@@ -319,18 +319,7 @@ public class NatsAdoptionTests : IAsyncLifetime
         // A prune must not read the day of traffic delivered since its cutoff: it reads the ledger in the order it was written and stops
         // at the first entry newer than the cutoff. A message taken over from a lost node keeps its time but is written later, so a later
         // prune removes it. (B's window is a week, so that none of these prunes is the whole read it makes once per window.)
-        var a = Node("A");
-        var b = Node("B", bus: _weekWindow);
-        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
-        await DeliverAsync(a, "lost-1", "r1");
-        await DeliverAsync(b, "b-old", "r2");
-        await a.DisposeAsync();
-        _transports.Remove(a);
-        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
-
-        _time.Advance(TimeSpan.FromHours(2));
-        await DeliverAsync(b, "b-new", "r2");
-        Assert.Equal(1, await b.RenewAndAdoptAsync(Ct));
+        var b = await TakeOverOutOfOrderAsync(_weekWindow);
 
         _time.Advance(TimeSpan.FromHours(23));
         Assert.Equal(1, await b.PruneDeliveredAsync(_time.GetUtcNow().AddHours(-24), Ct));
@@ -373,18 +362,7 @@ public class NatsAdoptionTests : IAsyncLifetime
     {
         // However far out of order an entry is (a lost node's clock ran ahead, then the message moved), the whole read each prune makes
         // once per de-duplication window, counted from the transport's start, bounds how late it is removed.
-        var a = Node("A");
-        var b = Node("B");
-        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
-        await DeliverAsync(a, "lost-1", "r1");
-        await DeliverAsync(b, "b-old", "r2");
-        await a.DisposeAsync();
-        _transports.Remove(a);
-        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
-
-        _time.Advance(TimeSpan.FromHours(2));
-        await DeliverAsync(b, "b-new", "r2");
-        Assert.Equal(1, await b.RenewAndAdoptAsync(Ct));
+        var b = await TakeOverOutOfOrderAsync(_bus);
 
         // 23 hours after B started: the read stops at b-new, as lost-1 was moved after it.
         _time.Advance(TimeSpan.FromHours(21));
@@ -434,6 +412,28 @@ public class NatsAdoptionTests : IAsyncLifetime
     }
 
     private TransportMessage Message(string id, string recipient) => NatsTestMessages.Message(_time, id, recipient);
+
+    /// <summary>
+    /// Sets up a ledger written out of time order: at T, A delivers lost-1 and B delivers b-old; A is lost; at T + 2 h, B delivers b-new and
+    /// then takes lost-1 over, which keeps its time T but is written after b-new.
+    /// </summary>
+    /// <returns>Node B.</returns>
+    private async Task<NatsMessageTransport> TakeOverOutOfOrderAsync(MessageBusOptions bus)
+    {
+        var a = Node("A");
+        var b = Node("B", bus: bus);
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+        await DeliverAsync(a, "lost-1", "r1");
+        await DeliverAsync(b, "b-old", "r2");
+        await a.DisposeAsync();
+        _transports.Remove(a);
+        Assert.Equal(0, await b.RenewAndAdoptAsync(Ct));
+
+        _time.Advance(TimeSpan.FromHours(2));
+        await DeliverAsync(b, "b-new", "r2");
+        Assert.Equal(1, await b.RenewAndAdoptAsync(Ct));
+        return b;
+    }
 
     private async Task DeliverAsync(NatsMessageTransport node, string id, string recipient)
     {
